@@ -1,0 +1,102 @@
+"""Input checking shared by every rnnlib module.
+
+Every public function of rnnlib validates what it is given here, so that bad
+input fails early with a message in the library's own words: what was
+expected, and what was given.
+"""
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def check_size(name, value):
+    """Return ``value`` as a positive ``int`` or raise a clear error."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {value!r} ({type(value).__name__})")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def check_dtype(dtype):
+    """Return ``np.float32`` or ``np.float64``; rnnlib computes in one of these."""
+    try:
+        dt = np.dtype(dtype).type
+    except TypeError:
+        dt = None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
+    return dt
+
+
+def check_choice(name, value, choices):
+    """Return ``value`` if it is one of ``choices``, else raise ValueError."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, choices))}")
+    return value
+
+
+def as_float_array(name, value, dtype=np.float64):
+    """Convert an array-like of numbers to a finite float array.
+
+    Lists, tuples, integer and boolean arrays are accepted; strings, objects,
+    complex numbers and NaN/inf are refused with a message naming ``name``.
+    """
+    if value is None:
+        raise TypeError(f"{name} must be an array of numbers, got None")
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must contain real numbers, got an array of dtype {arr.dtype}")
+    arr = np.asarray(arr, dtype=dtype)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def check_shape(name, arr, expected):
+    """Raise ValueError unless ``arr.shape == expected`` (both tuples)."""
+    if arr.shape != tuple(expected):
+        raise ValueError(f"{name} must have shape {tuple(expected)}, got {arr.shape}")
+    return arr
+
+
+def as_sequence(name, value, n_features, dtype):
+    """Check a time-major sequence input.
+
+    Returns ``(arr3d, batched)`` where ``arr3d`` has shape (T, N, n_features):
+    a single sequence (T, I) becomes (T, 1, I) and ``batched`` is False.
+    """
+    arr = as_float_array(name, value, dtype)
+    if arr.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} must be one sequence of shape (T, {n_features}) or a batch of shape "
+            f"(T, N, {n_features}); got an array with {arr.ndim} dimension(s), shape {arr.shape}"
+        )
+    if arr.shape[-1] != n_features:
+        raise ValueError(f"{name} has {arr.shape[-1]} features per step (last axis), expected {n_features}; shape {arr.shape}")
+    if 0 in arr.shape:
+        raise ValueError(f"{name} must have at least one time step and one sequence, got shape {arr.shape}")
+    batched = arr.ndim == 3
+    return (arr if batched else arr[:, None, :]), batched
+
+
+def as_state(name, value, n_batch, n_hidden, dtype, batched):
+    """Check an initial state such as ``h0``; None means zeros (chapter 02).
+
+    For a batch, a single (H,) state is broadcast to every sequence.
+    Returns an array of shape (N, H).
+    """
+    if value is None:
+        return np.zeros((n_batch, n_hidden), dtype=dtype)
+    arr = as_float_array(name, value, dtype)
+    if arr.shape == (n_hidden,):
+        return np.broadcast_to(arr, (n_batch, n_hidden))
+    if batched and arr.shape == (n_batch, n_hidden):
+        return arr
+    expected = f"({n_hidden},) or ({n_batch}, {n_hidden})" if batched else f"({n_hidden},)"
+    raise ValueError(f"{name} must have shape {expected}, got {arr.shape}")

@@ -1,0 +1,60 @@
+"""Hidden-layer activation functions f of the formula h_t = f(W x_t + D h_{t-1} + B).
+
+Chapter 02 compares tanh and ReLU; sigmoid is the squashing function of the
+original Elman (1990) network (chapter 06). Each activation is stored as a pair:
+an in-place forward ``f(a, out)`` and its derivative written in terms of the
+*output* h = f(a), which is all that backpropagation through time needs
+(chapter 05), so pre-activations never have to be kept.
+"""
+import numpy as np
+
+from ._checks import check_choice
+
+
+def _tanh(a, out):
+    return np.tanh(a, out=out)
+
+
+def _tanh_grad(h):
+    return 1.0 - h * h
+
+
+def _relu(a, out):
+    return np.maximum(a, 0.0, out=out)
+
+
+def _relu_grad(h):
+    return (h > 0).astype(h.dtype)
+
+
+def _sigmoid(a, out):
+    # sigmoid(a) = (1 + tanh(a / 2)) / 2, computed in place
+    np.multiply(a, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
+
+
+def _sigmoid_grad(h):
+    return h * (1.0 - h)
+
+
+ACTIVATIONS = {
+    "tanh": (_tanh, _tanh_grad),
+    "relu": (_relu, _relu_grad),
+    "sigmoid": (_sigmoid, _sigmoid_grad),
+}
+
+
+def get_activation(name):
+    """Return ``(f, f_grad_from_output)`` for ``name`` in ``ACTIVATIONS`` (chapter 02)."""
+    check_choice("activation", name, tuple(ACTIVATIONS))
+    return ACTIVATIONS[name]
+
+
+def activate(name, a):
+    """Apply the activation ``name`` to an array ``a`` and return a new array (chapter 02)."""
+    f, _ = get_activation(name)
+    a = np.asarray(a, dtype=float)
+    return f(a, np.empty_like(a))
