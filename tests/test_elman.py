@@ -1,0 +1,222 @@
+"""ElmanRNN: the formula, batches, dtypes and BPTT gradients (chapters 02 and 05)."""
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib.activations import ACTIVATIONS
+
+
+def naive_forward(net, X, h0=None):
+    """The article's formula, one step at a time, written out independently."""
+    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0), "sigmoid": lambda a: 1 / (1 + np.exp(-a))}[net.activation]
+    h = np.zeros(net.n_hidden) if h0 is None else np.asarray(h0, float)
+    Hs, Y = [], []
+    for x in X:
+        h = f(net.W @ x + net.D @ h + net.B)
+        Hs.append(h)
+        Y.append(net.V @ h + net.c)
+    return np.array(Hs), np.array(Y)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_forward_matches_the_formula(activation, rng):
+    net = rnnlib.ElmanRNN(3, 5, 2, activation=activation, seed=4)
+    X = rng.standard_normal((6, 3))
+    h0 = rng.standard_normal(5)
+    Hs, Y = net.forward(X, h0)
+    Hn, Yn = naive_forward(net, X, h0)
+    assert Hs.shape == (6, 5) and Y.shape == (6, 2)
+    np.testing.assert_allclose(Hs, Hn, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Y, Yn, rtol=1e-12, atol=1e-12)
+
+
+def test_default_h0_is_zero(rng):
+    net = rnnlib.ElmanRNN(2, 4, 1)
+    X = rng.standard_normal((5, 2))
+    np.testing.assert_array_equal(net.forward(X)[1], net.forward(X, np.zeros(4))[1])
+    assert not np.allclose(net.forward(X)[1], net.forward(X, np.ones(4))[1])
+
+
+def test_batch_equals_sequences_one_by_one(rng):
+    net = rnnlib.ElmanRNN(3, 4, 2, seed=1)
+    X = rng.standard_normal((7, 5, 3))
+    H0 = rng.standard_normal((5, 4))
+    Hs, Y = net.forward(X, H0)
+    assert Hs.shape == (7, 5, 4) and Y.shape == (7, 5, 2)
+    for n in range(5):
+        Hn, Yn = net.forward(X[:, n], H0[n])
+        np.testing.assert_allclose(Y[:, n], Yn, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(Hs[:, n], Hn, rtol=1e-12, atol=1e-12)
+
+
+def test_single_h0_is_broadcast_over_a_batch(rng):
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    X = rng.standard_normal((4, 6, 2))
+    h0 = rng.standard_normal(3)
+    np.testing.assert_allclose(net.forward(X, h0)[1], net.forward(X, np.tile(h0, (6, 1)))[1])
+
+
+def test_step_is_one_column_of_forward(rng):
+    net = rnnlib.ElmanRNN(2, 3, 2, seed=2)
+    X = rng.standard_normal((3, 2))
+    Hs, Y = net.forward(X)
+    h = None
+    for t in range(3):
+        h, y = net.step(X[t], h)
+        np.testing.assert_allclose(h, Hs[t])
+        np.testing.assert_allclose(y, Y[t])
+    hb, yb = net.step(np.stack([X[0], X[1]]), None)
+    assert hb.shape == (2, 3) and yb.shape == (2, 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtypes_are_kept(dtype, rng):
+    net = rnnlib.ElmanRNN(3, 4, 2, dtype=dtype)
+    X = rng.standard_normal((5, 2, 3))
+    Hs, Y = net.forward(X)
+    grads = net.backward(X, np.ones_like(Y))
+    assert net.W.dtype == dtype and Hs.dtype == dtype and Y.dtype == dtype
+    assert all(g.dtype == dtype for g in grads.values())
+
+
+def test_float32_agrees_with_float64(rng):
+    n64 = rnnlib.ElmanRNN(3, 8, 2, seed=3)
+    n32 = rnnlib.ElmanRNN(3, 8, 2, seed=3, dtype="float32")
+    X = rng.standard_normal((20, 4, 3))
+    np.testing.assert_allclose(n32.forward(X)[1], n64.forward(X)[1], rtol=1e-4, atol=1e-5)
+    dY = rng.standard_normal((20, 4, 2))
+    g32, g64 = n32.backward(X, dY), n64.backward(X, dY)
+    for k in g64:
+        np.testing.assert_allclose(g32[k], g64[k], rtol=1e-3, atol=1e-4)
+
+
+def test_same_weights_serve_every_step():
+    """Weight sharing (chapter 01): a constant input gives the same step map every time."""
+    net = rnnlib.ElmanRNN(1, 3, 1, seed=5)
+    X = np.ones((4, 1))
+    Hs, _ = net.forward(X)
+    for t in range(1, 4):
+        np.testing.assert_allclose(Hs[t], np.tanh(net.W[:, 0] + net.D @ Hs[t - 1] + net.B))
+
+
+def test_parameter_count_formula():
+    net = rnnlib.ElmanRNN(3, 7, 2)
+    I, H, O = 3, 7, 2
+    assert net.n_params == H * I + H * H + H + O * H + O == 93
+
+
+def test_seed_makes_weights_reproducible():
+    a, b, c = rnnlib.ElmanRNN(2, 3, 1, seed=7), rnnlib.ElmanRNN(2, 3, 1, seed=7), rnnlib.ElmanRNN(2, 3, 1, seed=8)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
+    assert not np.array_equal(a.W, c.W)
+
+
+def test_parameters_are_replaceable(rng):
+    net = rnnlib.ElmanRNN(2, 2, 1)
+    net.W = [[1, 0], [0, 1]]            # a list of ints is accepted and converted
+    net.D = np.zeros((2, 2), dtype=int)
+    net.B = [0, 0]
+    net.V = [[1, 1]]
+    net.c = [0.5]
+    assert net.W.dtype == np.float64
+    Hs, Y = net.forward([[1, 2]])
+    np.testing.assert_allclose(Y[0, 0], np.tanh(1) + np.tanh(2) + 0.5)
+
+
+# ----------------------------------------------------------------- gradients
+CASES = [  # (T, N or None, h0 nonzero?)
+    (5, None, False), (5, None, True), (1, None, True), (4, 3, True), (1, 3, False),
+]
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("T,N,nonzero_h0", CASES)
+def test_bptt_matches_finite_differences(activation, T, N, nonzero_h0):
+    rng = np.random.default_rng(T * 10 + (N or 0))
+    net = rnnlib.ElmanRNN(3, 4, 2, activation=activation, seed=T)
+    if activation == "relu":  # keep pre-activations away from the kink at 0
+        net.B = net.B + 0.3
+    shape = (T, 3) if N is None else (T, N, 3)
+    X = rng.standard_normal(shape)
+    h0 = None
+    if nonzero_h0:
+        h0 = rng.standard_normal(4 if N is None else (N, 4))
+    errors = rnnlib.check_gradients(net, X, h0=h0)
+    assert set(errors) == {"W", "D", "B", "V", "c"}
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_gradcheck_detects_a_wrong_gradient(rng):
+    """The checker itself can fail: a gradient with one wrong entry is caught."""
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    X = rng.standard_normal((4, 2))
+    original = net.backward
+
+    def broken(*args, **kw):
+        g = original(*args, **kw)
+        g["D"][0, 0] += 0.1
+        return g
+
+    net.backward = broken
+    errors = rnnlib.check_gradients(net, X)
+    assert errors["D"] > 1e-3 and errors["W"] < 1e-6
+
+
+def test_backward_recomputes_when_forward_was_on_other_data(rng):
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    X1, X2 = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    dY = rng.standard_normal((5, 1))
+    net.forward(X2)
+    g_stale = net.backward(X1, dY)
+    net.forward(X1)
+    g_fresh = net.backward(X1, dY)
+    for k in g_fresh:
+        np.testing.assert_allclose(g_stale[k], g_fresh[k])
+    net.forward(X1)
+    net.W = net.W * 2          # parameters changed after forward: recompute too
+    g_new = net.backward(X1, dY)
+    net.forward(X1)
+    np.testing.assert_allclose(g_new["D"], net.backward(X1, dY)["D"])
+
+
+def test_full_truncation_is_full_bptt(rng):
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    X, dY = rng.standard_normal((6, 4, 2)), rng.standard_normal((6, 4, 1))
+    full = net.backward(X, dY)
+    for k in (6, 10):
+        trunc = net.backward(X, dY, truncate=k)
+        for name in full:
+            np.testing.assert_allclose(trunc[name], full[name], rtol=1e-12, atol=1e-12)
+
+
+def test_truncate_one_is_elman_rule(rng):
+    """truncate=1: the context h_{t-1} is a fixed input; error stops at h_t."""
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    X, dY = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    Hs, _ = net.forward(X)
+    g = net.backward(X, dY, truncate=1)
+    dA = (dY @ net.V) * (1 - Hs ** 2)
+    prev = np.vstack([np.zeros(3), Hs[:-1]])
+    np.testing.assert_allclose(g["W"], dA.T @ X)
+    np.testing.assert_allclose(g["D"], dA.T @ prev)
+    np.testing.assert_allclose(g["B"], dA.sum(0))
+
+
+def test_truncate_k_matches_brute_force(rng):
+    """Each output's error flows back through at most k states."""
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    T, k = 6, 2
+    X, dY = rng.standard_normal((T, 2)), rng.standard_normal((T, 1))
+    Hs, _ = net.forward(X)
+    fp = 1 - Hs ** 2
+    dA = np.zeros((T, 3))
+    for s in range(T):
+        e = (dY[s] @ net.V) * fp[s]
+        for j in range(k):
+            t = s - j
+            if t < 0:
+                break
+            dA[t] += e
+            if t > 0:
+                e = (e @ net.D) * fp[t - 1]
+    np.testing.assert_allclose(net.backward(X, dY, truncate=k)["B"], dA.sum(0))

@@ -1,0 +1,98 @@
+"""Static checks of the committed notebooks, as a reader on GitHub sees them.
+
+nbval (run by the same ``pytest``) re-executes every notebook and compares the
+outputs; these tests check what nbval cannot: that the stored notebook was run
+top to bottom in a fresh kernel, holds no unexpected errors or warnings, and
+that each .ipynb and its py:percent pair hold the same cells.
+"""
+import json
+import re
+
+import jupytext
+import pytest
+
+from conftest import NOTEBOOK_DIR, NOTEBOOKS
+
+IDS = [p.name for p in NOTEBOOKS]
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_executed_top_to_bottom(path):
+    counts = [c.get("execution_count") for c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..n; "
+        "re-execute it in a fresh kernel (scripts/execute_notebooks.sh)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_unexpected_errors_or_stderr(path):
+    bad = []
+    for i, cell in enumerate(code_cells(load(path))):
+        if "NBVAL_RAISES_EXCEPTION" in "".join(cell["source"]):
+            assert any(o["output_type"] == "error" for o in cell["outputs"]), \
+                f"{path.name} code cell {i}: marked NBVAL_RAISES_EXCEPTION but shows no error"
+            continue
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error" or (out["output_type"] == "stream" and out["name"] == "stderr"):
+                bad.append((i, out.get("ename") or "".join(out.get("text", ""))[:200]))
+    assert not bad, f"{path.name}: unexpected error/stderr outputs in code cells {bad}"
+
+
+PATTERNS = {
+    "machine path": re.compile(r"(/root/|/home/|/tmp/|/work/|/Users/)"),
+    "memory address": re.compile(r"\bat 0x[0-9a-f]{6,}"),
+    "raw numpy scalar repr": re.compile(r"np\.(float|int)\d+\("),
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_are_clean(path):
+    text = json.dumps([c.get("outputs", []) for c in code_cells(load(path))])
+    for what, pattern in PATTERNS.items():
+        assert not pattern.search(text), f"{path.name}: {what} in stored outputs: {pattern.search(text).group(0)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_anatomy(path):
+    nb = load(path)
+    first = "".join(nb["cells"][0]["source"]).lstrip()
+    assert nb["cells"][0]["cell_type"] == "markdown" and first.startswith("# "), f"{path.name}: no '# Title' cell"
+    assert any("rnnlib" in "".join(c["source"]) for c in code_cells(nb)), f"{path.name} does not use rnnlib"
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    figures = sum("image/png" in o.get("data", {}) for c in code_cells(nb) for o in c["outputs"])
+    svg = sum("image/svg+xml" in o.get("data", {}) for c in code_cells(nb) for o in c["outputs"])
+    assert svg == 0, f"{path.name}: figures must be stored as PNG"
+    assert path.stat().st_size < 3_000_000, f"{path.name} is over 3 MB"
+    if not path.name.startswith("00_"):
+        assert figures > 0, f"{path.name} has no stored figure"
+
+
+def cells_of(path):
+    nb = jupytext.read(path)
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_py_pair_in_sync(path):
+    py = path.with_suffix(".py")
+    assert py.exists(), f"{path.name} has no py:percent pair {py.name}"
+    assert cells_of(path) == cells_of(py), (
+        f"{path.name} and {py.name} differ in cells; edit the .py, then re-execute "
+        "(scripts/execute_notebooks.sh) so that both hold the same cells")
+
+
+def test_every_script_has_a_notebook():
+    orphans = [p.name for p in NOTEBOOK_DIR.glob("*.py") if not p.with_suffix(".ipynb").exists()]
+    assert not orphans, f"scripts without a notebook: {orphans}"
