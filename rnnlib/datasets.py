@@ -1,0 +1,66 @@
+"""Real data sets shipped inside rnnlib (chapter 07).
+
+The files live in ``rnnlib/data/``; their source, licence and units are written
+in ``rnnlib/data/README.md``. Loaders read them with the standard library only
+and check them, so a damaged or edited file fails loudly instead of silently
+changing a chapter's numbers.
+"""
+import csv
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+SUNSPOTS_FILE = "sunspots.csv"
+SUNSPOTS_HEADER = ("year", "sunspots")
+
+
+def _open_data(name, path):
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no data file at the given path: {path}")
+        return path.open(newline="", encoding="utf-8")
+    return resources.files("rnnlib").joinpath("data", name).open("r", newline="", encoding="utf-8")
+
+
+def load_sunspots(path=None):
+    """Yearly mean sunspot numbers 1700-2008 (chapter 07): returns ``(years, values)``.
+
+    ``years`` is an int array (309,), 1700, 1701, ..., 2008; ``values`` a float
+    array (309,) of yearly mean total sunspot numbers, version 1 of the series
+    (SIDC / WDC-SILSO, Royal Observatory of Belgium; public domain, as shipped
+    with statsmodels; see ``rnnlib/data/README.md``). ``path`` reads another
+    file of the same format (header ``year,sunspots``) instead of the shipped one.
+
+    The file is checked: the header, whole-number years one apart with no gaps
+    or repeats, and finite non-negative values; anything else raises ValueError.
+    """
+    with _open_data(SUNSPOTS_FILE, path) as fh:
+        rows = list(csv.reader(fh))
+    rows = [r for r in rows if r]  # tolerate a trailing blank line
+    if not rows or tuple(c.strip().lower() for c in rows[0]) != SUNSPOTS_HEADER:
+        got = rows[0] if rows else "an empty file"
+        raise ValueError(f"sunspot file must start with the header 'year,sunspots', got {got}")
+    years, values = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != 2:
+            raise ValueError(f"sunspot file line {line}: expected 2 fields (year, sunspots), got {len(row)}: {row}")
+        try:
+            year, value = int(row[0]), float(row[1])
+        except ValueError:
+            raise ValueError(f"sunspot file line {line}: expected a whole-number year and a number, "
+                             f"got {row}") from None
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"sunspot file line {line}: sunspot numbers are finite and non-negative, got {value}")
+        years.append(year)
+        values.append(value)
+    if not years:
+        raise ValueError("sunspot file has a header but no data rows")
+    years = np.array(years, dtype=int)
+    steps = np.diff(years)
+    if np.any(steps != 1):
+        k = int(np.flatnonzero(steps != 1)[0])
+        raise ValueError(f"sunspot years must be consecutive (one row per year, in order); "
+                         f"{years[k]} is followed by {years[k + 1]}")
+    return years, np.array(values, dtype=float)
