@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Build the HTML book from the stored notebooks, offline, failing on any warning.
+#
+#   python3 -m venv .venv-book && . .venv-book/bin/activate && pip install -r book/requirements.txt && book/build.sh
+#
+# Output: book/_build/html/index.html
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# MathJax from the installed package, so that the book renders math offline
+mj=$(python -c "import mathjax, pathlib; print(pathlib.Path(mathjax.__file__).parent / 'static/mathjax/es5/tex-svg.js')")
+mkdir -p book/_static/mathjax
+cp "$mj" book/_static/mathjax/tex-svg.js
+
+rm -rf book/_build
+jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output book -W --keep-going --all
+
+# every chapter has its page
+missing=0
+for nb in notebooks/*.ipynb; do
+  page="book/_build/html/notebooks/$(basename "${nb%.ipynb}").html"
+  if [ ! -f "$page" ]; then echo "missing page: $page"; missing=1; fi
+done
+for page in index.html search.html; do
+  [ -f "book/_build/html/$page" ] || { echo "missing page: $page"; missing=1; }
+done
+[ "$missing" = 0 ] && echo "book OK: $(ls book/_build/html/notebooks/*.html | wc -l) chapter pages in book/_build/html"
+exit "$missing"

@@ -1,0 +1,104 @@
+"""The reader's surfaces stay true: chapter lists, links, badges, pins (issues 2 and 5)."""
+import re
+import urllib.parse
+
+import jupytext
+import pytest
+
+from conftest import NOTEBOOK_DIR, NOTEBOOKS, ROOT
+
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|<img[^>]*\bsrc=\"([^\"]+)\"|!\[[^\]]*\]\(([^)\s]+)\)")
+BINDER = re.compile(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/([^?)\s]+)\?labpath=([^)\s\"]+)")
+
+
+def markdown_sources():
+    """(file, text) of every markdown document a reader sees."""
+    for name in ("README.md", "CONTRIBUTING.md", "book/intro.md", "rnnlib/data/README.md", "benchmarks/README.md"):
+        if (ROOT / name).exists():
+            yield ROOT / name, (ROOT / name).read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        nb = jupytext.read(path)
+        yield path, "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def heading_anchors(path):
+    nb = jupytext.read(path)
+    anchors = set()
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            for line in c.source.splitlines():
+                m = re.match(r"#{1,6}\s+(.*)", line)
+                if m:
+                    text = m.group(1).strip()
+                    anchors.add(text.replace(" ", "-"))
+                    anchors.add(re.sub(r"[^\w\- ]", "", text).strip().lower().replace(" ", "-"))
+    return anchors
+
+
+SOURCES = list(markdown_sources())
+
+
+@pytest.mark.parametrize("path,text", SOURCES, ids=[str(p.relative_to(ROOT)) for p, _ in SOURCES])
+def test_relative_links_point_at_files(path, text):
+    broken = []
+    for groups in LINK.findall(text):
+        target = next(g for g in groups if g)
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        file_part, _, anchor = target.partition("#")
+        dest = (path.parent / urllib.parse.unquote(file_part)).resolve()
+        if not dest.exists():
+            broken.append(target)
+        elif anchor and dest.suffix == ".ipynb" and anchor not in heading_anchors(dest):
+            broken.append(target)
+    assert not broken, f"{path.name}: links to missing files or headings: {broken}"
+
+
+def repository_slug():
+    m = re.search(r"repository-code:\s*\"?https://github\.com/([^\"\s]+)", (ROOT / "CITATION.cff").read_text())
+    return m.group(1).rstrip("/")
+
+
+@pytest.mark.parametrize("path,text", SOURCES, ids=[str(p.relative_to(ROOT)) for p, _ in SOURCES])
+def test_binder_badges_open_existing_files(path, text):
+    for slug, ref, labpath in BINDER.findall(text):
+        assert slug == repository_slug(), f"{path.name}: Binder badge for {slug}, CITATION.cff says {repository_slug()}"
+        assert ref == "HEAD"
+        assert (ROOT / urllib.parse.unquote(labpath)).exists(), f"{path.name}: Binder labpath {labpath} does not exist"
+
+
+def test_readme_badge_opens_the_introduction():
+    badges = BINDER.findall((ROOT / "README.md").read_text())
+    assert any(urllib.parse.unquote(lab) == "notebooks/00_introduction.ipynb" for _, _, lab in badges)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_chapter_has_its_binder_badge_and_glossary_link(path):
+    first = jupytext.read(path).cells[0].source
+    labs = [urllib.parse.unquote(lab) for _, _, lab in BINDER.findall(first)]
+    assert f"notebooks/{path.name}" in labs, f"{path.name}: no Binder badge for itself in the title cell"
+    text = dict(SOURCES)[path]
+    assert path.name.startswith("00_") or "00_introduction.ipynb#" in text, f"{path.name} does not link the glossary"
+
+
+def test_chapter_lists_match_the_notebooks():
+    names = [p.stem for p in NOTEBOOKS]
+    readme = (ROOT / "README.md").read_text()
+    listed = re.findall(r"\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme.split("## Chapters")[1].split("\n## ")[0])
+    assert listed == names, f"README chapter table {listed} != notebooks {names}"
+    toc = re.findall(r"file:\s*notebooks/(\S+)", (ROOT / "book/_toc.yml").read_text())
+    assert toc == names, f"book/_toc.yml {toc} != notebooks {names}"
+
+
+def test_requirements_are_pinned_and_explained():
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        spec, _, comment = line.partition("#")
+        assert comment.strip(), f"requirements.txt: no comment saying what uses {spec.strip()}"
+        assert "==" in spec or spec.strip() == "-e .", f"requirements.txt: {spec.strip()} is not pinned with =="
+
+
+def test_python_version_is_the_same_everywhere():
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+    assert 'python-version: "3.11"' in (ROOT / ".github/workflows/tests.yml").read_text()
