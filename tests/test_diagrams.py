@@ -1,0 +1,153 @@
+"""rnnlib.diagrams: the network drawings of chapter 01 (and the Jordan variant of chapter 03)."""
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.patches import Circle  # noqa: E402
+
+from rnnlib import diagrams  # noqa: E402
+
+PARAMS = ("W", "D", "B", "V", "c")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def circles(ax):
+    return [p for p in ax.patches if isinstance(p, Circle)]
+
+
+def all_text(ax):
+    return " ".join(t.get_text() for t in ax.texts)
+
+
+@pytest.mark.parametrize("T", [1, 3, 5])
+@pytest.mark.parametrize("feedback", ["hidden", "output"])
+def test_unrolled_has_every_parameter_once_per_step(T, feedback):
+    ax = diagrams.draw_unrolled(T, feedback=feedback)
+    assert isinstance(ax, Axes)
+    labels = diagrams.param_labels(ax)
+    assert sorted(labels) == sorted(PARAMS)
+    for name in PARAMS:
+        assert len(labels[name]) == T, (name, labels[name])
+        assert all(text.startswith(f"${name}$") for text in labels[name])
+    # one input, hidden and output node per step, plus the initial delayed input
+    assert len(circles(ax)) == 3 * T + 1
+
+
+def test_unrolled_names_the_steps_and_the_initial_state():
+    text = all_text(diagrams.draw_unrolled(3))
+    for t in (1, 2, 3):
+        assert f"$x_{t}$" in text and f"$h_{t}$" in text and f"$y_{t}$" in text and f"t = {t}" in text
+    assert "$h_0$" in text and "$y_0$" not in text
+    text = all_text(diagrams.draw_unrolled(2, feedback="output"))
+    assert "$y_0$" in text and "$h_0$" not in text
+
+
+@pytest.mark.parametrize("feedback,d_shape", [("hidden", "4×4"), ("output", "4×2")])
+def test_sizes_label_the_parameter_shapes(feedback, d_shape):
+    I, H, O = 3, 4, 2
+    labels = diagrams.param_labels(diagrams.draw_unrolled(2, feedback=feedback, sizes=(I, H, O)))
+    expected = {"W": f"{H}×{I}", "D": d_shape, "B": f"{H}", "V": f"{O}×{H}", "c": f"{O}"}
+    for name, shape in expected.items():
+        assert all(text.split("$")[-1].strip() == shape for text in labels[name]), (name, labels[name])
+
+
+def test_sizes_accept_numpy_integers_and_lists():
+    import numpy as np
+
+    ax = diagrams.draw_unrolled(1, sizes=np.array([5, 6, 7]))
+    assert "(5 values)" in all_text(ax) and "(7 values)" in all_text(ax)
+    ax = diagrams.draw_folded(sizes=[2, 3, 1])
+    assert diagrams.param_labels(ax)["W"] == ["$W$\n3×2"]
+
+
+def test_draws_into_a_given_axes():
+    fig, (a, b) = plt.subplots(1, 2)
+    assert diagrams.draw_folded(ax=a) is a
+    assert diagrams.draw_unrolled(2, ax=b) is b
+    assert len(fig.axes) == 2 and not a.axison and not b.axison
+
+
+@pytest.mark.parametrize("feedback,prev", [("hidden", "h_{t-1}"), ("output", "y_{t-1}")])
+def test_folded_has_every_parameter_once(feedback, prev):
+    ax = diagrams.draw_folded(feedback=feedback)
+    labels = diagrams.param_labels(ax)
+    assert {k: len(v) for k, v in labels.items()} == {k: 1 for k in PARAMS}
+    assert prev in labels["D"][0]
+    assert len(circles(ax)) == 3
+
+
+@pytest.mark.parametrize("sizes", [(3, 4, 2), (1, 1, 1), (2, 8, 3)])
+def test_step_draws_every_neuron_and_connection(sizes):
+    I, H, O = sizes
+    ax = diagrams.draw_step(I, H, O)
+    assert sorted(diagrams.param_labels(ax)) == sorted(PARAMS)
+    # inputs, delayed inputs, hidden, outputs, and the two constant-1 threshold nodes
+    assert len(circles(ax)) == I + H + H + O + 2
+    # full connections input block -> hidden, hidden -> output, and the thresholds
+    assert len(ax.lines) == (I + H) * H + H * O + H + O
+    text = all_text(ax)
+    assert f"({I} values)" in text and f"({H} values)" in text
+
+
+def test_drawing_emits_no_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, axs = plt.subplots(1, 3)
+        diagrams.draw_unrolled(3, ax=axs[0], sizes=(3, 4, 2))
+        diagrams.draw_folded(ax=axs[1], feedback="output")
+        diagrams.draw_step(ax=axs[2])
+        fig.canvas.draw()
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(T=0), ValueError, "T must be a positive integer, got 0"),
+    (dict(T=2.5), TypeError, "T must be a positive integer"),
+    (dict(T="3"), TypeError, "T must be a positive integer"),
+    (dict(T=9), ValueError, "T must be at most 8 time steps"),
+    (dict(feedback="input"), ValueError, "unknown feedback 'input'; choose one of 'hidden', 'output'"),
+    (dict(sizes=(3, 4)), ValueError, r"sizes must be None or three positive integers \(I, H, O\)"),
+    (dict(sizes="342"), ValueError, "sizes must be None or three positive integers"),
+    (dict(sizes=5), ValueError, "sizes must be None or three positive integers"),
+    (dict(sizes=(3, 0, 2)), ValueError, r"sizes\[1\] \(H\) must be a positive integer, got 0"),
+    (dict(sizes=(3, 4.0, 2)), TypeError, r"sizes\[1\] \(H\) must be a positive integer"),
+    (dict(ax="axes"), TypeError, "ax must be a matplotlib Axes or None, got str"),
+])
+def test_unrolled_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        diagrams.draw_unrolled(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(feedback="Hidden"), ValueError, "unknown feedback 'Hidden'"),
+    (dict(sizes=(1, 2, 3, 4)), ValueError, "sizes must be None or three positive integers"),
+    (dict(ax=plt), TypeError, "ax must be a matplotlib Axes or None, got module"),
+])
+def test_folded_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        diagrams.draw_folded(**kwargs)
+
+
+@pytest.mark.parametrize("args,exc,match", [
+    ((0, 4, 2), ValueError, "n_in must be a positive integer, got 0"),
+    ((3, 9, 2), ValueError, "n_hidden must be at most 8 neurons"),
+    ((3, 4, True), TypeError, "n_out must be a positive integer"),
+])
+def test_step_bad_arguments(args, exc, match):
+    with pytest.raises(exc, match=match):
+        diagrams.draw_step(*args)
+
+
+def test_a_failed_call_leaves_no_figure_behind():
+    before = plt.get_fignums()
+    with pytest.raises(ValueError):
+        diagrams.draw_unrolled(3, feedback="nope")
+    assert plt.get_fignums() == before
