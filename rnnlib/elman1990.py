@@ -1,0 +1,290 @@
+"""The data of Elman (1990), "Finding Structure in Time" (chapter 06).
+
+Three streams on which a network is trained to predict its next input:
+
+* ``temporal_xor_stream``: random bit pairs, each followed by their XOR, so
+  only every third bit can be predicted;
+* ``letter_stream``: consonants b, d, g in random order, each followed by its
+  vowels (b -> ba, d -> dii, g -> guuu), coded by ``encode_letters`` as the six
+  phonetic features of the paper's Table 1 (``FEATURES``, ``LETTER_CODES``);
+  ``letter_error_floor`` is the smallest squared error any predictor can reach
+  on such a stream;
+* ``word_stream``: sentences from a small lexicon, written without spaces,
+  with the positions where words begin (``random_letter_codes`` gives each
+  letter a random 5-bit code, as in the paper).
+
+``next_step_pairs`` turns a coded stream into inputs and next-step targets, and
+``parallel_streams`` cuts a long stream into N time-major sequences (T, N, F)
+so that a network can be trained on all of them at once.
+"""
+import numbers
+
+import numpy as np
+
+from ._checks import as_float_array, check_size
+
+# ----------------------------------------------------------------- temporal XOR
+
+
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(f"seed must be a non-negative integer or a numpy Generator, got {seed!r}")
+    return np.random.default_rng(seed)
+
+
+def temporal_xor_stream(n_triples, seed=0):
+    """Elman's temporal XOR (chapter 06): ``3 * n_triples`` bits as an int array.
+
+    Bits come in triples (a, b, a XOR b) where a and b are fair random bits, so
+    ``s[3k + 2] == s[3k] ^ s[3k + 1]`` for every k; the other bits are random.
+    """
+    n_triples = check_size("n_triples", n_triples)
+    pairs = _rng(seed).integers(0, 2, size=(n_triples, 2))
+    return np.column_stack([pairs, pairs[:, 0] ^ pairs[:, 1]]).reshape(-1)
+
+
+def xor_error_floor(n_bits):
+    """Best expected squared error for predicting each next bit of the XOR stream (chapter 06).
+
+    Entry t is for predicting bit t + 1 from bits 0..t when the stream starts
+    at a triple boundary: a random bit (variance 1/4) unless bit t + 1 is the
+    third of its triple, which the two before it fix (0). Length ``n_bits - 1``.
+    """
+    n_bits = check_size("n_bits", n_bits)
+    positions = np.arange(1, n_bits)
+    return np.where(positions % 3 == 2, 0.0, 0.25)
+
+
+# ------------------------------------------------------------- letter sequences
+
+FEATURES = ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
+"""The six features (bits) of each letter, in the order of the paper's Table 1."""
+
+LETTER_CODES = {
+    "b": (1, 0, 1, 0, 0, 1),
+    "d": (1, 0, 1, 1, 0, 1),
+    "g": (1, 0, 1, 0, 1, 1),
+    "a": (0, 1, 0, 0, 1, 1),
+    "i": (0, 1, 0, 1, 0, 1),
+    "u": (0, 1, 0, 1, 1, 1),
+}
+"""Feature vectors of the six letters (Elman 1990, Table 1), in ``FEATURES`` order."""
+
+SYLLABLES = {"b": "ba", "d": "dii", "g": "guuu"}
+"""The rule that replaces each consonant by a syllable."""
+
+CONSONANTS = tuple(SYLLABLES)
+
+
+def _consonant_probs(probs):
+    """Check a distribution over b, d, g given as a dict or a sequence of 3 numbers."""
+    if probs is None:
+        return np.full(3, 1.0 / 3.0)
+    if isinstance(probs, dict):
+        unknown = set(probs) - set(CONSONANTS)
+        if unknown:
+            raise ValueError(f"probs may only name the consonants {CONSONANTS}, got {sorted(unknown)}")
+        probs = [probs.get(c, 0.0) for c in CONSONANTS]
+    p = as_float_array("probs", probs)
+    if p.shape != (3,):
+        raise ValueError(f"probs must give one probability for each of b, d, g (3 numbers), got shape {p.shape}")
+    if np.any(p < 0) or not np.isclose(p.sum(), 1.0):
+        raise ValueError(f"probs must be non-negative and sum to 1, got {p.tolist()}")
+    return p
+
+
+def letter_stream(n_consonants, seed=0, probs=None):
+    """Elman's letter sequence (chapter 06) as a string, e.g. ``"diibaguuu..."``.
+
+    ``n_consonants`` consonants are drawn independently from b, d, g (equally
+    likely unless ``probs`` says otherwise) and each is replaced by its
+    syllable: b -> ba, d -> dii, g -> guuu.
+    """
+    n_consonants = check_size("n_consonants", n_consonants)
+    p = _consonant_probs(probs)
+    picks = _rng(seed).choice(3, size=n_consonants, p=p)
+    return "".join(SYLLABLES[CONSONANTS[k]] for k in picks)
+
+
+def _check_letters(letters, alphabet):
+    if not isinstance(letters, str):
+        raise TypeError(f"letters must be a string such as 'badii', got {type(letters).__name__}")
+    if len(letters) < 2:
+        raise ValueError(f"letters must hold at least 2 letters to predict one from another, got {len(letters)}")
+    bad = sorted(set(letters) - set(alphabet))
+    if bad:
+        raise ValueError(f"letters contains {bad}, which have no code; known letters: {''.join(sorted(alphabet))}")
+    return letters
+
+
+def encode_letters(letters, codes=None):
+    """Code a string letter by letter (chapter 06): returns a float array (T, F).
+
+    ``codes`` maps each letter to its bit vector; the default is the paper's
+    six-feature table ``LETTER_CODES``.
+    """
+    codes = LETTER_CODES if codes is None else codes
+    if not isinstance(codes, dict) or not codes:
+        raise TypeError("codes must be a non-empty dict mapping each letter to its bit vector")
+    widths = {len(v) for v in codes.values()}
+    if len(widths) != 1:
+        raise ValueError(f"every code must have the same number of bits, got lengths {sorted(widths)}")
+    if not isinstance(letters, str):
+        raise TypeError(f"letters must be a string, got {type(letters).__name__}")
+    bad = sorted(set(letters) - set(codes))
+    if bad:
+        raise ValueError(f"letters contains {bad}, which have no code; known letters: {''.join(sorted(codes))}")
+    table = {k: as_float_array(f"codes[{k!r}]", v) for k, v in codes.items()}
+    if not letters:
+        return np.zeros((0, widths.pop()))
+    return np.stack([table[ch] for ch in letters])
+
+
+def syllable_positions(letters):
+    """For each letter: its place in its syllable (0 for the consonant) (chapter 06).
+
+    Raises ValueError unless the string is a run of whole syllables ba, dii,
+    guuu, possibly cut short at the end.
+    """
+    _check_letters(letters, LETTER_CODES)
+    out = np.empty(len(letters), dtype=int)
+    i = 0
+    while i < len(letters):
+        c = letters[i]
+        if c not in SYLLABLES:
+            raise ValueError(f"letters must follow b->ba, d->dii, g->guuu: expected a consonant at position {i}, got {c!r}")
+        syl = SYLLABLES[c]
+        piece = letters[i:i + len(syl)]
+        if piece != syl[:len(piece)]:
+            raise ValueError(f"letters must follow b->ba, d->dii, g->guuu: {piece!r} at position {i} is not the start of {syl!r}")
+        out[i:i + len(piece)] = np.arange(len(piece))
+        i += len(piece)
+    return out
+
+
+def onset_variance(probs=None):
+    """Variance of each of the six bits of a consonant drawn with ``probs`` (chapter 06).
+
+    When a syllable ends, the next letter is b, d or g (equally likely by
+    default) and nothing in the past tells which. The best guess of a bit is
+    then its mean, and the expected squared error of that guess is the bit's
+    variance under the consonant distribution.
+    """
+    p = _consonant_probs(probs)
+    C = np.array([LETTER_CODES[c] for c in CONSONANTS], dtype=float)  # (3, 6)
+    mean = p @ C
+    return p @ (C - mean) ** 2
+
+
+def letter_error_floor(letters, probs=None):
+    """The least expected squared error per bit of any next-letter predictor (chapter 06).
+
+    Returns an array (T - 1, 6): row t is for predicting letter t + 1 from
+    letters 0..t. Given the past, every letter is fixed by the syllable rules
+    except a consonant that starts a new syllable, which is one of b, d, g
+    drawn afresh; there the floor is ``onset_variance(probs)``, elsewhere 0.
+    """
+    pos = syllable_positions(letters)
+    onset = pos[1:] == 0
+    return np.outer(onset, onset_variance(probs))
+
+
+# ---------------------------------------------------------------------- words
+
+LEXICON = {
+    "DET": ("the", "a"),
+    "NOUN": ("boy", "girl", "dog", "cat", "lion"),
+    "FOOD": ("cookie",),
+    "VERB_T": ("sees", "chases", "likes"),
+    "VERB_EAT": ("eats",),
+    "VERB_I": ("sleeps", "runs"),
+    "ADV": ("happily",),
+}
+"""A 15-word lexicon by word class, in the spirit of Elman's word experiment."""
+
+TEMPLATES = (
+    ("DET", "NOUN", "VERB_T", "DET", "NOUN"),
+    ("DET", "NOUN", "VERB_EAT", "DET", "FOOD"),
+    ("DET", "NOUN", "VERB_I"),
+    ("DET", "NOUN", "VERB_I", "ADV"),
+)
+"""Sentence templates: a sentence is a template with a random word of each class."""
+
+
+def sentences(n_sentences, seed=0):
+    """``n_sentences`` random sentences, each a list of words (chapter 06)."""
+    n_sentences = check_size("n_sentences", n_sentences)
+    rng = _rng(seed)
+    out = []
+    for k in rng.integers(0, len(TEMPLATES), size=n_sentences):
+        out.append([LEXICON[cls][rng.integers(len(LEXICON[cls]))] for cls in TEMPLATES[k]])
+    return out
+
+
+def word_stream(n_sentences, seed=0):
+    """Sentences run together without spaces (chapter 06).
+
+    Returns ``(letters, onsets, words)``: the letters as one string, a bool
+    array marking the first letter of every word, and the list of words.
+    """
+    words = [w for s in sentences(n_sentences, seed) for w in s]
+    onsets = np.zeros(sum(map(len, words)), dtype=bool)
+    onsets[np.cumsum([0] + [len(w) for w in words[:-1]])] = True
+    return "".join(words), onsets, words
+
+
+def random_letter_codes(alphabet, n_bits=5, seed=0):
+    """Give each letter a different random ``n_bits``-bit code (chapter 06).
+
+    Elman coded the letters of his word experiment as random 5-bit vectors.
+    Codes are distinct and never all zeros. Returns a dict letter -> int array.
+    """
+    n_bits = check_size("n_bits", n_bits)
+    letters = sorted(set(alphabet))
+    if not letters or not all(isinstance(ch, str) and len(ch) == 1 for ch in letters):
+        raise ValueError("alphabet must be a non-empty string (or collection) of single characters")
+    if len(letters) > 2 ** n_bits - 1:
+        raise ValueError(f"{len(letters)} letters need more than {n_bits} bits: {n_bits} bits give "
+                         f"only {2 ** n_bits - 1} distinct non-zero codes")
+    numbers_ = _rng(seed).choice(np.arange(1, 2 ** n_bits), size=len(letters), replace=False)
+    bits = (numbers_[:, None] >> np.arange(n_bits)[::-1]) & 1
+    return {ch: b for ch, b in zip(letters, bits)}
+
+
+# ------------------------------------------------------------- batching helpers
+
+
+def next_step_pairs(codes):
+    """Inputs and targets for next-step prediction (chapter 06): ``(codes[:-1], codes[1:])``.
+
+    ``codes`` is a coded stream (T, F) or a batch of streams (T, N, F), time
+    first; a 1-D bit stream becomes (T, 1). Step t of the target is step t + 1
+    of the stream.
+    """
+    arr = as_float_array("codes", codes)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim not in (2, 3) or arr.shape[0] < 2:
+        raise ValueError(f"codes must be a stream (T, F) or streams (T, N, F) with T >= 2, got shape {arr.shape}")
+    return arr[:-1], arr[1:]
+
+
+def parallel_streams(codes, n_streams):
+    """Cut a long stream (L, F) into ``n_streams`` consecutive pieces, time-major (T, N, F) (chapter 06).
+
+    Piece n is ``codes[n*T:(n+1)*T]`` with ``T = L // n_streams``; the last
+    ``L % n_streams`` steps are dropped. A 1-D stream is treated as (L, 1).
+    Training on the pieces side by side does one time loop for all of them.
+    """
+    arr = as_float_array("codes", codes)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"codes must be a stream of shape (L, F), got shape {arr.shape}")
+    n_streams = check_size("n_streams", n_streams)
+    T = arr.shape[0] // n_streams
+    if T < 1:
+        raise ValueError(f"a stream of {arr.shape[0]} steps cannot be cut into {n_streams} pieces")
+    return arr[:T * n_streams].reshape(n_streams, T, -1).transpose(1, 0, 2).copy()

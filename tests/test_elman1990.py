@@ -1,0 +1,230 @@
+"""The data of Elman (1990) and the error floor of the letter task (chapter 06)."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import elman1990 as e9
+
+
+# ----------------------------------------------------------------- temporal XOR
+
+def test_every_third_bit_is_the_xor_of_the_two_before():
+    s = e9.temporal_xor_stream(500, seed=3)
+    assert s.shape == (1500,)
+    assert set(np.unique(s)) <= {0, 1}
+    t = s.reshape(-1, 3)
+    assert np.array_equal(t[:, 2], t[:, 0] ^ t[:, 1])
+    # the first two bits of each triple are fair coins, not a fixed pattern
+    assert 0.4 < t[:, 0].mean() < 0.6 and 0.4 < t[:, 1].mean() < 0.6
+    assert 0.4 < np.mean(t[:, 0] == t[:, 1]) < 0.6  # independent: about half the pairs agree
+
+
+def test_xor_stream_is_seeded():
+    a = e9.temporal_xor_stream(50, seed=1)
+    assert np.array_equal(a, e9.temporal_xor_stream(50, seed=1))
+    assert not np.array_equal(a, e9.temporal_xor_stream(50, seed=2))
+    assert np.array_equal(a, e9.temporal_xor_stream(50, seed=np.random.default_rng(1)))
+
+
+def test_xor_floor_matches_a_brute_force_count():
+    # the best guess of each next bit is its conditional mean given the phase and the last
+    # two bits; measure the squared error of that guess on a long stream, by phase
+    s = e9.temporal_xor_stream(20000, seed=0)
+    floor = e9.xor_error_floor(len(s))
+    for phase in range(3):
+        t = np.arange(2, len(s) - 1)
+        t = t[t % 3 == phase]
+        keys = s[t - 1] * 2 + s[t]
+        nxt = s[t + 1].astype(float)
+        err = 0.0
+        for k in range(4):
+            sel = nxt[keys == k]
+            err += np.sum((sel - sel.mean()) ** 2)
+        assert err / len(t) == pytest.approx(floor[t].mean(), abs=0.01)
+    assert np.array_equal(np.unique(floor), [0.0, 0.25])
+
+
+# ------------------------------------------------------------- letter sequences
+
+def test_feature_table_is_the_papers_and_codes_differ():
+    assert e9.FEATURES == ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
+    codes = {k: tuple(v) for k, v in e9.LETTER_CODES.items()}
+    assert len(set(codes.values())) == 6
+    for ch in "bdg":
+        assert codes[ch][:3] == (1, 0, 1)
+    for ch in "aiu":
+        assert codes[ch][:3] == (0, 1, 0)
+    assert all(v[5] == 1 for v in codes.values())  # all six letters are voiced
+
+
+def test_letter_stream_follows_the_syllable_rule():
+    s = e9.letter_stream(300, seed=5)
+    # rebuild the stream from its consonants: it must be the same string
+    consonants = [ch for ch in s if ch in "bdg"]
+    assert len(consonants) == 300
+    assert "".join({"b": "ba", "d": "dii", "g": "guuu"}[c] for c in consonants) == s
+    # all three consonants occur, about equally often, and the order varies
+    assert min(s.count(c) for c in "bdg") > 70
+    assert len({"".join(consonants[i:i + 2]) for i in range(299)}) == 9
+
+
+def test_letter_stream_probs():
+    s = e9.letter_stream(2000, seed=0, probs={"b": 1.0})
+    assert s == "ba" * 2000
+    s = e9.letter_stream(3000, seed=0, probs=[0.6, 0.3, 0.1])
+    assert s.count("b") / 3000 == pytest.approx(0.6, abs=0.03)
+
+
+def test_encode_letters_uses_the_table():
+    X = e9.encode_letters("bad")
+    assert X.shape == (3, 6) and X.dtype == np.float64
+    np.testing.assert_array_equal(X[1], e9.LETTER_CODES["a"])
+    np.testing.assert_array_equal(X[2], e9.LETTER_CODES["d"])
+
+
+def test_syllable_positions():
+    np.testing.assert_array_equal(e9.syllable_positions("badiiguuuba"), [0, 1, 0, 1, 2, 0, 1, 2, 3, 0, 1])
+    np.testing.assert_array_equal(e9.syllable_positions("guu"), [0, 1, 2])  # cut short at the end
+
+
+def test_onset_variance_from_the_codes():
+    # b, d, g differ only in High (0, 1, 0) and Back (0, 0, 1): each is 1 with probability 1/3
+    v = e9.onset_variance()
+    var = float(Fraction(1, 3) * Fraction(2, 3))
+    np.testing.assert_allclose(v, [0, 0, 0, var, var, 0])
+    # a skewed distribution: High is 1 only for d
+    v = e9.onset_variance({"b": 0.5, "d": 0.25, "g": 0.25})
+    assert v[3] == pytest.approx(0.25 * 0.75) and v[4] == pytest.approx(0.25 * 0.75)
+    assert np.all(e9.onset_variance({"d": 1.0}) == 0)
+
+
+def brute_force_floor(letters):
+    """Empirical floor: group the steps by the whole past that matters (the letters of
+    the current syllable so far), predict each group's mean next code, average the
+    squared errors. Makes no use of the syllable rules or of onset_variance."""
+    X = e9.encode_letters(letters)
+    keys, start = [], 0
+    for t, ch in enumerate(letters[:-1]):
+        if ch in "bdg":
+            start = t
+        keys.append(letters[start:t + 1])
+    keys = np.array(keys)
+    err = np.zeros(6)
+    for k in set(keys):
+        nxt = X[1:][keys == k]
+        err += np.sum((nxt - nxt.mean(axis=0)) ** 2, axis=0)
+    return err / len(keys)
+
+
+def test_letter_floor_equals_brute_force_on_a_long_stream():
+    s = e9.letter_stream(20000, seed=11)
+    floor = e9.letter_error_floor(s)
+    assert floor.shape == (len(s) - 1, 6)
+    np.testing.assert_allclose(floor.mean(axis=0), brute_force_floor(s), atol=0.004)
+    # about one step in three starts a syllable; the mean floor is then (1/3) * (2/9 + 2/9) / 6
+    assert floor.mean() == pytest.approx(2 / 81, abs=0.001)
+
+
+def test_letter_floor_is_zero_except_at_onsets():
+    s = "badiiguuuba"
+    floor = e9.letter_error_floor(s)
+    onsets = np.flatnonzero(floor.sum(axis=1) > 0) + 1  # positions of predicted letters
+    np.testing.assert_array_equal(onsets, [2, 5, 9])
+    assert np.all(floor[:, [0, 1, 2, 5]] == 0)
+
+
+def test_floor_with_skewed_consonants_matches_brute_force():
+    probs = {"b": 0.7, "d": 0.2, "g": 0.1}
+    s = e9.letter_stream(20000, seed=2, probs=probs)
+    np.testing.assert_allclose(e9.letter_error_floor(s, probs).mean(axis=0), brute_force_floor(s), atol=0.004)
+
+
+# ---------------------------------------------------------------------- words
+
+def test_lexicon_has_15_words_and_sentences_use_it():
+    words = [w for ws in e9.LEXICON.values() for w in ws]
+    assert len(words) == len(set(words)) == 15
+    for sent in e9.sentences(50, seed=1):
+        assert 3 <= len(sent) <= 5 and all(w in words for w in sent)
+        assert sent[0] in e9.LEXICON["DET"]
+
+
+def test_word_stream_marks_word_onsets():
+    letters, onsets, words = e9.word_stream(20, seed=4)
+    assert letters == "".join(words) and len(onsets) == len(letters)
+    assert onsets.sum() == len(words) and onsets[0]
+    # cutting the string at the onsets gives back the words
+    cuts = np.flatnonzero(onsets).tolist() + [len(letters)]
+    assert [letters[a:b] for a, b in zip(cuts[:-1], cuts[1:])] == words
+
+
+def test_random_letter_codes_are_distinct_5_bit_vectors():
+    codes = e9.random_letter_codes("thequickbrownfxjmpsvlazydg", n_bits=5, seed=0)
+    assert len(codes) == 26
+    vecs = {tuple(v) for v in codes.values()}
+    assert len(vecs) == 26 and (0,) * 5 not in vecs
+    assert all(len(v) == 5 and set(v) <= {0, 1} for v in vecs)
+    other = e9.random_letter_codes("thequickbrownfxjmpsvlazydg", n_bits=5, seed=1)
+    assert any(not np.array_equal(codes[ch], other[ch]) for ch in codes)
+
+
+# ------------------------------------------------------------- batching helpers
+
+def test_next_step_pairs_and_parallel_streams():
+    s = np.arange(20)
+    P = e9.parallel_streams(s, 3)
+    assert P.shape == (6, 3, 1)
+    np.testing.assert_array_equal(P[:, 1, 0], np.arange(6, 12))
+    X, Y = e9.next_step_pairs(P)
+    np.testing.assert_array_equal(X[1:], Y[:-1])
+    X, Y = e9.next_step_pairs([0, 1, 1, 0])
+    assert X.shape == Y.shape == (3, 1) and Y[0, 0] == 1
+
+
+def test_a_network_learns_the_predictable_letters():
+    # a small end-to-end check: after a short training run the error on vowels is far
+    # below the error on consonant onsets, whose High/Back bits stay near the floor
+    s = e9.letter_stream(600, seed=0)
+    X, Y = e9.next_step_pairs(e9.parallel_streams(e9.encode_letters(s), 60))
+    net = rnnlib.ElmanRNN(6, 12, 6, activation="sigmoid", seed=0)
+    rnnlib.fit(net, X, Y, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=120, verbose=False)
+    test = e9.letter_stream(300, seed=1)
+    Xt, Yt = e9.next_step_pairs(e9.encode_letters(test))
+    _, out = net.forward(Xt)
+    err = (1 / (1 + np.exp(-out)) - Yt) ** 2
+    onset = e9.syllable_positions(test)[1:] == 0
+    assert err[~onset].mean() < 0.02
+    assert err[onset][:, 3:5].mean() > 0.15
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: e9.temporal_xor_stream(0), ValueError, "n_triples must be a positive integer"),
+    (lambda: e9.temporal_xor_stream(2.5), TypeError, "n_triples must be a positive integer"),
+    (lambda: e9.temporal_xor_stream(3, seed=-1), TypeError, "seed must be a non-negative integer"),
+    (lambda: e9.letter_stream(10, probs=[0.5, 0.5]), ValueError, "one probability for each of b, d, g"),
+    (lambda: e9.letter_stream(10, probs=[0.5, 0.6, -0.1]), ValueError, "non-negative and sum to 1"),
+    (lambda: e9.letter_stream(10, probs={"p": 1.0}), ValueError, "may only name the consonants"),
+    (lambda: e9.encode_letters("bax"), ValueError, r"letters contains \['x'\], which have no code"),
+    (lambda: e9.encode_letters(["b", "a"]), TypeError, "letters must be a string"),
+    (lambda: e9.encode_letters("ab", codes={"a": [1, 0], "b": [1]}), ValueError, "same number of bits"),
+    (lambda: e9.letter_error_floor("badab"), ValueError, "'dab' at position 2 is not the start of 'dii'"),
+    (lambda: e9.letter_error_floor("abaa"), ValueError, "expected a consonant at position 0"),
+    (lambda: e9.letter_error_floor("baa"), ValueError, "expected a consonant at position 2"),
+    (lambda: e9.letter_error_floor("b"), ValueError, "at least 2 letters"),
+    (lambda: e9.letter_error_floor(123), TypeError, "letters must be a string"),
+    (lambda: e9.random_letter_codes("abcd", n_bits=2), ValueError, "4 letters need more than 2 bits"),
+    (lambda: e9.random_letter_codes(""), ValueError, "alphabet must be a non-empty"),
+    (lambda: e9.sentences(0), ValueError, "n_sentences must be a positive integer"),
+    (lambda: e9.next_step_pairs([1.0]), ValueError, "T >= 2"),
+    (lambda: e9.next_step_pairs(["a", "b"]), TypeError, "must contain real numbers"),
+    (lambda: e9.parallel_streams(np.zeros((3, 1)), 5), ValueError, "cannot be cut into 5 pieces"),
+    (lambda: e9.parallel_streams(np.zeros((3, 1, 1)), 1), ValueError, r"shape \(L, F\)"),
+    (lambda: e9.xor_error_floor(0), ValueError, "n_bits must be a positive integer"),
+])
+def test_bad_input_raises_clear_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
