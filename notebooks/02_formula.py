@@ -1,0 +1,605 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02. The formula
+# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/basic-rnn-textbook/basic-rnn/HEAD?labpath=notebooks%2F02_formula.ipynb)
+#
+# Chapter 01 drew the basic RNN as a chain of small feed-forward networks, one per time
+# step, each also receiving the previous step's hidden layer. This chapter writes that
+# picture as two lines of algebra and then computes with them: first by hand with numbers
+# small enough to check on paper, then with `rnnlib`, then for many sequences at once.
+# Short definitions of the terms used here are collected in the introduction (see the [glossary](00_introduction.ipynb#Glossary)).
+#
+# **What you will learn**
+#
+# - the two equations of the basic RNN, what every symbol means and what shape it has;
+# - how to compute a few steps by hand, and that `rnnlib.ElmanRNN` gives the same numbers;
+# - how the choice of activation (tanh or ReLU) changes the hidden states;
+# - what the initial state $h_0$ does, and why it is usually set to zero;
+# - that a plain loop, the library and the concatenated form $[W\;D]\,[x;h]$ are one and the same computation;
+# - how a batch of sequences is processed at once, in time-major layout.
+#
+# **Prerequisites:** [01. Structure](01_structure.ipynb); matrix-vector products; a little numpy.
+#
+# **Time to read:** about 30 minutes.
+
+# %%
+import numpy as np
+
+import rnnlib
+from rnnlib import plotting
+
+plt = plotting.use_style()
+C = plotting.PALETTE
+get_ipython().InteractiveTB.set_mode("Minimal")  # short error messages in section 6
+
+
+def vec(v, digits=3):
+    """A vector as a short string with a fixed number of decimals."""
+    return "[" + ", ".join(f"{x:+.{digits}f}" for x in np.ravel(v)) + "]"
+
+
+# %% [markdown]
+# ## 1. The formula
+#
+# At every time step $t = 1, 2, \dots, T$ the network reads one input vector $x_t$,
+# updates its hidden layer (隐层) and produces one output:
+#
+# $$h_t = f(W x_t + D h_{t-1} + B), \qquad y_t = V h_t + c.$$
+#
+# With $I$ inputs, $H$ hidden units and $O$ outputs the symbols are:
+#
+# | symbol | meaning | shape |
+# |---|---|---|
+# | $x_t$ | the input at step $t$ (the *real-time input*) | $(I,)$ |
+# | $h_{t-1}$ | the hidden layer of the previous step, fed back as the *delayed input* (延迟输入) | $(H,)$ |
+# | $h_t$ | the hidden layer at step $t$ | $(H,)$ |
+# | $y_t$ | the output at step $t$ | $(O,)$ |
+# | $W$ | weight (权重) from the input to the hidden layer | $(H, I)$ |
+# | $D$ | weight from the delayed input to the hidden layer | $(H, H)$ |
+# | $B$ | threshold (阈值, i.e. bias) of the hidden layer | $(H,)$ |
+# | $V$ | weight from the hidden layer to the output | $(O, H)$ |
+# | $c$ | threshold of the output layer | $(O,)$ |
+# | $f$ | the hidden activation, applied element by element: usually $\tanh$ or ReLU, $\max(0, a)$ | |
+#
+# These are the three weights and two thresholds of chapter 01. The same five arrays are
+# used at every step; only $x_t$ and $h_{t-1}$ change. The output layer here is linear,
+# as in the article; a task may add its own squashing on top (a sigmoid for
+# probabilities, a softmax for classes), which belongs to the loss, not to the RNN.
+#
+# Applying the formula step after step gives the output at every time. The first step
+# needs $h_0$, a "previous hidden layer" that does not exist; it has to be chosen, and
+# the usual choice is $h_0 = 0$. Section 4 looks at what this choice does.
+
+# %% [markdown]
+# ## 2. One step by hand, then three
+#
+# A network small enough to follow with pencil and paper: $I = 2$ inputs, $H = 2$ hidden
+# units, $O = 1$ output, $f = \tanh$, and weights made of simple numbers:
+#
+# $$
+# W = \begin{bmatrix} 0.5 & -1 \\ 1 & 0.5 \end{bmatrix},\quad
+# D = \begin{bmatrix} 1 & 0.5 \\ 0.5 & 0.5 \end{bmatrix},\quad
+# B = \begin{bmatrix} 0 \\ 0.5 \end{bmatrix},\quad
+# V = \begin{bmatrix} 1 & 0.5 \end{bmatrix},\quad
+# c = -0.5 .
+# $$
+#
+# The input sequence has three steps: $x_1 = (1, 0)$, $x_2 = (0, 1)$, $x_3 = (1, 1)$.
+
+# %%
+W = np.array([[0.5, -1.0],
+              [1.0, 0.5]])       # (H, I) input -> hidden
+D = np.array([[1.0, 0.5],
+              [0.5, 0.5]])       # (H, H) delayed input -> hidden
+B = np.array([0.0, 0.5])         # (H,)   hidden threshold
+V = np.array([[1.0, 0.5]])       # (O, H) hidden -> output
+c = np.array([-0.5])             # (O,)   output threshold
+X = np.array([[1.0, 0.0],
+              [0.0, 1.0],
+              [1.0, 1.0]])       # (T, I) = (3, 2): one row per time step
+for name, arr in dict(W=W, D=D, B=B, V=V, c=c, X=X).items():
+    print(f"{name}: shape {arr.shape}")
+
+# %% [markdown]
+# **Step 1 on paper.** $W x_1$ picks the first column of $W$, because $x_1 = (1, 0)$:
+# $W x_1 = (0.5\cdot 1 + (-1)\cdot 0,\; 1\cdot 1 + 0.5\cdot 0) = (0.5, 1)$.
+# The delayed input is $h_0 = 0$, so $D h_0 = (0, 0)$ whatever $D$ is. Adding the threshold
+# gives the pre-activation $a_1 = (0.5, 1) + (0, 0) + (0, 0.5) = (0.5, 1.5)$, and
+# $h_1 = (\tanh 0.5, \tanh 1.5)$. Finally $y_1 = 1\cdot h_{1,1} + 0.5\cdot h_{1,2} - 0.5$.
+# The cell below does each of these products separately and prints them rounded to three decimals.
+
+# %%
+h0 = np.zeros(2)
+x1 = X[0]
+Wx = W @ x1
+Dh = D @ h0
+a1 = Wx + Dh + B
+h1 = np.tanh(a1)
+y1 = V @ h1 + c
+print("W x_1       =", vec(Wx))
+print("D h_0       =", vec(Dh))
+print("B           =", vec(B))
+print("a_1 (sum)   =", vec(a1))
+print("h_1 = tanh  =", vec(h1))
+print("y_1 = V h_1 + c =", vec(y1))
+
+# %% [markdown]
+# **Steps 2 and 3.** Now the delayed input is no longer zero: step 2 adds $D h_1$, step 3
+# adds $D h_2$. The same five lines, in a loop, carry $h$ from one step to the next.
+
+# %%
+h = np.zeros(2)                  # h_0
+print(f" t | {'x_t':12} | {'W x_t':16} | {'D h_(t-1)':16} | {'h_t':16} | y_t")
+for t, x in enumerate(X, start=1):
+    Wx, Dh = W @ x, D @ h
+    h = np.tanh(Wx + Dh + B)     # h now holds h_t
+    y = V @ h + c
+    print(f" {t} | {vec(x, 1)} | {vec(Wx)} | {vec(Dh)} | {vec(h)} | {vec(y)}")
+
+# %% [markdown]
+# **The same numbers from `rnnlib`.** An `ElmanRNN` starts with random weights; its five
+# arrays are plain attributes, so we overwrite them with ours (each assignment is checked
+# against the expected shape). `net.forward(X)` returns all hidden states `Hs` (row $t$ is
+# $h_{t+1}$, since Python counts from 0) and all outputs `Y`.
+
+# %%
+net = rnnlib.ElmanRNN(n_in=2, n_hidden=2, n_out=1, activation="tanh")
+net.W, net.D, net.B, net.V, net.c = W, D, B, V, c
+Hs, Y = net.forward(X)               # h_0 = 0 by default
+print("Hs shape", Hs.shape, " Y shape", Y.shape)
+for t in range(len(X)):
+    print(f"t={t + 1}:  h_t = {vec(Hs[t])}   y_t = {vec(Y[t])}")
+
+# the loop above, written once more as a reference, must agree to the last digits
+h, H_loop, Y_loop = np.zeros(2), [], []
+for x in X:
+    h = np.tanh(W @ x + D @ h + B)
+    H_loop.append(h)
+    Y_loop.append(V @ h + c)
+np.testing.assert_allclose(Hs, H_loop, rtol=1e-12, atol=1e-12)
+np.testing.assert_allclose(Y, Y_loop, rtol=1e-12, atol=1e-12)
+h_step, y_step = net.step(X[0])      # one step at a time is also available
+np.testing.assert_allclose(h_step, h1)
+np.testing.assert_allclose(y_step, y1)
+print("rnnlib agrees with the hand computation")
+
+# %% [markdown]
+# ## 3. tanh or ReLU
+#
+# The article names two usual choices for $f$. Both act on each hidden unit separately:
+#
+# $$\tanh(a) = \frac{e^{a} - e^{-a}}{e^{a} + e^{-a}} \in (-1, 1), \qquad \mathrm{ReLU}(a) = \max(0, a) \in [0, \infty).$$
+#
+# tanh is bounded and centred on zero; ReLU is zero for negative input and unbounded for
+# positive input. `rnnlib.activate(name, a)` applies either one.
+
+# %%
+a = np.linspace(-3, 3, 241)
+fig, ax = plt.subplots(figsize=(5.5, 3.4))
+ax.plot(a, rnnlib.activate("tanh", a), color=C["blue"], label="tanh(a)")
+ax.plot(a, rnnlib.activate("relu", a), color=C["orange"], label="ReLU(a) = max(0, a)")
+ax.axhline(1, color=C["blue"], lw=0.8, ls=":")
+ax.axhline(-1, color=C["blue"], lw=0.8, ls=":")
+ax.set(xlabel="pre-activation a", ylabel="f(a)", title="The two usual hidden activations")
+ax.legend(loc="upper left")
+plt.show()
+
+# %% [markdown]
+# **Experiment: the same network with each activation.** We keep the weights of section 2
+# and change only $f$, then feed both networks the same 20 random inputs drawn from
+# $[0, 1]$. What should happen? With tanh every hidden value must stay inside $(-1, 1)$.
+# With ReLU, inputs like these keep both units active most of the time, and where they are active
+# the recurrence is linear, $h_t = W x_t + D h_{t-1} + B$, so $h_t$ gets multiplied by $D$
+# at every step. Our $D$ has an eigenvalue above 1 (printed below), so we expect the
+# ReLU states to grow without bound, by roughly that factor per step, while the tanh
+# states saturate.
+
+# %%
+rng = np.random.default_rng(0)
+X20 = rng.uniform(0, 1, size=(20, 2))
+states = {}
+for act in ("tanh", "relu"):
+    n = rnnlib.ElmanRNN(2, 2, 1, activation=act)
+    n.W, n.D, n.B, n.V, n.c = W, D, B, V, c
+    states[act], _ = n.forward(X20)
+print("eigenvalues of D:", vec(np.linalg.eigvals(D)))
+for act, S in states.items():
+    growth = np.linalg.norm(S[-1]) / np.linalg.norm(S[-2])
+    print(f"{act:4}: largest |h| = {np.abs(S).max():8.3f}   |h_20| / |h_19| = {growth:.3f}")
+
+# %%
+t = np.arange(1, 21)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+for ax, act in zip(axes, ("tanh", "relu")):
+    S = states[act]
+    ax.plot(t, S[:, 0], "o-", ms=3, color=C["blue"], label="hidden unit 1")
+    ax.plot(t, S[:, 1], "s-", ms=3, color=C["vermillion"], label="hidden unit 2")
+    ax.set(xlabel="time step t", ylabel="$h_t$", title=f"f = {act}")
+axes[0].axhline(1, color="grey", lw=0.8, ls=":")
+axes[0].axhline(-1, color="grey", lw=0.8, ls=":")
+axes[0].set_ylim(-1.15, 1.15)
+axes[0].legend(loc="lower right")
+fig.suptitle("Same weights, same inputs: only the activation differs")
+plt.show()
+
+# %% [markdown]
+# The printout and the figure show the two behaviours. With tanh the states wander
+# but never leave $(-1, 1)$ (dotted lines): tanh *saturates*, so large pre-activations are
+# squeezed to nearly $\pm 1$. With ReLU the states grow step after step, and the ratio of
+# the last two state norms is close to the largest eigenvalue of $D$, as the linear
+# argument predicted. The ReLU network is not broken; its weights are simply the kind that
+# only a bounded activation keeps in check.
+#
+# This is why tanh is the default (it is the default of PyTorch's `nn.RNN`, for
+# instance). ReLU can work in an RNN when $D$ is kept small or carefully initialised,
+# for example to the identity matrix (Le et al., 2015). Chapter 05 returns to the
+# other side of the coin: the slope of $f$ also decides how gradients shrink or grow
+# through time.
+
+# %% [markdown]
+# ## 4. The initial state $h_0$
+#
+# At $t = 1$ the formula needs $h_0$. The article sets it to zero, and so does `rnnlib`
+# unless told otherwise (`net.forward(X, h0=...)`). What would another choice change?
+# $h_0$ enters only through $D h_0$ at step 1, but $h_1$ then enters step 2, and so on:
+# in principle $h_0$ influences every later state.
+#
+# **Experiment.** Run one input sequence (30 steps, drawn from $[-1, 1]$) from $h_0 = 0$
+# and from eight other starts drawn from $[-1, 1]^2$, and measure how far each run is from
+# the $h_0 = 0$ run at every step: $\max_i |h_{t,i}(h_0) - h_{t,i}(0)|$. We do this for
+# our network and for the same network with $D$ three times larger, i.e. a much stronger
+# feedback. Expectation: with the original $D$, the tanh saturation makes the network
+# forget where it started, so the differences shrink towards zero; with the strong
+# feedback, the network can hold on to its starting point, so some differences may not shrink at all.
+
+# %%
+rng = np.random.default_rng(1)
+X30 = rng.uniform(-1, 1, size=(30, 2))
+starts = rng.uniform(-1, 1, size=(8, 2))
+diffs = {}
+for label, scale in (("D", 1.0), ("3 D", 3.0)):
+    n = rnnlib.ElmanRNN(2, 2, 1)
+    n.W, n.D, n.B, n.V, n.c = W, scale * D, B, V, c
+    H_ref, _ = n.forward(X30)                       # h_0 = 0
+    diffs[label] = np.array([np.abs(n.forward(X30, h0=s)[0] - H_ref).max(axis=1) for s in starts])
+for label, d in diffs.items():
+    print(f"feedback {label:3}: largest difference at t=1: {d[:, 0].max():.3f}, "
+          f"at t=10: {d[:, 9].max():.3f}, at t=30: {d[:, -1].max():.1e}")
+    print(f"               starts still apart at t=30 (> 0.01): {int((d[:, -1] > 0.01).sum())} of {len(starts)}")
+
+# %%
+t = np.arange(1, 31)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+for ax, (label, d) in zip(axes, diffs.items()):
+    for k, row in enumerate(d):
+        ax.semilogy(t, np.maximum(row, 1e-16), color=plotting.CYCLE[k % 7], lw=1.3)
+    ax.set(xlabel="time step t", title=f"feedback weight {label}")
+apart = int((diffs["3 D"][:, -1] > 0.01).sum())
+axes[1].text(30, 0.3, f"{apart} starts: still apart at t = 30", ha="right", va="top")
+axes[1].text(30, 1e-15, f"{len(starts) - apart} starts: merge with h_0 = 0", ha="right", va="bottom")
+axes[0].set_ylabel("largest |difference| in $h_t$")
+axes[0].set_ylim(1e-16, 10)
+fig.suptitle("Eight other initial states compared with $h_0 = 0$ (one line each)")
+plt.show()
+
+# %% [markdown]
+# With the original weights (left) every line falls on the logarithmic scale, by several
+# orders of magnitude over the 30 steps: the influence of $h_0$ fades roughly geometrically,
+# and the printout shows how small the largest difference is at $t = 30$. With the
+# feedback three times stronger (right), the printout shows some starts still far apart at
+# the end. Their lines overlap at the top, at a difference close to 2: in those runs a
+# hidden unit sits near $+1$ where the $h_0 = 0$ run has it near $-1$, or the reverse. The
+# other starts merged with the $h_0 = 0$ run, down to exactly zero in floating point
+# (drawn at the bottom edge). Such a network has more than one stable pattern of
+# saturated hidden values, and which one it settles in depends on where it started. That
+# is memory of $h_0$ that never fades.
+#
+# **Why zero is the usual choice.**
+#
+# - *It says "nothing has happened yet".* $h_t$ is meant to summarise the inputs seen so
+#   far (chapter 04); before the first input there is nothing to summarise, and zero adds
+#   nothing: $D h_0 = 0$, so step 1 is just a feed-forward network on $x_1$.
+# - *It sits in the middle of tanh's range*, where no unit is pushed towards saturation.
+# - *It is the same for every sequence*, so the result depends on the input only, not on an
+#   arbitrary starting point, and nothing has to be stored or trained for it.
+# - *In a network that forgets (left panel) the choice hardly matters* after the first few steps anyway.
+#
+# Other choices exist. $h_0$ can be learned as one more parameter, or, when a long
+# series is cut into pieces, the last state of one piece can serve as $h_0$ of the next,
+# which chapter 05 uses for truncated backpropagation through time. The fading of the
+# initial state seen on the left is known in reservoir computing as the *echo state
+# property* (Jaeger, 2001).
+
+# %% [markdown]
+# ## 5. Three ways to write the same computation
+#
+# The formula can be coded in several ways that must give the same numbers:
+#
+# 1. **A plain loop**, exactly as written: for each $t$, compute $W x_t + D h_{t-1} + B$.
+# 2. **`rnnlib`**, which computes the input part $W x_t + B$ for *all* steps at once (one
+#    matrix product before the loop, since it does not depend on $h$) and keeps only
+#    $D h_{t-1}$ inside the loop; this is where its speed comes from.
+# 3. **The concatenated form.** Placing $W$ and $D$ side by side and stacking $x_t$ on
+#    $h_{t-1}$ turns two products into one:
+#
+# $$W x_t + D h_{t-1} = \begin{bmatrix} W & D \end{bmatrix} \begin{bmatrix} x_t \\ h_{t-1} \end{bmatrix},
+# \qquad \begin{bmatrix} W & D \end{bmatrix} \text{ has shape } (H, I + H).$$
+#
+# This view shows that a step of the RNN is an ordinary feed-forward layer whose input
+# happens to include its own previous output, and some implementations store $[W\;D]$ as
+# one matrix (TensorFlow 1's `BasicRNNCell`, for example). The figure draws it for step 2
+# of the hand example.
+
+# %%
+WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
+xh = np.concatenate([X[1], Hs[0]])           # (I + H,) = (4,): x_2 stacked on h_1
+a2 = WD @ xh + B
+np.testing.assert_allclose(a2, W @ X[1] + D @ Hs[0] + B)
+
+
+def show_block(ax, M, title, xt=(), yt=()):
+    """A small matrix as coloured cells with its numbers written in."""
+    ax.imshow(M, cmap="PuOr", vmin=-2.5, vmax=2.5, aspect="auto")
+    for (i, j), v in np.ndenumerate(M):
+        ax.text(j, i, f"{v:.3f}".rstrip("0").rstrip("."), ha="center", va="center", fontsize=11)
+    ax.set_xticks(range(M.shape[1]) if xt else [], xt)
+    ax.set_yticks(range(M.shape[0]) if yt else [], yt)
+    ax.grid(False)
+    ax.set_title(title)
+
+
+fig, axes = plt.subplots(1, 4, figsize=(9, 3.0), width_ratios=[4, 1, 1, 1])
+show_block(axes[0], WD, "[W | D], shape (2, 4)", ["W: input 1", "W: input 2", "D: $h$ 1", "D: $h$ 2"],
+           ["hidden 1", "hidden 2"])
+axes[0].axvline(1.5, color="black", lw=2)
+show_block(axes[1], xh[:, None], "$[x_2; h_1]$", yt=["$x_{2,1}$", "$x_{2,2}$", "$h_{1,1}$", "$h_{1,2}$"])
+axes[1].axhline(1.5, color="black", lw=2)
+show_block(axes[2], B[:, None], "+ B")
+show_block(axes[3], a2[:, None], "= $a_2$")
+fig.suptitle("One matrix product: input weights and delayed-input weights side by side")
+plt.show()
+
+# %% [markdown]
+# Now the three versions on a larger random network ($I = 3$, $H = 5$, $O = 2$, 7 steps),
+# from a random, non-zero $h_0$ so that $D h_0$ is exercised too. We expect agreement to
+# round-off (about $10^{-15}$), which `assert_allclose` checks with a tolerance of $10^{-12}$.
+
+# %%
+def rnn_loop(X, W, D, B, V, c, h0, f=np.tanh):
+    """The formula, one step at a time."""
+    h, Hs, Y = h0, [], []
+    for x in X:
+        h = f(W @ x + D @ h + B)
+        Hs.append(h)
+        Y.append(V @ h + c)
+    return np.array(Hs), np.array(Y)
+
+
+def rnn_concat(X, W, D, B, V, c, h0, f=np.tanh):
+    """The same, with [W D] @ [x; h]: one product per step."""
+    WD = np.hstack([W, D])
+    h, Hs = h0, []
+    for x in X:
+        h = f(WD @ np.concatenate([x, h]) + B)
+        Hs.append(h)
+    Hs = np.array(Hs)
+    return Hs, Hs @ V.T + c
+
+
+rng = np.random.default_rng(2)
+big = rnnlib.ElmanRNN(3, 5, 2, seed=2)
+big.c = rng.normal(size=2)                  # c starts at zero; make it matter
+X7, h0_big = rng.normal(size=(7, 3)), rng.uniform(-1, 1, size=5)
+p = big.params                              # dict of W, D, B, V, c
+results = {"plain loop": rnn_loop(X7, **p, h0=h0_big),
+           "rnnlib": big.forward(X7, h0=h0_big),
+           "concatenated": rnn_concat(X7, **p, h0=h0_big)}
+for name, (Hs_k, Y_k) in results.items():
+    np.testing.assert_allclose(Hs_k, results["plain loop"][0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Y_k, results["plain loop"][1], rtol=1e-12, atol=1e-12)
+    print(f"{name:13}: y_7 = {vec(Y_k[-1], 4)}")
+print("all three agree to within 1e-12")
+
+# %% [markdown]
+# ## 6. Many sequences at once
+#
+# Training uses many sequences. Running them one by one wastes time, because each step is
+# a small matrix-vector product. Stacking $N$ sequences of the same length turns each step into
+# one matrix-matrix product. Write the inputs of all sequences at step $t$ as the rows of
+# $X_t$, shape $(N, I)$, and the hidden states as the rows of $H_t$, shape $(N, H)$:
+#
+# $$H_t = f\big(X_t W^\top + H_{t-1} D^\top + B\big), \qquad Y_t = H_t V^\top + c,$$
+#
+# with $B$ and $c$ added to every row. Nothing mixes the rows: sequence $n$ only ever
+# meets its own inputs and states, so the batch must give exactly what each sequence gives
+# alone.
+#
+# `rnnlib` stores a batch **time-major**, as an array of shape $(T, N, I)$: `X[t]` is the
+# whole $(N, I)$ slice needed at step $t$, contiguous in memory. One sequence is
+# `X[:, n]`, of shape $(T, I)$.
+
+# %%
+rng = np.random.default_rng(3)
+T, N = 6, 4
+Xb = rng.normal(size=(T, N, 2))              # (T, N, I) = (6, 4, 2)
+Hb, Yb = net.forward(Xb)                     # the hand-example network
+print("X", Xb.shape, "-> Hs", Hb.shape, " Y", Yb.shape)
+for n_ in range(N):
+    Hn, Yn = net.forward(Xb[:, n_])          # sequence n alone, (T, I)
+    np.testing.assert_allclose(Hb[:, n_], Hn, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Yb[:, n_], Yn, rtol=1e-12, atol=1e-12)
+    print(f"sequence {n_}: y_T from the batch {vec(Yb[-1, n_])} = alone {vec(Yn[-1])}")
+
+# each sequence may also have its own h_0: pass an (N, H) array
+H0s = rng.uniform(-1, 1, size=(N, 2))
+Hb0, _ = net.forward(Xb, h0=H0s)
+for n_ in range(N):
+    np.testing.assert_allclose(Hb0[:, n_], net.forward(Xb[:, n_], h0=H0s[n_])[0], rtol=1e-12, atol=1e-12)
+print("batch = one by one, also with a different h_0 per sequence")
+
+# %% [markdown]
+# Mistakes in shapes are the most common bug when coding an RNN. `rnnlib` checks its
+# inputs and says what it expected. Here the network has $I = 2$ inputs but we give it
+# three features per step:
+
+# %% tags=["raises-exception"]
+# NBVAL_RAISES_EXCEPTION
+net.forward(np.zeros((T, N, 3)))
+
+# %% [markdown]
+# One mistake no library can catch: a batch stored *batch-major*, $(N, T, I)$, has the
+# same rank as a time-major one. If the last axis matches $I$, it is silently read as
+# $N$ steps of $T$ sequences, and the result is wrong without any error. Exercise 3 shows this.
+
+# %% [markdown]
+# ## Key takeaways
+#
+# - The basic RNN is two equations applied at every step: $h_t = f(W x_t + D h_{t-1} + B)$
+#   and $y_t = V h_t + c$, with $W$ $(H, I)$, $D$ $(H, H)$, $B$ $(H,)$, $V$ $(O, H)$, $c$ $(O,)$
+#   shared by all steps.
+# - At step 1 the delayed input is $h_0$, normally $0$, so $D h_0$ vanishes and step 1 is a
+#   plain feed-forward layer; from step 2 on, $D h_{t-1}$ carries the past in.
+# - tanh keeps hidden states in $(-1, 1)$; ReLU does not, and with a feedback weight whose
+#   largest eigenvalue exceeds 1 the ReLU states grew without bound in our example.
+# - A different $h_0$ can fade away (the usual case with moderate weights) or persist
+#   (strong feedback); zero is the neutral, input-only choice.
+# - A plain loop, `rnnlib` and the concatenated form $[W\;D]\,[x; h]$ compute the same numbers.
+# - A batch is a $(T, N, I)$ time-major array; its rows never interact, so batching changes
+#   the speed, not the result.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. (Conceptual) The first output.** With $h_0 = 0$, what is $y_1$ when the first input
+# is $x_1 = 0$? Which of the five parameters can influence it? Check with the hand network.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# With $x_1 = 0$ and $h_0 = 0$ both products vanish, so $h_1 = f(B)$ and $y_1 = V f(B) + c$.
+# Only $B$, $V$ and $c$ matter; $W$ and $D$ do not, whatever their values.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+#
+# net = rnnlib.ElmanRNN(2, 2, 1)
+# net.B, net.V, net.c = [0.0, 0.5], [[1.0, 0.5]], [-0.5]
+# _, Y = net.forward(np.zeros((1, 2)))
+# expected = np.array([[1.0, 0.5]]) @ np.tanh([0.0, 0.5]) - 0.5
+# np.testing.assert_allclose(Y[0], expected)
+# net.W, net.D = 10 * net.W, -3 * net.D        # W and D change nothing here
+# np.testing.assert_allclose(net.forward(np.zeros((1, 2)))[1][0], expected)
+# ```
+#
+# </details>
+#
+# **2. (Coding) Unrolling a linear RNN.** Replace $f$ by the identity. Show that then, with
+# $h_0 = 0$, $h_T = \sum_{k=1}^{T} D^{\,T-k}\,(W x_k + B)$: the newest input enters with
+# weight $D^0 = I$, older inputs are multiplied by higher powers of $D$. Verify it numerically
+# for a random network. (`rnnlib` has no identity activation, so write the loop yourself.)
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Unrolling $h_t = W x_t + D h_{t-1} + B$ once gives $h_t = (W x_t + B) + D (W x_{t-1} + B) + D^2 h_{t-2}$;
+# continuing down to $h_0 = 0$ gives the sum. Chapter 04 reads this as a weighted memory of the past.
+#
+# ```python
+# import numpy as np
+#
+# rng = np.random.default_rng(0)
+# I, H, T = 3, 4, 6
+# W, D, B = rng.normal(size=(H, I)), 0.5 * rng.normal(size=(H, H)), rng.normal(size=H)
+# X = rng.normal(size=(T, I))
+# h = np.zeros(H)
+# for x in X:
+#     h = W @ x + D @ h + B                      # f = identity
+# closed = sum(np.linalg.matrix_power(D, T - k) @ (W @ X[k - 1] + B) for k in range(1, T + 1))
+# np.testing.assert_allclose(h, closed, rtol=1e-10, atol=1e-12)
+# ```
+#
+# </details>
+#
+# **3. (Coding) The batch-major trap.** Build a batch of $N = 5$ sequences of length
+# $T = 8$ as a batch-major array of shape $(N, T, I)$ and pass it to `net.forward` as it
+# is. Does `rnnlib` complain? Compare with the correct call.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# It does not complain: an array of shape $(5, 8, 2)$ is a valid time-major batch of 8
+# sequences of length 5. The outputs have the wrong shape and the wrong values. Moving the
+# time axis to the front, `Xbm.transpose(1, 0, 2)`, gives the correct result.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+#
+# rng = np.random.default_rng(0)
+# net = rnnlib.ElmanRNN(2, 3, 1, seed=0)
+# Xbm = rng.normal(size=(5, 8, 2))                 # batch-major (N, T, I): a mistake
+# _, Y_wrong = net.forward(Xbm)                     # runs without error!
+# _, Y_right = net.forward(Xbm.transpose(1, 0, 2))  # time-major (T, N, I)
+# assert Y_wrong.shape == (5, 8, 1) and Y_right.shape == (8, 5, 1)
+# assert not np.allclose(Y_wrong.transpose(1, 0, 2), Y_right)
+# for n in range(5):                                # the right one matches each sequence alone
+#     np.testing.assert_allclose(Y_right[:, n], net.forward(Xbm[n])[1], rtol=1e-12, atol=1e-12)
+# ```
+#
+# </details>
+#
+# **4. (Conceptual and coding) A bound on the output.** With $f = \tanh$, why can
+# $|y_{t,o}|$ never exceed $\sum_j |V_{oj}| + |c_o|$, however long the sequence and however large the
+# inputs? Does the same hold for ReLU? Check both with very large inputs.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Every $|h_{t,j}| < 1$ with tanh, so $|y_{t,o}| = |\sum_j V_{oj} h_{t,j} + c_o| < \sum_j |V_{oj}| + |c_o|$.
+# ReLU has no upper limit, so $h_t$, and with it $y_t$, grows with the inputs.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+#
+# rng = np.random.default_rng(0)
+# X = 1000 * rng.normal(size=(50, 3))
+# bound_ok = {}
+# for act in ("tanh", "relu"):
+#     net = rnnlib.ElmanRNN(3, 4, 2, activation=act, seed=1)
+#     net.c = [0.3, -0.2]
+#     _, Y = net.forward(X)
+#     bound = np.abs(net.V).sum(axis=1) + np.abs(net.c)
+#     bound_ok[act] = bool(np.all(np.abs(Y) <= bound))
+# assert bound_ok == {"tanh": True, "relu": False}
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ## References
+#
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 01, the formula: the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 3. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org).
+# 4. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” (d2l.ai); its section on RNNs with hidden states checks the concatenated form numerically as well.
+# 5. Q. V. Le, N. Jaitly and G. E. Hinton, “A simple way to initialize recurrent networks of rectified linear units,” arXiv:1504.00941, 2015.
+# 6. H. Jaeger, “The ‘echo state’ approach to analysing and training recurrent neural networks,” GMD Report 148, German National Research Center for Information Technology, 2001.
+
+# %% [markdown]
+# [← 01. Structure](01_structure.ipynb) | [03. The input view →](03_input_view.ipynb)
