@@ -1,0 +1,207 @@
+"""Forecasting one series with an RNN and with honest baselines (chapter 07).
+
+A series s_0, s_1, ..., s_{T-1} (1-D) is forecast one step ahead: the forecast
+of s_t may use s_0 .. s_{t-1} only. Every one-step function here takes the
+whole series and a ``start`` index and returns the forecasts of
+``series[start:]``, so that forecasts of different models line up with each
+other and with the truth.
+
+- persistence:      s_t is forecast by s_{t-1}
+- AR(p):            s_t is forecast by c + phi_1 s_{t-1} + ... + phi_p s_{t-p},
+                    phi and c fitted by least squares (Yule 1927)
+- the basic RNN:    input x_t = s_{t-1}, output y_t is the forecast of s_t
+                    (h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c)
+
+Free-running (closed-loop) forecasts feed each forecast back in as if it were
+the next observation, so errors compound: this is how a model forecasts years
+it has not seen at all.
+"""
+import numbers
+
+import numpy as np
+
+from ._checks import as_float_array, check_size
+
+
+def as_series(name, series, min_length=2):
+    """Check a series: array-like of shape (T,) or (T, 1), at least ``min_length`` finite numbers."""
+    s = as_float_array(name, series)
+    if s.ndim == 2 and s.shape[1] == 1:
+        s = s[:, 0]
+    if s.ndim != 1:
+        raise ValueError(f"{name} must be one series of shape (T,) or (T, 1), got shape {s.shape}")
+    if s.size < min_length:
+        raise ValueError(f"{name} must hold at least {min_length} values, got {s.size}")
+    return s
+
+
+def _check_start(start, series, lowest=1):
+    if isinstance(start, (bool, np.bool_)) or not isinstance(start, numbers.Integral):
+        raise TypeError(f"start must be an integer index, got {start!r} ({type(start).__name__})")
+    start = int(start)
+    if not lowest <= start < series.size:
+        raise ValueError(f"start must be an index in [{lowest}, {series.size - 1}] of a series of "
+                         f"length {series.size} (at least {lowest} past value(s) before it), got {start}")
+    return start
+
+
+# ------------------------------------------------------------------- data shaping
+def shift_pairs(series):
+    """Input and target for next-value prediction, time-major (chapter 07).
+
+    Returns ``X`` (T-1, 1) holding s_0 .. s_{T-2} and ``Y`` (T-1, 1) holding
+    s_1 .. s_{T-1}: at every step the target is the next input.
+    """
+    s = as_series("series", series)
+    return s[:-1, None].copy(), s[1:, None].copy()
+
+
+def windows(series, length, step=1):
+    """Cut a series into a batch of overlapping next-value windows (chapter 07).
+
+    Returns ``X`` and ``Y`` of shape (length, N, 1), time-major: window n starts
+    at s_{n*step}; ``Y[:, n]`` is ``X[:, n]`` shifted one step ahead. A batch of
+    short windows trains much faster than one long sequence (chapter 05).
+    """
+    s = as_series("series", series)
+    length = check_size("length", length)
+    step = check_size("step", step)
+    if length > s.size - 1:
+        raise ValueError(f"window length must be at most {s.size - 1} for a series of {s.size} values, got {length}")
+    starts = np.arange(0, s.size - length, step)
+    idx = starts[None, :] + np.arange(length)[:, None]          # (length, N)
+    return s[idx][..., None], s[idx + 1][..., None]
+
+
+def lag_matrix(series, p):
+    """Lagged inputs of an AR(p) model (chapter 07).
+
+    Returns ``L`` (T-p, p) with row t-p = [s_{t-1}, s_{t-2}, ..., s_{t-p}] and
+    the targets ``y`` = s_p .. s_{T-1}.
+    """
+    s = as_series("series", series)
+    p = check_size("p", p)
+    if p >= s.size:
+        raise ValueError(f"p must be smaller than the series length {s.size}, got {p}")
+    L = np.column_stack([s[p - k:s.size - k] for k in range(1, p + 1)])
+    return L, s[p:].copy()
+
+
+# ------------------------------------------------------------ linear autoregression
+def fit_ar(series, p):
+    """Least-squares fit of an AR(p) model with intercept (chapter 07; Yule 1927).
+
+    Minimises sum_t (s_t - c - sum_k phi_k s_{t-k})^2 over t = p .. T-1 and
+    returns ``(phi, c)``: phi (p,) with phi[k-1] the weight of lag k, c a float.
+    """
+    L, y = lag_matrix(series, p)
+    if L.shape[0] < p + 1:
+        raise ValueError(f"an AR({p}) fit needs at least {2 * p + 1} values (p + 1 unknowns, "
+                         f"p values lost to the lags), got {L.shape[0] + p}")
+    A = np.column_stack([L, np.ones(len(y))])
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return coef[:-1], float(coef[-1])
+
+
+def _check_ar(phi, c):
+    phi = as_float_array("phi", phi)
+    if phi.ndim != 1 or phi.size == 0:
+        raise ValueError(f"phi must be a 1-D array of AR coefficients (one per lag), got shape {phi.shape}")
+    c = as_float_array("c", c)
+    if c.size != 1:
+        raise ValueError(f"c must be one number (the intercept), got shape {c.shape}")
+    return phi, float(c.reshape(()))
+
+
+def ar_one_step(series, phi, c, start):
+    """One-step-ahead AR forecasts of ``series[start:]`` (chapter 07); needs ``start >= p``."""
+    phi, c = _check_ar(phi, c)
+    s = as_series("series", series)
+    start = _check_start(start, s, lowest=phi.size)
+    L, _ = lag_matrix(s, phi.size)
+    return c + L[start - phi.size:] @ phi
+
+
+def ar_free_run(history, phi, c, steps):
+    """Free-running AR forecast of the ``steps`` values after ``history`` (chapter 07).
+
+    Each forecast is appended to the history and used as a lag for the next one.
+    """
+    phi, c = _check_ar(phi, c)
+    buf = list(as_series("history", history, min_length=phi.size))
+    steps = check_size("steps", steps)
+    out = []
+    for _ in range(steps):
+        y = c + sum(phi[k] * buf[-1 - k] for k in range(phi.size))
+        out.append(y)
+        buf.append(y)
+    return np.array(out)
+
+
+def persistence(series, start):
+    """Persistence forecasts of ``series[start:]`` (chapter 07): this year is forecast by last year."""
+    s = as_series("series", series)
+    start = _check_start(start, s)
+    return s[start - 1:-1].copy()
+
+
+# ------------------------------------------------------------------- the basic RNN
+def _check_scalar_net(net):
+    if getattr(net, "n_in", None) != 1 or getattr(net, "n_out", None) != 1:
+        raise ValueError("forecasting a single series needs a network with one input and one output "
+                         f"(n_in=1, n_out=1), got n_in={getattr(net, 'n_in', None)}, "
+                         f"n_out={getattr(net, 'n_out', None)}")
+
+
+def rnn_one_step(net, series, start, h0=None):
+    """One-step-ahead RNN forecasts of ``series[start:]`` (chapter 07).
+
+    The net reads the true series from s_0 (teacher forcing): input x_t = s_{t-1},
+    so its output at that step is the forecast of s_t, made from s_0 .. s_{t-1}
+    through the hidden state.
+    """
+    _check_scalar_net(net)
+    s = as_series("series", series)
+    start = _check_start(start, s)
+    _, Y = net.forward(s[:-1, None], h0)
+    return Y[start - 1:, 0].copy()
+
+
+def rnn_free_run(net, history, steps, h0=None):
+    """Free-running (closed-loop) RNN forecast of the ``steps`` values after ``history`` (chapter 07).
+
+    The net first reads ``history`` (the hidden state sums up the past); its last
+    output is the first forecast. From then on each output is fed back as the
+    next input: x_{t+1} = y_t.
+    """
+    _check_scalar_net(net)
+    s = as_series("history", history, min_length=1)
+    steps = check_size("steps", steps)
+    Hs, Y = net.forward(s[:, None], h0)
+    h, y = Hs[-1], Y[-1]
+    out = [float(y[0])]
+    for _ in range(steps - 1):
+        h, y = net.step(y, h)
+        out.append(float(y[0]))
+    return np.array(out)
+
+
+# ---------------------------------------------------------------------- errors
+def _pair(pred, truth):
+    pred = as_float_array("pred", pred)
+    truth = as_float_array("truth", truth)
+    if pred.shape != truth.shape or pred.size == 0:
+        raise ValueError(f"pred and truth must have the same non-empty shape, got {pred.shape} and {truth.shape}")
+    return pred, truth
+
+
+def rmse(pred, truth):
+    """Root mean squared error sqrt(mean((pred - truth)^2)) (chapter 07)."""
+    pred, truth = _pair(pred, truth)
+    return float(np.sqrt(np.mean((pred - truth) ** 2)))
+
+
+def mae(pred, truth):
+    """Mean absolute error mean(|pred - truth|) (chapter 07)."""
+    pred, truth = _pair(pred, truth)
+    return float(np.mean(np.abs(pred - truth)))

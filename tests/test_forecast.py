@@ -1,0 +1,169 @@
+"""rnnlib.forecast: windows, AR least squares, persistence, RNN rollouts, errors (chapter 07)."""
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import forecast as fc
+
+
+def simulate_ar2(rng, n, phi1, phi2, c, noise=1.0):
+    x = np.zeros(n + 200)
+    e = rng.normal(0.0, noise, size=x.size)
+    for t in range(2, x.size):
+        x[t] = c + phi1 * x[t - 1] + phi2 * x[t - 2] + e[t]
+    return x[200:]                      # drop the burn-in
+
+
+# ------------------------------------------------------------------ shaping
+def test_shift_pairs_target_is_next_input():
+    X, Y = fc.shift_pairs([1, 2, 3, 5])
+    assert X.shape == Y.shape == (3, 1)
+    assert X[:, 0].tolist() == [1, 2, 3] and Y[:, 0].tolist() == [2, 3, 5]
+
+
+def test_windows_are_time_major_and_shifted():
+    s = np.arange(10.0) ** 2
+    X, Y = fc.windows(s, 4, step=2)
+    assert X.shape == Y.shape == (4, 3, 1)          # starts 0, 2, 4 (a window needs 5 values)
+    for n, start in enumerate((0, 2, 4)):
+        assert np.array_equal(X[:, n, 0], s[start:start + 4])
+        assert np.array_equal(Y[:, n, 0], s[start + 1:start + 5])
+
+
+def test_lag_matrix_rows():
+    L, y = fc.lag_matrix([10, 11, 12, 13, 14], 2)
+    assert L.tolist() == [[11, 10], [12, 11], [13, 12]]
+    assert y.tolist() == [12, 13, 14]
+
+
+# ---------------------------------------------------------------- baselines
+def test_fit_ar_recovers_a_synthetic_ar2(rng):
+    x = simulate_ar2(rng, 5000, 1.3, -0.6, 0.5)
+    phi, c = fc.fit_ar(x, 2)
+    assert phi == pytest.approx([1.3, -0.6], abs=0.03)
+    assert c == pytest.approx(0.5, abs=0.1)
+
+
+def test_fit_ar_with_extra_lags_gives_them_small_weights(rng):
+    x = simulate_ar2(rng, 5000, 0.75, -0.5, 0.0)
+    phi, _ = fc.fit_ar(x, 4)
+    assert phi[:2] == pytest.approx([0.75, -0.5], abs=0.04)
+    assert np.all(np.abs(phi[2:]) < 0.05)
+
+
+def test_fit_ar_is_exact_on_a_noise_free_series():
+    x = [1.0, 2.0]
+    for _ in range(20):
+        x.append(0.3 + 0.9 * x[-1] - 0.2 * x[-2])
+    phi, c = fc.fit_ar(x, 2)
+    assert phi == pytest.approx([0.9, -0.2], abs=1e-9) and c == pytest.approx(0.3, abs=1e-9)
+
+
+def test_ar_one_step_matches_the_formula_by_hand():
+    s = np.array([1.0, 4.0, 2.0, 8.0, 5.0, 7.0])
+    phi, c = np.array([0.5, -0.25]), 1.0
+    pred = fc.ar_one_step(s, phi, c, start=3)
+    hand = [c + 0.5 * s[t - 1] - 0.25 * s[t - 2] for t in (3, 4, 5)]
+    assert pred == pytest.approx(hand)
+
+
+def test_ar_free_run_feeds_forecasts_back():
+    assert fc.ar_free_run([7.0, 4.0], [0.5], 1.0, 3) == pytest.approx([3.0, 2.5, 2.25])
+    # AR(2): the second forecast uses the first forecast as its lag 1
+    out = fc.ar_free_run([1.0, 2.0], [1.0, 1.0], 0.0, 4)
+    assert out.tolist() == [3.0, 5.0, 8.0, 13.0]
+
+
+def test_persistence_is_last_value():
+    assert fc.persistence([3, 1, 4, 1, 5], 2).tolist() == [1.0, 4.0, 1.0]
+
+
+def test_errors():
+    assert fc.rmse([1, 2, 3], [1, 2, 7]) == pytest.approx(np.sqrt(16 / 3))
+    assert fc.mae([1, 2, 3], [2, 0, 3]) == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- the RNN
+def shift_net(shift):
+    """h_t = relu(x_t), y_t = h_t + shift: the output is the input shifted (for x >= 0)."""
+    net = rnnlib.ElmanRNN(1, 1, 1, activation="relu")
+    net.W, net.D, net.B, net.V, net.c = [[1.0]], [[0.0]], [0.0], [[1.0]], [shift]
+    return net
+
+
+def test_free_run_of_a_shift_net_by_hand():
+    out = fc.rnn_free_run(shift_net(1.0), [5.0, 2.0], 4)
+    assert out.tolist() == [3.0, 4.0, 5.0, 6.0]     # 2+1, then each output + 1
+
+
+def test_free_run_carries_the_hidden_state():
+    # h_t = relu(x_t + h_{t-1}), y_t = h_t: a running sum.
+    net = rnnlib.ElmanRNN(1, 1, 1, activation="relu")
+    net.W, net.D, net.B, net.V, net.c = [[1.0]], [[1.0]], [0.0], [[1.0]], [0.0]
+    # read 1, 2: h = 1, 3 -> forecast 3; feed 3: h = 6; feed 6: h = 12; feed 12: h = 24
+    assert fc.rnn_free_run(net, [1.0, 2.0], 4).tolist() == [3.0, 6.0, 12.0, 24.0]
+
+
+def test_free_run_of_a_tanh_net_matches_a_loop():
+    net = rnnlib.ElmanRNN(1, 3, 1, seed=4)
+    hist = [0.3, -0.2, 0.5]
+    h = np.zeros(3)
+    for x in hist:
+        h = np.tanh(net.W[:, 0] * x + net.D @ h + net.B)
+    outs = []
+    for _ in range(5):
+        y = float(net.V[0] @ h + net.c[0])
+        outs.append(y)
+        h = np.tanh(net.W[:, 0] * y + net.D @ h + net.B)
+    assert fc.rnn_free_run(net, hist, 5) == pytest.approx(outs, abs=1e-12)
+
+
+def test_one_step_uses_the_true_past_only():
+    net = shift_net(0.5)
+    s = np.array([1.0, 3.0, 2.0, 6.0])
+    assert fc.rnn_one_step(net, s, 1).tolist() == [1.5, 3.5, 2.5]
+    # changing the future does not change the forecast of s[2]
+    s2 = s.copy()
+    s2[3] = 100.0
+    assert fc.rnn_one_step(net, s2, 2)[0] == fc.rnn_one_step(net, s, 2)[0]
+
+
+def test_one_step_and_free_run_agree_on_the_first_forecast():
+    net = rnnlib.ElmanRNN(1, 4, 1, seed=1)
+    s = np.sin(np.arange(30) / 3)
+    assert fc.rnn_one_step(net, s, 20)[0] == pytest.approx(fc.rnn_free_run(net, s[:20], 3)[0])
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: fc.shift_pairs([1.0]), ValueError, "at least 2 values"),
+    (lambda: fc.shift_pairs(np.zeros((4, 2))), ValueError, r"shape \(T,\) or \(T, 1\)"),
+    (lambda: fc.shift_pairs(["a", "b"]), TypeError, "real numbers"),
+    (lambda: fc.shift_pairs([1.0, np.nan]), ValueError, "NaN or infinite"),
+    (lambda: fc.windows(np.arange(5.0), 5), ValueError, "at most 4"),
+    (lambda: fc.windows(np.arange(5.0), 0), ValueError, "length must be a positive integer"),
+    (lambda: fc.windows(np.arange(5.0), 2, step=1.5), TypeError, "step must be a positive integer"),
+    (lambda: fc.lag_matrix(np.arange(3.0), 3), ValueError, "smaller than the series length"),
+    (lambda: fc.fit_ar(np.arange(6.0), 3), ValueError, "needs at least 7 values"),
+    (lambda: fc.fit_ar(np.arange(6.0), 0), ValueError, "p must be a positive integer"),
+    (lambda: fc.ar_one_step(np.arange(9.0), [0.5, 0.1], 0.0, 1), ValueError, r"start must be an index in \[2, 8\]"),
+    (lambda: fc.ar_one_step(np.arange(9.0), [[0.5]], 0.0, 3), ValueError, "phi must be a 1-D array"),
+    (lambda: fc.ar_one_step(np.arange(9.0), [0.5], [1.0, 2.0], 3), ValueError, "c must be one number"),
+    (lambda: fc.ar_free_run([1.0], [0.5, 0.2], 0.0, 3), ValueError, "history must hold at least 2 values"),
+    (lambda: fc.ar_free_run([1.0, 2.0], [0.5], 0.0, 0), ValueError, "steps must be a positive integer"),
+    (lambda: fc.persistence(np.arange(5.0), 5), ValueError, r"start must be an index in \[1, 4\]"),
+    (lambda: fc.persistence(np.arange(5.0), 2.0), TypeError, "start must be an integer index"),
+    (lambda: fc.rnn_one_step(rnnlib.ElmanRNN(2, 3, 1), np.arange(5.0), 2), ValueError, "n_in=1, n_out=1"),
+    (lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 2), np.arange(5.0), 2), ValueError, "got n_in=1, n_out=2"),
+    (lambda: fc.rmse([1, 2], [1, 2, 3]), ValueError, "same non-empty shape"),
+    (lambda: fc.mae([], []), ValueError, "same non-empty shape"),
+])
+def test_bad_input_fails_clearly(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_integer_lists_are_accepted():
+    phi, c = fc.fit_ar([0, 1, 0, 1, 0, 1, 0, 1, 0], 1)
+    assert phi[0] == pytest.approx(-1.0) and c == pytest.approx(1.0)
+    assert fc.persistence(np.arange(4), 1).dtype == np.float64
