@@ -1,0 +1,98 @@
+"""Seeded bit-stream tasks that need memory (chapter 03, the input-information view).
+
+Every generator returns time-major arrays ``(X, target, mask)``:
+
+- ``X`` (T, N, 1): N independent streams of random bits x_1..x_T (0.0 or 1.0),
+- ``target`` (T, N, 1): the bit the network should output at each step,
+- ``mask`` (T, N): 1 where the target is defined, 0 where it looks back before
+  the start of the stream (e.g. x_{t-k} for t <= k); pass it to ``fit(..., mask=mask)``.
+
+Python index t holds step t+1 of the text (x_1 is ``X[0]``). The same seed
+gives the same bits in every task, so targets of different tasks can be
+compared on one stream.
+"""
+import numpy as np
+
+from ._checks import as_float_array, check_shape, check_size
+
+
+def _check_seed(seed):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def bit_stream(T, N, seed=0):
+    """N streams of T random fair bits, shape (T, N, 1), float64 0.0/1.0 (chapter 03)."""
+    T, N = check_size("T", T), check_size("N", N)
+    rng = np.random.default_rng(_check_seed(seed))
+    return rng.integers(0, 2, size=(T, N, 1)).astype(np.float64)
+
+
+def delayed_bit(T, N, k=2, seed=0):
+    """Target x_{t-k}: repeat the bit seen k steps ago (chapter 03).
+
+    The mask is 0 for the first k steps, where x_{t-k} does not exist.
+    ``k=0`` (copy the current bit) needs no memory at all.
+    """
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 0:
+        raise TypeError(f"k (the delay) must be a non-negative integer, got {k!r}")
+    X = bit_stream(T, N, seed)
+    if k >= X.shape[0]:
+        raise ValueError(f"delay k={k} leaves no defined target in a stream of T={X.shape[0]} steps; use k < T")
+    target = np.zeros_like(X)
+    target[k:] = X[:X.shape[0] - k]
+    mask = np.ones(X.shape[:2])
+    mask[:k] = 0.0
+    return X, target, mask
+
+
+def xor_previous(T, N, seed=0):
+    """Target x_t XOR x_{t-1} (chapter 03); the mask is 0 at the first step.
+
+    Neither bit alone says anything about the target: it needs the current
+    input and the previous one together.
+    """
+    X = bit_stream(T, N, seed)
+    if X.shape[0] < 2:
+        raise ValueError(f"xor_previous needs T >= 2 steps, got T={X.shape[0]}")
+    target = np.zeros_like(X)
+    target[1:] = np.abs(X[1:] - X[:-1])
+    mask = np.ones(X.shape[:2])
+    mask[0] = 0.0
+    return X, target, mask
+
+
+def running_parity(T, N, seed=0):
+    """Target p_t = x_1 XOR ... XOR x_t, the parity of the bits so far (chapter 03).
+
+    It needs the whole past, yet p_t = x_t XOR p_{t-1}: the previous target is
+    a complete summary, so feeding back the output is enough. Defined at every
+    step (mask all ones).
+    """
+    X = bit_stream(T, N, seed)
+    target = np.cumsum(X, axis=0) % 2
+    return X, target, np.ones(X.shape[:2])
+
+
+def accuracy(Y, target, mask=None):
+    """Fraction of counted steps where the bit read from the output is right (chapter 03).
+
+    ``Y`` are logits (T, [N,] O): the predicted bit is 1 where Y > 0, i.e.
+    sigmoid(Y) > 0.5. ``target`` holds 0/1 bits of the same shape. ``mask``
+    (T,) or (T, N) weights the steps, as in ``fit``. Always guessing gives 0.5
+    on fair random bits (chance level).
+    """
+    Y = as_float_array("Y", Y)
+    target = as_float_array("target", target)
+    check_shape("target", target, Y.shape)
+    if np.any((target != 0) & (target != 1)):
+        raise ValueError("accuracy: targets must be bits (0 or 1)")
+    correct = ((Y > 0) == (target > 0.5)).mean(axis=-1)
+    if mask is None:
+        return float(correct.mean())
+    w = as_float_array("mask", mask)
+    check_shape("mask", w, Y.shape[:-1])
+    if np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("mask must be non-negative and count at least one step")
+    return float(np.sum(w * correct) / w.sum())

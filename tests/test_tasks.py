@@ -1,0 +1,99 @@
+"""Bit-stream tasks and the accuracy of binary outputs (chapter 03)."""
+import numpy as np
+import pytest
+
+from rnnlib import tasks
+
+T, N = 12, 7
+
+
+def bits_of(X):
+    return X[..., 0].astype(int)
+
+
+def test_bit_stream_is_seeded_bits():
+    X = tasks.bit_stream(T, N, seed=3)
+    assert X.shape == (T, N, 1) and X.dtype == np.float64
+    assert set(np.unique(X)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(X, tasks.bit_stream(T, N, seed=3))
+    assert not np.array_equal(X, tasks.bit_stream(T, N, seed=4))
+    big = tasks.bit_stream(200, 100, seed=0)
+    assert 0.45 < big.mean() < 0.55  # fair bits
+
+
+def test_every_task_uses_the_same_bits_for_the_same_seed():
+    X0 = tasks.bit_stream(T, N, seed=5)
+    for X, _, _ in (tasks.xor_previous(T, N, seed=5), tasks.delayed_bit(T, N, 3, seed=5),
+                    tasks.running_parity(T, N, seed=5)):
+        np.testing.assert_array_equal(X, X0)
+
+
+def test_xor_previous_targets_and_mask():
+    X, target, mask = tasks.xor_previous(T, N, seed=1)
+    b = bits_of(X)
+    assert target.shape == (T, N, 1) and mask.shape == (T, N)
+    for t in range(1, T):
+        np.testing.assert_array_equal(target[t, :, 0], b[t] ^ b[t - 1])
+    np.testing.assert_array_equal(mask[0], 0)
+    np.testing.assert_array_equal(mask[1:], 1)
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 5])
+def test_delayed_bit_targets_and_mask(k):
+    X, target, mask = tasks.delayed_bit(T, N, k=k, seed=2)
+    b = bits_of(X)
+    for t in range(k, T):
+        np.testing.assert_array_equal(target[t, :, 0], b[t - k])
+    assert mask.sum() == (T - k) * N
+    np.testing.assert_array_equal(mask[:k], 0)
+
+
+def test_running_parity_targets():
+    X, target, mask = tasks.running_parity(T, N, seed=3)
+    b = bits_of(X)
+    p = np.zeros(N, dtype=int)
+    for t in range(T):
+        p ^= b[t]
+        np.testing.assert_array_equal(target[t, :, 0], p)
+    np.testing.assert_array_equal(mask, 1)
+
+
+def test_accuracy_of_logits():
+    _, target, mask = tasks.xor_previous(T, N, seed=0)
+    right = 4.0 * target - 2.0          # logits with the right sign
+    assert tasks.accuracy(right, target, mask) == 1.0
+    assert tasks.accuracy(-right, target, mask) == 0.0
+    # a mistake at a masked step does not count; without the mask it does
+    wrong_first = right.copy()
+    wrong_first[0] *= -1
+    assert tasks.accuracy(wrong_first, target, mask) == 1.0
+    assert tasks.accuracy(wrong_first, target) == pytest.approx(1 - 1 / T)
+    # lists are accepted, and a constant guess is right about half the time on fair bits
+    assert tasks.accuracy([[1.0], [-1.0]], [[1], [1]]) == 0.5
+    _, t_big, m_big = tasks.running_parity(100, 100, seed=1)
+    assert 0.45 < tasks.accuracy(np.ones_like(t_big), t_big, m_big) < 0.55
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="T must be a positive integer"):
+        tasks.bit_stream(0, 3)
+    with pytest.raises(TypeError, match="N must be a positive integer"):
+        tasks.running_parity(5, 2.5)
+    with pytest.raises(TypeError, match="seed must be a non-negative integer"):
+        tasks.xor_previous(5, 2, seed=-1)
+    with pytest.raises(TypeError, match="k \\(the delay\\) must be a non-negative integer"):
+        tasks.delayed_bit(5, 2, k=-1)
+    with pytest.raises(ValueError, match="delay k=5 leaves no defined target"):
+        tasks.delayed_bit(5, 2, k=5)
+    with pytest.raises(ValueError, match="xor_previous needs T >= 2"):
+        tasks.xor_previous(1, 2)
+    with pytest.raises(ValueError, match="target must have shape"):
+        tasks.accuracy(np.zeros((3, 2, 1)), np.zeros((3, 2, 2)))
+    with pytest.raises(ValueError, match="targets must be bits"):
+        tasks.accuracy(np.zeros((3, 1)), np.full((3, 1), 0.5))
+    with pytest.raises(ValueError, match=r"mask must have shape \(3, 2\)"):
+        tasks.accuracy(np.zeros((3, 2, 1)), np.zeros((3, 2, 1)), mask=np.ones(3))
+    with pytest.raises(ValueError, match="count at least one step"):
+        tasks.accuracy(np.zeros((3, 1)), np.zeros((3, 1)), mask=np.zeros(3))
+    with pytest.raises(ValueError, match="NaN"):
+        tasks.accuracy([[np.nan]], [[1]])
