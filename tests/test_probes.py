@@ -1,0 +1,240 @@
+"""Linear probes, memory curves and memory capacity (chapter 04)."""
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib.probes import (LinearProbe, delayed_inputs, fit_probe, memory_capacity, memory_curve,
+                           r2_score, scale_spectral_radius, spectral_radius, squared_correlation)
+
+
+def linear_states(W, D, x):
+    """h_t = D h_{t-1} + W x_t, h_0 = 0, written out independently of rnnlib."""
+    h = np.zeros(len(D))
+    out = []
+    for xt in x:
+        h = D @ h + np.asarray(W) * xt
+        out.append(h.copy())
+    return np.array(out)
+
+
+# ------------------------------------------------------------ spectral radius
+def test_spectral_radius_of_known_matrices():
+    assert spectral_radius(np.diag([0.5, -0.9, 0.1])) == pytest.approx(0.9)
+    a = 0.7
+    rotation = a * np.array([[np.cos(1.0), -np.sin(1.0)], [np.sin(1.0), np.cos(1.0)]])
+    assert spectral_radius(rotation) == pytest.approx(a)  # complex eigenvalues a e^{+-i}
+    assert spectral_radius([[2]]) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.3, 0.95, 1.5])
+def test_scale_spectral_radius(rho, rng):
+    D = rng.standard_normal((6, 6))
+    D2 = scale_spectral_radius(D, rho)
+    assert spectral_radius(D2) == pytest.approx(rho, abs=1e-12)
+    if rho > 0:  # only the scale changes, not the direction
+        np.testing.assert_allclose(D2 / np.linalg.norm(D2), D / np.linalg.norm(D))
+
+
+@pytest.mark.parametrize("D,rho,exc,match", [
+    (np.ones((2, 3)), 0.9, ValueError, "square matrix"),
+    (np.ones(3), 0.9, ValueError, "square matrix"),
+    (np.eye(2), -0.5, ValueError, "non-negative"),
+    (np.eye(2), float("nan"), TypeError, "finite real number"),
+    (np.eye(2), "0.9", TypeError, "finite real number"),
+    (np.eye(3, k=-1), 0.9, ValueError, "spectral radius 0"),
+    ([["a", "b"], ["c", "d"]], 0.9, TypeError, "real numbers"),
+])
+def test_scale_spectral_radius_bad_input(D, rho, exc, match):
+    with pytest.raises(exc, match=match):
+        scale_spectral_radius(D, rho)
+
+
+# ------------------------------------------------------------------- probes
+def test_fit_probe_recovers_a_linear_map_with_bias(rng):
+    X = rng.standard_normal((200, 4))
+    A = rng.standard_normal((4, 3))
+    b = np.array([0.5, -2.0, 3.0])
+    probe = fit_probe(X, X @ A + b)
+    assert isinstance(probe, LinearProbe)
+    np.testing.assert_allclose(probe.coef, A, atol=1e-10)
+    np.testing.assert_allclose(probe.intercept, b, atol=1e-10)
+    np.testing.assert_allclose(probe.predict(X), X @ A + b, atol=1e-10)
+
+
+def test_fit_probe_matches_lstsq_on_noisy_data(rng):
+    X = rng.standard_normal((300, 5)) * np.array([1, 10, 0.1, 3, 1])
+    y = rng.standard_normal((300, 2))
+    probe = fit_probe(X, y)
+    A = np.c_[X, np.ones(300)]
+    ref = np.linalg.lstsq(A, y, rcond=None)[0]
+    np.testing.assert_allclose(probe.coef, ref[:-1], atol=1e-10)
+    np.testing.assert_allclose(probe.intercept, ref[-1], atol=1e-10)
+
+
+def test_fit_probe_with_collinear_and_constant_units(rng):
+    x = rng.standard_normal(100)
+    X = np.c_[x, 2 * x, np.full(100, 3.0)]  # rank 1 plus a constant unit
+    y = 4 * x - 1
+    probe = fit_probe(X, y)
+    np.testing.assert_allclose(probe.predict(X)[:, 0], y, atol=1e-10)
+    assert probe.coef[2, 0] == 0.0  # the constant unit gets no weight
+    # minimum-norm solution: the weight 4 is shared as (0.8, 1.6) between x and 2x
+    np.testing.assert_allclose(probe.coef[:2, 0], [0.8, 1.6], atol=1e-10)
+
+
+def test_fit_probe_batched_states_and_lists(rng):
+    S = rng.standard_normal((20, 3, 2))
+    y = S @ np.array([1.0, -1.0]) + 0.25
+    probe = fit_probe(S, y)
+    np.testing.assert_allclose(probe.predict(S)[..., 0], y, atol=1e-10)
+    probe2 = fit_probe(S.reshape(-1, 2).tolist(), y.ravel().tolist())
+    np.testing.assert_allclose(probe2.coef, probe.coef)
+
+
+def test_ridge_matches_closed_form_and_shrinks(rng):
+    X = rng.standard_normal((50, 3))
+    y = X @ np.array([1.0, 2.0, -1.0]) + 0.1 * rng.standard_normal(50)
+    lam = 5.0
+    Xc, yc = X - X.mean(0), y - y.mean()
+    ref = np.linalg.solve(Xc.T @ Xc + lam * np.eye(3), Xc.T @ yc)
+    np.testing.assert_allclose(fit_probe(X, y, ridge=lam).coef[:, 0], ref, atol=1e-10)
+    assert np.linalg.norm(fit_probe(X, y, ridge=lam).coef) < np.linalg.norm(fit_probe(X, y).coef)
+
+
+@pytest.mark.parametrize("states,targets,kw,exc,match", [
+    (np.ones(5), np.ones(5), {}, ValueError, r"states must be \(n, H\)"),
+    (np.ones((5, 2)), np.ones(4), {}, ValueError, "targets must have shape"),
+    (np.ones((5, 2)), np.ones((5, 2, 2)), {}, ValueError, "targets must have shape"),
+    (np.ones((1, 2)), np.ones(1), {}, ValueError, "at least 2 rows"),
+    (np.ones((5, 2)), np.ones(5), {"ridge": -1.0}, ValueError, "ridge must be non-negative"),
+    (np.ones((5, 2)), np.ones(5), {"ridge": "big"}, TypeError, "ridge must be a finite real"),
+    (np.full((5, 2), np.nan), np.ones(5), {}, ValueError, "states contains NaN"),
+])
+def test_fit_probe_bad_input(states, targets, kw, exc, match):
+    with pytest.raises(exc, match=match):
+        fit_probe(states, targets, **kw)
+
+
+def test_probe_predict_checks_width(rng):
+    probe = fit_probe(rng.standard_normal((10, 3)), rng.standard_normal(10))
+    with pytest.raises(ValueError, match="3 features"):
+        probe.predict(np.ones((4, 2)))
+
+
+# ------------------------------------------------------------------- scores
+def test_r2_and_squared_correlation(rng):
+    y = rng.standard_normal(500)
+    assert r2_score(y, y) == pytest.approx(1.0)
+    assert r2_score(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
+    assert r2_score(y, -y) < 0  # worse than the mean
+    assert squared_correlation(y, -3 * y + 7) == pytest.approx(1.0)  # invariant to scale and shift
+    assert squared_correlation(y, np.zeros_like(y)) == 0.0
+    noise = rng.standard_normal(500)
+    expected = np.corrcoef(y, y + noise)[0, 1] ** 2
+    assert squared_correlation(y, y + noise) == pytest.approx(expected)
+    Y = np.c_[y, noise]
+    np.testing.assert_allclose(r2_score(Y, Y), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("fn", [r2_score, squared_correlation])
+def test_scores_bad_input(fn):
+    with pytest.raises(ValueError, match="same shape"):
+        fn(np.ones(4), np.ones(5))
+    with pytest.raises(ValueError, match="constant column"):
+        fn(np.ones(4), np.arange(4.0))
+    with pytest.raises(ValueError, match="at least 2 values"):
+        fn([1.0], [1.0])
+
+
+# ------------------------------------------------------------ memory curves
+def test_delayed_inputs_alignment():
+    u = np.arange(10.0)[:, None]
+    Y = delayed_inputs(u, 3, start=4)
+    assert Y.shape == (6, 1, 4)
+    np.testing.assert_array_equal(Y[0, 0], [4, 3, 2, 1])  # x_t, x_{t-1}, x_{t-2}, x_{t-3} at t = 4
+
+
+def test_state_holding_x_two_steps_back_is_decoded_at_delay_two_only(rng):
+    x = rng.uniform(-1, 1, 3000)
+    states = np.c_[np.r_[0.0, 0.0, x[:-2]], rng.standard_normal(3000)]  # h_t = (x_{t-2}, noise)
+    curve = memory_curve(states, x, 5, washout=2)
+    assert curve[2] > 0.999
+    assert np.all(np.delete(curve, 2) < 0.01)
+
+
+@pytest.mark.parametrize("rho", [0.5, 0.8])
+def test_linear_network_with_D_rho_identity_matches_theory(rho, rng):
+    # D = rho I: every unit holds the same s_t = sum_j rho^j x_{t-j}, so
+    # r^2(x_{t-k}, s_t) = rho^(2k) (1 - rho^2) for i.i.d. x
+    x = rng.uniform(-1, 1, 20000)
+    H = 4
+    states = linear_states(rng.standard_normal(H), rho * np.eye(H), x)
+    curve = memory_curve(states, x, 8, washout=100)
+    theory = rho ** (2 * np.arange(9)) * (1 - rho ** 2)
+    np.testing.assert_allclose(curve, theory, atol=0.02)
+    assert memory_capacity(states, x, 40, washout=100) == pytest.approx(1.0, abs=0.05)  # not H
+
+
+@pytest.mark.parametrize("N", [3, 8])
+def test_shift_register_reaches_the_bound(N, rng):
+    x = rng.uniform(-1, 1, 4000)
+    states = linear_states(np.eye(N)[0], np.eye(N, k=-1), x)  # h_t = (x_t, ..., x_{t-N+1})
+    curve = memory_curve(states, x, 2 * N, washout=10)
+    np.testing.assert_allclose(curve[:N], 1.0, atol=1e-9)
+    assert np.all(curve[N:] < 0.02)
+    assert memory_capacity(states, x, 2 * N, washout=10) == pytest.approx(N, abs=0.1)
+
+
+@pytest.mark.parametrize("rho", [0.5, 0.9, 1.0, 1.3])
+@pytest.mark.parametrize("scale", [0.01, 1.0])
+def test_memory_capacity_never_beats_the_number_of_units(rho, scale, rng):
+    H = 10
+    net = rnnlib.ElmanRNN(1, H, 1, seed=3)
+    net.D = scale_spectral_radius(rng.standard_normal((H, H)), rho)
+    net.W = scale * rng.uniform(-1, 1, (H, 1))
+    u = rng.uniform(-1, 1, (3000, 1))
+    Hs, _ = net.forward(u)
+    mc = memory_capacity(Hs, u, 3 * H, washout=100)
+    assert 0 < mc <= H + 0.3
+
+
+def test_states_unrelated_to_the_input_have_no_memory(rng):
+    x = rng.uniform(-1, 1, 4000)
+    assert memory_capacity(rng.standard_normal((4000, 5)), x, 10) < 0.1
+
+
+def test_batched_states_and_input_layouts(rng):
+    N = 4
+    X = rng.uniform(-1, 1, (500, 6))
+    S = np.stack([linear_states(np.eye(N)[0], np.eye(N, k=-1), X[:, n]) for n in range(6)], axis=1)
+    assert S.shape == (500, 6, N)
+    a = memory_curve(S, X, 6, washout=5)
+    b = memory_curve(S, X[..., None], 6, washout=5)
+    np.testing.assert_allclose(a, b)
+    np.testing.assert_allclose(a[:N], 1.0, atol=1e-9)
+    single = memory_curve(S[:, 0], X[:, :1], 6, washout=5)  # (T, H) with (T, 1) inputs
+    np.testing.assert_allclose(single[:N], 1.0, atol=1e-9)
+
+
+def test_r2_score_option_agrees_for_good_probes(rng):
+    x = rng.uniform(-1, 1, 3000)
+    states = linear_states(np.eye(3)[0], np.eye(3, k=-1), x)
+    np.testing.assert_allclose(memory_curve(states, x, 2, score="r2"), 1.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("states,inputs,kw,exc,match", [
+    (np.ones(50), np.ones(50), {}, ValueError, r"states must be \(T, H\) or \(T, N, H\)"),
+    (np.ones((50, 3)), np.ones((50, 2)), {}, ValueError, "one scalar stream"),
+    (np.ones((50, 2, 3)), np.ones((50, 2, 2)), {}, ValueError, "scalar streams"),
+    (np.ones((50, 3)), np.ones(40), {}, ValueError, "same time steps"),
+    (np.ones((50, 3)), np.ones(50), {"max_delay": -1}, ValueError, "max_delay must be a non-negative"),
+    (np.ones((50, 3)), np.ones(50), {"max_delay": 2.0}, TypeError, "max_delay must be a non-negative"),
+    (np.ones((50, 3)), np.ones(50), {"washout": 49}, ValueError, "too few time steps"),
+    (np.ones((50, 3)), np.ones(50), {"train_fraction": 1.0}, ValueError, "strictly between 0 and 1"),
+    (np.ones((50, 3)), np.ones(50), {"score": "accuracy"}, ValueError, "unknown score 'accuracy'"),
+    (np.ones((50, 3)), np.full(50, np.inf), {}, ValueError, "inputs contains NaN"),
+])
+def test_memory_curve_bad_input(states, inputs, kw, exc, match):
+    kw = {"max_delay": 3, **kw}
+    with pytest.raises(exc, match=match):
+        memory_curve(states, inputs, **kw)
