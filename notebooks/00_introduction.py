@@ -106,9 +106,10 @@ print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now,
 # The classical workaround is a *window*: feed the network the last $k$ inputs
 # $x_{t-k+1}, \dots, x_t$ side by side. It works when $k$ is known and small, but the window
 # fixes in advance how far back the network can look, the number of weights grows with $k$,
-# and a pattern shifted by one step lands on different weights. Elman (1990) discusses these
-# drawbacks at length. A recurrent network takes another road: it keeps a **state** that is
-# carried from one step to the next, so that every output can depend on the whole past.
+# and a pattern shifted by one step lands on different weights. Elman (1990) opens his
+# paper with these drawbacks. A recurrent network takes another road: it keeps a
+# **state** that is carried from one step to the next, so that every output can depend on
+# the whole past.
 
 # %% [markdown]
 # ## Jordan and Elman networks
@@ -306,9 +307,9 @@ for t, y in enumerate(Y, start=1):
 # | 梯度 | tīdù | gradient | $\partial L / \partial W$, … |
 # | 反向传播 | fǎnxiàng chuánbō | backpropagation | |
 # | 随时间反向传播 | suí shíjiān fǎnxiàng chuánbō | backpropagation through time (BPTT) | |
-# | 时间主序 | shíjiān zhǔxù | time-major layout: time is the first array axis | (T, N, I) |
+# | — | — | time-major layout: time is the first array axis | (T, N, I) |
 #
-# The last term is ours rather than the article's: arrays in this book are always
+# The last term is the book's own, not the article's: arrays in this book are always
 # *time-major*.
 
 # %% [markdown]

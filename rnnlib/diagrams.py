@@ -259,14 +259,14 @@ def draw_step(n_in=3, n_hidden=4, n_out=2, ax=None, title=None):
     for name, v in (("n_in", I), ("n_hidden", H), ("n_out", O)):
         if v > MAX_NEURONS:
             raise ValueError(f"{name} must be at most {MAX_NEURONS} neurons for a readable drawing, got {v}")
-    r, gap = 0.22, 0.62
+    r, gap = 0.27, 0.7
     X0, X1, X2 = 0.0, 3.0, 5.6
     n_left = I + H
     left_y = [(n_left - 1 - i) * gap - (n_left - 1) * gap / 2 for i in range(n_left)]
     left_y = [y + (0.25 if i < I else -0.25) for i, y in enumerate(left_y)]  # gap between the blocks
     mid_y = [((H - 1) / 2 - j) * gap for j in range(H)]
     out_y = [((O - 1) / 2 - k) * gap for k in range(O)]
-    ax = _check_ax(ax, figsize=(7.6, 0.55 * n_left + 1.6))
+    ax = _check_ax(ax, figsize=(7.6, 0.6 * n_left + 1.6))
     for i, yl in enumerate(left_y):
         colour = _PARAM_COLOUR["W"] if i < I else _PARAM_COLOUR["D"]
         for ym in mid_y:
@@ -278,22 +278,22 @@ def draw_step(n_in=3, n_hidden=4, n_out=2, ax=None, title=None):
             ax.plot([a[0], b[0]], [a[1], b[1]], color=_PARAM_COLOUR["V"], lw=0.9, alpha=0.55, zorder=1)
     for i, yl in enumerate(left_y):
         if i < I:
-            _node(ax, (X0, yl), f"$x_{{t,{i + 1}}}$", _LAYER_COLOUR["x"], r=r, fontsize=8)
+            _node(ax, (X0, yl), f"$x_{{t,{i + 1}}}$", _LAYER_COLOUR["x"], r=r, fontsize=10)
         else:
-            _node(ax, (X0, yl), f"$h_{{t-1,{i - I + 1}}}$", PALETTE["orange"], r=r, dashed=True, fontsize=7)
+            _node(ax, (X0, yl), f"$h_{{t-1,{i - I + 1}}}$", PALETTE["orange"], r=r, dashed=True, fontsize=8)
     for j, ym in enumerate(mid_y):
-        _node(ax, (X1, ym), f"$h_{{t,{j + 1}}}$", _LAYER_COLOUR["h"], r=r, fontsize=8)
+        _node(ax, (X1, ym), f"$h_{{t,{j + 1}}}$", _LAYER_COLOUR["h"], r=r, fontsize=10)
     for k, yo in enumerate(out_y):
-        _node(ax, (X2, yo), f"$y_{{t,{k + 1}}}$", _LAYER_COLOUR["y"], r=r, fontsize=8)
+        _node(ax, (X2, yo), f"$y_{{t,{k + 1}}}$", _LAYER_COLOUR["y"], r=r, fontsize=10)
     # blocks of the input layer
     top_x, bot_d = left_y[0] + r + 0.12, left_y[-1] - r - 0.12
     split = (left_y[I - 1] + left_y[I]) / 2
     for (lo, hi), colour, text in (((split + 0.06, top_x), _PARAM_COLOUR["W"], f"current input $x_t$\n({I} values)"),
                                    ((bot_d, split - 0.06), _PARAM_COLOUR["D"],
                                     f"delayed input $h_{{t-1}}$\n({H} values)")):
-        ax.add_patch(Rectangle((X0 - 0.38, lo), 0.76, hi - lo, fill=False, edgecolor=colour, lw=1.4,
+        ax.add_patch(Rectangle((X0 - 0.42, lo), 0.84, hi - lo, fill=False, edgecolor=colour, lw=1.4,
                                linestyle=":", zorder=2))
-        ax.text(X0 - 0.5, (lo + hi) / 2, text, ha="right", va="center", fontsize=10, color=colour)
+        ax.text(X0 - 0.55, (lo + hi) / 2, text, ha="right", va="center", fontsize=10, color=colour)
     # weight labels on the line bundles
     _label(ax, (X0 + 1.15, np.mean(left_y[:I]) * 0.85 + 0.05), "W", fontsize=13)
     _label(ax, (X0 + 1.15, np.mean(left_y[I:]) * 0.85 - 0.05), "D", fontsize=13)
