@@ -2,9 +2,11 @@
 
 Chapter 02 compares tanh and ReLU; sigmoid is the squashing function of the
 original Elman (1990) network (chapter 06). Each activation is stored as a pair:
-an in-place forward ``f(a, out)`` and its derivative written in terms of the
-*output* h = f(a), which is all that backpropagation through time needs
-(chapter 05), so pre-activations never have to be kept.
+an in-place forward ``f(a, out)`` and its derivative ``f_grad(h, out=None)``
+written in terms of the *output* h = f(a), which is all that backpropagation
+through time needs (chapter 05), so pre-activations never have to be kept.
+With ``out`` given, the derivative is written there (no temporaries), which
+``ElmanRNN.backward`` uses to compute f'(a_t) for the whole sequence at once.
 """
 import numpy as np
 
@@ -15,16 +17,23 @@ def _tanh(a, out):
     return np.tanh(a, out=out)
 
 
-def _tanh_grad(h):
-    return 1.0 - h * h
+def _tanh_grad(h, out=None):
+    # tanh' = 1 - h^2
+    if out is None:
+        return 1.0 - h * h
+    np.multiply(h, h, out=out)
+    return np.subtract(1.0, out, out=out)
 
 
 def _relu(a, out):
     return np.maximum(a, 0.0, out=out)
 
 
-def _relu_grad(h):
-    return (h > 0).astype(h.dtype)
+def _relu_grad(h, out=None):
+    # relu' = 1 where h > 0, else 0
+    if out is None:
+        return (h > 0).astype(h.dtype)
+    return np.greater(h, 0.0, out=out)
 
 
 def _sigmoid(a, out):
@@ -36,8 +45,12 @@ def _sigmoid(a, out):
     return out
 
 
-def _sigmoid_grad(h):
-    return h * (1.0 - h)
+def _sigmoid_grad(h, out=None):
+    # sigmoid' = h (1 - h)
+    if out is None:
+        return h * (1.0 - h)
+    np.subtract(1.0, h, out=out)
+    return np.multiply(h, out, out=out)
 
 
 ACTIVATIONS = {

@@ -9,10 +9,15 @@ W (H, I) input to hidden weight, D (H, H) delayed-input weight, B (H,) hidden
 threshold, V (O, H) output weight, c (O,) output threshold. Sequences are
 time-major: one sequence X is (T, I), a batch is (T, N, I).
 
-Speed: the input projection W x_t + B of all steps is one matrix product before
-the time loop, so the loop holds only the recurrent part; in ``backward`` the
-weight gradients are single matrix products after the loop.
+Speed (DESIGN.md section 4, measured by benchmarks/bench_rnn.py): the input
+projection W x_t + B of all steps is one matrix product before the time loop,
+so the loop holds only the recurrent part, in place; in ``backward`` the slopes
+f'(a_t) of all steps are computed at once, the loop holds only the recurrent
+part, and the weight gradients are single matrix products after the loop.
+Per-step products are matrix-vector products when there is one sequence (N = 1).
 """
+import math
+
 import numpy as np
 
 from ._checks import as_float_array, as_sequence, as_state, check_dtype, check_shape, check_size
@@ -68,6 +73,7 @@ class ElmanRNN:
         self.dtype = check_dtype(dtype)
         self._params = {}
         self._cache = None
+        self._scratch = {}
         rng = np.random.default_rng(seed)
         k = 1.0 / np.sqrt(self.n_hidden)
         for name, shape in self.param_shapes().items():
@@ -96,8 +102,9 @@ class ElmanRNN:
         return sum(p.size for p in self.params.values())
 
     def _check_params_finite(self):
+        """Refuse NaN or infinite weights before a pass (chapter 05: diverged training)."""
         for name in self.param_names:
-            if not np.all(np.isfinite(self._params[name])):
+            if not np.isfinite(self._params[name]).all():
                 raise ValueError(f"parameter {name} contains NaN or infinite values "
                                  "(a diverged training run? try a smaller learning rate or gradient clipping)")
 
@@ -125,26 +132,41 @@ class ElmanRNN:
         Hs = self._hidden_states(X3, H0)
         Y = Hs @ self.V.T
         Y += self.c
-        self._cache = (X3, H0, Hs, {k: v.copy() for k, v in self.params.items()})
+        self._cache = (X3, H0, Hs, {k: v.copy() for k, v in self._params.items()})
         if not batched:
             return Hs[:, 0], Y[:, 0]
         return Hs, Y
 
     def _hidden_states(self, X3, H0):
+        """h_t = f(W x_t + D h_{t-1} + B) for t = 1..T as one (T, N, H) array (chapter 02).
+
+        The input part W x_t + B of every step is one matrix product, written
+        into the array that then receives the hidden states, step by step.
+        """
         T, N, _ = X3.shape
-        # input projection for all steps at once: A[t] = W x_t + B
         Hs = (X3.reshape(T * N, -1) @ self.W.T).reshape(T, N, self.n_hidden)
         Hs += self.B
         DT = np.ascontiguousarray(self.D.T)
+        a = Hs[0]
+        a += np.matmul(H0, DT)          # step 1 starts from h0 (maybe a broadcast view)
+        self._f(a, a)
+        A = _steps(Hs)
+        self._recur(A, DT, np.empty_like(A[0]))
+        return Hs
+
+    def _recur(self, A, DT, tmp):
+        """The time loop of the forward pass (chapter 02), in place on ``A``.
+
+        On entry A[0] holds h_1 and A[t] holds W x_{t+1} + B; on exit A[t] holds
+        h_{t+1} = f(A[t] + D h_t). ``DT`` is D transposed and contiguous, ``tmp``
+        a scratch array of one step's shape.
+        """
         f = self._f
-        tmp = np.empty((N, self.n_hidden), dtype=self.dtype)
-        h = H0
-        for t in range(T):
-            np.matmul(h, DT, out=tmp)
-            a = Hs[t]
+        h = A[0]
+        for a in A[1:]:
+            np.dot(h, DT, out=tmp)
             a += tmp
             h = f(a, a)
-        return Hs
 
     # ----------------------------------------------------------------- backward
     def backward(self, X, dY, h0=None, truncate=None):
@@ -171,7 +193,9 @@ class ElmanRNN:
         dY3 = G.reshape(T, N, self.n_out)
         H2 = Hs.reshape(T * N, self.n_hidden)
         grads = {"V": dY3.reshape(T * N, -1).T @ H2, "c": dY3.sum(axis=(0, 1))}
-        dA = self._hidden_grads(dY3 @ self.V, Hs, truncate)
+        # dL/dh_t from the outputs (dY_t V), in a work array that becomes dL/da_t
+        dH = np.matmul(dY3, self.V, out=self._scratch_array("dA", Hs.shape))
+        dA = self._hidden_grads(dH, Hs, truncate)
         dA2 = dA.reshape(T * N, self.n_hidden)
         grads["W"] = dA2.T @ X3.reshape(T * N, -1)
         grads["D"] = dA[0].T @ H0
@@ -181,33 +205,61 @@ class ElmanRNN:
         return {name: grads[name] for name in self.param_names}
 
     def _cached_states(self, X3, H0):
+        """The hidden states of the last forward pass if it ran on the same X, h0
+        and parameters (chapter 05: BPTT reuses the forward pass), else recomputed."""
         if self._cache is not None:
             cX, cH0, cHs, cparams = self._cache
-            if (cX.shape == X3.shape and np.array_equal(cX, X3) and np.array_equal(cH0, H0)
-                    and all(np.array_equal(cparams[k], v) for k, v in self.params.items())):
+            if (_same(cX, X3) and _same(cH0, H0)
+                    and all(_same(cparams[k], v) for k, v in self._params.items())):
                 return cHs
         self._check_params_finite()
         return self._hidden_states(X3, H0)
 
+    def _scratch_array(self, name, shape):
+        """A work array of ``shape`` kept by the model between calls (never returned).
+
+        Reusing the same memory avoids a fresh allocation of T*N*H numbers on
+        every call, whose first touch (page faults) can cost more than the
+        arithmetic done in it.
+        """
+        size = math.prod(shape)
+        buf = self._scratch.get(name)
+        if buf is None or buf.size < size or buf.dtype != self.dtype:
+            buf = self._scratch[name] = np.empty(size, dtype=self.dtype)
+        return buf[:size].reshape(shape)
+
     def _hidden_grads(self, G, Hs, truncate):
         """dL/da_t for every step, where a_t = W x_t + D h_{t-1} + B (chapter 05).
 
-        ``G`` holds dL/dh_t coming from the outputs; it is overwritten.
+        ``G`` holds dL/dh_t coming from the outputs; it is overwritten. The
+        slopes f'(a_t), written in terms of h_t, are computed for all steps at once.
         """
         T = Hs.shape[0]
-        Fp = self._f_grad(Hs)
+        Fp = self._f_grad(Hs, out=self._scratch_array("fp", Hs.shape))
         if truncate is not None and truncate < T:
             return self._truncated_grads(G, Fp, truncate)
-        D = np.ascontiguousarray(self.D)
-        carry = np.zeros_like(G[0])
-        for t in range(T - 1, -1, -1):
-            g = G[t]
-            g += carry
-            g *= Fp[t]
-            np.matmul(g, D, out=carry)
+        self._recur_back(_steps(G), _steps(Fp), np.ascontiguousarray(self.D))
         return G
 
+    @staticmethod
+    def _recur_back(G, Fp, D):
+        """The time loop of BPTT (chapter 05), in place on ``G``, from t = T down to 1:
+
+            dL/da_t = (dL/dh_t from y_t + dL/da_{t+1} D) * f'(a_t)
+        """
+        carry = np.zeros_like(G[0])         # dL/da_{t+1} D, zero after the last step
+        for g, fp in zip(G[:0:-1], Fp[:0:-1]):
+            g += carry
+            g *= fp
+            np.dot(g, D, out=carry)
+        G[0] += carry
+        G[0] *= Fp[0]
+
     def _truncated_grads(self, G, Fp, k):
+        """dL/da_t of truncated BPTT, ``truncate=k`` (chapters 05 and 06).
+
+        ``G`` is dL/dh_t from the outputs, ``Fp`` the slopes f'(a_t); both are read only.
+        """
         # contribution of the output at step s to a_t for s - t = j < k, summed over j:
         # E_0 = G * f'; E_j[t] = (E_{j-1}[t+1] D) * f'_t; dA = sum_j E_j
         E = G * Fp
@@ -216,3 +268,20 @@ class ElmanRNN:
             E = np.concatenate([(E[1:] @ self.D) * Fp[:-1], np.zeros_like(E[:1])])
             dA += E
         return dA
+
+
+def _same(a, b):
+    """``np.array_equal(a, b)``, at once when a and b are the same array.
+
+    (An array always equals itself here: rnnlib refuses NaN inputs and parameters.)
+    """
+    return a is b or (a.shape == b.shape and bool((a == b).all()))
+
+
+def _steps(A):
+    """Per-step views of a (T, N, H) array: (N, H) matrices, or (H,) vectors if N = 1.
+
+    With vectors, each step's product is a matrix-vector product, the cheapest call.
+    """
+    T, N, H = A.shape
+    return A.reshape(T, H) if N == 1 else A
