@@ -7,8 +7,8 @@ whole series and a ``start`` index and returns the forecasts of
 other and with the truth.
 
 - persistence:      s_t is forecast by s_{t-1}
-- AR(p):            s_t is forecast by c + phi_1 s_{t-1} + ... + phi_p s_{t-p},
-                    phi and c fitted by least squares (Yule 1927)
+- AR(p):            s_t is forecast by phi_0 + phi_1 s_{t-1} + ... + phi_p s_{t-p},
+                    the intercept phi_0 and phi fitted by least squares (Yule 1927)
 - the basic RNN:    input x_t = s_{t-1}, output y_t is the forecast of s_t
                     (h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c)
 
@@ -91,8 +91,10 @@ def lag_matrix(series, p):
 def fit_ar(series, p):
     """Least-squares fit of an AR(p) model with intercept (chapter 07; Yule 1927).
 
-    Minimises sum_t (s_t - c - sum_k phi_k s_{t-k})^2 over t = p .. T-1 and
-    returns ``(phi, c)``: phi (p,) with phi[k-1] the weight of lag k, c a float.
+    Minimises sum_t (s_t - phi_0 - sum_k phi_k s_{t-k})^2 over t = p .. T-1 and
+    returns ``(phi, intercept)``: phi (p,) with phi[k-1] the weight of lag k, and
+    the intercept phi_0 as a float (not called c: in this book c is the RNN's
+    output threshold).
     """
     L, y = lag_matrix(series, p)
     if L.shape[0] < p + 1:
@@ -103,36 +105,36 @@ def fit_ar(series, p):
     return coef[:-1], float(coef[-1])
 
 
-def _check_ar(phi, c):
+def _check_ar(phi, intercept):
     phi = as_float_array("phi", phi)
     if phi.ndim != 1 or phi.size == 0:
         raise ValueError(f"phi must be a 1-D array of AR coefficients (one per lag), got shape {phi.shape}")
-    c = as_float_array("c", c)
-    if c.size != 1:
-        raise ValueError(f"c must be one number (the intercept), got shape {c.shape}")
-    return phi, float(c.reshape(()))
+    intercept = as_float_array("intercept", intercept)
+    if intercept.size != 1:
+        raise ValueError(f"intercept must be one number, got shape {intercept.shape}")
+    return phi, float(intercept.reshape(()))
 
 
-def ar_one_step(series, phi, c, start):
+def ar_one_step(series, phi, intercept, start):
     """One-step-ahead AR forecasts of ``series[start:]`` (chapter 07); needs ``start >= p``."""
-    phi, c = _check_ar(phi, c)
+    phi, intercept = _check_ar(phi, intercept)
     s = as_series("series", series)
     start = _check_start(start, s, lowest=phi.size)
     L, _ = lag_matrix(s, phi.size)
-    return c + L[start - phi.size:] @ phi
+    return intercept + L[start - phi.size:] @ phi
 
 
-def ar_free_run(history, phi, c, steps):
+def ar_free_run(history, phi, intercept, steps):
     """Free-running AR forecast of the ``steps`` values after ``history`` (chapter 07).
 
     Each forecast is appended to the history and used as a lag for the next one.
     """
-    phi, c = _check_ar(phi, c)
+    phi, intercept = _check_ar(phi, intercept)
     buf = list(as_series("history", history, min_length=phi.size))
     steps = check_size("steps", steps)
     out = []
     for _ in range(steps):
-        y = c + sum(phi[k] * buf[-1 - k] for k in range(phi.size))
+        y = intercept + sum(phi[k] * buf[-1 - k] for k in range(phi.size))
         out.append(y)
         buf.append(y)
     return np.array(out)

@@ -61,9 +61,9 @@ def test_fit_ar_is_exact_on_a_noise_free_series():
 
 def test_ar_one_step_matches_the_formula_by_hand():
     s = np.array([1.0, 4.0, 2.0, 8.0, 5.0, 7.0])
-    phi, c = np.array([0.5, -0.25]), 1.0
-    pred = fc.ar_one_step(s, phi, c, start=3)
-    hand = [c + 0.5 * s[t - 1] - 0.25 * s[t - 2] for t in (3, 4, 5)]
+    phi, phi0 = np.array([0.5, -0.25]), 1.0
+    pred = fc.ar_one_step(s, phi, phi0, start=3)
+    hand = [phi0 + 0.5 * s[t - 1] - 0.25 * s[t - 2] for t in (3, 4, 5)]
     assert pred == pytest.approx(hand)
 
 
@@ -148,7 +148,7 @@ def test_one_step_and_free_run_agree_on_the_first_forecast():
     (lambda: fc.fit_ar(np.arange(6.0), 0), ValueError, "p must be a positive integer"),
     (lambda: fc.ar_one_step(np.arange(9.0), [0.5, 0.1], 0.0, 1), ValueError, r"start must be an index in \[2, 8\]"),
     (lambda: fc.ar_one_step(np.arange(9.0), [[0.5]], 0.0, 3), ValueError, "phi must be a 1-D array"),
-    (lambda: fc.ar_one_step(np.arange(9.0), [0.5], [1.0, 2.0], 3), ValueError, "c must be one number"),
+    (lambda: fc.ar_one_step(np.arange(9.0), [0.5], [1.0, 2.0], 3), ValueError, "intercept must be one number"),
     (lambda: fc.ar_free_run([1.0], [0.5, 0.2], 0.0, 3), ValueError, "history must hold at least 2 values"),
     (lambda: fc.ar_free_run([1.0, 2.0], [0.5], 0.0, 0), ValueError, "steps must be a positive integer"),
     (lambda: fc.persistence(np.arange(5.0), 5), ValueError, r"start must be an index in \[1, 4\]"),

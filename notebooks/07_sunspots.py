@@ -1,0 +1,622 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07. Forecasting sunspots
+# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/basic-rnn-textbook/basic-rnn/HEAD?labpath=notebooks%2F07_sunspots.ipynb)
+#
+# The earlier chapters used sequences made up for the purpose. This one takes a real series,
+# the yearly number of sunspots since 1700, and asks the basic RNN to forecast years it has
+# never seen. A forecast only means something next to simpler ones, so the RNN competes
+# with two honest baselines on the same held-out years: *persistence* ("next year is like this
+# year") and a *linear autoregression* fitted by least squares, the model Yule introduced for
+# exactly this series in 1927. Whichever wins, the numbers below are what was measured.
+# Terms are explained in the [glossary](00_introduction.ipynb#Glossary).
+#
+# **What you will learn**
+#
+# - how to set up a fair forecasting experiment: a split in time, normalisation with
+#   training statistics only, choices made on a validation period, a test period touched once;
+# - the two baselines every forecaster must beat: persistence and the AR($p$) model;
+# - how the basic RNN forecasts one step ahead (reading the true past) and free-running
+#   (feeding its own output back as the next input);
+# - how to read a table of errors over several seeds, and why a model that wins on
+#   validation can lose on the test years.
+#
+# **Prerequisites:** [02. The formula](02_formula.ipynb) and [05. Training](05_training_bptt.ipynb)
+# (`rnnlib.fit`); least squares; a little numpy.
+#
+# **Time to read:** about 40 minutes.
+
+# %%
+import numpy as np
+
+import rnnlib
+from rnnlib import forecast as fc
+from rnnlib import plotting
+from rnnlib.datasets import load_sunspots
+
+plt = plotting.use_style()
+C = plotting.PALETTE
+
+# %% [markdown]
+# ## 1. The data
+#
+# The sunspot number counts dark spots and groups of spots on the visible face of the Sun;
+# its yearly mean has been reconstructed back to 1700 and is kept by the World Data Center
+# SILSO at the Royal Observatory of Belgium. `rnnlib` ships version 1 of the yearly series,
+# 1700–2008, which is public domain; `rnnlib/data/README.md` records where the file comes
+# from, its units and how it was obtained. `load_sunspots` reads and checks it.
+
+# %%
+years, s = load_sunspots()
+print(f"{len(years)} years, {years[0]} to {years[-1]}; sunspot numbers from {s.min():.1f} "
+      f"to {s.max():.1f} (largest in {years[np.argmax(s)]}), mean {s.mean():.1f}")
+
+# %% [markdown]
+# We split the years **in time**, never at random, because a forecaster may only use the past:
+#
+# - **training** 1700–1880: fits the parameters;
+# - **validation** 1881–1920: chooses the settings (the AR order, the number of training epochs);
+# - **test** 1921–2008: used once, at the end, to measure every model.
+#
+# After the settings are chosen, both models are refitted on all of 1700–1920 (training plus
+# validation) before the test.
+
+# %%
+i_val = int(np.flatnonzero(years == 1881)[0])    # first validation year
+i_test = int(np.flatnonzero(years == 1921)[0])   # first test year
+n_test = len(years) - i_test
+
+fig, ax = plt.subplots(figsize=(9, 3.4))
+ax.axvspan(1880.5, 1920.5, color=C["yellow"], alpha=0.3, lw=0, label="validation 1881–1920")
+ax.axvspan(1920.5, 2008.5, color=C["sky"], alpha=0.25, lw=0, label="test 1921–2008")
+ax.plot(years, s, color=C["black"], lw=1.3, label="yearly mean sunspot number")
+ax.set(xlabel="year", ylabel="sunspot number", xlim=(1700, 2008),
+       title="Yearly sunspot numbers 1700–2008 (SILSO, version 1) and the split in time")
+ax.legend(loc="upper left", ncol=3)
+plt.show()
+
+# %% [markdown]
+# The familiar cycle of about eleven years is plain, and so is its irregularity: the
+# cycles differ in length and, even more, in height, and they rise faster than they fall.
+# Note also that the highest cycle of the whole record, peaking in 1957, lies in the test period.
+#
+# **Normalising.** The network works best with inputs of order one, so we subtract a mean
+# and divide by a standard deviation. Both are computed on the years before the test only
+# (1700–1920): using the test years for them would leak information from the future into the
+# forecasts. All errors below are reported back in sunspot units. (The validation runs of
+# section 3 use the same two numbers, which include the validation years: a small leak into
+# the choice of settings, accepted to keep one scale throughout; it cannot reach the test years.)
+
+# %%
+mu, sd = s[:i_test].mean(), s[:i_test].std()
+z = (s - mu) / sd                      # the normalised series the models see
+to_units = lambda v: v * sd + mu       # back to sunspot numbers
+print(f"training mean {mu:.2f}, training standard deviation {sd:.2f}")
+print(f"normalised test years: mean {z[i_test:].mean():+.3f}, standard deviation {z[i_test:].std():.3f}")
+
+# %% [markdown]
+# The test years are, on average, more active than the training years, and more variable:
+# their normalised values are not centred on 0 with spread 1. This is the normal situation
+# for a forecaster, not a mistake.
+#
+# ## 2. Three forecasters
+#
+# A **one-step-ahead** forecast of $s_t$ may use the true values $s_0, \dots, s_{t-1}$ and
+# nothing else. Three ways to make it:
+#
+# **Persistence:** $\hat s_t = s_{t-1}$. No parameters. It is the bar any model must clear:
+# in a slowly changing series, last year is already a good guess.
+#
+# **Linear autoregression, AR($p$)** (Yule 1927; Box & Jenkins):
+# $$\hat s_t = \phi_0 + \phi_1 s_{t-1} + \phi_2 s_{t-2} + \dots + \phi_p s_{t-p},$$
+# with the intercept $\phi_0$ and the weights $\phi_1, \dots, \phi_p$ chosen by least squares on
+# the training years (the models see the normalised series; we write $s$ for readability). It is
+# a linear function of the last $p$ values, with $p + 1$ parameters. Yule's insight was that a series like this
+# one is well described by a *disturbed* oscillation, which an AR(2) already produces. The
+# fit is a few lines of numpy; `fc.fit_ar` does the same:
+
+# %%
+p = 2
+lags = np.column_stack([z[p - k:i_test - k] for k in range(1, p + 1)])   # rows [s_{t-1}, s_{t-2}]
+A = np.column_stack([lags, np.ones(len(lags))])
+coef = np.linalg.lstsq(A, z[p:i_test], rcond=None)[0]
+phi, phi0 = fc.fit_ar(z[:i_test], p)
+print(f"numpy:      phi_1, phi_2 = {coef[0]:.4f}, {coef[1]:.4f}; phi_0 = {coef[2]:+.4f}")
+print(f"fc.fit_ar:  phi_1, phi_2 = {phi[0]:.4f}, {phi[1]:.4f}; phi_0 = {phi0:+.4f}")
+
+# %% [markdown]
+# **The basic RNN.** The Elman network of the earlier chapters, with one input, a few hidden
+# units and one output. At step $t$ the input is last year's value and the output is the
+# forecast of this year:
+# $$x_t = s_{t-1}, \qquad h_t = \tanh(W x_t + D h_{t-1} + B), \qquad \hat s_t = y_t = V h_t + c,$$
+# with the weights (权重) $W, D, V$ and the thresholds (阈值, i.e. biases) $B, c$ of chapter 01.
+# Unlike AR($p$), the RNN has no fixed window: through the delayed input (延迟输入) $D h_{t-1}$
+# the hidden layer (隐层) carries a summary of *all* earlier years, which is the article's
+# second reading of the RNN (chapter 04). Whether that summary helps here is the question.
+#
+# For training, the series is cut into overlapping windows of 40 years, each a sequence whose
+# target is its input shifted one year ahead. A batch of windows trains far faster than one
+# long sequence (chapter 05). Each window starts from $h_0 = 0$, so its first 10 steps are
+# left out of the loss with a mask: there the hidden layer has not yet seen enough years.
+
+# %%
+LENGTH, WARMUP = 40, 10
+X, Y = fc.windows(z[:i_val], LENGTH)            # (40, N, 1): time-major windows
+mask = np.ones(X.shape[:2])
+mask[:WARMUP] = 0
+print(f"inputs {X.shape}, targets {Y.shape}; the target is the input one step ahead: "
+      f"{np.array_equal(X[1:], Y[:-1])}")
+
+# %% [markdown]
+# We use $H = 4$ hidden units, so the network has
+# $4 \cdot 1 + 4 \cdot 4 + 4 + 1 \cdot 4 + 1 = 29$ parameters; tanh; Adam with learning rate
+# 0.005 on the mean squared error, one full batch per epoch, full BPTT over each window.
+# These settings were picked by validation error while writing the chapter, among hidden
+# sizes 4 and 8, learning rates 0.005 and 0.01 and windows of 25 and 40 years; their
+# validation errors differed little compared with their spread over seeds.
+# Five seeds give five networks, so that we can see how much the result depends on the
+# random start.
+
+# %%
+H, LR, SEEDS = 4, 0.005, range(5)
+
+
+def train_rnn(series, seed, epochs, score=None, every=10):
+    """Train a fresh H-unit RNN on 40-year windows of `series`; record `score(net)` every `every` epochs."""
+    X, Y = fc.windows(series, LENGTH)
+    mask = np.ones(X.shape[:2])
+    mask[:WARMUP] = 0
+    net = rnnlib.ElmanRNN(1, H, 1, seed=seed)
+    scores = []
+
+    def callback(epoch, history):
+        if score is not None and epoch % every == 0:
+            scores.append(score(net))
+
+    rnnlib.fit(net, X, Y, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, mask=mask,
+               seed=seed, verbose=False, callback=callback)
+    return net, scores
+
+
+print(f"{rnnlib.ElmanRNN(1, H, 1)}: {rnnlib.ElmanRNN(1, H, 1).n_params} parameters")
+
+# %% [markdown]
+# ## 3. Choosing on the validation years
+#
+# Two settings are left open and chosen on 1881–1920: the AR order $p$ (1 to 15) and the
+# number of epochs the RNN trains. For each, the models are fitted on 1700–1880 and scored by
+# their one-step root mean squared error (RMSE) on 1881–1920.
+#
+# **Expectation.** The AR error should drop sharply from $p = 1$ to $p = 2$, since two lags
+# are the least that can make an oscillation, and then change little. The RNN's validation
+# error should fall as it learns the cycle and then creep up again as it starts to fit the
+# particular noise of the training years; we stop where the mean over the seeds is lowest.
+
+# %%
+val_truth = s[i_val:i_test]
+orders = np.arange(1, 16)
+ar_val = np.array([fc.rmse(to_units(fc.ar_one_step(z[:i_test], *fc.fit_ar(z[:i_val], q), i_val)), val_truth)
+                   for q in orders])
+p = int(orders[np.argmin(ar_val)])
+
+
+def val_rmse(net):
+    return fc.rmse(to_units(fc.rnn_one_step(net, z[:i_test], i_val)), val_truth)
+
+
+EVERY, MAX_EPOCHS = 10, 300
+curves = np.array([train_rnn(z[:i_val], seed, MAX_EPOCHS, score=val_rmse, every=EVERY)[1] for seed in SEEDS])
+grid = EVERY * np.arange(1, curves.shape[1] + 1)
+k = int(np.argmin(curves.mean(axis=0)))
+epochs = int(grid[k])
+print(f"AR: best order p = {p}, validation RMSE {ar_val.min():.2f} (p = 2: {ar_val[1]:.2f})")
+print(f"RNN: best number of epochs {epochs}, validation RMSE {curves[:, k].mean():.2f} "
+      f"± {curves[:, k].std():.2f} over {len(SEEDS)} seeds")
+
+# %%
+fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+a1.plot(orders, ar_val, "o-", color=C["orange"])
+a1.plot([p], [ar_val.min()], "o", ms=12, mfc="none", mec=C["black"], label=f"chosen: p = {p}")
+a1.set(xlabel="AR order p", ylabel="validation RMSE (sunspot number)", title="AR(p): choosing the order")
+a1.legend()
+for curve in curves:
+    a2.plot(grid, curve, color=C["blue"], lw=0.8, alpha=0.5)
+a2.plot(grid, curves.mean(axis=0), color=C["blue"], lw=2.2, label=f"RNN, mean of {len(SEEDS)} seeds")
+a2.axhline(ar_val.min(), color=C["orange"], ls="--", label=f"best AR(p), p = {p}")
+a2.axvline(epochs, color=C["black"], lw=0.8, ls=":", label=f"chosen: {epochs} epochs")
+a2.set(xlabel="epochs", title="RNN: choosing when to stop", ylim=(10, 30))
+a2.legend()
+plt.show()
+
+# %% [markdown]
+# The left panel shows the AR error against the order: the drop from $p = 1$ to $p = 2$, then
+# a shallow valley. The right panel shows the RNN's validation error against training time,
+# one thin line per seed. Compare its lowest point with the dashed line: on the validation
+# years the RNN is ahead of the best AR model. The validation years are a short period of
+# weak cycles, though; the test will tell whether the ranking holds.
+#
+# ## 4. One step ahead on the test years
+#
+# Now each model is refitted on all of 1700–1920 with the chosen settings (AR with the chosen
+# $p$; five RNNs, one per seed, each trained for the chosen number of epochs) and then
+# forecasts each year of 1921–2008 from the true values of all earlier years. A fourth,
+# trivial forecaster joins the table as a floor: the training mean, the same number every year.
+#
+# **Expectation.** Both AR and the RNN should beat persistence clearly, since they know the
+# cycle turns; all should beat the training mean by far. Between AR and the RNN we do not
+# know: the RNN can bend where AR cannot (the cycles rise faster than they fall), and it was
+# ahead on validation, but it has more parameters and only about two hundred years to learn from.
+
+# %%
+truth = s[i_test:]
+phi, phi0 = fc.fit_ar(z[:i_test], p)
+nets = [train_rnn(z[:i_test], seed, epochs)[0] for seed in SEEDS]
+
+one_step = {
+    "training mean": np.full(n_test, mu),
+    "persistence": fc.persistence(s, i_test),
+    f"AR({p})": to_units(fc.ar_one_step(z, phi, phi0, i_test)),
+}
+rnn_one = np.array([to_units(fc.rnn_one_step(net, z, i_test)) for net in nets])   # (seeds, years)
+
+print(f"one-step-ahead forecasts of 1921-2008 ({n_test} years), errors in sunspot numbers\n")
+print(f"{'model':<22}{'RMSE':>16}{'MAE':>16}")
+for name, pred in one_step.items():
+    print(f"{name:<22}{fc.rmse(pred, truth):>16.2f}{fc.mae(pred, truth):>16.2f}")
+r = np.array([fc.rmse(pr, truth) for pr in rnn_one])
+m = np.array([fc.mae(pr, truth) for pr in rnn_one])
+print(f"{f'RNN, H={H}':<22}{f'{r.mean():.2f} ± {r.std():.2f}':>16}{f'{m.mean():.2f} ± {m.std():.2f}':>16}")
+print(f"{'  (5 seeds: min-max)':<22}{f'{r.min():.2f}-{r.max():.2f}':>16}{f'{m.min():.2f}-{m.max():.2f}':>16}")
+
+# %% [markdown]
+# (For the RNN: mean ± standard deviation over the five seeds, and the range.)
+
+# %%
+fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
+ty = years[i_test:]
+a1.plot(ty, truth, color=C["black"], lw=2, label="observed")
+a1.plot(ty, one_step["persistence"], color=C["green"], lw=1, ls="--", label="persistence")
+a1.plot(ty, one_step[f"AR({p})"], color=C["orange"], label=f"AR({p})")
+a1.fill_between(ty, rnn_one.min(axis=0), rnn_one.max(axis=0), color=C["blue"], alpha=0.25, lw=0)
+a1.plot(ty, rnn_one.mean(axis=0), color=C["blue"], label=f"RNN (mean of {len(SEEDS)} seeds, band: range)")
+a1.set(ylabel="sunspot number", title="One-step-ahead forecasts of the test years", ylim=(-5, 250))
+a1.legend(loc="upper left", ncol=2)
+a2.axhline(0, color=C["black"], lw=0.8)
+a2.plot(ty, one_step[f"AR({p})"] - truth, color=C["orange"], label=f"AR({p})")
+a2.plot(ty, rnn_one.mean(axis=0) - truth, color=C["blue"], label="RNN (mean)")
+a2.set(xlabel="year", ylabel="forecast − observed", title="Errors")
+a2.legend(loc="lower left", ncol=2)
+plt.show()
+
+# %% [markdown]
+# ## 5. Free-running forecasts
+#
+# One step ahead, every forecast starts again from the truth. A forecast of years nobody has
+# seen yet cannot: after the first year the model must use its own forecasts as inputs.
+# This is the **free-running** (closed-loop) forecast. The RNN first reads 1700–1920, so its
+# hidden layer sums up that past; its output for 1921 is fed back as the input for 1922, and
+# so on; AR($p$) uses its own forecasts as lags in the same way.
+#
+# **Expectation.** Errors compound. A fitted linear AR model is stable, so its free-running
+# forecast is a damped oscillation that decays towards the mean within a cycle or two. How
+# fast is told by the roots of $z^p - \phi_1 z^{p-1} - \dots - \phi_p = 0$: the free-running
+# forecast's distance from the mean is a mix of terms $z^t$, one per root, so a root of modulus
+# $|z| < 1$ shrinks its term by the factor $|z|$ every year, and a complex root oscillates with
+# period $2\pi / |\arg z|$. The RNN may do the same or settle into a
+# repeating cycle of its own; either way, after a cycle or two neither can know the phase and
+# height of the real cycles, and the training mean becomes a hard baseline to beat.
+
+# %%
+roots = np.roots(np.r_[1.0, -phi])
+slow = roots[np.argmax(np.abs(roots))]            # the root that decays most slowly
+period = 2 * np.pi / abs(np.angle(slow)) if np.iscomplex(slow) else np.inf
+print(f"AR({p}) slowest characteristic root: modulus {abs(slow):.3f}, period {period:.1f} years; "
+      f"{'stable' if abs(slow) < 1 else 'NOT stable'}")
+print(f"this oscillation keeps {abs(slow) ** 11:.2f} of its size per 11 years")
+free_ar = to_units(fc.ar_free_run(z[:i_test], phi, phi0, n_test))
+free_rnn = np.array([to_units(fc.rnn_free_run(net, z[:i_test], n_test)) for net in nets])
+
+print("\nfree-running forecasts from 1921, RMSE in sunspot numbers\n")
+print(f"{'model':<22}{'first 11 years':>18}{'all 88 years':>18}")
+rows = {"training mean": np.full(n_test, mu), f"AR({p})": free_ar}
+for name, pred in rows.items():
+    print(f"{name:<22}{fc.rmse(pred[:11], truth[:11]):>18.2f}{fc.rmse(pred, truth):>18.2f}")
+r11 = np.array([fc.rmse(pr[:11], truth[:11]) for pr in free_rnn])
+rall = np.array([fc.rmse(pr, truth) for pr in free_rnn])
+print(f"{f'RNN, H={H}':<22}{f'{r11.mean():.2f} ± {r11.std():.2f}':>18}{f'{rall.mean():.2f} ± {rall.std():.2f}':>18}")
+print(f"{'  (5 seeds: min-max)':<22}{f'{r11.min():.2f}-{r11.max():.2f}':>18}{f'{rall.min():.2f}-{rall.max():.2f}':>18}")
+
+# %%
+fig, ax = plt.subplots(figsize=(9, 3.8))
+hy = years[i_test - 30:i_test + 1]
+ax.plot(hy, s[i_test - 30:i_test + 1], color=C["black"], lw=2, alpha=0.4, label="known to the models")
+ax.plot(ty, truth, color=C["black"], lw=2, label="observed (test)")
+ax.axhline(mu, color=C["green"], ls=":", label="training mean")
+ax.plot(ty, free_ar, color=C["orange"], lw=2.2, label=f"AR({p}) free-running")
+for i, pr in enumerate(free_rnn):
+    ax.plot(ty, pr, color=C["blue"], lw=1, alpha=0.7, label="RNN free-running (one line per seed)" if i == 0 else None)
+ax.axvline(1920.5, color=C["black"], lw=0.8, ls="--")
+ax.set(xlabel="year", ylabel="sunspot number", title="Free-running forecasts from 1921 (only 1700–1920 known)",
+       ylim=(-5, 250))
+ax.legend(loc="upper left", ncol=3)
+plt.show()
+
+# %% [markdown]
+# The figure shows two different behaviours. The AR forecast is the damped oscillation we
+# expected: its first cycle is close to the observed one, then it shrinks towards the mean,
+# though more slowly than "a cycle or two": its slowest root is close to 1, as printed above.
+# The RNNs did *not* decay: each settled into a repeating cycle of its own (a *limit cycle* of
+# the closed loop), of moderate height, with a period that differs a little from seed to seed,
+# so the five lines drift apart and out of phase with the Sun. In the table, both models
+# beat the training mean clearly over the first cycle. Over all 88 years every forecast is
+# far off: on average the gain over the training mean is small, and the five RNNs range from
+# clearly better than it to worse, depending on how their cycles happen to line up with the
+# Sun's.
+#
+# ## 6. What decided the test
+#
+# The one-step table puts AR($p$) ahead of the RNN on the test years, although the RNN was
+# ahead on the validation years; in the error panel the largest misses of both cluster around
+# the great maximum of 1957, where the RNN falls far short. A look at the ranges explains much
+# of it. With $\tanh$ every hidden value lies in $(-1, 1)$, so the output
+# $y = V h + c$ can never exceed $\sum_j |V_j| + c$ (chapter 02, exercise 4). We convert that
+# ceiling into sunspot numbers for each trained RNN and compare it with the data.
+
+# %%
+train_max = s[:i_test].max()
+print(f"largest value in 1700-1920: {train_max:.1f} ({years[np.argmax(s[:i_test])]}); "
+      f"in the validation years 1881-1920: {val_truth.max():.1f}")
+print(f"test years above the training maximum: {', '.join(str(y) for y in years[i_test:][truth > train_max])}")
+ceilings = np.array([to_units(np.abs(net.V).sum() + net.c[0]) for net in nets])
+print("highest forecast each RNN can make at all: " + ", ".join(f"{x:.1f}" for x in ceilings))
+print(f"test years above the lowest ceiling: {(truth > ceilings.min()).sum()} of {n_test}")
+
+# %% [markdown]
+# Every network's ceiling lies below the training maximum, so none of them could have
+# forecast the tops of the big test cycles, whatever it had learned about their timing.
+# AR($p$) has no ceiling: it is a straight line and extrapolates. Does the ranking hold away
+# from the peaks? We split the test years into active ones (observed above 100) and the rest:
+
+# %%
+high = truth > 100
+print(f"one-step RMSE by activity; {high.sum()} test years above 100, {(~high).sum()} at or below\n")
+print(f"{'model':<22}{'years > 100':>16}{'years <= 100':>16}")
+for name in ("persistence", f"AR({p})"):
+    pred = one_step[name]
+    print(f"{name:<22}{fc.rmse(pred[high], truth[high]):>16.2f}{fc.rmse(pred[~high], truth[~high]):>16.2f}")
+rh = np.array([fc.rmse(pr[high], truth[high]) for pr in rnn_one])
+rl = np.array([fc.rmse(pr[~high], truth[~high]) for pr in rnn_one])
+print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean():.2f} ± {rl.std():.2f}':>16}")
+
+# %% [markdown]
+# AR($p$) stays ahead in both groups, but the gap is much wider in the active years. So the
+# honest summary of this experiment is:
+#
+# - **One step ahead, the linear AR model won.** Both it and the RNN beat persistence
+#   clearly, and every model beat the training mean.
+# - **Validation misled the RNN.** The validation years 1881–1920 are a quiet stretch. Stopping
+#   where the validation error was lowest rewarded a cautious network whose outputs stay
+#   well inside the range of the quiet years; the test period then brought the most active
+#   cycles on record. A linear model is not hurt in the same way, because nothing in it
+#   saturates. With one short series and a single validation period this risk is hard to
+#   avoid; several validation periods (rolling-origin evaluation) would reduce it.
+# - **Free-running, nobody knows the future cycles.** Over the first cycle both models
+#   forecast far better than the training mean (the RNN on average a little better than AR in
+#   the free-running table), but after a cycle or two all forecasts lose the phase, and over
+#   the 88 years they are on average only slightly better than the training mean.
+#
+# None of this shows that RNNs cannot forecast sunspots; with other choices (longer training,
+# several validation periods, a different scaling of the input) the table could look
+# different, and exercise 3 looks at one of them. It shows that on this data, under this
+# protocol, a 1927 linear model is the one to beat, and that a fair protocol is what makes
+# such a statement possible.
+
+# %% [markdown]
+# ## Key takeaways
+#
+# - Forecasting experiments split in **time**: fit on the past, choose settings on a later
+#   validation period, and measure once on a test period that played no part. Normalise with
+#   training statistics only.
+# - **Persistence** and **linear autoregression** (AR($p$), fitted by least squares) are the
+#   baselines any forecaster must beat; here AR($p$) with $p$ chosen on validation beat the
+#   basic RNN one step ahead on 1921–2008, and both beat persistence.
+# - The basic RNN forecasts one step ahead by reading the true past (input $x_t = s_{t-1}$,
+#   output $\hat s_t$), and free-running by feeding its own output back as the next input;
+#   its hidden layer summarises all earlier years, where AR sees a fixed window of $p$ years.
+# - A $\tanh$ RNN with a linear output has a hard ceiling $\sum_j |V_j| + c$; values outside
+#   the range it learned are out of reach, while a linear model extrapolates.
+# - A model that wins on validation can lose on the test years when the two periods differ;
+#   report what the test measured, with the spread over several seeds.
+# - Free-running errors compound: after a cycle or two every forecast decays towards, or
+#   wanders around, the long-run mean.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. (Coding) Yule's period.** Fit an AR(2) to the raw sunspot numbers of 1700–1920 with
+# `fc.fit_ar`. The free behaviour of $s_t = \phi_0 + \phi_1 s_{t-1} + \phi_2 s_{t-2}$ is governed
+# by the roots of $z^2 - \phi_1 z - \phi_2 = 0$. Show that they are complex, and compute the
+# period $2\pi / |\arg z|$ and the damping $|z|$ per year. Why does a *disturbed* damped
+# oscillation describe the series better than a fixed sine wave?
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Complex roots $z = r e^{\pm i\theta}$ make the deterministic part a damped oscillation
+# $r^t \cos(\theta t + \cdot)$ with period $2\pi/\theta$. The fitted period comes out close to the
+# eleven-year cycle, and the damping is strong: after one period only a small fraction of an
+# oscillation is left. The cycles keep going because every year brings a new random
+# disturbance that re-excites the oscillation; that is why their lengths and heights vary, which
+# a fixed sine wave (the "periodogram" view Yule argued against) cannot explain.
+#
+# ```python
+# import numpy as np
+# from rnnlib import forecast as fc
+# from rnnlib.datasets import load_sunspots
+#
+# years, s = load_sunspots()
+# train = s[years <= 1920]
+# phi, phi0 = fc.fit_ar(train, 2)
+# roots = np.roots([1.0, -phi[0], -phi[1]])          # z^2 - phi_1 z - phi_2 = 0
+# modulus, angle = np.abs(roots[0]), abs(np.angle(roots[0]))
+# period = 2 * np.pi / angle
+# print(f"phi_1 = {phi[0]:.3f}, phi_2 = {phi[1]:.3f}; roots complex: {np.iscomplex(roots).all()}")
+# print(f"period {period:.1f} years, amplitude factor per year {modulus:.3f}, per period {modulus ** period:.3f}")
+# assert np.iscomplex(roots).all() and modulus < 1
+# assert 9 < period < 12
+# ```
+#
+# </details>
+#
+# **2. (Coding and conceptual) A leak that AR does not notice.** Normalise with the mean and
+# standard deviation of *all* 309 years instead of 1700–1920, and compare the one-step test
+# forecasts (in sunspot units) of AR(10) and of a short-trained RNN with the fair version.
+# Explain why the AR forecasts do not move at all, and why the leak is still wrong in principle.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Least squares with an intercept is unchanged by an affine change of units: if $z = (s - m)/d$
+# then the fitted model in $z$ is exactly the fitted model in $s$ rewritten, so the forecasts in
+# sunspot units agree to rounding error. The RNN is not affine-invariant: $\tanh$ sees
+# different numbers, the training follows a different path, and its forecasts change. In
+# principle the leak is wrong even when it does no harm, because a real forecaster in 1920
+# could not have known the mean of the years to come; a protocol that allows it can hide
+# real leaks elsewhere.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+# from rnnlib import forecast as fc
+# from rnnlib.datasets import load_sunspots
+#
+# years, s = load_sunspots()
+# i_test = int(np.flatnonzero(years == 1921)[0])
+#
+#
+# def forecasts(mu, sd):
+#     z = (s - mu) / sd
+#     phi, phi0 = fc.fit_ar(z[:i_test], 10)
+#     ar = fc.ar_one_step(z, phi, phi0, i_test) * sd + mu
+#     X, Y = fc.windows(z[:i_test], 40)
+#     net = rnnlib.ElmanRNN(1, 4, 1, seed=0)
+#     rnnlib.fit(net, X, Y, optimizer=rnnlib.Adam(lr=0.005), epochs=30, verbose=False)
+#     rnn = fc.rnn_one_step(net, z, i_test) * sd + mu
+#     return ar, rnn
+#
+#
+# ar_fair, rnn_fair = forecasts(s[:i_test].mean(), s[:i_test].std())
+# ar_leak, rnn_leak = forecasts(s.mean(), s.std())          # statistics of all years: a leak
+# print(f"AR forecasts change by at most {np.abs(ar_fair - ar_leak).max():.1e} sunspots")
+# print(f"RNN forecasts change by up to {np.abs(rnn_fair - rnn_leak).max():.2f} sunspots")
+# assert np.allclose(ar_fair, ar_leak, atol=1e-8)
+# assert np.abs(rnn_fair - rnn_leak).max() > 0.1
+# ```
+#
+# </details>
+#
+# **3. (Coding and conceptual) Peeking at the test years.** Train one RNN (seed 0) for the 160
+# epochs chosen on validation, then go on to 500 epochs, and after each print its ceiling
+# $\sum_j |V_j| + c$ in sunspot units and its one-step test RMSE. What happens? May we now
+# report the 500-epoch network as "the RNN's result"? How could the number of epochs be
+# chosen fairly?
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Longer training raises the ceiling towards the training maximum and lowers the test error
+# markedly; compare it with the AR row of the table in section 4. But we found 500 epochs by
+# looking at the test years, so that number is no longer a measurement of how well the RNN
+# forecasts unseen years: it is a choice fitted to them. The test set can answer one question
+# honestly, once. Fair ways to choose: several validation periods spread over the training
+# years (rolling-origin evaluation: fit on 1700–1800 and validate on 1801–1840, fit on
+# 1700–1840 and validate on 1841–1880, and so on, then average), so that one quiet stretch
+# cannot decide; or fixing the training length in advance for reasons that do not involve the
+# test years.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+# from rnnlib import forecast as fc
+# from rnnlib.datasets import load_sunspots
+#
+# years, s = load_sunspots()
+# i_test = int(np.flatnonzero(years == 1921)[0])
+# mu, sd = s[:i_test].mean(), s[:i_test].std()
+# z = (s - mu) / sd
+# X, Y = fc.windows(z[:i_test], 40)
+# mask = np.ones(X.shape[:2])
+# mask[:10] = 0
+# net = rnnlib.ElmanRNN(1, 4, 1, seed=0)
+# result = {}
+# for epochs in (160, 340):                      # 160, then 340 more: 500 in all
+#     rnnlib.fit(net, X, Y, optimizer=rnnlib.Adam(lr=0.005), epochs=epochs, mask=mask, verbose=False)
+#     total = 160 if epochs == 160 else 500
+#     ceiling = (np.abs(net.V).sum() + net.c[0]) * sd + mu
+#     err = fc.rmse(fc.rnn_one_step(net, z, i_test) * sd + mu, s[i_test:])
+#     result[total] = (ceiling, err)
+#     print(f"{total} epochs: ceiling {ceiling:.1f}, test RMSE {err:.2f}")
+# assert result[500][0] > result[160][0]     # the longer-trained net can reach higher
+# assert result[500][1] < result[160][1]     # ... and its test error is lower
+# ```
+#
+# </details>
+#
+# **4. (Coding) One cycle ago.** If the cycle lasts about eleven years, why not forecast
+# $s_t$ by $s_{t-11}$? Compare this "seasonal persistence" with plain persistence on 1921–2008.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# It is worse than last year's value. Cycle lengths vary by several years, so eleven years back
+# often lands on a different phase of the cycle (rising instead of falling), and the heights
+# differ from cycle to cycle as well. Last year's value is always in the right phase and
+# almost the right height. A fixed period is the sine-wave view of exercise 1 again.
+#
+# ```python
+# import numpy as np
+# from rnnlib import forecast as fc
+# from rnnlib.datasets import load_sunspots
+#
+# years, s = load_sunspots()
+# i_test = int(np.flatnonzero(years == 1921)[0])
+# truth = s[i_test:]
+# last_year = fc.persistence(s, i_test)
+# one_cycle_ago = s[i_test - 11:-11]            # forecast of s_t: s_{t-11}
+# e1, e11 = fc.rmse(last_year, truth), fc.rmse(one_cycle_ago, truth)
+# print(f"persistence (lag 1): RMSE {e1:.2f};  one cycle ago (lag 11): RMSE {e11:.2f}")
+# assert e11 > e1
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ## References
+#
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The model used here (structure, formula and the hidden-information view) follows this article.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, www.sidc.be/SILSO. The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
+# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014.
+# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927.
+# 6. G. E. P. Box, G. M. Jenkins, G. C. Reinsel and G. M. Ljung, *Time Series Analysis: Forecasting and Control*, 5th ed., Wiley, 2015 (1st ed. by Box and Jenkins, Holden-Day, 1970).
+# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. A classic non-linear model of the same series, for the asymmetry of the cycles.
+# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 (otexts.com/fpp3). The naive (persistence) benchmark and time-series cross-validation.
+# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015.
+# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010.
+
+# %% [markdown]
+# [← 06. Elman (1990) reproduced](06_elman_1990.ipynb) | [00. Introduction](00_introduction.ipynb)
