@@ -121,8 +121,9 @@ print(f"dL/dy has the shape of the outputs: {dY.shape}; it is zero on masked ste
 #    $$\frac{\partial L}{\partial W} = \sum_t \frac{\partial L}{\partial a_t}\, x_t^\top, \qquad
 #      \frac{\partial L}{\partial D} = \sum_t \frac{\partial L}{\partial a_t}\, h_{t-1}^\top, \qquad
 #      \frac{\partial L}{\partial B} = \sum_t \frac{\partial L}{\partial a_t}.$$
-# 5. **Cost.** One backward sweep does as many matrix-vector products as the forward pass;
-#    the price is memory: every $h_t$ of the forward pass must be kept until the sweep is done.
+# 5. **Cost.** One backward sweep costs a small constant times the forward pass (a few
+#    matrix products per step instead of one); the price is memory: every $h_t$ of the
+#    forward pass must be kept until the sweep is done.
 #
 # The figure shows formula 2 on three steps: the error arriving at $h_t$ (vermillion) comes
 # from above, through $V^\top$, and from the right, through $D^\top$.
