@@ -14,10 +14,19 @@ from .optim import Adam, clip_grad_norm, global_norm
 
 @dataclass
 class History:
-    """What ``fit`` measured: the mean loss and mean gradient norm (before clipping) of each epoch."""
+    """What ``fit`` measured (chapter 05).
+
+    ``loss`` and ``grad_norm``: the mean loss and mean gradient norm (before
+    clipping) of each epoch; ``step_loss`` and ``step_grad_norm``: the same for
+    every single update; ``diverged``: True when training stopped because the
+    loss or the gradients stopped being finite numbers.
+    """
 
     loss: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+    step_grad_norm: list = field(default_factory=list)
+    diverged: bool = False
 
     @property
     def final_loss(self):
@@ -50,8 +59,12 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     global norm; ``truncate=k`` passes to ``backward``; ``chunk=k`` is truncated
     BPTT over time: the sequence is cut into pieces of k steps, the hidden state
     carried from one piece to the next, and the weights updated after each.
+    Pieces whose mask is all zero are run (to carry h) but not trained on.
     A line of progress is printed every ``log_every`` epochs (about ten lines
-    by default). ``callback(epoch, history)``, if given, runs after each epoch.
+    by default). ``callback(epoch, history)``, if given, runs after each epoch;
+    returning False stops training. If the loss or a gradient becomes NaN or
+    infinite, training stops before the bad update, with a message, and
+    ``history.diverged`` is True.
     """
     epochs = check_size("epochs", epochs)
     loss_fn = _get_loss(loss)
@@ -77,21 +90,46 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
             idx = order[b] if batched else None
             Xb = X[:, idx] if batched else X
             tb = target[:, idx] if batched else target
-            mb = None if mask is None else (np.asarray(mask)[:, idx] if batched else mask)
+            mb = None if mask is None else (np.asarray(mask)[:, idx] if batched else np.asarray(mask))
             h = h0[idx] if (batched and h0 is not None and h0.ndim == 2) else h0
             for s in _slices(T, chunk):
-                Hs, Y = model.forward(Xb[s], h)
-                value, dY = loss_fn(Y, tb[s], None if mb is None else np.asarray(mb)[s])
-                grads = model.backward(Xb[s], dY, h, **back_kw)
-                norms.append(clip_grad_norm(grads, clip) if clip else global_norm(grads))
-                optimizer.step(model.params, grads)
-                losses.append(value)
+                h_in = h
+                with np.errstate(over="ignore", invalid="ignore"):
+                    Hs, Y = model.forward(Xb[s], h_in)
                 h = Hs[-1]
-        history.loss.append(float(np.mean(losses)))
-        history.grad_norm.append(float(np.mean(norms)))
+                if mb is not None and not np.any(mb[s]):
+                    continue
+                with np.errstate(over="ignore", invalid="ignore"):
+                    value, dY = loss_fn(Y, tb[s], None if mb is None else mb[s]) if np.all(np.isfinite(Y)) else (np.inf, None)
+                    grads = model.backward(Xb[s], dY, h_in, **back_kw) if dY is not None else None
+                    norm = global_norm(grads) if grads is not None else np.inf
+                if not np.isfinite(value) or not np.isfinite(norm):
+                    history.diverged = True
+                    break
+                if clip:
+                    clip_grad_norm(grads, clip)
+                optimizer.step(model.params, grads)
+                if not all(np.all(np.isfinite(p)) for p in model.params.values()):
+                    history.diverged = True
+                    break
+                losses.append(value)
+                norms.append(norm)
+                history.step_loss.append(value)
+                history.step_grad_norm.append(norm)
+            if history.diverged:
+                break
+        if losses:
+            history.loss.append(float(np.mean(losses)))
+            history.grad_norm.append(float(np.mean(norms)))
+        if history.diverged:
+            if verbose:
+                print(f"epoch {epoch}: stopped, the loss or the gradients are no longer finite (diverged); "
+                      "try a smaller learning rate or gradient clipping")
+            break
         if verbose and (epoch == 1 or epoch % log_every == 0 or epoch == epochs):
             print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4f}  "
                   f"grad norm {history.grad_norm[-1]:.4f}")
-        if callback is not None:
-            callback(epoch, history)
+        if callback is not None and callback(epoch, history) is False:
+            break
     return history
+

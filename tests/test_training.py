@@ -113,3 +113,30 @@ def test_fit_with_chunks_and_clipping(rng):
 def test_fit_bad_target(rng):
     with pytest.raises(ValueError, match="target must have the same time steps"):
         rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), np.zeros((5, 3, 1)), np.zeros((4, 3, 1)), epochs=1)
+
+
+def test_fit_stops_cleanly_when_training_diverges(rng, capsys):
+    X, Y = delayed_copy_task(rng, T=30, N=8)
+    net = rnnlib.ElmanRNN(1, 8, 1, activation="relu", seed=0)
+    net.D = 3.0 * np.eye(8)
+    hist = rnnlib.fit(net, X, Y * 1e3, epochs=50, optimizer=rnnlib.SGD(lr=10.0))
+    assert hist.diverged
+    assert len(hist.loss) < 50
+    assert "stopped, the loss or the gradients are no longer finite" in capsys.readouterr().out
+    assert all(np.isfinite(v) for v in hist.step_loss)
+
+
+def test_fit_callback_can_stop_and_steps_are_recorded(rng):
+    X, Y = delayed_copy_task(rng, N=16)
+    net = rnnlib.ElmanRNN(1, 4, 1)
+    hist = rnnlib.fit(net, X, Y, epochs=20, batch_size=4, verbose=False, callback=lambda e, h: e < 3)
+    assert len(hist.loss) == 3 and len(hist.step_loss) == 3 * 4 and not hist.diverged
+
+
+def test_fit_skips_fully_masked_chunks_but_carries_the_state(rng):
+    X, Y = delayed_copy_task(rng, T=20, N=8)
+    mask = np.ones((20, 8))
+    mask[:10] = 0                      # the first chunk of 10 has nothing to learn from
+    net = rnnlib.ElmanRNN(1, 4, 1)
+    hist = rnnlib.fit(net, X, Y, mask=mask, chunk=10, epochs=3, verbose=False)
+    assert len(hist.step_loss) == 3    # one update per epoch: the second chunk only
