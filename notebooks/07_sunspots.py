@@ -339,6 +339,9 @@ r11 = np.array([fc.rmse(pr[:11], truth[:11]) for pr in free_rnn])
 rall = np.array([fc.rmse(pr, truth) for pr in free_rnn])
 print(f"{f'RNN, H={H}':<22}{f'{r11.mean():.2f} ± {r11.std():.2f}':>18}{f'{rall.mean():.2f} ± {rall.std():.2f}':>18}")
 print(f"{'  (5 seeds: min-max)':<22}{f'{r11.min():.2f}-{r11.max():.2f}':>18}{f'{rall.min():.2f}-{rall.max():.2f}':>18}")
+height = lambda f: np.ptp(f[-22:])             # max - min of the forecast over 1987-2008
+print(f"\nheight of the forecast over its last 22 years (1987-2008): AR {height(free_ar):.1f}; "
+      f"RNNs {', '.join(f'{height(f):.1f}' for f in free_rnn)}; observed {height(truth):.1f}")
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.8))
@@ -359,9 +362,12 @@ plt.show()
 # The figure shows two different behaviours. The AR forecast is the damped oscillation we
 # expected: its first cycle is close to the observed one, then it shrinks towards the mean,
 # though more slowly than "a cycle or two": its slowest root is close to 1, as printed above.
-# The RNNs did *not* decay: each settled into a repeating cycle of its own (a *limit cycle* of
-# the closed loop), of moderate height, with a period that differs a little from seed to seed,
-# so the five lines drift apart and out of phase with the Sun. In the table, both models
+# The RNNs did not decay in the same way: their forecasts keep oscillating, and over the last
+# 22 years most of them still swing by several tens of sunspots where AR's swing has shrunk to
+# a few (the last printed line). A closed loop through a
+# non-linear network can sustain a cycle of its own (a *limit cycle*), which a stable linear
+# model cannot. Their periods differ a little from seed to seed, so the five lines drift apart
+# and out of phase with the Sun. In the table, both models
 # beat the training mean clearly over the first cycle. Over all 88 years every forecast is
 # far off: on average the gain over the training mean is small, and the five RNNs range from
 # clearly better than it to worse, depending on how their cycles happen to line up with the

@@ -21,7 +21,7 @@ def _open_data(name, path):
         if not path.is_file():
             raise FileNotFoundError(f"no data file at the given path: {path}")
         return path.open(newline="", encoding="utf-8")
-    return resources.files("rnnlib").joinpath("data", name).open("r", newline="", encoding="utf-8")
+    return resources.files("rnnlib").joinpath("data").joinpath(name).open("r", newline="", encoding="utf-8")
 
 
 def load_sunspots(path=None):
