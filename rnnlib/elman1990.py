@@ -15,7 +15,9 @@ Three streams on which a network is trained to predict its next input:
 
 ``next_step_pairs`` turns a coded stream into inputs and next-step targets, and
 ``parallel_streams`` cuts a long stream into N time-major sequences (T, N, F)
-so that a network can be trained on all of them at once.
+so that a network can be trained on all of them at once. ``squared_errors``
+measures a trained network the way the paper's figures do: the squared error
+of each output unit at each step.
 """
 import numbers
 
@@ -288,3 +290,17 @@ def parallel_streams(codes, n_streams):
     if T < 1:
         raise ValueError(f"a stream of {arr.shape[0]} steps cannot be cut into {n_streams} pieces")
     return arr[:T * n_streams].reshape(n_streams, T, -1).transpose(1, 0, 2).copy()
+
+
+def squared_errors(model, X, target, h0=None):
+    """Squared error of each sigmoid output at each step (chapter 06).
+
+    Runs ``model.forward(X, h0)``, squashes the outputs with the logistic
+    sigmoid (the output units of Elman's network, and the ones the "bce" loss
+    trains) and returns ``(sigmoid(Y) - target) ** 2`` with the shape of Y.
+    """
+    _, Y = model.forward(X, h0)
+    T = as_float_array("target", target)
+    if T.shape != Y.shape:
+        raise ValueError(f"target must have the shape of the outputs {Y.shape}, got {T.shape}")
+    return (0.5 * (1.0 + np.tanh(0.5 * Y)) - T) ** 2
