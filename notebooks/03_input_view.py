@@ -1,0 +1,565 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03. The input view: why feed back the hidden layer?
+# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/basic-rnn-textbook/basic-rnn/HEAD?labpath=notebooks%2F03_input_view.ipynb)
+#
+# The article offers two ways to understand the basic RNN. This chapter takes the first,
+# the *input-information view*, which is also the historical one: it is the reason Elman
+# gave for building the network the way he did. We turn that reason into an experiment. Three
+# small networks that differ only in what they carry from one step to the next are trained
+# on tasks that need memory, and we check whether the one that feeds back its hidden layer
+# really does better than the one that feeds back its output.
+# Short definitions of the terms used here are in the introduction (see the [glossary](00_introduction.ipynb#Glossary)).
+#
+# **What you will learn**
+#
+# - Elman's argument: a sequence model should combine the current input with information from
+#   the previous step, and the hidden layer is a better carrier of that information than the output;
+# - the Jordan network (output fed back) and a feed-forward network (nothing fed back), written in
+#   a few lines of numpy and available as `rnnlib.baselines.JordanRNN` and `FeedForward`;
+# - three bit-stream tasks that need memory, and how to work out in advance which model *can* solve which;
+# - the measured result over several seeds, and why it comes out the way it does: the output is a
+#   summary shaped by the task, the hidden layer is not.
+#
+# **Prerequisites:** [02. The formula](02_formula.ipynb). Training with `rnnlib.fit` is used as a
+# tool here and explained in [05. Training](05_training_bptt.ipynb); binary cross-entropy is enough to know by name.
+#
+# **Time to read:** about 35 minutes.
+
+# %%
+import numpy as np
+
+import rnnlib
+from rnnlib import diagrams, plotting, tasks
+from rnnlib.baselines import FeedForward, JordanRNN
+
+plt = plotting.use_style()
+C = plotting.PALETTE
+
+# %% [markdown]
+# ## 1. Elman's question: what should the network look at?
+#
+# A network that predicts a sequence works one step at a time. At step $t$ it has the current
+# input $x_t$, and that is rarely enough: what comes next usually depends on what came before.
+# So the article's first interpretation says, following Elman's own motivation, that the network
+# should use **the current input plus information from the previous step**. The question is which
+# information. Two answers were on the table around 1990:
+#
+# - **Jordan (1986)** fed the previous **output** back into the network. The output is what the
+#   network said last time; feeding it back lets the network continue its own sequence.
+# - **Elman (1990)** fed the previous **hidden layer** (隐层) back instead, as an extra block of
+#   input called the *delayed input* (延迟输入). The article's reason: the hidden nodes are the
+#   *more raw* information. The output is the end product of a step, squeezed into the form the
+#   task asks for; the hidden layer is what the network computed on the way, before that squeezing.
+#
+# Written out, with the same symbols for all three models (W, D, B, V, c as in chapter 02,
+# $f = \tanh$, $\sigma$ the logistic function):
+#
+# | model | hidden layer | output | fed back to step $t+1$ |
+# |---|---|---|---|
+# | feed-forward | $h_t = f(W x_t + B)$ | $y_t = V h_t + c$ | nothing |
+# | Jordan | $h_t = f(W x_t + D\, s_{t-1} + B)$ | $y_t = V h_t + c$ | $s_t = \sigma(y_t)$, with $s_0 = 0$ |
+# | Elman (basic RNN) | $h_t = f(W x_t + D\, h_{t-1} + B)$ | $y_t = V h_t + c$ | $h_t$, with $h_0 = 0$ |
+#
+# The feed-forward network is the basic RNN with $D$ removed: one 3-layer BP network applied to
+# every step on its own. In the Jordan network $D$ has shape $(H, O)$ instead of $(H, H)$,
+# because it weighs an output, not a hidden layer. The drawings show the only difference
+# between the two recurrent networks: where the orange delayed-input arrow starts.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+diagrams.draw_unrolled(3, ax=axes[0], feedback="output", title="Jordan (1986): the output is fed back")
+diagrams.draw_unrolled(3, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back")
+plt.show()
+
+# %% [markdown]
+# **What exactly is fed back in the Jordan network.** Our tasks have bits as targets, and every
+# model outputs a logit $y_t$ whose sigmoid $\sigma(y_t)$ is the predicted probability that the
+# bit is 1. The Jordan network feeds back that probability, $s_t = \sigma(y_t)$ (the drawing's arrow
+# from $y_{t-1}$ passes through $\sigma$ first): its own answer, on the same 0-to-1 scale as the
+# targets, whatever it is, right or wrong. It is never given the *true* previous target. That
+# alternative, called *teacher forcing*, is a legitimate way to train output-recurrent networks
+# (Goodfellow et al. 2016, §10.2.1), but it would change the question: the memory would then come
+# from the data, not from the network, and a feed-forward network given the true previous target
+# as a second input would solve running parity below (exercise 2 shows it). We want to know what
+# each network can carry by itself. `JordanRNN(..., feedback="sigmoid")` implements this choice;
+# `feedback="identity"` would feed back the raw $y_t$. Jordan's original state units also
+# had connections to themselves; we leave those out, as Goodfellow et al. do, so that the output
+# is the *only* path from one step to the next.
+#
+# ## 2. The three models in a few lines of numpy
+#
+# One step of each model is one line of numpy. Here is the Jordan network run over a short
+# sequence by hand, next to `rnnlib.baselines.JordanRNN`, which has the same interface as
+# `rnnlib.ElmanRNN` (so `rnnlib.fit` can train it):
+
+# %%
+def sigmoid(y):
+    return 1 / (1 + np.exp(-y))
+
+
+jordan = JordanRNN(1, 3, 1, feedback="sigmoid", seed=0)
+W, D, B, V, c = (jordan.params[k] for k in ("W", "D", "B", "V", "c"))
+x_seq = np.array([[1.0], [0.0], [1.0], [1.0]])
+
+s = np.zeros(1)                                    # s_0 = 0
+by_hand = []
+for x in x_seq:
+    h = np.tanh(W @ x + D @ s + B)                 # the previous *output* enters through D
+    y = V @ h + c
+    s = sigmoid(y)                                 # what the next step will see
+    by_hand.append(y)
+
+_, Y = jordan.forward(x_seq)
+print("shapes: W", W.shape, " D", D.shape, " V", V.shape)
+print("by hand:", " ".join(f"{y[0]:+.4f}" for y in by_hand))
+print("rnnlib: ", " ".join(f"{y:+.4f}" for y in Y[:, 0]))
+print("identical:", np.allclose(np.array(by_hand), Y, rtol=1e-12, atol=1e-12))
+
+# %% [markdown]
+# The Elman step differs in one symbol ($D\,h_{t-1}$ instead of $D\,s_{t-1}$), the feed-forward step
+# drops that term. For a fair race we give all three the same hidden layer, $H = 8$ tanh units.
+# They then have nearly the same number of parameters; the Jordan network has the fewest
+# recurrent weights, because it feeds back one number, not eight:
+
+# %%
+H = 8
+MODELS = {
+    "feed-forward": lambda seed: FeedForward(1, H, 1, seed=seed),
+    "Jordan": lambda seed: JordanRNN(1, H, 1, feedback="sigmoid", seed=seed),
+    "Elman": lambda seed: rnnlib.ElmanRNN(1, H, 1, seed=seed),
+}
+for name, make in MODELS.items():
+    net = make(0)
+    shapes = ", ".join(f"{k} {v.shape}" for k, v in net.params.items())
+    print(f"{name:>12}: {net.n_params:3d} parameters   {shapes}")
+
+# %% [markdown]
+# Backpropagation through time works for the Jordan network too; the error now flows back
+# through the fed-back output $s_{t-1}$ instead of through $h_{t-1}$ (chapter 05 derives BPTT
+# for the Elman network). `rnnlib.check_gradients` compares the gradients with finite
+# differences, as it does for `ElmanRNN`:
+
+# %%
+X_check = np.random.default_rng(0).integers(0, 2, size=(6, 3, 1))
+for name, make in MODELS.items():
+    errors = rnnlib.check_gradients(make(1), X_check)
+    print(f"{name:>12}: largest relative error below 1e-6: {max(errors.values()) < 1e-6}")
+
+# %% [markdown]
+# ## 3. Tasks that need memory
+#
+# Every task reads a stream of random fair bits $x_1, x_2, \dots, x_T$, one bit per step, and asks
+# for one bit per step (`rnnlib.tasks` generates them, seeded and time-major):
+#
+# - **XOR with the previous bit**: $z_t = x_t \oplus x_{t-1}$. Neither bit alone says anything
+#   about $z_t$; the network must hold $x_{t-1}$ for one step.
+# - **The bit two steps back**: $x_{t-2}$. The network must hold two bits and pass them along.
+# - **Running parity** (the control): $p_t = x_1 \oplus x_2 \oplus \dots \oplus x_t$. It depends on
+#   the *whole* past, and yet $p_t = x_t \oplus p_{t-1}$: the previous answer is a complete summary.
+#
+# At steps where the target looks back before the start of the stream ($t = 1$ for XOR, $t \le 2$
+# for $x_{t-2}$) it is undefined; each generator returns a `mask` that is 0 there, and the loss and
+# the accuracy skip those steps. One stream, with masked steps shown as `·`:
+
+# %%
+T_demo = 16
+X_demo, z_demo, m_xor = tasks.xor_previous(T_demo, 1, seed=7)
+_, d_demo, m_d2 = tasks.delayed_bit(T_demo, 1, k=2, seed=7)   # same seed: same bits
+_, p_demo, _ = tasks.running_parity(T_demo, 1, seed=7)
+
+
+def row(bits, mask=None):
+    mask = np.ones(len(bits)) if mask is None else mask
+    return " ".join(str(int(b)) if m else "·" for b, m in zip(bits, mask))
+
+
+print(f"{'t':>14}  " + " ".join(f"{t % 10}" for t in range(1, T_demo + 1)))
+print(f"{'input x_t':>14}  " + row(X_demo[:, 0, 0]))
+print(f"{'XOR z_t':>14}  " + row(z_demo[:, 0, 0], m_xor[:, 0]))
+print(f"{'x_(t-2)':>14}  " + row(d_demo[:, 0, 0], m_d2[:, 0]))
+print(f"{'parity p_t':>14}  " + row(p_demo[:, 0, 0]))
+
+# %% [markdown]
+# ### What can each model know, at best?
+#
+# Before training anything we can work out what each model could achieve *if it were perfect*.
+# The feed-forward network sees only $x_t$. An ideal Jordan network sees $x_t$ and its previous
+# answer, which at best is the true previous target. The best any rule can do with given
+# information is to predict, for each combination of what it sees, the target that is most
+# frequent for that combination. Counting this on a long stream:
+
+# %%
+def best_accuracy(features, target, mask):
+    """Accuracy of the best rule that sees only `features`: the majority target of each combination."""
+    keep = mask.ravel() > 0
+    F = features.reshape(-1, features.shape[-1])[keep].astype(int)
+    t = target.ravel()[keep].astype(int)
+    keys = F @ (2 ** np.arange(F.shape[1]))              # one integer per combination of bits
+    right = 0
+    for k in np.unique(keys):
+        right += max(np.sum(t[keys == k] == 0), np.sum(t[keys == k] == 1))
+    return right / len(t)
+
+
+TASKS = {
+    "XOR z_t": tasks.xor_previous,
+    "x_(t-2)": lambda T, N, seed: tasks.delayed_bit(T, N, k=2, seed=seed),
+    "parity p_t": tasks.running_parity,
+}
+print(f"{'task':>10}   x_t only   x_t and the true previous target")
+for task, make_data in TASKS.items():
+    X, target, mask = make_data(20, 5000, seed=0)
+    previous = np.concatenate([np.zeros_like(target[:1]), target[:-1]])
+    prev_mask = mask * np.concatenate([np.zeros_like(mask[:1]), mask[:-1]])  # both defined
+    print(f"{task:>10}   {best_accuracy(X, target, mask):8.3f}   "
+          f"{best_accuracy(np.concatenate([X, previous], -1), target, prev_mask):8.3f}")
+
+# %% [markdown]
+# For XOR, the previous answer $z_{t-1} = x_{t-1} \oplus x_{t-2}$ tells nothing about $x_{t-1}$: for
+# fair random bits the two are independent, so even a perfect previous answer leaves the next
+# one a coin toss. The same holds for $x_{t-2}$: the previous answer is $x_{t-3}$, and the bit
+# needed now, $x_{t-2}$, is a different, independent coin. For parity the previous answer is exactly
+# what is needed. (Seeing $x_t$ alone is slightly better than chance for parity only because of the
+# first step, where $p_1 = x_1$.) The Elman network is not limited by this table: its hidden
+# layer is not tied to any target, so training can make it hold $x_{t-1}$, or $x_{t-1}$ and
+# $x_{t-2}$, or the running parity, whatever the task needs.
+#
+# ## 4. The experiment
+#
+# **Expected outcome** (stated before running). From the table above:
+#
+# - the **feed-forward** network stays at chance (0.5) on all three tasks;
+# - the **Jordan** network stays at chance on XOR and on $x_{t-2}$, and solves running parity;
+# - the **Elman** network solves all three.
+#
+# **Set-up.** Every model has $H = 8$ tanh hidden units and one output, read as a logit.
+# Streams have $T = 20$ steps; each run trains on 128 streams and is scored on 256 new streams
+# it has never seen. The loss is binary cross-entropy on the unmasked steps
+# (`rnnlib.fit(..., loss="bce", mask=mask)`), minimised with Adam (learning rate 0.03,
+# mini-batches of 64 streams, 180 passes over the data, i.e. 360 updates).
+# Each of 5 seeds draws new initial weights *and* new training and test streams. Same
+# budget, same data, same optimiser for all three models: only the feedback differs.
+
+# %%
+T, N_TRAIN, N_TEST, SEEDS = 20, 128, 256, range(5)
+accuracy, test_loss, trained = {}, {}, {}
+for task, make_data in TASKS.items():
+    for seed in SEEDS:
+        X, target, mask = make_data(T, N_TRAIN, seed=100 + seed)
+        X_test, target_test, mask_test = make_data(T, N_TEST, seed=200 + seed)
+        for model, make in MODELS.items():
+            net = make(seed)
+            rnnlib.fit(net, X, target, loss="bce", mask=mask, optimizer=rnnlib.Adam(lr=0.03),
+                       epochs=180, batch_size=64, seed=seed, verbose=False)
+            Y_test = net.forward(X_test)[1]
+            accuracy[task, model, seed] = tasks.accuracy(Y_test, target_test, mask_test)
+            test_loss[task, model, seed] = rnnlib.bce_with_logits(Y_test, target_test, mask_test)[0]
+            trained[task, model, seed] = net
+
+# %% [markdown]
+# Test accuracy over the 5 seeds: mean ± standard deviation, the range, and in how many
+# seeds the model solved the task (test accuracy of at least 0.95):
+
+# %%
+print(f"{'task':>10} | " + " | ".join(f"{m:^32}" for m in MODELS))
+print("-" * 11 + "+" + "+".join("-" * 34 for _ in MODELS))
+for task in TASKS:
+    cells = []
+    for model in MODELS:
+        a = np.array([accuracy[task, model, s] for s in SEEDS])
+        cells.append(f"{a.mean():.3f} ± {a.std():.3f} [{a.min():.2f}, {a.max():.2f}] "
+                     f"{np.sum(a >= 0.95)}/{len(a)}")
+    print(f"{task:>10} | " + " | ".join(f"{c:^32}" for c in cells))
+print(f"\nmean test cross-entropy (always answering 0.5 gives ln 2 = {np.log(2):.3f}):")
+for task in TASKS:
+    print(f"{task:>10} | " + " | ".join(
+        f"{np.mean([test_loss[task, m, s] for s in SEEDS]):^32.3f}" for m in MODELS))
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4))
+colours = {"feed-forward": C["sky"], "Jordan": C["orange"], "Elman": C["blue"]}
+width = 0.26
+for i, model in enumerate(MODELS):
+    for j, task in enumerate(TASKS):
+        a = np.array([accuracy[task, model, s] for s in SEEDS])
+        xpos = j + (i - 1) * width
+        ax.bar(xpos, a.mean(), width * 0.92, color=colours[model], label=model if j == 0 else None)
+        ax.plot(np.full(len(a), xpos) + np.linspace(-0.06, 0.06, len(a)), a, "o", ms=4,
+                color="black", alpha=0.7, label="one seed" if (i, j) == (0, 0) else None)
+ax.axhline(0.5, color=C["vermillion"], ls="--", lw=1.5, label="chance (0.5)")
+ax.set_xticks(range(len(TASKS)), [f"{t}" for t in TASKS])
+ax.set_ylim(0, 1.05)
+ax.set_ylabel("test accuracy")
+ax.set_title(f"Which feedback solves which task ({len(SEEDS)} seeds, bars = mean)")
+ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+plt.show()
+
+# %% [markdown]
+# **What was measured, against the expectation.**
+#
+# - The **feed-forward** network is at chance on all three tasks, as expected; its small excess on
+#   parity is the first step ($p_1 = x_1$), the same excess as in the "best rule" table.
+# - The **Elman** network solves all three, as expected: XOR and $x_{t-2}$ perfectly in every seed,
+#   running parity in every seed but not always perfectly (the range in the table shows the weakest seed).
+# - The **Jordan** network solves the control task, running parity, in every seed, and with a lower
+#   test loss than the Elman network. On XOR and $x_{t-2}$ it stays near chance, but "at chance" was
+#   slightly too strong a prediction: the dots show a seed on each of these tasks at about 0.6, and on
+#   XOR its mean test loss (0.514) is well below the ln 2 = 0.693 of always answering 0.5, even
+#   though its accuracy is not. The network has learned *something* there. The next section shows what.
+#
+# ## 5. Why: the hidden layer is the more raw information
+#
+# The "best rule" table of section 3 already holds the main reason. A Jordan network can only
+# remember what its output says, and training makes the output say the target. The target is a
+# *compressed, task-shaped* summary of the past: for running parity it happens to be exactly the
+# summary the next step needs, so output feedback is enough, and it is even easy to learn, because
+# every step's target tells the network directly what to store (the Elman network has to discover a
+# way to hold the parity in its hidden layer on its own; its slightly weaker parity results show that
+# this is harder). For XOR and $x_{t-2}$ the summary the task asks for throws away exactly the bit
+# the next step needs. That is the article's point in concrete form: the hidden layer, which no
+# target pins down, is the more raw information.
+#
+# What, then, did the Jordan networks learn on XOR? We can look at what they feed back. Below, for
+# every trained Jordan network, the mean fed-back value $s_t = \sigma(y_t)$ on the test streams for
+# each of the four combinations of the previous bit and $x_t$. A network whose output were a pure,
+# confident answer would put its points on the black crosses; a network that gave up would lie flat
+# on the dashed line at 0.5.
+
+# %%
+def fed_back_by_pattern(net, X, prev_bits):
+    """Mean fed-back value s_t for each combination (previous bit, x_t), 4 numbers."""
+    s = sigmoid(net.forward(X)[1][1:, :, 0])
+    a, b = prev_bits[1:, :, 0].astype(int), X[1:, :, 0].astype(int)
+    return [s[(a == i) & (b == j)].mean() for i in (0, 1) for j in (0, 1)]
+
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 5.2), sharey=True)
+for ax, task in zip(axes, ["XOR z_t", "parity p_t"]):
+    for seed in SEEDS:
+        X_test, target_test, _ = TASKS[task](T, N_TEST, seed=200 + seed)
+        # previous bit of the pattern: x_(t-1) for XOR, p_(t-1) for parity
+        prev = X_test if task == "XOR z_t" else target_test
+        means = fed_back_by_pattern(trained[task, "Jordan", seed], X_test, np.concatenate([prev[:1], prev[:-1]]))
+        ax.plot(range(4), means, "o-", ms=6, alpha=0.85,
+                label=f"seed {seed}: accuracy {accuracy[task, 'Jordan', seed]:.2f}, "
+                      f"loss {test_loss[task, 'Jordan', seed]:.2f}")
+    ax.plot(range(4), [0, 1, 1, 0], "kx", ms=12, mew=2.5, label="target")
+    ax.axhline(0.5, color="grey", ls="--", lw=1)
+    prev_name = "x_{t-1}" if task == "XOR z_t" else "p_{t-1}"
+    ax.set_xticks(range(4), [f"${prev_name}$={i}\n$x_t$={j}" for i in (0, 1) for j in (0, 1)])
+    ax.set_title(f"Jordan on {task}: what it feeds back")
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+axes[0].set_ylabel(r"mean fed-back value $s_t=\sigma(y_t)$")
+plt.show()
+
+# %% [markdown]
+# On **parity** (right) every seed sits on the crosses: the output is the answer, and the answer is
+# the memory. On **XOR** (left) one seed lies flat at 0.5 and has given up (its loss is ln 2). The
+# other four found the same compromise, in two mirror-image versions: the *side* of 0.5 on which
+# $s_t$ lands tracks the current bit $x_t$ (above 0.5 for $x_t = 0$ in three seeds, for $x_t = 1$ in
+# the fourth). The output has turned into a memory of $x_t$. At the next step the network reads
+# $x_{t-1}$ back from it and answers confidently and correctly, but only in the two combinations
+# where the memory it must now write agrees with the answer. In the other two it would have to write
+# the opposite of the answer; it settles near 0.5, on the wrong side. Sure and right half of the time,
+# unsure and mostly wrong the other half: accuracy near chance, loss well below ln 2. (These are means
+# over many steps; the seed with accuracy 0.61 does land on the right side in one of its two unsure
+# combinations in a fair share of the steps, which its mean hides.) One number is being asked to do two jobs, to be the answer and to be the memory, and for
+# XOR the two jobs conflict. Exercise 4 shows that a cleverer code (the answer in the sign, the memory
+# in the size) exists, and what it costs in confidence.
+#
+# The Elman network has no such conflict. Its hidden layer holds eight numbers on which no target
+# is imposed; training can keep $x_t$ in one hidden unit while others compute the answer, as the
+# hand-made network of exercise 3 does with three units. This is also the direction of Goodfellow
+# et al. (2016, §10.2.1): a network whose only recurrence runs from the output is strictly less
+# powerful, because the output would have to carry everything about the past that the future needs,
+# while being trained to match the target.
+
+# %% [markdown]
+# ## Key takeaways
+#
+# - The input view (the article's first interpretation, and Elman's motivation): at every step the
+#   basic RNN combines the current input with information from the previous step, and that
+#   information is the previous *hidden layer*, not the previous output.
+# - A network that feeds back its output can remember only what its output says. When the output is a
+#   good answer to the task, that is a task-shaped summary of the past, which is enough for running
+#   parity and useless for XOR with the previous bit or for the bit two steps back.
+# - Measured over 5 seeds with equal hidden layers and training: the feed-forward network stays at
+#   chance everywhere, the Jordan network solves only the control task (with a few seeds slightly
+#   above chance on the others, through a confidence-for-memory compromise), and the Elman network
+#   solves all three.
+# - The hidden layer is "more raw" because no target constrains it: it can hold whatever the future
+#   needs, such as the current bit, while the output answers.
+# - Feeding back the *true* previous target (teacher forcing) would let even a feed-forward network
+#   solve parity; comparing memory fairly means feeding back each network's own output.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. (Conceptual and coding) One step back.** Predict, before running anything, how the three models
+# would do on `tasks.delayed_bit(T, N, k=1)`, the bit one step back. Then check the part of your
+# prediction that does not need training with the "best rule" count of section 3.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# The feed-forward network sees only $x_t$, which is independent of $x_{t-1}$: chance. A perfect Jordan
+# network would feed back its previous answer $x_{t-2}$, which is also independent of the needed
+# $x_{t-1}$: chance as well, even though the task needs only one step of memory. The Elman network only
+# has to copy $x_t$ into its hidden layer, which it learns easily. The count confirms the first two.
+#
+# ```python
+# import numpy as np
+# from rnnlib import tasks
+#
+# def best_accuracy(features, target, mask):
+#     keep = mask.ravel() > 0
+#     F = features.reshape(-1, features.shape[-1])[keep].astype(int)
+#     t = target.ravel()[keep].astype(int)
+#     keys = F @ (2 ** np.arange(F.shape[1]))
+#     return sum(max(np.sum(t[keys == k] == 0), np.sum(t[keys == k] == 1)) for k in np.unique(keys)) / len(t)
+#
+# X, target, mask = tasks.delayed_bit(20, 5000, k=1, seed=0)
+# previous = np.concatenate([np.zeros_like(target[:1]), target[:-1]])
+# both = mask * np.concatenate([np.zeros_like(mask[:1]), mask[:-1]])
+# ff = best_accuracy(X, target, mask)
+# jordan = best_accuracy(np.concatenate([X, previous], -1), target, both)
+# with_x_prev = best_accuracy(np.concatenate([X, np.concatenate([X[:1], X[:-1]])], -1), target, both)
+# print(f"x_t only {ff:.3f}, x_t + previous answer {jordan:.3f}, x_t + x_(t-1) {with_x_prev:.3f}")
+# assert abs(ff - 0.5) < 0.01 and abs(jordan - 0.5) < 0.01 and with_x_prev == 1.0
+# ```
+#
+# </details>
+#
+# **2. (Coding) Teacher forcing makes the control task trivial.** Give a `FeedForward` network two
+# inputs per step, $x_t$ and the *true* previous parity $p_{t-1}$ (with $p_0 = 0$), and train it on
+# running parity. Why does this show that a Jordan network trained with the true previous target
+# would not tell us anything about memory?
+#
+# <details>
+# <summary>Solution</summary>
+#
+# With the true $p_{t-1}$ as input, each step is the two-input XOR $x_t \oplus p_{t-1}$, a fixed
+# function a small feed-forward network learns. The memory is then supplied by the data, not by the
+# network. That is why our Jordan network feeds back its own output $\sigma(y_{t-1})$: to solve parity
+# it must *produce* a good $p_{t-1}$ itself, and carry it.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+# from rnnlib import tasks
+# from rnnlib.baselines import FeedForward
+#
+# X, target, mask = tasks.running_parity(20, 64, seed=1)
+# previous = np.concatenate([np.zeros_like(target[:1]), target[:-1]])   # p_0 = 0
+# X2 = np.concatenate([X, previous], axis=-1)                            # (T, N, 2)
+# ff = FeedForward(2, 4, 1, seed=0)
+# rnnlib.fit(ff, X2, target, loss="bce", epochs=200, optimizer=rnnlib.Adam(lr=0.05), verbose=False)
+# acc = tasks.accuracy(ff.forward(X2)[1], target)
+# print(f"feed-forward with the true previous target: accuracy {acc:.3f}")
+# assert acc == 1.0
+# ```
+#
+# </details>
+#
+# **3. (Coding) An Elman network for XOR, by hand.** Choose weights for an `ElmanRNN(1, 3, 1)` that
+# solves `tasks.xor_previous` exactly. Hint: let hidden unit 1 copy $x_t$ as $\pm 1$, and let
+# units 2 and 3 compute AND and OR of $x_t$ and the previous step's unit 1; XOR is OR and not AND.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# With a large gain $K$, $\tanh$ acts as a sign function. Unit 1: $\tanh(K(2x_t - 1))$ is $+1$ for
+# $x_t = 1$ and $-1$ for $x_t = 0$. Writing $b = (h_{t-1,1} + 1)/2 = x_{t-1}$, unit 2 is
+# $\tanh(K(x_t + b - 1.5))$ (AND) and unit 3 is $\tanh(K(x_t + b - 0.5))$ (OR); in terms of
+# $h_{t-1,1}$ that is $x_t + h_{t-1,1}/2 - 1$ and $x_t + h_{t-1,1}/2$. The output
+# $K(h_3 - h_2 - 1)$ is $+K$ exactly when OR is true and AND is false. The hidden layer keeps
+# $x_t$ for the next step *and* computes the answer; the two jobs use different units.
+#
+# ```python
+# import numpy as np
+# import rnnlib
+# from rnnlib import tasks
+#
+# K = 10.0
+# net = rnnlib.ElmanRNN(1, 3, 1)
+# net.W = [[2 * K], [K], [K]]
+# net.D = [[0, 0, 0], [K / 2, 0, 0], [K / 2, 0, 0]]
+# net.B = [-K, -K, 0]
+# net.V = [[0, -K, K]]
+# net.c = [-K]
+# X, target, mask = tasks.xor_previous(50, 100, seed=0)
+# acc = tasks.accuracy(net.forward(X)[1], target, mask)
+# print(f"hand-made Elman network on XOR: accuracy {acc:.3f}")
+# assert acc == 1.0
+# ```
+#
+# </details>
+#
+# **4. (Conceptual and coding, harder) Is the Jordan network's failure absolute?** A single
+# real number can hold more than one bit. Build a `JordanRNN(1, 5, 1, feedback="sigmoid")` by hand
+# that solves XOR, by letting the *sign* of $y_t$ give the answer $z_t$ and its *size* store $x_t$:
+# $y_t = \pm 1$ when $x_t = 0$ and $\pm 4$ when $x_t = 1$. What does this cost in the loss, and why
+# would training rarely find it?
+#
+# <details>
+# <summary>Solution</summary>
+#
+# The four values of $s_{t-1} = \sigma(y_{t-1})$ are about 0.018, 0.269, 0.731 and 0.982, and
+# $x_{t-1} = 1$ exactly for the two outer ones. Two hidden units detect $s > 0.9$ and $s < 0.1$, one
+# copies $x_t$, and two detect "$x_t = 1$ and $s$ outer" (the product $x_t x_{t-1}$). The output
+# $y = -1 + 2x_{t-1} + 5x_t - 10x_t x_{t-1}$ gives the four levels, as the table of cases shows.
+# So output feedback *can* solve XOR, but only by keeping half of its answers at a confidence of
+# $\sigma(1) \approx 0.73$: the cross-entropy stays far above what a confident answer gets. Training
+# pushes the output towards confident answers, i.e. towards the task-shaped summary that
+# carries no memory. The hidden layer has no such conflict (exercise 3).
+#
+# ```python
+# import numpy as np
+# import rnnlib
+# from rnnlib import tasks
+# from rnnlib.baselines import JordanRNN
+#
+# K = 50.0
+# j = JordanRNN(1, 5, 1, feedback="sigmoid")
+# j.W = K * np.array([[0], [0], [1], [1], [1]])          # units 3-5 read x_t
+# j.D = K * np.array([[1], [-1], [0], [5], [-5]])        # units 1, 2, 4, 5 read s_(t-1)
+# j.B = K * np.array([-0.9, 0.1, -0.5, -5.0, -0.2])      # s > 0.9, s < 0.1, x_t, x_t and s > 0.9, x_t and s < 0.1
+# j.V = [[1, 1, 2.5, -5, -5]]
+# j.c = [-6.5]
+# X, target, mask = tasks.xor_previous(50, 100, seed=0)
+# Y = j.forward(X)[1]
+# acc = tasks.accuracy(Y, target, mask)
+# loss = rnnlib.bce_with_logits(Y, target, mask)[0]
+# print(f"hand-made Jordan network on XOR: accuracy {acc:.3f}, cross-entropy {loss:.3f}")
+# print("output levels:", np.unique(np.round(Y[1:], 1)))
+# assert acc == 1.0 and loss > 0.1     # right every time, but never very sure
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ## References
+#
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, interpretation 1 (the input-information view): the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Section 10.2.1, “Teacher forcing and networks with output recurrence”: a network whose only recurrence is from the output is less powerful, because the output must carry everything about the past (www.deeplearningbook.org).
+# 5. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR 2015 (the optimiser used for training).
+
+# %% [markdown]
+# [← 02. The formula](02_formula.ipynb) | [04. The hidden view →](04_hidden_view.ipynb)
