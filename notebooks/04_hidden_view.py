@@ -1,0 +1,707 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04. The hidden view
+# [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/basic-rnn-textbook/basic-rnn/HEAD?labpath=notebooks%2F04_hidden_view.ipynb)
+#
+# Chapter 03 read the basic RNN from the side of its inputs: at step $t$ the network looks
+# at $x_t$ and at the previous hidden layer. The article's second reading turns this around
+# and starts from the hidden layer (隐层) itself. The hidden nodes (隐节点) are a store of
+# *hidden information*: it is set once at the start ($h_0 = 0$) and then rewritten at every
+# step by the new input. Because every input passes through it, the store ends up carrying
+# something of the whole past, and the output is read from the store alone. In this reading
+# the formula $h_t = f(W x_t + D h_{t-1} + B)$ is the *update rule* of the store, and the
+# weights (权重) say how much the newest input $x_t$ and the stored history, the delayed
+# input (延迟输入) $h_{t-1}$, each count.
+#
+# This chapter turns that reading into measurements. Short definitions of the terms used
+# here are in the introduction (see the [glossary](00_introduction.ipynb#Glossary)).
+#
+# **What you will learn**
+#
+# - that $h_t$ depends on every earlier input, by changing $x_1$ alone and watching later $h_t$;
+# - that one linear hidden unit is an exponential moving average: $D$ weighs the history, $W$ the newest input;
+# - how $W$, $D$ and the threshold (阈值, the bias) $B$ shape the response of a unit, with sliders;
+# - how to read the past out of $h_t$ with *linear probes*, and what training changes in what can be read;
+# - the *memory capacity* of a network, how it depends on the spectral radius of $D$, and why it can never exceed the number of hidden units;
+# - what a trained two-unit hidden state looks like when drawn as a path in the plane.
+#
+# **Prerequisites:** [02. The formula](02_formula.ipynb) and [03. The input view](03_input_view.ipynb);
+# least squares (a linear regression); eigenvalues of a matrix.
+#
+# **Time to read:** about 40 minutes (the notebook runs in a few seconds).
+
+# %%
+import numpy as np
+
+import rnnlib
+from rnnlib import plotting
+from rnnlib.explorer import draw_response, explorer, explorer_input, unit_response
+from rnnlib.probes import memory_capacity, memory_curve, scale_spectral_radius, spectral_radius
+
+plt = plotting.use_style()
+C = plotting.PALETTE
+
+
+def echo_net(H, rho, seed, input_scale=1.0):
+    """A tanh ElmanRNN with one input: random D rescaled to spectral radius rho, W uniform in +-input_scale, B = 0."""
+    rng = np.random.default_rng(seed)
+    net = rnnlib.ElmanRNN(1, H, 1, seed=seed)
+    net.D = scale_spectral_radius(rng.standard_normal((H, H)), rho)
+    net.W = input_scale * rng.uniform(-1, 1, (H, 1))
+    net.B = np.zeros(H)
+    return net
+
+
+# %% [markdown]
+# ## 1. Every $h_t$ depends on the whole past
+#
+# Write the update rule twice and substitute one line into the other:
+#
+# $$h_t = f\big(W x_t + D\, f(W x_{t-1} + D h_{t-2} + B) + B\big) = \dots$$
+#
+# Unrolled to the start, $h_t$ is a function of $h_0$ and of *all* inputs $x_1, \dots, x_t$.
+# How strongly does it still depend on an old input? For a linear unit ($f(a) = a$) the
+# answer is exact: changing $x_1$ by $\varepsilon$ changes $h_t$ by
+#
+# $$\Delta h_t = D^{\,t-1} W \varepsilon ,$$
+#
+# so the trace of $x_1$ is multiplied by $D$ once per step. Its size eventually shrinks or
+# grows like $\rho(D)^{t}$, where the **spectral radius** $\rho(D)$ is the largest absolute
+# eigenvalue of $D$. A tanh unit multiplies in addition by $f'(a) = 1 - h^2 \le 1$ at every
+# step.
+#
+# **Experiment.** Take tanh networks with $H = 20$ hidden units whose $D$ is a random matrix
+# rescaled to $\rho(D) \in \{0.5, 0.9, 1.0, 1.5\}$ (5 networks each), feed a random input
+# stream, then feed it again with only $x_1$ changed by $\varepsilon = 10^{-3}$, and record
+# $\lVert \Delta h_t \rVert$. **Expected:** for $\rho < 1$ the difference dies away
+# geometrically, at least as fast as $\rho^t$ (tanh only adds shrinkage); for $\rho > 1$ it
+# need not die: small differences are amplified until tanh saturates, and then they stay.
+
+# %%
+H, T, eps, radii = 20, 60, 1e-3, [0.5, 0.9, 1.0, 1.5]
+delta = {}  # rho -> (5, T) array of ||h'_t - h_t||
+for rho in radii:
+    runs = []
+    for seed in range(5):
+        net = echo_net(H, rho, seed)
+        x = np.random.default_rng(100 + seed).uniform(-1, 1, (T, 1))
+        X = np.stack([x, x], axis=1)  # a batch of two sequences ...
+        X[0, 1, 0] += eps             # ... that differ only in x_1
+        Hs, _ = net.forward(X)
+        runs.append(np.linalg.norm(Hs[:, 1] - Hs[:, 0], axis=1))
+    delta[rho] = np.array(runs)
+
+t = np.arange(1, T + 1)
+print("rho   per-step factor (t = 2..20, median net)   ||dh_t|| at t = 10, 30, 60 (median)")
+for rho in radii:
+    med = np.median(delta[rho], axis=0)
+    factor = np.exp(np.polyfit(t[1:20], np.log(med[1:20]), 1)[0])
+    print(f"{rho:<5} {factor:>10.3f}{'':31}" + "  ".join(f"{med[i]:.1e}" for i in (9, 29, 59)))
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.8))
+colors = [C["blue"], C["green"], C["orange"], C["vermillion"]]
+for rho, col in zip(radii, colors):
+    for run in delta[rho]:
+        ax.plot(t, np.where(run > 0, run, np.nan), color=col, lw=0.6, alpha=0.4)
+    med = np.median(delta[rho], axis=0)
+    ax.plot(t, np.where(med > 0, med, np.nan), color=col, lw=2.2, label=rf"$\rho(D)$ = {rho}")
+    if rho < 1:  # slope guide: the measured size at t = 1, times rho per step
+        ax.plot(t, med[0] * rho ** (t - 1), color=col, lw=1, ls="--")
+ax.plot([], [], color=C["black"], lw=1, ls="--", label=r"guide $\propto \rho^{\,t}$")
+ax.set_yscale("log")
+ax.set_ylim(1e-17, 1)
+ax.set_xlabel("time step t")
+ax.set_ylabel(r"$\|\Delta h_t\|$ after changing $x_1$ by $10^{-3}$")
+ax.set_title("How long does the hidden state remember $x_1$? (thick: median of 5 nets)")
+ax.legend(loc="lower left", ncol=2)
+plt.show()
+
+# %% [markdown]
+# The thin lines are single networks, the thick lines their median, and the dashed lines
+# fall by exactly $\rho$ per step, for comparison. With $\rho(D) < 1$ the trace of $x_1$
+# fades geometrically, as expected, and the fitted per-step factor in the table is *below*
+# $\rho$: the driven tanh units work away from zero, where their slope is less than 1. For the
+# same reason even $\rho(D) = 1$ forgets, only more slowly. With $\rho(D) = 1.5$ the
+# difference does not fade: it stays around the size of the original change for all 60 steps
+# (larger in some networks, smaller in others). That network never forgets $x_1$, but it
+# keeps it only as a scrambled difference in a restless state, not in a form that is easy to
+# read back. The $\rho = 0.5$ curves flatten out near $10^{-16}$: there the difference is lost
+# in the rounding of float64.
+#
+# So the hidden state is a summary of the whole past, but a *fading* one when $\rho(D) < 1$:
+# every step the old content is multiplied by $D$ (and squashed by $f$), and new content is
+# added through $W$. The next section makes this exact for a single unit.
+
+# %% [markdown]
+# ## 2. One unit: a moving average of the past
+#
+# Take the smallest network there is, one hidden unit with a linear activation and no
+# threshold. Its update rule has two numbers,
+#
+# $$h_t = D\, h_{t-1} + W x_t = W x_t + D W x_{t-1} + D^2 W x_{t-2} + \dots + D^{t-1} W x_1 .$$
+#
+# This is the article's reading in one line: $W$ is the weight of the *newest* input, and $D$
+# the weight of the *history*, which is itself a weighted sum of older inputs with weights
+# $W, DW, D^2W, \dots$ With $W = 1 - D$ and $0 \le D < 1$ these weights, $(1-D)D^k$, sum to 1
+# (for a long sequence), and the unit is exactly the **exponential moving average** (EMA)
+# $m_t = \alpha x_t + (1 - \alpha) m_{t-1}$ with $\alpha = 1 - D$, well known from signal
+# processing and finance. `rnnlib.explorer.unit_response` computes one unit; we check it
+# against an EMA written by hand.
+
+# %%
+rng = np.random.default_rng(0)
+x = rng.normal(size=200)
+D = 0.9
+m, ema = 0.0, []
+for xt in x:                       # the EMA by hand, alpha = 1 - D
+    m = (1 - D) * xt + D * m
+    ema.append(m)
+h = unit_response(x, W=1 - D, D=D, B=0.0, activation="linear")
+assert np.allclose(h, ema, rtol=1e-12, atol=1e-12)
+print(f"linear unit vs hand EMA: max |difference| = {np.max(np.abs(h - ema)):.1e}")
+
+# the book's tanh unit (an ElmanRNN with one hidden unit) is the same EMA for small signals
+net = rnnlib.ElmanRNN(1, 1, 1)
+net.W, net.D, net.B = [[1 - D]], [[D]], [0.0]
+for scale in (1.0, 0.1, 0.01):
+    Hs, _ = net.forward(scale * x[:, None])
+    rel = np.max(np.abs(Hs[:, 0] / scale - ema)) / np.max(np.abs(ema))
+    print(f"tanh unit, input scaled by {scale:<4}: largest deviation from the EMA = {rel:.1e} (relative)")
+
+# %% [markdown]
+# With inputs of size 1 the tanh unit bends away from the average; with inputs a hundred
+# times smaller it agrees with the EMA to within the small relative deviation printed above,
+# because $\tanh(a) \approx a$ near zero. The moving-average picture is the *small-signal*
+# behaviour of every tanh RNN.
+#
+# **Sweeping $D$.** How much history the unit keeps is set by $D$ alone. The weight of an
+# input $k$ steps back is $(1 - D)D^k$: it halves every $\ln 2 / \ln(1/D)$ steps, and the
+# average age of what the unit holds is $D/(1-D)$ steps. **Expected:** $D = 0$ copies the
+# input ($h_t = x_t$, no memory), and as $D \to 1$ the response to a step gets slower and the
+# response to a noisy signal smoother.
+
+# %%
+Ds = [0.0, 0.5, 0.8, 0.9, 0.95]
+print(" D     half-life (steps)   mean age of the content (steps)")
+for D in Ds:
+    half = np.log(2) / np.log(1 / D) if D > 0 else 0.0
+    print(f" {D:<5} {half:>10.1f} {D / (1 - D):>24.1f}")
+
+T1 = 80
+step = (np.arange(T1) >= 10).astype(float)
+rng = np.random.default_rng(1)
+noisy = np.sin(np.arange(T1) / 8) + 0.5 * rng.normal(size=T1)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+for ax, inp, name in zip(axes, (step, noisy), ("a step input", "a noisy sine")):
+    ax.plot(np.arange(1, T1 + 1), inp, color="#aaaaaa", lw=1.2, label="input $x_t$")
+    for D, col in zip(Ds, [C["black"], C["sky"], C["green"], C["orange"], C["vermillion"]]):
+        ax.plot(np.arange(1, T1 + 1), unit_response(inp, 1 - D, D, 0.0, "linear"), color=col, label=f"D = {D}")
+    ax.set_xlabel("time step t")
+    ax.set_title(f"EMA unit ($W = 1 - D$) on {name}")
+axes[0].set_ylabel("$h_t$")
+axes[1].legend(loc="lower left", fontsize=9, ncol=2)
+plt.show()
+
+# %% [markdown]
+# The left panel shows the trade-off the weights control. $D = 0$ follows the step at once;
+# $D = 0.95$ needs dozens of steps to get there (its half-life is in the table). On the noisy
+# sine (right) the same slowness is what removes the noise: a large $D$ averages over many
+# past inputs, at the price of lagging behind the signal. Choosing $D$ is choosing how long
+# the past counts, and $W$ how loudly the present speaks.
+
+# %% [markdown]
+# ## 3. Explorer: move $W$, $D$ and $B$ yourself
+#
+# Beyond the linear case, three numbers shape one tanh unit
+# $h_t = \tanh(W x_t + D h_{t-1} + B)$. The figures below show its response to one fixed
+# input (a step from $t = 6$ to $20$, then a short negative pulse at $t = 31$–$33$) for six
+# settings; the widget after them lets you move the three sliders and redraws live. Things
+# to look for:
+#
+# - $D = 0$: no memory, $h_t$ depends on $x_t$ alone. Larger $D$: slower rise and decay.
+# - $D < 0$: the unit flips sign at every step, so its memory alternates.
+# - $D > 1$ with tanh: after the step the unit stays up on its own. It has *latched*: one
+#   bit is stored for good, until a strong enough opposite input (the pulse, if $W$ is large
+#   enough) flips it. Section 6 finds exactly this in a trained network.
+# - $W$ sets how loudly the input speaks; a large $W$ drives tanh into saturation.
+# - $B$ shifts the level the unit rests at when the input is zero.
+
+# %%
+settings = [(1.0, 0.0, 0.0, "no memory: D = 0"), (1.0, 0.8, 0.0, "long memory: D = 0.8"),
+            (1.0, -0.8, 0.0, "alternating: D = -0.8"), (0.3, 1.3, 0.0, "latch: D = 1.3, weak input"),
+            (1.0, 1.3, 0.0, "a strong pulse flips the latch"), (1.0, 0.8, 0.5, "shifted: B = 0.5")]
+xe = explorer_input()
+fig, axes = plt.subplots(2, 3, figsize=(11, 5.6), sharex=True, sharey=True)
+for ax, (W_, D_, B_, name) in zip(axes.flat, settings):
+    draw_response(xe, W_, D_, B_, ax=ax, title=f"{name}\n(W = {W_}, D = {D_}, B = {B_})")
+for ax in axes[0]:
+    ax.set_xlabel("")
+for ax in axes[:, 1:].flat:
+    ax.set_ylabel("")
+axes[0, 0].legend(loc="lower right", fontsize=9)
+plt.show()
+
+# %% [markdown]
+# The interactive version (in JupyterLab or on Binder, with a running kernel; on GitHub only
+# the static figure above is shown). The picture is redrawn by
+# `rnnlib.explorer.render_png` whenever a slider moves.
+
+# %%
+explorer(xe, W=1.0, D=0.8, B=0.0)
+
+# %% [markdown]
+# ## 4. Reading the past out of $h_t$: linear probes
+#
+# If $h_t$ summarises the past, we should be able to read old inputs back out of it. A
+# **linear probe** for delay $k$ is the best straight-line read-out
+#
+# $$\hat x_{t-k} = p_k^\top h_t + q_k ,$$
+#
+# with $p_k \in \mathbb{R}^H$ and the bias $q_k$ fitted by least squares on one stretch of
+# time and then scored on a *later* stretch it has never seen. The score is the squared
+# correlation $r^2$ between $\hat x_{t-k}$ and the true $x_{t-k}$: 1 means the input $k$
+# steps back can be read perfectly, 0 means not at all. The plot of $r^2$ against $k$ is the
+# network's **memory curve**. In a few lines of numpy, for one delay:
+
+# %%
+net = echo_net(10, 0.9, seed=0)
+u = np.random.default_rng(0).uniform(-1, 1, (1000, 1))
+Hs, _ = net.forward(u)
+k, t0, split = 3, 50, 500                      # delay, washout, end of the training stretch
+A = np.c_[Hs, np.ones(len(Hs))]                # states with a column of ones for the bias
+target = np.r_[np.zeros(k), u[:-k, 0]]         # target[t] = x_{t-k}
+p = np.linalg.lstsq(A[t0:split], target[t0:split], rcond=None)[0]
+r2 = np.corrcoef(A[split:] @ p, target[split:])[0, 1] ** 2
+print(f"by hand: r^2 for delay {k} on held-out steps = {r2:.4f}")
+print(f"rnnlib : r^2 for delay {k} on held-out steps = "
+      f"{memory_curve(Hs[t0:], u[t0:], max_delay=k, train_fraction=0.5)[k]:.4f}")
+
+# %% [markdown]
+# The recipe is the same; the two numbers differ slightly because `memory_curve` first drops
+# `max_delay` steps (so that every delay is scored on the same steps) and then splits the
+# rest in half, so its training and test stretches are shifted by a few steps.
+#
+# **Experiment: what does training change?** We train a basic RNN with $H = 8$ hidden units
+# on a memory task: the input is a stream of random numbers $x_t$, uniform in $[-1, 1]$, and
+# the wanted output is the input six steps back, $y_t = x_{t-6}$. Then we probe its hidden
+# states on fresh test streams, and compare with the *same* network before training.
+# **Expected:** the trained network must carry $x_t, \dots, x_{t-6}$ to do its job, so its
+# memory curve should be close to 1 up to $k = 6$; nothing rewards remembering more, so
+# beyond $k = 6$ the curve may drop. The untrained network has small random weights; it
+# remembers the last few inputs by accident and forgets gradually.
+
+# %%
+H8, LAG = 8, 6
+rng = np.random.default_rng(0)
+X_train = rng.uniform(-1, 1, (40, 64, 1))               # 64 sequences of 40 steps
+Y_train = np.zeros_like(X_train)
+Y_train[LAG:] = X_train[:-LAG]                          # y_t = x_{t-6}
+mask = np.ones(X_train.shape[:2])
+mask[:LAG] = 0                                          # nothing to recall in the first steps
+X_test = np.random.default_rng(1).uniform(-1, 1, (200, 20, 1))
+
+curves = {"untrained": [], "trained": []}
+print("seed   loss before -> after training   test MSE of the trained output on x_(t-6)")
+for seed in range(3):
+    net = rnnlib.ElmanRNN(1, H8, 1, seed=seed)
+    curves["untrained"].append(memory_curve(net.forward(X_test)[0], X_test, 15, washout=10))
+    hist = rnnlib.fit(net, X_train, Y_train, mask=mask, epochs=300, verbose=False)
+    Hs, Y = net.forward(X_test)
+    curves["trained"].append(memory_curve(Hs, X_test, 15, washout=10))
+    test_mse = np.mean((Y[LAG:, :, 0] - X_test[:-LAG, :, 0]) ** 2)
+    print(f"{seed:>4}   {hist.loss[0]:.4f} -> {hist.loss[-1]:.5f}{'':13}{test_mse:.5f}")
+curves = {name: np.array(c) for name, c in curves.items()}
+for name, c in curves.items():
+    mc = c.sum(axis=1)
+    print(f"{name:>9}: r^2 at k = 6: {c[:, 6].mean():.3f}, at k = 8: {c[:, 8].mean():.3f};"
+          f"  sum over k (memory capacity) {mc.mean():.2f} +- {mc.std():.2f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.6))
+ks = np.arange(16)
+for (name, c), col in zip(curves.items(), (C["orange"], C["blue"])):
+    ax.fill_between(ks, c.min(axis=0), c.max(axis=0), color=col, alpha=0.2, lw=0)
+    ax.plot(ks, c.mean(axis=0), marker="o", ms=4, color=col, label=name)
+ax.axvline(LAG, color=C["black"], lw=1, ls="--")
+ax.annotate("the task's delay, k = 6", xy=(LAG, 0.75), xytext=(LAG + 2.5, 0.75), fontsize=9,
+            va="center", arrowprops=dict(arrowstyle="->", color=C["black"]))
+ax.set_xlabel("delay k")
+ax.set_ylabel(r"held-out $r^2$ of the probe for $x_{t-k}$")
+ax.set_title(r"Memory curves, H = 8, task $y_t = x_{t-6}$ (mean; band: range of 3 seeds)")
+ax.legend(loc="center right")
+plt.show()
+
+# %% [markdown]
+# The trained network's curve is flat near 1 up to the task's delay and then falls off a
+# cliff: training has shaped the hidden state to hold exactly the window the output needs.
+# The untrained network also holds the most recent inputs well (a random recurrent network
+# is already a useful memory, the starting point of Jaeger's *echo state networks*), but its
+# curve sags long before $k = 6$ and decays gradually. Note what training did *not* do: it did
+# not simply increase the memory everywhere. The sum of the curve (the *memory capacity* of
+# the next section) grew, but remembering beyond $k = 6$ was not rewarded and did not happen.
+
+# %% [markdown]
+# ## 5. How much can $h_t$ hold? Memory capacity and the spectral radius
+#
+# Summing the memory curve over all delays gives one number, the short-term **memory
+# capacity** of Jaeger (2001):
+#
+# $$\mathrm{MC} = \sum_{k \ge 0} r^2\big(x_{t-k},\ \hat x_{t-k}(h_t)\big).$$
+#
+# (We count from $k = 0$, the input just read.) For an input of independent, identically
+# distributed numbers Jaeger showed that $\mathrm{MC} \le N$ for a network of $N$ units; in
+# this book's letters, **MC is at most $H$**, the number of hidden units. The reason in one sentence: the delayed inputs $x_t, x_{t-1}, \dots$ are
+# uncorrelated with equal variance, like orthogonal unit vectors, and the squared correlations
+# of an $H$-dimensional state with such signals add up to at most $H$, just as orthonormal
+# vectors projected onto an $H$-dimensional subspace have squared lengths adding up to at most $H$. The bound can be reached:
+# a **shift register** ($D$ with ones just below the diagonal, $W = e_1$, linear units) holds
+# exactly $x_t, \dots, x_{t-H+1}$.
+
+# %%
+H = 20
+u = np.random.default_rng(2).uniform(-1, 1, (4000, 1))
+D_shift, W_shift = np.eye(H, k=-1), np.eye(H)[:, :1]
+states, h = [], np.zeros(H)
+for xt in u:                                   # linear units: h_t = D h_(t-1) + W x_t
+    h = D_shift @ h + W_shift @ xt
+    states.append(h)
+curve = memory_curve(np.array(states), u, max_delay=2 * H, washout=50)
+mc_shift = memory_capacity(np.array(states), u, max_delay=2 * H, washout=50)
+print(f"shift register with H = {H}: spectral radius {spectral_radius(D_shift):.1f}, MC = {mc_shift:.3f}")
+print(f"  delays k < {H}: r^2 from {curve[:H].min():.4f} to {curve[:H].max():.4f}, sum {curve[:H].sum():.3f}")
+print(f"  delays k >= {H} (not stored at all): sum {curve[H:].sum():.3f}, the sampling noise of the estimate")
+
+# %% [markdown]
+# Random networks are another matter. **Experiment** (the echo-state recipe): $H = 20$ tanh
+# units, $D$ a random matrix rescaled to spectral radius $\rho$, input weights uniform in
+# $[-1, 1]$, an i.i.d. input stream of 1500 steps, probes for $k = 0..40$ fitted on the first
+# half after a washout of 100 steps and scored on the second; 3 networks per $\rho$. We drive
+# each network at three input strengths, multiplying the input by $10^{-4}$, $0.1$ or $1$.
+# **Expected:** MC stays below the line at $H$ everywhere (up to sampling noise). With tiny
+# inputs tanh is almost linear, and a linear network with $\rho < 1$ can keep almost $H$
+# inputs apart; how close it gets depends on $\rho$. A small $\rho$ shrinks old traces like
+# $\rho^k$ until they drown in any small disturbance; $\rho > 1$ makes the network unstable. Strong inputs saturate tanh, which
+# mixes the inputs nonlinearly and should cost linear memory.
+
+# %%
+rhos = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.4]
+scales = [1e-4, 0.1, 1.0]
+MC = np.zeros((len(scales), len(rhos), 3))     # (input scale, rho, seed)
+for j, rho in enumerate(rhos):
+    for seed in range(3):
+        net = echo_net(H, rho, seed)
+        u = np.random.default_rng(50 + seed).uniform(-1, 1, (1500, 1))
+        # tanh(W (s x) + ...) = tanh((s W) x + ...): three input strengths as a batch of three
+        Hs, _ = net.forward(np.stack([s * u for s in scales], axis=1))
+        for i in range(len(scales)):
+            MC[i, j, seed] = memory_capacity(Hs[:, i], u, max_delay=2 * H, washout=100)
+
+print("input scale   largest mean MC   at rho   MC at rho = 0.1   MC at rho = 1.4   largest single MC")
+for i, s in enumerate(scales):
+    mean = MC[i].mean(axis=1)
+    j = int(np.argmax(mean))
+    print(f"{s:<11g} {mean[j]:>13.2f} {rhos[j]:>10} {mean[0]:>14.2f} {mean[-1]:>17.2f} {MC[i].max():>17.2f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(7.5, 4.4))
+for i, (s, col) in enumerate(zip(scales, (C["blue"], C["green"], C["vermillion"]))):
+    mean, sd = MC[i].mean(axis=1), MC[i].std(axis=1)
+    ax.errorbar(rhos, mean, yerr=sd, marker="o", ms=4, capsize=3, color=col, label=f"tanh, input × {s:g}")
+ax.axhline(H, color=C["black"], lw=1.2, ls="--")
+ax.text(0.3, H + 0.5, f"bound: MC ≤ H = {H} (Jaeger's H)", fontsize=9)
+ax.plot([0], [mc_shift], marker="*", ms=13, color=C["purple"], ls="none", label="shift register (ρ = 0)")
+ax.set_xlabel(r"spectral radius $\rho(D)$")
+ax.set_ylabel("memory capacity MC")
+ax.set_ylim(0, H + 2)
+ax.set_title("Memory capacity of random 20-unit networks (mean ± sd of 3)")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=9)
+plt.show()
+
+# %% [markdown]
+# The measured curves stay at the bound $H$ or below it. The largest single value (the
+# table's last column) may exceed $H$ by a few hundredths: that is the sampling noise of a
+# held-out estimate, whose size the shift register showed. With the weakest input the network
+# comes close to $H$ over a wide band of $\rho$ below 1, which matches theory: a linear
+# network with a generic random $D$ can in principle reach the full $H$ (Gonon, Grigoryeva
+# and Ortega, 2020). What stops it at small $\rho$ is that a trace shrunk by $\rho^k$ soon
+# drowns in tiny disturbances: here the slight curvature of tanh, and at the latest the
+# rounding of float64 (Ballarin et al., 2024, show how such numerical effects distort
+# measured capacities). Past $\rho = 1$ the capacity
+# collapses and varies a lot between networks. Up to $\rho = 1$ stronger inputs cost capacity,
+# as expected, and at full strength the peak is low and broad around $\rho \approx 1$; at
+# $\rho = 1.4$ all three strengths end up low together. The star is the
+# shift register of the cell before: $\rho = 0$ and yet perfect memory of $H$ steps, so the
+# spectral radius is a useful knob for *random* networks, not a law for every network.
+#
+# Put together with section 4: the hidden state of $H$ units is a budget of at most $H$
+# "input-steps" of linear memory. A random network spreads it thinly over many delays;
+# training spends it where the task needs it.
+
+# %% [markdown]
+# ## 6. A trained hidden state, drawn
+#
+# With two hidden units the whole hidden state is a point $h_t = (h_{t,1}, h_{t,2})$ in the
+# plane, and the sequence $h_1, h_2, \dots$ is a path we can draw. We train such a network on
+# a tiny memory task, a **flip-flop** (Sussillo and Barak, 2013): the input is mostly 0,
+# with occasional pulses $+1$ or $-1$; the output must always show the sign of the *last*
+# pulse. The summary of the past the output needs is a single bit. **Expected:** the trained
+# network should settle in one of two places in the plane, one per remembered sign, jump
+# between them when an opposite pulse arrives, and stay put during the zeros; the untrained
+# network should just twitch with each pulse and fall back towards the origin.
+
+# %%
+def flipflop(T, N, seed, p=0.15):
+    """Pulses of +-1 with probability p per step; target = sign of the last pulse (mask 0 before the first)."""
+    rng = np.random.default_rng(seed)
+    x = np.where(rng.random((T, N)) < p, rng.choice([-1.0, 1.0], (T, N)), 0.0)
+    last = np.zeros((T, N))
+    for t in range(T):
+        last[t] = np.where(x[t] != 0, x[t], last[t - 1] if t else 0.0)
+    return x[..., None], last[..., None], (last != 0).astype(float)
+
+
+Xf, Yf, Mf = flipflop(40, 64, seed=0)
+net2 = rnnlib.ElmanRNN(1, 2, 1, seed=0)
+untrained = rnnlib.ElmanRNN(1, 2, 1, seed=0)
+hist = rnnlib.fit(net2, Xf, Yf, mask=Mf, epochs=300, optimizer=rnnlib.Adam(lr=0.05), verbose=False)
+Xt, Yt, Mt = flipflop(100, 50, seed=1)
+_, Yp = net2.forward(Xt)
+acc = np.mean((np.sign(Yp) == Yt)[Mt > 0])
+print(f"loss {hist.loss[0]:.3f} -> {hist.loss[-1]:.5f}; sign of the output correct on "
+      f"{100 * acc:.1f}% of {int(Mt.sum())} test steps")
+print(f"trained D has eigenvalues {np.round(np.linalg.eigvals(net2.D).real, 2)}: spectral radius "
+      f"{spectral_radius(net2.D):.2f}")
+
+# %%
+xs, ys = Xt[:, 0], Yt[:, 0, 0]                     # one test sequence of 100 steps
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
+for ax, model, name in zip(axes, (untrained, net2), ("untrained", "trained")):
+    Hs, _ = model.forward(xs)
+    ax.plot(Hs[:, 0], Hs[:, 1], color="#bbbbbb", lw=0.8, zorder=1)
+    for sign, col, lab in ((1, C["blue"], "last pulse +1"), (-1, C["vermillion"], "last pulse -1"),
+                           (0, "#888888", "no pulse yet")):
+        sel = ys == sign
+        ax.scatter(Hs[sel, 0], Hs[sel, 1], s=18, color=col, label=lab, zorder=2)
+    pulses = xs[:, 0] != 0
+    ax.scatter(Hs[pulses, 0], Hs[pulses, 1], s=70, facecolors="none", edgecolors=C["black"],
+               lw=0.8, label="step with a pulse", zorder=3)
+    ax.set_xlabel("$h_{t,1}$")
+    ax.set_title(f"{name} network: $h_t$ over 100 steps")
+axes[0].set_ylabel("$h_{t,2}$")
+axes[0].set_xlim(-1.1, 1.1)
+axes[0].set_ylim(-1.1, 1.1)
+axes[1].legend(loc="upper left", fontsize=9)
+plt.show()
+
+# %% [markdown]
+# The right panel shows the trained hidden state doing what the hidden-information view
+# says: it is a summary of the past that keeps what the output needs and little else. The
+# points gather in two clusters, one for each remembered sign, on opposite sides of the
+# plane; a pulse (circled) against the stored sign carries the state across to the other
+# cluster, and during the zeros the state stays where it is. Even before the first pulse
+# (grey) the state does not rest at the origin but drifts to one side: the origin is
+# unstable. The trained $D$ has spectral radius above 1, printed above: one direction of the
+# state is self-exciting, the latch of the explorer's $D > 1$ panels, now found by training.
+# The untrained network (left, same axes) stays in a small patch of the plane, twitches with
+# each pulse and sinks back; its state does not keep the two signs apart.
+
+# %% [markdown]
+# ## Key takeaways
+#
+# - In the hidden-information view the hidden layer is a store that starts at $h_0 = 0$ and
+#   is rewritten by every input; $h_t = f(W x_t + D h_{t-1} + B)$ is its update rule, and the
+#   output is read from the store alone.
+# - $h_t$ depends on every earlier input. With $\rho(D) < 1$ the trace of an old input fades
+#   geometrically (about $\rho^k$ or faster); with $\rho(D) > 1$ it can persist, scrambled.
+# - One linear unit is an exponential moving average: $h_t = \sum_k D^k W x_{t-k}$. $D$ weighs
+#   the history, $W$ the newest input; $W = 1 - D$ gives the textbook EMA. A tanh unit behaves
+#   this way for small inputs, and latches a bit when $D > 1$.
+# - Linear probes measure what $h_t$ holds: the held-out $r^2$ of decoding $x_{t-k}$, against $k$,
+#   is the memory curve. Training shapes it to the window the task needs.
+# - The memory capacity $\sum_k r^2$ of $H$ units is at most $H$ for i.i.d. inputs (Jaeger).
+#   Random networks come closest with small inputs and $\rho(D)$ somewhat below 1 (0.7 to 0.95
+#   in our measurement); strong inputs, a small $\rho$ or $\rho > 1$ lose capacity. A shift
+#   register reaches $H$ with $\rho = 0$.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. (Conceptual and coding) Many units, one memory.** Take a *linear* network with
+# $D = \rho I$ (the same self-weight on every unit, no coupling) and any $W$. Why is its memory
+# capacity about 1, whatever the number of units $H$? Check for $H = 1, 4, 16$ with $\rho = 0.8$.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# With $D = \rho I$ every unit computes $h_{t,j} = W_j s_t$ with the same scalar
+# $s_t = \sum_k \rho^k x_{t-k}$: all units are copies of one number, so a probe can use only
+# $s_t$. For i.i.d. inputs, $r^2(x_{t-k}, s_t) = \rho^{2k}(1 - \rho^2)$, and these sum to 1
+# over $k$. More units only help when they hold *different* mixtures of the past, which
+# needs a $D$ that mixes them (the controllability matrix $[W, DW, D^2W, \dots]$ must have
+# full rank).
+#
+# ```python
+# import numpy as np
+# from rnnlib.probes import memory_capacity, memory_curve
+#
+# rng = np.random.default_rng(0)
+# x = rng.uniform(-1, 1, 5000)
+# rho = 0.8
+# for H in (1, 4, 16):
+#     W, h, states = rng.normal(size=H), np.zeros(H), []
+#     for xt in x:
+#         h = rho * h + W * xt
+#         states.append(h.copy())
+#     states = np.array(states)
+#     mc = memory_capacity(states, x, max_delay=40, washout=50)
+#     assert abs(mc - 1.0) < 0.05, (H, mc)
+#     curve = memory_curve(states, x, max_delay=5, washout=50)
+#     assert np.allclose(curve, rho ** (2 * np.arange(6)) * (1 - rho**2), atol=0.03)
+# ```
+#
+# </details>
+#
+# **2. (Coding) A unit with a given half-life.** Which $D$ makes the weight of $x_{t-k}$ in an
+# EMA unit halve every 10 steps? Check it with `unit_response` on a single impulse.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# The weight of $x_{t-k}$ is $(1 - D) D^k$, so halving every 10 steps means $D^{10} = 1/2$,
+# $D = 2^{-1/10} \approx 0.933$. Feeding an impulse $x_1 = 1$ (then zeros) shows the weights
+# directly: $h_{1+k} = (1 - D) D^k$.
+#
+# ```python
+# import numpy as np
+# from rnnlib.explorer import unit_response
+#
+# D = 0.5 ** (1 / 10)
+# impulse = np.zeros(41)
+# impulse[0] = 1.0
+# h = unit_response(impulse, W=1 - D, D=D, B=0.0, activation="linear")
+# assert np.isclose(h[10] / h[0], 0.5) and np.isclose(h[40] / h[0], 1 / 16)
+# assert np.allclose(h, (1 - D) * D ** np.arange(41))
+# print(f"D = {D:.4f}")
+# ```
+#
+# </details>
+#
+# **3. (Coding) The perturbation formula.** For a linear network, check that changing $x_1$
+# by $\varepsilon$ changes $h_t$ by exactly $D^{t-1} W \varepsilon$, and that for large $t$
+# the size of the change shrinks by about $\rho(D)$ per step.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# import numpy as np
+# from rnnlib.probes import scale_spectral_radius
+#
+# rng = np.random.default_rng(0)
+# H, T, eps = 6, 80, 1e-3
+# D = scale_spectral_radius(rng.normal(size=(H, H)), 0.9)
+# W = rng.normal(size=H)
+# x = rng.normal(size=T)
+#
+# def run(x):
+#     h, out = np.zeros(H), []
+#     for xt in x:
+#         h = D @ h + W * xt
+#         out.append(h)
+#     return np.array(out)
+#
+# x2 = x.copy()
+# x2[0] += eps
+# dh = run(x2) - run(x)
+# for t in (1, 5, 30):
+#     assert np.allclose(dh[t - 1], np.linalg.matrix_power(D, t - 1) @ W * eps, atol=1e-15)
+# norms = np.linalg.norm(dh, axis=1)
+# shrink = (norms[-1] / norms[-21]) ** (1 / 20)   # average factor per step over the last 20 steps
+# assert abs(shrink - 0.9) < 0.01
+# print(f"size of the change shrinks by {shrink:.4f} per step; rho(D) = 0.9")
+# ```
+#
+# The factor is averaged over 20 steps because, if the largest eigenvalues of $D$ were a
+# complex pair, the step-to-step ratio would oscillate around $\rho$.
+#
+# </details>
+#
+# **4. (Conceptual and coding) Is the spectral radius everything?** The shift register of
+# section 5 has $\rho(D) = 0$ and the largest possible memory. Why can `scale_spectral_radius`
+# not help design it, and what happens to its memory if a little of each unit's own value is
+# kept, $D = $ shift $+\, 0.5 I$?
+#
+# <details>
+# <summary>Solution</summary>
+#
+# All eigenvalues of a shift matrix are 0 (it is nilpotent: $D^H = 0$), so there is no radius
+# to rescale and `scale_spectral_radius` refuses it. Adding $0.5 I$ gives $\rho = 0.5$, but
+# the units now hold blurred, overlapping mixtures of past inputs. The capacity is still most
+# of $H$, but it is spread over many more than $H$ delays: the recent inputs stay sharp,
+# and older ones, which the shift register forgot completely after $H$ steps, can now be
+# read partly.
+#
+# ```python
+# import numpy as np
+# from rnnlib.probes import memory_capacity, memory_curve, scale_spectral_radius, spectral_radius
+#
+# H = 8
+# shift = np.eye(H, k=-1)
+# try:
+#     scale_spectral_radius(shift, 0.9)
+#     raise AssertionError("should have refused a nilpotent D")
+# except ValueError as err:
+#     assert "spectral radius 0" in str(err)
+#
+# x = np.random.default_rng(0).uniform(-1, 1, 4000)
+# def states(D):
+#     h, out = np.zeros(H), []
+#     for xt in x:
+#         h = D @ h
+#         h[0] += xt            # W = e_1
+#         out.append(h.copy())
+#     return np.array(out)
+#
+# blur = shift + 0.5 * np.eye(H)
+# assert abs(spectral_radius(blur) - 0.5) < 0.02
+# S_shift, S_blur = states(shift), states(blur)
+# mc_shift = memory_capacity(S_shift, x, max_delay=3 * H, washout=50)
+# mc_blur = memory_capacity(S_blur, x, max_delay=3 * H, washout=50)
+# assert abs(mc_shift - H) < 0.1 and 0.8 * H < mc_blur <= H + 0.1
+# far = H + 2                                   # a delay beyond the register's length
+# assert memory_curve(S_shift, x, far, washout=50)[far] < 0.02
+# assert memory_curve(S_blur, x, far, washout=50)[far] > 0.1
+# print(f"MC shift register {mc_shift:.2f}, blurred {mc_blur:.2f}")
+# ```
+#
+# </details>
+
+# %% [markdown]
+# ## References
+#
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
+# 2. H. Jaeger, “Short term memory in echo state networks,” GMD Report 152, German National Research Center for Information Technology, 2001 (revised 2002). Memory capacity and the bound MC ≤ N.
+# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
+# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020 (arXiv:2004.11234).
+# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” arXiv:2305.01457, 2024.
+# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013.
+# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” arXiv:1610.01644, 2016.
+
+# %% [markdown]
+# [← 03. The input view](03_input_view.ipynb) | [05. Training by BPTT →](05_training_bptt.ipynb)
