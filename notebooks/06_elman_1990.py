@@ -72,8 +72,9 @@ C = plotting.PALETTE
 # where $B$ and $c$ are the thresholds (阈值, i.e. biases) and every unit is a logistic
 # sigmoid $\sigma(a) = 1/(1+e^{-a})$, as in the paper. We therefore build the networks with
 # `activation="sigmoid"` and train them with the `"bce"` loss, which puts a sigmoid on each
-# output. (Elman minimised the squared error; cross-entropy has the same best prediction,
-# the conditional mean of each bit, and trains faster.) The target at step $t$ is always
+# output. (The paper reports root-mean-squared errors; cross-entropy has the same best
+# prediction as the squared error, the conditional mean of each bit, and trains sigmoid
+# outputs faster.) The target at step $t$ is always
 # the next input: $\hat p_t$ should predict $x_{t+1}$.
 #
 # **The training rule.** Elman treated the context units as one more set of *inputs*: a
@@ -118,8 +119,8 @@ for name in grads:
 # The loop and `truncate=1` agree on all five arrays. Against full BPTT, $V$ and $c$ agree
 # (they sit after the hidden layer, so nothing flows back in time to them) while $W$, $D$,
 # $B$ differ: Elman's rule leaves out every path through earlier hidden states. It is
-# cheap, and it is all that 1990 needed; whether it loses anything is one of the questions
-# of this chapter.
+# cheap, and it is what Elman used; whether it loses anything is one of the questions of
+# this chapter.
 #
 # **How we train fast.** Elman ran each simulation on one long stream, step by step. We
 # cut a long stream into $N$ pieces and train on all of them side by side as a time-major
@@ -180,8 +181,7 @@ print("triples:", "  ".join("".join(map(str, t)) for t in bits.reshape(-1, 3)))
 # **Sizes.** The paper used 1 input, 2 hidden and 1 output unit, trained for 600 passes
 # through a stream of 3000 bits. We train on 150 pieces of 27 bits (4050 bits) for 300
 # Adam updates, and use **4 hidden units**: with 2, our short runs get a shallower dip
-# (exercise 3 tries it). Each piece starts at the beginning of a triple, from $h_0 = 0$,
-# as Elman's stream did at its start.
+# (exercise 3 tries it). Each piece starts at the beginning of a triple, from $h_0 = 0$.
 #
 # **Expected outcome.** The error, plotted over 12 consecutive positions as in the paper's
 # figure 3, should fall on every third bit and stay near or above $1/4$ on the others.
@@ -253,11 +253,12 @@ print("consonants drawn:", "".join(ch for ch in elman1990.letter_stream(12, seed
 print("letter stream:   ", elman1990.letter_stream(12, seed=1))
 
 # %% [markdown]
-# We checked the table against a course page that reproduces the paper's Table 1
-# (reference 7; it agrees bit for bit); the one place where we are unsure of the phonetics, not of the
-# table, is d, coded *high* like i and u. For the experiment only this matters: the three
-# consonants share four bits and differ in *high* (d) and *back* (g), and b, d, g, a, i,
-# u all have different codes.
+# These are the values of the paper's Table 1 as we know it; a course page that
+# reproduces the table (reference 7) agrees bit for bit. What we are unsure of is the
+# phonetics, not the bits: in standard phonological features g, not d, would be the
+# *high* consonant, so the table looks like Elman's own simplification, and we follow it as
+# given. For the experiment only this matters: the three consonants share four bits and
+# differ in *high* (d) and *back* (g), and the six letters all have different codes.
 #
 # **What can be known: the error floor.** Given the whole past, every letter is fixed
 # except one: the consonant that opens a new syllable. After `a`, after the second `i` of
@@ -316,13 +317,12 @@ def letter_batch(n_consonants, n_seqs, seed):
 X_test, Y_test, F_test, s_test = letter_batch(1000, 20, seed=1000)
 WARM = 8                                   # skip the first steps of each test piece (h_0 = 0)
 onset = F_test[WARM:, :, 3] > 0            # steps whose next letter opens a syllable
-letter_err, letter_nets = {rule: [] for rule in RULES}, {}
+letter_err = {rule: [] for rule in RULES}
 for rule, truncate in RULES.items():
     for seed in SEEDS:
         X, Y, _, _ = letter_batch(1000, 150, seed=seed)
         net = train(X, Y, n_hidden=20, truncate=truncate, seed=seed, epochs=150, lr=0.03)
         letter_err[rule].append(elman1990.squared_errors(net, X_test, Y_test)[WARM:])
-        letter_nets.setdefault(rule, net)
 
 F = F_test[WARM:]
 print(f"{'':26s} {'all steps':>16s} {'vowels next':>16s} {'onsets next':>16s}")
@@ -346,14 +346,13 @@ for rule, errs in letter_err.items():
 span = slice(WARM, WARM + 30)
 labels = list(s_test[1:][span])             # piece 0 predicts letters 1, 2, ... of the test stream
 fig, axes = plt.subplots(3, 1, figsize=(9, 7.2), sharex=True)
-rows = [("all 6 bits", slice(None)), ("bit 1: consonantal", 0), ("bit 4: high", 3)]
+rows = [("all 6 bits (mean)", None), ("bit 1: consonantal", 0), ("bit 4: high", 3)]
 x = np.arange(len(labels))
 for ax, (name, bit) in zip(axes, rows):
+    pick = (lambda a: a.mean(axis=-1)) if bit is None else (lambda a: a[:, bit])
     for rule in RULES:
-        e = letter_err[rule][0][:30, 0, bit]
-        ax.plot(x, e if e.ndim == 1 else e.mean(axis=1), "o-", ms=4, color=RULE_COLOR[rule], label=rule)
-    f = F_test[span][:, 0, bit]
-    ax.plot(x, f if f.ndim == 1 else f.mean(axis=1), "k--", lw=1.2, label="floor")
+        ax.plot(x, pick(letter_err[rule][0][:30, 0]), "o-", ms=4, color=RULE_COLOR[rule], label=rule)
+    ax.plot(x, pick(F_test[span][:, 0]), "k--", lw=1.2, label="floor")
     ax.set(ylabel="squared error", title=name)
 axes[0].legend(loc="upper right", ncol=3, fontsize=9)
 axes[-1].set_xticks(x, labels)
@@ -450,19 +449,20 @@ for rule, truncate in RULES.items():
         net = train(X, Y, n_hidden=20, truncate=truncate, seed=seed, epochs=200, lr=0.05)
         word_err[rule].append(elman1990.squared_errors(net, X_test, Y_test)[WARM:].mean(axis=-1))
 
-print(f"{'':26s} {'word onsets':>16s} {'inside words':>16s}   error rises: {'at onsets':>14s} {'inside':>14s}")
+print(f"{'':26s}" + "".join(f"{h:>17s}" for h in ["word onsets", "inside words", "rises at onsets", "rises inside"]))
 for rule, errs in word_err.items():
-    rises = [e[1:] > e[:-1] for e in errs]
-    print(f"{rule:26s} {mean_sd([e[starts].mean() for e in errs]):>16s} "
-          f"{mean_sd([e[~starts].mean() for e in errs]):>16s}   {'':13s}"
-          f"{mean_sd([r[starts[1:]].mean() for r in rises]):>14s} {mean_sd([r[~starts[1:]].mean() for r in rises]):>14s}")
+    rises = [e[1:] > e[:-1] for e in errs]   # is the error higher than at the letter before?
+    cols = [[e[starts].mean() for e in errs], [e[~starts].mean() for e in errs],
+            [r[starts[1:]].mean() for r in rises], [r[~starts[1:]].mean() for r in rises]]
+    print(f"{rule:26s}" + "".join(f"{mean_sd(c):>17s}" for c in cols))
 
 # %% [markdown]
 # The last two columns count how often the error is higher than at the letter before: at
 # word onsets, and inside words. Used as a word-boundary detector, “the error rises”
-# fires at most onsets and at far fewer letters inside words (some of those are the
-# second letters that are still uncertain, as the figure below shows). The figure shows the error along a stretch
-# of one test piece, with the letters on the x axis and each word onset shaded.
+# fires at most onsets and at far fewer letters inside words (some of those are second
+# letters that are still uncertain, as the figure below shows). The figure follows the
+# error along a stretch of one test piece, with the letters on the x axis and each word
+# onset shaded.
 
 # %%
 span = slice(0, 44)
@@ -475,8 +475,8 @@ for rule in RULES:
     ax.plot(x, word_err[rule][0][span, 0], "o-", ms=4, color=RULE_COLOR[rule], label=rule)
 ax.set_xticks(x, list(text))
 ax.set(xlabel="letter to predict (shaded: first letter of a word)", ylabel="mean squared error",
-       title="Word boundaries as peaks of prediction error (seed 0)")
-ax.legend(loc="upper right")
+       title="Word boundaries as peaks of prediction error (seed 0)", ylim=(-0.02, 0.62))
+ax.legend(loc="upper left", ncol=2)
 ax.grid(axis="x", visible=False)
 plt.show()
 
@@ -535,29 +535,29 @@ for rule in RULES:
 # rule can beat the floor. The difference is where something *can* be known: on the XOR
 # bit and inside words Elman's rule leaves several times the error of full BPTT, while on
 # the vowels both are close to zero. Elman's rule still finds every structure the paper
-# reports; full BPTT finds it faster, because it also trains the hidden layer to keep
-# what later steps will need.
+# reports; with the same number of updates, full BPTT gets further, because it also
+# trains the hidden layer to keep what later steps will need.
 #
 # **What we changed, and where our results differ from the paper.**
 #
-# - *Training.* Elman presented one continuous stream step by step, many times over
-#   (600 passes for the XOR), with plain backpropagation; we train many pieces of a stream
-#   side by side with Adam, each piece starting from $h_0 = 0$, for a few hundred updates,
-#   to keep the whole chapter within seconds. The start of every XOR piece is the start of a triple, which gives the network
-#   the phase for free at $t = 0$; it still has to keep counting afterwards.
-# - *Loss and error measure.* Cross-entropy on sigmoid outputs instead of squared error
-#   (same best prediction). The paper's figures plot the root mean squared error; we plot
-#   the mean squared error itself, because the floor is a variance and squared errors
-#   average cleanly.
+# - *Training.* Elman presented one continuous stream, many times over (600 passes for
+#   the XOR); we train many pieces of a stream side by side with Adam, each piece starting
+#   from $h_0 = 0$, for a few hundred updates, to keep the whole chapter within seconds.
+#   The start of every XOR piece is the start of a triple, which gives the network the
+#   phase for free at $t = 0$; it still has to keep counting afterwards.
+# - *Loss and error measure.* Cross-entropy on sigmoid outputs; the paper reports squared
+#   errors, and both losses have the same best prediction. The paper's error figures plot
+#   the root mean squared error (its figure 4, for example); we plot the mean squared error
+#   itself, because the floor is a variance and squared errors average cleanly.
 # - *XOR:* 4 hidden units instead of 2 (exercise 3 uses 2).
 # - *Letters:* the paper's sizes (20 hidden units, about 3000 letters).
 # - *Words:* our own 15-word lexicon and four templates, not the paper's; 300 sentences
 #   instead of 200.
-# - *Results.* The paper's figures are qualitative plots, so we compare
-#   shapes, not numbers, and the shapes agree: dips on every third XOR bit, error high on
-#   consonants and low on vowels, a consonantal-bit error below the high-bit error, error
-#   peaks at word onsets. What the paper could not show, and the floor adds, is *how good*
-#   that is: on the letter task the network is close to the best any predictor can do.
+# - *Results.* The paper's figures are qualitative plots, so we compare shapes, not
+#   numbers, and the shapes agree: dips on every third XOR bit, error high on consonants
+#   and low on vowels, a consonantal-bit error below the high-bit error, error peaks at
+#   word onsets. What the paper does not show, and the floor adds, is *how good* that is:
+#   on the letter task the network is close to the best any predictor can do.
 
 # %% [markdown]
 # ## Key takeaways

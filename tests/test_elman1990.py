@@ -228,3 +228,18 @@ def test_a_network_learns_the_predictable_letters():
 def test_bad_input_raises_clear_errors(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_squared_errors_are_those_of_the_sigmoid_outputs():
+    net = rnnlib.ElmanRNN(2, 3, 2, activation="sigmoid", seed=4)
+    X = np.random.default_rng(0).normal(size=(5, 4, 2))
+    target = (X > 0).astype(float)
+    _, Y = net.forward(X)
+    err = e9.squared_errors(net, X, target)
+    assert err.shape == (5, 4, 2)
+    np.testing.assert_allclose(err, (1 / (1 + np.exp(-Y)) - target) ** 2)
+    # an output of 0 (probability 1/2) is off by 1/2 whatever the bit
+    net.V = np.zeros((2, 3))
+    np.testing.assert_allclose(e9.squared_errors(net, X, target), 0.25)
+    with pytest.raises(ValueError, match="target must have the shape of the outputs"):
+        e9.squared_errors(net, X, target[:, :, :1])
