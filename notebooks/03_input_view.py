@@ -90,8 +90,9 @@ plt.show()
 # **What exactly is fed back in the Jordan network.** Our tasks have bits as targets, and every
 # model outputs a logit $y_t$ whose sigmoid $\sigma(y_t)$ is the predicted probability that the
 # bit is 1. The Jordan network feeds back that probability, $s_t = \sigma(y_t)$ (the drawing's arrow
-# from $y_{t-1}$ passes through $\sigma$ first): its own answer, on the same 0-to-1 scale as the
-# targets, whatever it is, right or wrong. It is never given the *true* previous target. That
+# from $y_{t-1}$ passes through $\sigma$ first, and its $y_0 = 0$ stands for our $s_0 = 0$, "the
+# previous answer was 0"): its own answer, on the same 0-to-1 scale as the targets, whatever it is,
+# right or wrong. It is never given the *true* previous target. That
 # alternative, called *teacher forcing*, is a legitimate way to train output-recurrent networks
 # (Goodfellow et al. 2016, §10.2.1), but it would change the question: the memory would then come
 # from the data, not from the network, and a feed-forward network given the true previous target
@@ -133,8 +134,10 @@ print("identical:", np.allclose(np.array(by_hand), Y, rtol=1e-12, atol=1e-12))
 # %% [markdown]
 # The Elman step differs in one symbol ($D\,h_{t-1}$ instead of $D\,s_{t-1}$), the feed-forward step
 # drops that term. For a fair race we give all three the same hidden layer, $H = 8$ tanh units.
-# They then have nearly the same number of parameters; the Jordan network has the fewest
-# recurrent weights, because it feeds back one number, not eight:
+# Their parameter counts then differ only in the recurrent weight $D$: none for the feed-forward
+# network, $8 \times 1$ for the Jordan network (one fed-back number reaches eight hidden units) and
+# $8 \times 8$ for the Elman network. Whether the Elman network's larger count is what makes the
+# difference is the subject of exercise 5.
 
 # %%
 H = 8
@@ -548,6 +551,36 @@ plt.show()
 # print(f"hand-made Jordan network on XOR: accuracy {acc:.3f}, cross-entropy {loss:.3f}")
 # print("output levels:", np.unique(np.round(Y[1:], 1)))
 # assert acc == 1.0 and loss > 0.1     # right every time, but never very sure
+# ```
+#
+# </details>
+#
+# **5. (Coding) Is it just the number of parameters?** The Elman network above has 89 parameters,
+# the Jordan network 33. Train an `ElmanRNN(1, 3, 1)` and a `JordanRNN(1, 32, 1, feedback="sigmoid")`
+# on XOR with the set-up of section 4 and compare their parameter counts and test accuracies.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# The small Elman network (19 parameters) solves XOR; the large Jordan network (129 parameters) does
+# not. More hidden units do not widen the Jordan network's bottleneck: whatever happens inside a
+# step, only one number, its output, reaches the next step.
+#
+# ```python
+# import rnnlib
+# from rnnlib import tasks
+# from rnnlib.baselines import JordanRNN
+#
+# X, target, mask = tasks.xor_previous(20, 128, seed=100)
+# X_test, target_test, mask_test = tasks.xor_previous(20, 256, seed=200)
+# result = {}
+# for net in (rnnlib.ElmanRNN(1, 3, 1, seed=0), JordanRNN(1, 32, 1, feedback="sigmoid", seed=0)):
+#     rnnlib.fit(net, X, target, loss="bce", mask=mask, optimizer=rnnlib.Adam(lr=0.03),
+#                epochs=180, batch_size=64, seed=0, verbose=False)
+#     result[type(net).__name__] = (net.n_params, tasks.accuracy(net.forward(X_test)[1], target_test, mask_test))
+#     print(f"{type(net).__name__:>8}: {net.n_params:3d} parameters, test accuracy {result[type(net).__name__][1]:.3f}")
+# assert result["ElmanRNN"][0] < result["JordanRNN"][0]
+# assert result["ElmanRNN"][1] > 0.95 and result["JordanRNN"][1] < 0.7
 # ```
 #
 # </details>
