@@ -27,8 +27,11 @@
 # weights (权重) say how much the newest input $x_t$ and the stored history, the delayed
 # input (延迟输入) $h_{t-1}$, each count.
 #
-# This chapter turns that reading into measurements. Short definitions of the terms used
-# here are in the introduction (see the [glossary](00_introduction.ipynb#Glossary)).
+# The seed is already in Elman (1990), who described his copied-back hidden units, the
+# *context units*, as the network's memory of its previous internal state; the second
+# reading, which the article says grew up later as RNNs developed, puts this memory at the
+# centre. This chapter turns it into measurements. Short definitions of the terms used here
+# are in the introduction (see the [glossary](00_introduction.ipynb#Glossary)).
 #
 # **What you will learn**
 #
@@ -234,7 +237,7 @@ plt.show()
 # to look for:
 #
 # - $D = 0$: no memory, $h_t$ depends on $x_t$ alone. Larger $D$: slower rise and decay.
-# - $D < 0$: the unit flips sign at every step, so its memory alternates.
+# - $D < 0$: the remembered part of $h_t$ changes sign at every step, so the response zig-zags.
 # - $D > 1$ with tanh: after the step the unit stays up on its own. It has *latched*: one
 #   bit is stored for good, until a strong enough opposite input (the pulse, if $W$ is large
 #   enough) flips it. Section 6 finds exactly this in a trained network.
@@ -510,10 +513,11 @@ plt.show()
 
 # %% [markdown]
 # The right panel shows the trained hidden state doing what the hidden-information view
-# says: it is a summary of the past that keeps what the output needs and little else. The
+# says. Goodfellow et al. (2016, ch. 10) put it as $h_t$ being a *lossy* summary of the
+# past, one that keeps the aspects the task needs; here the task needs one bit. The
 # points gather in two clusters, one for each remembered sign, on opposite sides of the
 # plane; a pulse (circled) against the stored sign carries the state across to the other
-# cluster, and during the zeros the state stays where it is. Even before the first pulse
+# cluster, and during the zeros the state settles into its cluster and stays. Even before the first pulse
 # (grey) the state does not rest at the origin but drifts to one side: the origin is
 # unstable. The trained $D$ has spectral radius above 1, printed above: one direction of the
 # state is self-exciting, the latch of the explorer's $D > 1$ panels, now found by training.
@@ -551,9 +555,11 @@ plt.show()
 # With $D = \rho I$ every unit computes $h_{t,j} = W_j s_t$ with the same scalar
 # $s_t = \sum_k \rho^k x_{t-k}$: all units are copies of one number, so a probe can use only
 # $s_t$. For i.i.d. inputs, $r^2(x_{t-k}, s_t) = \rho^{2k}(1 - \rho^2)$, and these sum to 1
-# over $k$. More units only help when they hold *different* mixtures of the past, which
-# needs a $D$ that mixes them (the controllability matrix $[W, DW, D^2W, \dots]$ must have
-# full rank).
+# over $k$. More units only help when they hold *different* mixtures of the past: units
+# with different self-weights (different time constants) already do, and so does a $D$ that
+# couples the units. The exact condition for a linear network is that the matrix
+# $[W, DW, D^2W, \dots, D^{H-1}W]$ has full rank $H$ (Gonon et al., 2020). The last lines
+# check that four uncoupled units with different self-weights hold far more than one.
 #
 # ```python
 # import numpy as np
@@ -572,6 +578,12 @@ plt.show()
 #     assert abs(mc - 1.0) < 0.05, (H, mc)
 #     curve = memory_curve(states, x, max_delay=5, washout=50)
 #     assert np.allclose(curve, rho ** (2 * np.arange(6)) * (1 - rho**2), atol=0.03)
+#
+# self_weights, h, states = np.array([0.2, 0.5, 0.7, 0.9]), np.zeros(4), []
+# for xt in x:                                  # D = diag(self_weights), W = (1, 1, 1, 1)
+#     h = self_weights * h + xt
+#     states.append(h.copy())
+# assert memory_capacity(np.array(states), x, max_delay=40, washout=50) > 3
 # ```
 #
 # </details>
