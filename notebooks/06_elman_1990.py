@@ -637,7 +637,7 @@ for rule in RULES:
 #
 # probs = {"b": 0.6, "d": 0.3, "g": 0.1}
 # v = elman1990.onset_variance(probs)
-# print(dict(zip(elman1990.FEATURES, np.round(v, 3))))
+# print("  ".join(f"{f} {x:.2f}" for f, x in zip(elman1990.FEATURES, v)))
 # assert np.allclose(v, [0, 0, 0, 0.21, 0.09, 0])
 # s = elman1990.letter_stream(20000, seed=0, probs=probs)
 # floor = elman1990.letter_error_floor(s, probs)
@@ -655,9 +655,9 @@ for rule in RULES:
 # <summary>Solution</summary>
 #
 # The dip survives with 2 units under both rules: the error on the XOR bit is well below
-# the error on the random bits. In our short runs it stays above the floor 0 and close to
-# the level $1/9$ of a predictor that does not track the phase: two sigmoid units are
-# enough for the XOR of the last two bits, but leave little room for counting as well.
+# the error on the random bits. In our short runs it stays far above the floor 0, at or
+# above the level $1/9$ of a predictor that does not track the phase: two sigmoid units
+# are enough for the XOR of the last two bits, but leave little room for counting as well.
 #
 # ```python
 # import numpy as np
