@@ -305,7 +305,8 @@ for i, model in enumerate(MODELS):
         ax.plot(np.full(len(a), xpos) + np.linspace(-0.06, 0.06, len(a)), a, "o", ms=4,
                 color="black", alpha=0.7, label="one seed" if (i, j) == (0, 0) else None)
 ax.axhline(0.5, color=C["vermillion"], ls="--", lw=1.5, label="chance (0.5)")
-ax.set_xticks(range(len(TASKS)), [f"{t}" for t in TASKS])
+labels = [r"XOR $z_t = x_t \oplus x_{t-1}$", r"two steps back $x_{t-2}$", r"running parity $p_t$ (control)"]
+ax.set_xticks(range(len(TASKS)), labels)
 ax.set_ylim(0, 1.05)
 ax.set_ylabel("test accuracy")
 ax.set_title(f"Which feedback solves which task ({len(SEEDS)} seeds, bars = mean)")
