@@ -137,6 +137,10 @@ class FeedForward(_Model):
         grads = {"W": dA.T @ X3.reshape(T * N, -1), "B": dA.sum(axis=0), "V": G2.T @ H2, "c": G2.sum(axis=0)}
         return {name: grads[name] for name in self.param_names}
 
+    def final_state(self, Hs, Y):
+        """A feed-forward net carries nothing from one piece of a sequence to the next."""
+        return None
+
     def _cache_matches(self, X3):
         if self._cache is None:
             return False
@@ -244,6 +248,11 @@ class JordanRNN(_Model):
         if T > 1:
             grads["D"] += dA[1:].reshape(-1, self.n_hidden).T @ S[:-1].reshape(-1, self.n_out)
         return {name: grads[name] for name in self.param_names}
+
+    def final_state(self, Hs, Y):
+        """The state to carry into the next piece of a sequence: s_T = g(y_T) (used by ``fit(chunk=)``)."""
+        y = np.asarray(Y[-1], dtype=self.dtype)
+        return 0.5 * (1.0 + np.tanh(0.5 * y)) if self.feedback == "sigmoid" else y.copy()
 
     def _cache_matches(self, X3, S0):
         if self._cache is None:

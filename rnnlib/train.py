@@ -57,8 +57,10 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     defaults to ``Adam(lr=0.01)``. Each epoch shuffles the N sequences (seeded)
     into mini-batches of ``batch_size``. ``clip`` rescales gradients to that
     global norm; ``truncate=k`` passes to ``backward``; ``chunk=k`` is truncated
-    BPTT over time: the sequence is cut into pieces of k steps, the hidden state
-    carried from one piece to the next, and the weights updated after each.
+    BPTT over time: the sequence is cut into pieces of k steps, the state
+    carried from one piece to the next (``model.final_state(Hs, Y)`` if the
+    model defines it, else the last hidden state), and the weights updated
+    after each.
     Pieces whose mask is all zero are run (to carry h) but not trained on.
     A line of progress is printed every ``log_every`` epochs (about ten lines
     by default). ``callback(epoch, history)``, if given, runs after each epoch;
@@ -96,7 +98,7 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
                 h_in = h
                 with np.errstate(over="ignore", invalid="ignore"):
                     Hs, Y = model.forward(Xb[s], h_in)
-                h = Hs[-1]
+                h = model.final_state(Hs, Y) if hasattr(model, "final_state") else Hs[-1]
                 if mb is not None and not np.any(mb[s]):
                     continue
                 with np.errstate(over="ignore", invalid="ignore"):

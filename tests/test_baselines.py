@@ -235,3 +235,23 @@ def test_repr():
     assert repr(JordanRNN(1, 4, 1, feedback="sigmoid")) == (
         "JordanRNN(n_in=1, n_hidden=4, n_out=1, activation='tanh', feedback='sigmoid', dtype='float64')")
     assert repr(FeedForward(2, 3, 1)).startswith("FeedForward(n_in=2, n_hidden=3, n_out=1")
+
+
+@pytest.mark.parametrize("feedback", ["identity", "sigmoid"])
+def test_fit_with_chunks_carries_the_jordan_state(feedback):
+    """Training a Jordan net by pieces carries s_T = g(y_T), not the hidden layer."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((12, 4, 2))
+    net = JordanRNN(2, 5, 3, feedback=feedback, seed=1)
+    Hs, Y = net.forward(X)
+    s = net.final_state(*net.forward(X[:6]))
+    np.testing.assert_allclose(net.forward(X[6:], s)[1], Y[6:], rtol=1e-12, atol=1e-12)
+    hist = rnnlib.fit(net, X, np.zeros((12, 4, 3)), epochs=2, chunk=6, verbose=False)
+    assert len(hist.step_loss) == 4
+
+
+def test_feedforward_chunks_train():
+    rng = np.random.default_rng(1)
+    net = FeedForward(2, 3, 1)
+    hist = rnnlib.fit(net, rng.standard_normal((10, 2, 2)), np.zeros((10, 2, 1)), epochs=1, chunk=5, verbose=False)
+    assert len(hist.step_loss) == 2
