@@ -3,8 +3,22 @@
 The notebooks in ``notebooks/`` show each idea in a few lines of numpy and then
 use this package. Each public function's docstring names the chapter that
 introduces it. Notation (DESIGN.md): h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c.
+
+Modules, one concern each:
+
+- ``elman`` (ElmanRNN), ``activations``: the model (chapters 01-02, 05)
+- ``losses``, ``optim``, ``train``, ``gradcheck``, ``gradients``: training by BPTT (chapter 05)
+- ``baselines`` (JordanRNN, FeedForward), ``tasks``: the input view (chapter 03)
+- ``probes``: memory of the hidden state (chapter 04)
+- ``elman1990``: the data of Elman (1990) (chapter 06)
+- ``datasets``, ``forecast``: sunspots and forecasting baselines (chapter 07)
+- ``plotting``, ``diagrams``, ``explorer``: figures, network drawings and the
+  interactive explorer; they need matplotlib and are imported on their own
+  (``from rnnlib import plotting``).
 """
+from . import baselines, datasets, elman1990, forecast, gradients, probes, tasks
 from .activations import ACTIVATIONS, activate
+from .baselines import FeedForward, JordanRNN
 from .elman import ElmanRNN
 from .gradcheck import check_gradients, numerical_gradients, relative_error
 from .losses import LOSSES, bce_with_logits, mse, softmax_cross_entropy
@@ -12,9 +26,10 @@ from .optim import SGD, Adam, clip_grad_norm
 from .train import History, fit
 
 __all__ = [
-    "ACTIVATIONS", "activate", "ElmanRNN",
+    "ACTIVATIONS", "activate", "ElmanRNN", "JordanRNN", "FeedForward",
     "check_gradients", "numerical_gradients", "relative_error",
     "LOSSES", "bce_with_logits", "mse", "softmax_cross_entropy",
     "SGD", "Adam", "clip_grad_norm", "History", "fit",
+    "baselines", "datasets", "elman1990", "forecast", "gradients", "probes", "tasks",
 ]
 __version__ = "0.1.0"
