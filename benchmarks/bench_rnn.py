@@ -26,6 +26,7 @@ import gc
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -293,6 +294,27 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def git_commit():
+    """", commit abc1234" (+ " with local changes") of the repository, or "" outside git."""
+    try:
+        run = lambda *cmd: subprocess.run(["git", *cmd], cwd=HERE, capture_output=True, text=True, check=True).stdout
+        commit = run("rev-parse", "--short", "HEAD").strip()
+        dirty = run("status", "--porcelain", "--", *(f"../rnnlib/{m}.py" for m in ("elman", "activations", "_checks"))).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f", commit {commit}" + (" with local changes to rnnlib/elman.py, activations.py or _checks.py" if dirty else "")
+
+
+def target_line(rows):
+    """The issue's target: forward+backward faster than torch at every shape (ratio <= 0.85)."""
+    ratios = [med["rnnlib"] / med["torch"] for mode, _, _, med in rows if mode == "forward+backward" and "torch" in med]
+    if not ratios:
+        return "- target (forward+backward rnnlib/torch <= 0.85 at every shape): not measured (no torch)"
+    met = "met" if max(ratios) <= 0.85 else "NOT met"
+    return (f"- target (forward+backward rnnlib/torch <= 0.85 at every shape): {met}; "
+            f"largest ratio {max(ratios):.2f}, smallest {min(ratios):.2f}")
+
+
 def blas_lines(info):
     """One line per thread pool from ``threadpoolctl.threadpool_info()``."""
     keys = ("internal_api", "architecture", "version", "threading_layer", "num_threads")
@@ -308,15 +330,15 @@ def header_lines(torch, blas, repeats, warmup, load_before):
         f"- machine: {cpu_model()}, nproc {os.cpu_count()}, {platform.system()} {platform.release()}",
         f"- load average at start (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in load_before)}",
         f"- python {platform.python_version()}, numpy {np.__version__}, "
-        f"rnnlib {rnnlib.__version__} ({Path(rnnlib.__file__).parent}), "
+        f"rnnlib {rnnlib.__version__} ({Path(rnnlib.__file__).parent}{git_commit()}), "
         f"torch {torch.__version__ if torch is not None else 'not installed (column skipped)'}",
         "- threads: 1 (threadpoolctl limits numpy's BLAS; torch.set_num_threads(1))",
         f"- OpenBLAS/OpenMP environment: {env or 'none set'}",
     ]
-    lines += [f"- BLAS: {s}" for s in blas_lines(blas)]
+    lines += [f"- thread pool (BLAS/OpenMP): {s}" for s in blas_lines(blas)]
     if torch is not None:
-        lines.append(f"- torch BLAS: {torch.backends.mkl.is_available() and 'MKL' or 'not MKL'}, "
-                     f"torch threads {torch.get_num_threads()}")
+        lines.append(f"- torch: BLAS {'MKL' if torch.backends.mkl.is_available() else 'not MKL'}, "
+                     f"CPU capability {torch.backends.cpu.get_cpu_capability()}, threads {torch.get_num_threads()}")
     lines.append(f"- timing: {warmup} warm-up calls, then {repeats} interleaved repeats, median per call")
     return lines
 
@@ -401,7 +423,8 @@ def main(argv=None):
     rows.sort(key=lambda r: (r[0] != "forward", args.shapes.index(r[1]), r[2]))
     table = table_lines(rows, torch is not None)
     header.append(f"- load average at end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in load_after)}")
-    print("\n" + header[-1] + "\n")
+    header.append(target_line(rows))
+    print("\n" + "\n".join(header[-2:]) + "\n")
     print("\n".join(table))
     if output is not None:
         text = ["# rnnlib ElmanRNN speed benchmark", "",

@@ -86,4 +86,4 @@ def test_main_runs_end_to_end_at_tiny_sizes(bench, tmp_path):
     bench.main(["--repeats", "1", "--warmup", "0", "--shapes", "3,2,2,3,1", "2,1,1,2,1", "--output", str(out)])
     text = out.read_text()
     assert text.count("| forward | ") == 4 and text.count("| forward+backward | ") == 4
-    assert "- BLAS:" in text and "nproc" in text
+    assert "thread pool (BLAS/OpenMP)" in text and "nproc" in text and "- target" in text
