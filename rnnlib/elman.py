@@ -132,7 +132,8 @@ class ElmanRNN:
         Hs = self._hidden_states(X3, H0)
         Y = Hs @ self.V.T
         Y += self.c
-        self._cache = (X3, H0, Hs, {k: v.copy() for k, v in self._params.items()})
+        # private copies: a caller who edits X or h0 in place gets fresh states in backward
+        self._cache = (X3.copy(), np.array(H0), Hs, {k: v.copy() for k, v in self._params.items()})
         if not batched:
             return Hs[:, 0], Y[:, 0]
         return Hs, Y

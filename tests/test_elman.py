@@ -220,3 +220,17 @@ def test_truncate_k_matches_brute_force(rng):
             if t > 0:
                 e = (e @ net.D) * fp[t - 1]
     np.testing.assert_allclose(net.backward(X, dY, truncate=k)["B"], dA.sum(0))
+
+
+def test_backward_sees_inputs_edited_in_place_after_forward(rng):
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    X = rng.standard_normal((5, 2))
+    h0 = rng.standard_normal(3)
+    dY = rng.standard_normal((5, 1))
+    net.forward(X, h0)
+    X[2] += 1.0                       # same array object, new contents
+    h0[0] -= 1.0
+    stale_check = net.backward(X, dY, h0)
+    fresh = rnnlib.ElmanRNN(2, 3, 1).backward(X, dY, h0)
+    for k in fresh:
+        np.testing.assert_allclose(stale_check[k], fresh[k], rtol=1e-12, atol=1e-12)
