@@ -77,6 +77,9 @@ def test_anatomy(path):
     assert path.stat().st_size < 3_000_000, f"{path.name} is over 3 MB"
     if not path.name.startswith("00_"):
         assert figures > 0, f"{path.name} has no stored figure"
+    if figures:
+        sources = "\n".join("".join(c["source"]) for c in code_cells(nb))
+        assert "plotting.use_style()" in sources, f"{path.name}: figures without the house style (rnnlib.plotting.use_style)"
 
 
 def cells_of(path):
