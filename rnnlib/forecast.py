@@ -23,8 +23,8 @@ import numpy as np
 from ._checks import as_float_array, check_size
 
 
-def as_series(name, series, min_length=2):
-    """Check a series: array-like of shape (T,) or (T, 1), at least ``min_length`` finite numbers."""
+def _as_series(name, series, min_length=2):
+    """Check one series (chapter 07): array-like of shape (T,) or (T, 1), at least ``min_length`` finite numbers."""
     s = as_float_array(name, series)
     if s.ndim == 2 and s.shape[1] == 1:
         s = s[:, 0]
@@ -46,16 +46,6 @@ def _check_start(start, series, lowest=1):
 
 
 # ------------------------------------------------------------------- data shaping
-def shift_pairs(series):
-    """Input and target for next-value prediction, time-major (chapter 07).
-
-    Returns ``X`` (T-1, 1) holding s_0 .. s_{T-2} and ``Y`` (T-1, 1) holding
-    s_1 .. s_{T-1}: at every step the target is the next input.
-    """
-    s = as_series("series", series)
-    return s[:-1, None].copy(), s[1:, None].copy()
-
-
 def windows(series, length, step=1):
     """Cut a series into a batch of overlapping next-value windows (chapter 07).
 
@@ -63,7 +53,7 @@ def windows(series, length, step=1):
     at s_{n*step}; ``Y[:, n]`` is ``X[:, n]`` shifted one step ahead. A batch of
     short windows trains much faster than one long sequence (chapter 05).
     """
-    s = as_series("series", series)
+    s = _as_series("series", series)
     length = check_size("length", length)
     step = check_size("step", step)
     if length > s.size - 1:
@@ -79,7 +69,7 @@ def lag_matrix(series, p):
     Returns ``L`` (T-p, p) with row t-p = [s_{t-1}, s_{t-2}, ..., s_{t-p}] and
     the targets ``y`` = s_p .. s_{T-1}.
     """
-    s = as_series("series", series)
+    s = _as_series("series", series)
     p = check_size("p", p)
     if p >= s.size:
         raise ValueError(f"p must be smaller than the series length {s.size}, got {p}")
@@ -118,7 +108,7 @@ def _check_ar(phi, intercept):
 def ar_one_step(series, phi, intercept, start):
     """One-step-ahead AR forecasts of ``series[start:]`` (chapter 07); needs ``start >= p``."""
     phi, intercept = _check_ar(phi, intercept)
-    s = as_series("series", series)
+    s = _as_series("series", series)
     start = _check_start(start, s, lowest=phi.size)
     L, _ = lag_matrix(s, phi.size)
     return intercept + L[start - phi.size:] @ phi
@@ -130,7 +120,7 @@ def ar_free_run(history, phi, intercept, steps):
     Each forecast is appended to the history and used as a lag for the next one.
     """
     phi, intercept = _check_ar(phi, intercept)
-    buf = list(as_series("history", history, min_length=phi.size))
+    buf = list(_as_series("history", history, min_length=phi.size))
     steps = check_size("steps", steps)
     out = []
     for _ in range(steps):
@@ -142,7 +132,7 @@ def ar_free_run(history, phi, intercept, steps):
 
 def persistence(series, start):
     """Persistence forecasts of ``series[start:]`` (chapter 07): this year is forecast by last year."""
-    s = as_series("series", series)
+    s = _as_series("series", series)
     start = _check_start(start, s)
     return s[start - 1:-1].copy()
 
@@ -163,7 +153,7 @@ def rnn_one_step(net, series, start, h0=None):
     through the hidden state.
     """
     _check_scalar_net(net)
-    s = as_series("series", series)
+    s = _as_series("series", series)
     start = _check_start(start, s)
     _, Y = net.forward(s[:-1, None], h0)
     return Y[start - 1:, 0].copy()
@@ -177,7 +167,7 @@ def rnn_free_run(net, history, steps, h0=None):
     next input: x_{t+1} = y_t.
     """
     _check_scalar_net(net)
-    s = as_series("history", history, min_length=1)
+    s = _as_series("history", history, min_length=1)
     steps = check_size("steps", steps)
     Hs, Y = net.forward(s[:, None], h0)
     h, y = Hs[-1], Y[-1]

@@ -6,19 +6,19 @@ import rnnlib
 from rnnlib import forecast as fc
 
 
-def simulate_ar2(rng, n, phi1, phi2, c, noise=1.0):
+def simulate_ar2(rng, n, phi1, phi2, phi0, noise=1.0):
     x = np.zeros(n + 200)
     e = rng.normal(0.0, noise, size=x.size)
     for t in range(2, x.size):
-        x[t] = c + phi1 * x[t - 1] + phi2 * x[t - 2] + e[t]
+        x[t] = phi0 + phi1 * x[t - 1] + phi2 * x[t - 2] + e[t]
     return x[200:]                      # drop the burn-in
 
 
 # ------------------------------------------------------------------ shaping
-def test_shift_pairs_target_is_next_input():
-    X, Y = fc.shift_pairs([1, 2, 3, 5])
-    assert X.shape == Y.shape == (3, 1)
-    assert X[:, 0].tolist() == [1, 2, 3] and Y[:, 0].tolist() == [2, 3, 5]
+def test_windows_accept_a_column_and_integer_lists():
+    X, Y = fc.windows([[1], [2], [3], [5]], 3)
+    assert X.shape == Y.shape == (3, 1, 1)
+    assert X[:, 0, 0].tolist() == [1, 2, 3] and Y[:, 0, 0].tolist() == [2, 3, 5]
 
 
 def test_windows_are_time_major_and_shifted():
@@ -39,9 +39,9 @@ def test_lag_matrix_rows():
 # ---------------------------------------------------------------- baselines
 def test_fit_ar_recovers_a_synthetic_ar2(rng):
     x = simulate_ar2(rng, 5000, 1.3, -0.6, 0.5)
-    phi, c = fc.fit_ar(x, 2)
+    phi, phi0 = fc.fit_ar(x, 2)
     assert phi == pytest.approx([1.3, -0.6], abs=0.03)
-    assert c == pytest.approx(0.5, abs=0.1)
+    assert phi0 == pytest.approx(0.5, abs=0.1)
 
 
 def test_fit_ar_with_extra_lags_gives_them_small_weights(rng):
@@ -55,8 +55,8 @@ def test_fit_ar_is_exact_on_a_noise_free_series():
     x = [1.0, 2.0]
     for _ in range(20):
         x.append(0.3 + 0.9 * x[-1] - 0.2 * x[-2])
-    phi, c = fc.fit_ar(x, 2)
-    assert phi == pytest.approx([0.9, -0.2], abs=1e-9) and c == pytest.approx(0.3, abs=1e-9)
+    phi, phi0 = fc.fit_ar(x, 2)
+    assert phi == pytest.approx([0.9, -0.2], abs=1e-9) and phi0 == pytest.approx(0.3, abs=1e-9)
 
 
 def test_ar_one_step_matches_the_formula_by_hand():
@@ -136,10 +136,10 @@ def test_one_step_and_free_run_agree_on_the_first_forecast():
 
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call,exc,match", [
-    (lambda: fc.shift_pairs([1.0]), ValueError, "at least 2 values"),
-    (lambda: fc.shift_pairs(np.zeros((4, 2))), ValueError, r"shape \(T,\) or \(T, 1\)"),
-    (lambda: fc.shift_pairs(["a", "b"]), TypeError, "real numbers"),
-    (lambda: fc.shift_pairs([1.0, np.nan]), ValueError, "NaN or infinite"),
+    (lambda: fc.windows([1.0], 1), ValueError, "at least 2 values"),
+    (lambda: fc.windows(np.zeros((4, 2)), 2), ValueError, r"shape \(T,\) or \(T, 1\)"),
+    (lambda: fc.persistence(["a", "b"], 1), TypeError, "real numbers"),
+    (lambda: fc.fit_ar([1.0, np.nan, 2.0, 3.0, 4.0], 1), ValueError, "NaN or infinite"),
     (lambda: fc.windows(np.arange(5.0), 5), ValueError, "at most 4"),
     (lambda: fc.windows(np.arange(5.0), 0), ValueError, "length must be a positive integer"),
     (lambda: fc.windows(np.arange(5.0), 2, step=1.5), TypeError, "step must be a positive integer"),
@@ -164,6 +164,6 @@ def test_bad_input_fails_clearly(call, exc, match):
 
 
 def test_integer_lists_are_accepted():
-    phi, c = fc.fit_ar([0, 1, 0, 1, 0, 1, 0, 1, 0], 1)
-    assert phi[0] == pytest.approx(-1.0) and c == pytest.approx(1.0)
+    phi, phi0 = fc.fit_ar([0, 1, 0, 1, 0, 1, 0, 1, 0], 1)
+    assert phi[0] == pytest.approx(-1.0) and phi0 == pytest.approx(1.0)
     assert fc.persistence(np.arange(4), 1).dtype == np.float64
