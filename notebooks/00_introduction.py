@@ -106,10 +106,10 @@ print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now,
 # The classical workaround is a *window*: feed the network the last $k$ inputs
 # $x_{t-k+1}, \dots, x_t$ side by side. It works when $k$ is known and small, but the window
 # fixes in advance how far back the network can look, the number of weights grows with $k$,
-# and a pattern shifted by one step lands on different weights. Elman (1990) opens his
-# paper with these drawbacks. A recurrent network takes another road: it keeps a
-# **state** that is carried from one step to the next, so that every output can depend on
-# the whole past.
+# and a pattern shifted by one step lands on different weights. Elman (1990) discusses
+# drawbacks of this kind at the start of his paper. A recurrent network takes another
+# road: it keeps a **state** that is carried from one step to the next, so that every
+# output can depend on the whole past.
 
 # %% [markdown]
 # ## Jordan and Elman networks
@@ -208,20 +208,24 @@ print(f"accuracy over steps 2..{len(bits)}: {np.mean(pred[1:] == bits[:-1]):.3f}
 # text, so we borrow $V$ and $c$ from Goodfellow et al. (2016). Other books and libraries
 # use other letters for the same arrays:
 #
-# | meaning | ours (article) | Goodfellow ch. 10 | d2l | PyTorch `nn.RNN` |
+# | meaning | ours (article) | Goodfellow ch. 10 | d2l (row vectors) | PyTorch `nn.RNN` |
 # |---|---|---|---|---|
-# | input to hidden weight, shape (H, I) | $W$ | $U$ | $W_{xh}$ (transposed) | `weight_ih_l0` |
-# | delayed input (previous hidden) to hidden, (H, H) | $D$ | $W$ | $W_{hh}$ (transposed) | `weight_hh_l0` |
-# | hidden threshold (bias), (H,) | $B$ | $b$ | $b_h$ | `bias_ih_l0 + bias_hh_l0` |
-# | hidden to output weight, (O, H) | $V$ | $V$ | $W_{hq}$ (transposed) | a separate `nn.Linear` |
-# | output threshold, (O,) | $c$ | $c$ | $b_q$ | that Linear's bias |
+# | input to hidden weight, shape (H, I) | $W$ | $U$ | $W_{xh} = W^\top$, shape (I, H) | `weight_ih_l0` $= W$ |
+# | delayed input (previous hidden) to hidden, (H, H) | $D$ | $W$ | $W_{hh} = D^\top$, shape (H, H) | `weight_hh_l0` $= D$ |
+# | hidden threshold (bias), (H,) | $B$ | $b$ | $b_h = B$ | `bias_ih_l0 + bias_hh_l0` $= B$ |
+# | hidden to output weight, (O, H) | $V$ | $V$ | $W_{hq} = V^\top$, shape (H, O) | a separate `nn.Linear`: its `weight` $= V$ |
+# | output threshold, (O,) | $c$ | $c$ | $b_q = c$ | that Linear's `bias` $= c$ |
 # | initial delayed input | $h_0 = 0$ | $h^{(0)}$ | zeros | zeros |
 #
 # Beware of the two traps in this table. Goodfellow's $W$ is our $D$, not our $W$. And
-# *Dive into Deep Learning* (d2l) multiplies row vectors from the left
-# ($H_t = \phi(X_t W_{xh} + H_{t-1} W_{hh} + b_h)$), so each of its weight matrices is the
-# transpose of ours; exercise 3 checks this numerically. PyTorch stores the same matrices we
-# do, but splits the hidden threshold into two vectors whose sum is $B$.
+# *Dive into Deep Learning* (d2l) writes inputs and states as row vectors standing to the
+# *left* of its weight matrices, $H_t = \phi(X_t W_{xh} + H_{t-1} W_{hh} + b_h)$ (its $H_t$ is
+# a batch of hidden states, not our count $H$), so every one of its weight matrices is the
+# transpose of ours. That includes the square one:
+# $W_{hh} = D^\top$ has the same shape as $D$, so no shape check can catch the mix-up, but
+# it is a different matrix unless $D$ happens to be symmetric. Exercise 3 checks all of this
+# numerically. PyTorch stores the same matrices we do, but splits the hidden threshold into
+# two vectors whose sum is $B$.
 #
 # **Arrays are time-major**: one sequence is an array of shape `(T, I)`, row $t$ being $x_t$;
 # a batch of $N$ sequences is `(T, N, I)` (the default layout of PyTorch's `nn.RNN`, too).
@@ -395,7 +399,8 @@ for t, y in enumerate(Y, start=1):
 # <summary>Solution</summary>
 #
 # d2l: $W_{xh} = W^\top$, $W_{hh} = D^\top$, $b_h = B$. PyTorch: $W_{ih} = W$,
-# $W_{hh} = D$, and any split $b_{ih} + b_{hh} = B$.
+# $W_{hh} = D$, and any split $b_{ih} + b_{hh} = B$. The check also shows that using $D$
+# itself in d2l's formula, a mistake with the right shape, gives different hidden states.
 #
 # ```python
 # import numpy as np
@@ -411,6 +416,11 @@ for t, y in enumerate(Y, start=1):
 # for t in range(6):
 #     H = np.tanh(X[t] @ W_xh + H @ W_hh + b_h)
 #     assert np.allclose(H, Hs[t])
+#
+# H_wrong = np.zeros((4, 5))                     # forgetting to transpose the square D
+# for t in range(6):
+#     H_wrong = np.tanh(X[t] @ W_xh + H_wrong @ net.D + b_h)
+# assert not np.allclose(H_wrong, Hs[-1])       # same shapes, wrong states
 #
 # w_ih, w_hh = net.W, net.D                      # PyTorch
 # b_ih = rng.normal(size=5)
