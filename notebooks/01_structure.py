@@ -242,9 +242,11 @@ plt.show()
 # %% [markdown]
 # On the log-log axes a block that grows like $H$ is a line of slope 1, and $D$ is a line of
 # slope 2: it overtakes the other blocks early, holds more than half of all parameters from
-# the $H$ printed above on, and for large $H$ the total is essentially $H^2$. Most of what a basic RNN learns is therefore
-# *how the hidden units talk to each other from one step to the next*. This is also why
-# chapters 04 and 05 spend so much time on $D$.
+# the $H$ printed above on, and for large $H$ the total is essentially $H^2$. Most of the
+# numbers a large basic RNN learns therefore describe *how the hidden units talk to each
+# other from one step to the next*. $D$ is also the matrix that decides how long the network
+# remembers and how gradients travel back through time, which is why chapters 04 and 05
+# study it closely.
 
 # %% [markdown]
 # ## Step by step, with the same weights at every step
@@ -322,9 +324,10 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# Weight sharing has a second benefit, which chapter 05 uses: whatever the network learns
-# at one position in time (say, that a bit should be remembered for one step) it can apply
-# at every position, because there is only one copy of the parameters to learn it in.
+# Weight sharing has a second benefit, which Goodfellow et al. (2016, chapter 10) stress:
+# whatever the network learns at one position in time (say, that a bit should be
+# remembered for one step) it can apply at every position, because there is only one copy
+# of the parameters to learn it in.
 
 # %% [markdown]
 # ## Key takeaways
