@@ -44,7 +44,6 @@ from rnnlib import plotting
 
 plt = plotting.use_style()
 C = plotting.PALETTE
-get_ipython().InteractiveTB.set_mode("Minimal")  # short error messages in section 6
 
 
 def vec(v, digits=3):
@@ -139,7 +138,7 @@ print("y_1 = V h_1 + c =", vec(y1))
 
 # %% [markdown]
 # **Steps 2 and 3.** Now the delayed input is no longer zero: step 2 adds $D h_1$, step 3
-# adds $D h_2$. The same five lines, in a loop, carry $h$ from one step to the next.
+# adds $D h_2$. The same computation in a loop carries $h$ from one step to the next.
 
 # %%
 h = np.zeros(2)                  # h_0
@@ -241,12 +240,13 @@ plt.show()
 # but never leave $(-1, 1)$ (dotted lines): tanh *saturates*, so large pre-activations are
 # squeezed to nearly $\pm 1$. With ReLU the states grow step after step, and the ratio of
 # the last two state norms is close to the largest eigenvalue of $D$, as the linear
-# argument predicted. The ReLU network is not broken; its weights are simply the kind that
-# only a bounded activation keeps in check.
+# argument predicted. (For tanh that ratio means little: its states are bounded, and the
+# ratio just goes up and down with the inputs.) The ReLU network is not broken; its
+# weights are simply the kind that only a bounded activation keeps in check.
 #
-# This is why tanh is the default (it is the default of PyTorch's `nn.RNN`, for
-# instance). ReLU can work in an RNN when $D$ is kept small or carefully initialised,
-# for example to the identity matrix (Le et al., 2015). Chapter 05 returns to the
+# This is one reason why tanh is the usual default (PyTorch's `nn.RNN`, for instance, uses
+# it unless told otherwise). ReLU can work in an RNN when $D$ is kept small or carefully
+# initialised, for example to the identity matrix (Le et al., 2015). Chapter 05 returns to the
 # other side of the coin: the slope of $f$ also decides how gradients shrink or grow
 # through time.
 
@@ -290,7 +290,7 @@ for ax, (label, d) in zip(axes, diffs.items()):
     ax.set(xlabel="time step t", title=f"feedback weight {label}")
 apart = int((diffs["3 D"][:, -1] > 0.01).sum())
 axes[1].text(30, 0.3, f"{apart} starts: still apart at t = 30", ha="right", va="top")
-axes[1].text(30, 1e-15, f"{len(starts) - apart} starts: merge with h_0 = 0", ha="right", va="bottom")
+axes[1].text(30, 1e-13, f"{len(starts) - apart} starts: merge\nwith the $h_0 = 0$ run", ha="right", va="bottom")
 axes[0].set_ylabel("largest |difference| in $h_t$")
 axes[0].set_ylim(1e-16, 10)
 fig.suptitle("Eight other initial states compared with $h_0 = 0$ (one line each)")
@@ -340,9 +340,9 @@ plt.show()
 # \qquad \begin{bmatrix} W & D \end{bmatrix} \text{ has shape } (H, I + H).$$
 #
 # This view shows that a step of the RNN is an ordinary feed-forward layer whose input
-# happens to include its own previous output, and some implementations store $[W\;D]$ as
-# one matrix (TensorFlow 1's `BasicRNNCell`, for example). The figure draws it for step 2
-# of the hand example.
+# happens to include its own previous output, and some implementations keep $W$ and $D$ in
+# one matrix (TensorFlow 1's `BasicRNNCell`, for example, which stores it transposed because
+# it multiplies row vectors). The figure draws it for step 2 of the hand example.
 
 # %%
 WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
@@ -420,9 +420,10 @@ print("all three agree to within 1e-12")
 # Training uses many sequences. Running them one by one wastes time, because each step is
 # a small matrix-vector product. Stacking $N$ sequences of the same length turns each step into
 # one matrix-matrix product. Write the inputs of all sequences at step $t$ as the rows of
-# $X_t$, shape $(N, I)$, and the hidden states as the rows of $H_t$, shape $(N, H)$:
+# $X_t$, shape $(N, I)$, and their hidden states as the rows of $S_t$ (S for *states*, since
+# $H$ already counts the hidden units), shape $(N, H)$:
 #
-# $$H_t = f\big(X_t W^\top + H_{t-1} D^\top + B\big), \qquad Y_t = H_t V^\top + c,$$
+# $$S_t = f\big(X_t W^\top + S_{t-1} D^\top + B\big), \qquad Y_t = S_t V^\top + c,$$
 #
 # with $B$ and $c$ added to every row. Nothing mixes the rows: sequence $n$ only ever
 # meets its own inputs and states, so the batch must give exactly what each sequence gives
@@ -452,13 +453,17 @@ for n_ in range(N):
 print("batch = one by one, also with a different h_0 per sequence")
 
 # %% [markdown]
-# Mistakes in shapes are the most common bug when coding an RNN. `rnnlib` checks its
+# Mistakes in shapes are among the most common bugs when coding an RNN. `rnnlib` checks its
 # inputs and says what it expected. Here the network has $I = 2$ inputs but we give it
-# three features per step:
+# three features per step. Called on its own, `net.forward(...)` would stop with this
+# error; we catch it with `try`/`except` so that the message is printed and the notebook
+# runs on:
 
-# %% tags=["raises-exception"]
-# NBVAL_RAISES_EXCEPTION
-net.forward(np.zeros((T, N, 3)))
+# %%
+try:
+    net.forward(np.zeros((T, N, 3)))         # 3 features per step, but I = 2
+except ValueError as err:
+    print("ValueError:", err)
 
 # %% [markdown]
 # One mistake no library can catch: a batch stored *batch-major*, $(N, T, I)$, has the
