@@ -91,8 +91,9 @@ def echo_net(H, rho, seed, input_scale=1.0):
 # rescaled to $\rho(D) \in \{0.5, 0.9, 1.0, 1.5\}$ (5 networks each), feed a random input
 # stream, then feed it again with only $x_1$ changed by $\varepsilon = 10^{-3}$, and record
 # $\lVert \Delta h_t \rVert$. **Expected:** for $\rho < 1$ the difference dies away
-# geometrically, at least as fast as $\rho^t$ (tanh only adds shrinkage); for $\rho > 1$ it
-# need not die: small differences are amplified until tanh saturates, and then they stay.
+# geometrically, roughly like $\rho^t$ or faster, since the tanh slope of at most 1 adds
+# shrinkage (a rule of thumb for random matrices like these, not a theorem for every $D$); for
+# $\rho > 1$ it need not die: small differences are amplified until tanh saturates, and then they stay.
 
 # %%
 H, T, eps, radii = 20, 60, 1e-3, [0.5, 0.9, 1.0, 1.5]
@@ -190,7 +191,8 @@ for scale in (1.0, 0.1, 0.01):
 # With inputs of size 1 the tanh unit bends away from the average; with inputs a hundred
 # times smaller it agrees with the EMA to within the small relative deviation printed above,
 # because $\tanh(a) \approx a$ near zero. The moving-average picture is the *small-signal*
-# behaviour of every tanh RNN.
+# behaviour of a tanh unit without threshold; with $H$ units the same linear rule
+# $h_t \approx D h_{t-1} + W x_t$ mixes several such averages through $D$.
 #
 # **Sweeping $D$.** How much history the unit keeps is set by $D$ alone. The weight of an
 # input $k$ steps back is $(1 - D)D^k$: it halves every $\ln 2 / \ln(1/D)$ steps, and the
@@ -279,7 +281,15 @@ explorer(xe, W=1.0, D=0.8, B=0.0)
 # time and then scored on a *later* stretch it has never seen. The score is the squared
 # correlation $r^2$ between $\hat x_{t-k}$ and the true $x_{t-k}$: 1 means the input $k$
 # steps back can be read perfectly, 0 means not at all. The plot of $r^2$ against $k$ is the
-# network's **memory curve**. In a few lines of numpy, for one delay:
+# network's **memory curve**. (Probing a hidden layer with a linear read-out is the method of
+# Alain and Bengio, 2016.)
+#
+# Why two stretches? A least-squares fit with $H + 1$ free numbers explains a little of *any*
+# target by chance, about $H/n$ of its variance on $n$ fitting steps, even when $h_t$ holds
+# nothing about it. Summed over many delays, these chance scores would add up and make the
+# memory look larger than it is. Scored on steps the probe has not seen, a target that $h_t$
+# does not hold gets a score near 0 (exercise 5 measures the difference). In a few lines of
+# numpy, for one delay:
 
 # %%
 net = echo_net(10, 0.9, seed=0)
@@ -296,8 +306,8 @@ print(f"rnnlib : r^2 for delay {k} on held-out steps = "
 
 # %% [markdown]
 # The recipe is the same; the two numbers differ slightly because `memory_curve` first drops
-# `max_delay` steps (so that every delay is scored on the same steps) and then splits the
-# rest in half, so its training and test stretches are shifted by a few steps.
+# `max_delay` more steps (so that every delay is scored on the same steps) and then splits the
+# rest in half, so its two stretches do not start and end exactly where ours do.
 #
 # **Experiment: what does training change?** We train a basic RNN with $H = 8$ hidden units
 # on a memory task: the input is a stream of random numbers $x_t$, uniform in $[-1, 1]$, and
@@ -367,8 +377,9 @@ plt.show()
 # $$\mathrm{MC} = \sum_{k \ge 0} r^2\big(x_{t-k},\ \hat x_{t-k}(h_t)\big).$$
 #
 # (We count from $k = 0$, the input just read.) For an input of independent, identically
-# distributed numbers Jaeger showed that $\mathrm{MC} \le N$ for a network of $N$ units; in
-# this book's letters, **MC is at most $H$**, the number of hidden units. The reason in one sentence: the delayed inputs $x_t, x_{t-1}, \dots$ are
+# distributed numbers Jaeger showed that $\mathrm{MC} \le N$ for a network of $N$ units. This
+# book uses $N$ for the number of sequences in a batch, so in our letters the bound reads
+# **MC is at most $H$**, the number of hidden units. The reason in one sentence: the delayed inputs $x_t, x_{t-1}, \dots$ are
 # uncorrelated with equal variance, like orthogonal unit vectors, and the squared correlations
 # of an $H$-dimensional state with such signals add up to at most $H$, just as orthonormal
 # vectors projected onto an $H$-dimensional subspace have squared lengths adding up to at most $H$. The bound can be reached:
@@ -419,6 +430,8 @@ for i, s in enumerate(scales):
     mean = MC[i].mean(axis=1)
     j = int(np.argmax(mean))
     print(f"{s:<11g} {mean[j]:>13.2f} {rhos[j]:>10} {mean[0]:>14.2f} {mean[-1]:>17.2f} {MC[i].max():>17.2f}")
+close = [rho for rho, m in zip(rhos, MC[0].mean(axis=1)) if m >= H - 0.5]
+print(f"input scale {scales[0]:g}: mean MC within 0.5 of H = {H} at rho = {', '.join(map(str, close))}")
 
 # %%
 fig, ax = plt.subplots(figsize=(7.5, 4.4))
@@ -426,7 +439,7 @@ for i, (s, col) in enumerate(zip(scales, (C["blue"], C["green"], C["vermillion"]
     mean, sd = MC[i].mean(axis=1), MC[i].std(axis=1)
     ax.errorbar(rhos, mean, yerr=sd, marker="o", ms=4, capsize=3, color=col, label=f"tanh, input × {s:g}")
 ax.axhline(H, color=C["black"], lw=1.2, ls="--")
-ax.text(0.3, H + 0.5, f"bound: MC ≤ H = {H} (Jaeger's H)", fontsize=9)
+ax.text(0.3, H + 0.5, f"bound: MC ≤ H = {H} (Jaeger's N)", fontsize=9)
 ax.plot([0], [mc_shift], marker="*", ms=13, color=C["purple"], ls="none", label="shift register (ρ = 0)")
 ax.set_xlabel(r"spectral radius $\rho(D)$")
 ax.set_ylabel("memory capacity MC")
@@ -439,13 +452,13 @@ plt.show()
 # The measured curves stay at the bound $H$ or below it. The largest single value (the
 # table's last column) may exceed $H$ by a few hundredths: that is the sampling noise of a
 # held-out estimate, whose size the shift register showed. With the weakest input the network
-# comes close to $H$ over a wide band of $\rho$ below 1, which matches theory: a linear
+# comes close to $H$ over a wide band of $\rho$ below 1 (the last line of the table), which matches theory: a linear
 # network with a generic random $D$ can in principle reach the full $H$ (Gonon, Grigoryeva
 # and Ortega, 2020). What stops it at small $\rho$ is that a trace shrunk by $\rho^k$ soon
 # drowns in tiny disturbances: here the slight curvature of tanh, and at the latest the
 # rounding of float64 (Ballarin et al., 2024, show how such numerical effects distort
 # measured capacities). Past $\rho = 1$ the capacity
-# collapses and varies a lot between networks. Up to $\rho = 1$ stronger inputs cost capacity,
+# falls, unevenly rather than steadily, and varies a lot between networks. Up to $\rho = 1$ stronger inputs cost capacity,
 # as expected, and at full strength the peak is low and broad around $\rho \approx 1$; at
 # $\rho = 1.4$ all three strengths end up low together. The star is the
 # shift register of the cell before: $\rho = 0$ and yet perfect memory of $H$ steps, so the
@@ -518,9 +531,10 @@ plt.show()
 # points gather in two clusters, one for each remembered sign, on opposite sides of the
 # plane; a pulse (circled) against the stored sign carries the state across to the other
 # cluster, and during the zeros the state settles into its cluster and stays. Even before the first pulse
-# (grey) the state does not rest at the origin but drifts to one side: the origin is
-# unstable. The trained $D$ has spectral radius above 1, printed above: one direction of the
-# state is self-exciting, the latch of the explorer's $D > 1$ panels, now found by training.
+# (grey) the state does not stay near its start $h_0 = 0$ but drifts to one of the clusters:
+# near the origin the update expands small differences, so the small thresholds $B$ are push
+# enough. That is because the trained $D$ has spectral radius above 1, printed above: one direction
+# of the state is self-exciting, the latch of the explorer's $D > 1$ panels, now found by training.
 # The untrained network (left, same axes) stays in a small patch of the plane, twitches with
 # each pulse and sinks back; its state does not keep the two signs apart.
 
@@ -541,6 +555,8 @@ plt.show()
 #   Random networks come closest with small inputs and $\rho(D)$ somewhat below 1 (0.7 to 0.95
 #   in our measurement); strong inputs, a small $\rho$ or $\rho > 1$ lose capacity. A shift
 #   register reaches $H$ with $\rho = 0$.
+# - Probes are scored on steps they were not fitted on: scored on their own fitting steps they
+#   find a little of every delayed input by chance, and the memory looks larger than it is.
 
 # %% [markdown]
 # ## Exercises
@@ -699,6 +715,45 @@ plt.show()
 # assert memory_curve(S_shift, x, far, washout=50)[far] < 0.02
 # assert memory_curve(S_blur, x, far, washout=50)[far] > 0.1
 # print(f"MC shift register {mc_shift:.2f}, blurred {mc_blur:.2f}")
+# ```
+#
+# </details>
+#
+# **5. (Conceptual and coding) Why score the probes on held-out steps?** Give the probes
+# "hidden states" that know nothing about the input: $H = 20$ columns of random numbers,
+# drawn independently of a random input stream of 1000 steps. Predict the memory capacity
+# over the delays $k = 0..40$ if each probe is scored on the same steps it was fitted on,
+# then measure it, and compare with `memory_capacity`, which scores on held-out steps.
+#
+# <details>
+# <summary>Solution</summary>
+#
+# The true answer is 0: these states hold nothing. Scored on its own fitting steps, a
+# least-squares probe with $H$ weights and a bias explains about $H/n$ of a target's variance
+# by chance, for $n$ fitting steps; here $n = 960$ (the 1000 steps minus the 40 that have no
+# $x_{t-40}$), so each of the 41 delays gets about $20/960$ and the sum is about $41 \cdot 20/960
+# \approx 0.85$, although nothing is remembered. On held-out steps the fitted weights are
+# just noise, and each delay scores only about $1/n_\text{test}$ (the chance squared
+# correlation of two unrelated series), so the sum stays near 0. With many delays and few
+# steps the in-sample bias would grow past anything a network can really hold, which is why
+# the chapter (like Jaeger) scores on a separate stretch.
+#
+# ```python
+# import numpy as np
+# from rnnlib.probes import delayed_inputs, fit_probe, memory_capacity, squared_correlation
+#
+# rng = np.random.default_rng(0)
+# H, T, K = 20, 1000, 40
+# u = rng.uniform(-1, 1, T)
+# states = rng.normal(size=(T, H))              # independent of u: no memory at all
+# targets = delayed_inputs(u[:, None], K, K)[:, 0]   # (T - K, K + 1): x_{t-k} for t >= K
+# S = states[K:]
+# probe = fit_probe(S, targets)                  # one probe per delay, fitted on all steps
+# in_sample = squared_correlation(targets, probe.predict(S)).sum()
+# held_out = memory_capacity(states, u, max_delay=K)
+# expected = (K + 1) * H / (T - K)
+# print(f"in-sample 'MC' {in_sample:.2f} (about {expected:.2f} expected), held-out MC {held_out:.2f}")
+# assert abs(in_sample - expected) < 0.3 and held_out < 0.25
 # ```
 #
 # </details>
