@@ -16,10 +16,17 @@ import numpy as np
 from ._checks import as_float_array, check_shape, check_size
 
 
+def _check_count(name, value):
+    """A non-negative integer: TypeError for a non-integer, ValueError for a negative one."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a non-negative integer, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value}")
+    return int(value)
+
+
 def _check_seed(seed):
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
+    return _check_count("seed", seed)
 
 
 def bit_stream(T, N, seed=0):
@@ -35,8 +42,7 @@ def delayed_bit(T, N, k=2, seed=0):
     The mask is 0 for the first k steps, where x_{t-k} does not exist.
     ``k=0`` (copy the current bit) needs no memory at all.
     """
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise TypeError(f"k (the delay) must be a non-negative integer, got {k!r}")
+    k = _check_count("k (the delay)", k)
     X = bit_stream(T, N, seed)
     if k >= X.shape[0]:
         raise ValueError(f"delay k={k} leaves no defined target in a stream of T={X.shape[0]} steps; use k < T")
