@@ -66,6 +66,17 @@ def get_activation(name):
     return ACTIVATIONS[name]
 
 
+def sigmoid(a, out=None):
+    """The logistic function 1 / (1 + exp(-a)), computed stably as (1 + tanh(a/2)) / 2.
+
+    Elman's (1990) units (chapter 06), the Jordan network's fed-back bits
+    (chapter 03) and the probabilities of ``bce_with_logits`` (chapter 05).
+    ``out`` may be ``a`` itself (in place).
+    """
+    a = np.asarray(a, dtype=float) if out is None else a
+    return _sigmoid(a, np.empty_like(a) if out is None else out)
+
+
 def activate(name, a):
     """Apply the activation ``name`` to an array ``a`` and return a new array (chapter 02)."""
     f, _ = get_activation(name)

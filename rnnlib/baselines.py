@@ -21,64 +21,14 @@ true target (no teacher forcing), and the gradients flow back through it.
 """
 import numpy as np
 
-from ._checks import as_float_array, as_sequence, as_state, check_choice, check_dtype, check_shape, check_size
-from .activations import ACTIVATIONS, get_activation
-from .elman import Parameter
+from ._checks import as_sequence, as_state, check_choice
+from .activations import sigmoid
+from .model import Model, Parameter
 
 FEEDBACKS = ("identity", "sigmoid")
-_sigmoid = ACTIVATIONS["sigmoid"][0]  # in place: _sigmoid(a, out)
 
 
-def _init_params(model, seed):
-    """Uniform in [-1/sqrt(H), 1/sqrt(H)] like ``ElmanRNN``; the output threshold c starts at 0."""
-    rng = np.random.default_rng(seed)
-    k = 1.0 / np.sqrt(model.n_hidden)
-    for name, shape in model.param_shapes().items():
-        setattr(model, name, np.zeros(shape) if name == "c" else rng.uniform(-k, k, size=shape))
-
-
-class _Model:
-    """What the baselines share with ``ElmanRNN``: sizes, dtype, parameters, checks."""
-
-    def __init__(self, n_in, n_hidden, n_out, activation, seed, dtype):
-        self.n_in = check_size("n_in", n_in)
-        self.n_hidden = check_size("n_hidden", n_hidden)
-        self.n_out = check_size("n_out", n_out)
-        self.activation = activation
-        self._f, self._f_grad = get_activation(activation)
-        self.dtype = check_dtype(dtype)
-        self._params = {}
-        self._cache = None
-
-    @property
-    def params(self):
-        """The parameters as a dict name -> array (the arrays themselves, not copies)."""
-        return {name: self._params[name] for name in self.param_names}
-
-    @property
-    def n_params(self):
-        """Number of trainable numbers (chapter 03 compares the three models by it)."""
-        return sum(p.size for p in self.params.values())
-
-    def _check_params_finite(self):
-        for name in self.param_names:
-            if not np.all(np.isfinite(self._params[name])):
-                raise ValueError(f"parameter {name} contains NaN or infinite values "
-                                 "(a diverged training run? try a smaller learning rate or gradient clipping)")
-
-    def _check_dY(self, dY, T, N, batched):
-        expected = (T, N, self.n_out) if batched else (T, self.n_out)
-        G = as_float_array("dY", dY, self.dtype)
-        check_shape("dY", G, expected)
-        return G.reshape(T, N, self.n_out)
-
-    def __repr__(self):
-        extra = f", feedback={self.feedback!r}" if hasattr(self, "feedback") else ""
-        return (f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
-                f"activation={self.activation!r}{extra}, dtype={np.dtype(self.dtype).name!r})")
-
-
-class FeedForward(_Model):
+class FeedForward(Model):
     """A 3-layer BP network applied to each step on its own (chapter 03).
 
     ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64")``
@@ -94,10 +44,6 @@ class FeedForward(_Model):
     V = Parameter()
     c = Parameter()
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64"):
-        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype)
-        _init_params(self, seed)
-
     def param_shapes(self):
         """W (H, I), B (H,), V (O, H), c (O,): H*I + H + O*H + O numbers."""
         I, H, O = self.n_in, self.n_hidden, self.n_out
@@ -110,15 +56,13 @@ class FeedForward(_Model):
         Hs = self._hidden(X3)
         Y = Hs @ self.V.T
         Y += self.c
-        self._cache = (X3, {k: v.copy() for k, v in self.params.items()}, Hs)
+        self._remember((X3,), Hs)
         if not batched:
             return Hs[:, 0], Y[:, 0]
         return Hs, Y
 
     def _hidden(self, X3):
-        T, N, _ = X3.shape
-        Hs = (X3.reshape(T * N, -1) @ self.W.T).reshape(T, N, self.n_hidden)
-        Hs += self.B
+        Hs = self._input_projection(X3)
         return self._f(Hs, Hs)
 
     def backward(self, X, dY, h0=None):
@@ -126,9 +70,8 @@ class FeedForward(_Model):
         X3, batched = as_sequence("X", X, self.n_in, self.dtype)
         T, N, _ = X3.shape
         G = self._check_dY(dY, T, N, batched)
-        if self._cache_matches(X3):
-            Hs = self._cache[2]
-        else:
+        Hs = self._recall((X3,))
+        if Hs is None:
             self._check_params_finite()
             Hs = self._hidden(X3)
         G2 = G.reshape(T * N, self.n_out)
@@ -141,15 +84,8 @@ class FeedForward(_Model):
         """A feed-forward net carries nothing from one piece of a sequence to the next."""
         return None
 
-    def _cache_matches(self, X3):
-        if self._cache is None:
-            return False
-        cX, cparams, _ = self._cache
-        return (cX.shape == X3.shape and np.array_equal(cX, X3)
-                and all(np.array_equal(cparams[k], v) for k, v in self.params.items()))
 
-
-class JordanRNN(_Model):
+class JordanRNN(Model):
     """The Jordan network: the previous output, not the hidden layer, is fed back (chapter 03).
 
     ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64")``
@@ -172,9 +108,11 @@ class JordanRNN(_Model):
     c = Parameter()
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64"):
-        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype)
         self.feedback = check_choice("feedback", feedback, FEEDBACKS)
-        _init_params(self, seed)
+        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype)
+
+    def _repr_extra(self):
+        return f", feedback={self.feedback!r}"
 
     def param_shapes(self):
         """W (H, I), D (H, O), B (H,), V (O, H), c (O,): H*I + H*O + H + O*H + O numbers."""
@@ -187,19 +125,17 @@ class JordanRNN(_Model):
         S0 = as_state("h0 (the initial fed-back output s_0)", h0, X3.shape[1], self.n_out, self.dtype, batched)
         self._check_params_finite()
         Hs, Y, S = self._run(X3, S0)
-        self._cache = (X3, S0, {k: v.copy() for k, v in self.params.items()}, (Hs, Y, S))
+        self._remember((X3, S0), (Hs, Y, S))
         if not batched:
             return Hs[:, 0], Y[:, 0]
         return Hs, Y
 
     def _run(self, X3, S0):
         T, N, _ = X3.shape
-        # input projection for all steps at once: Hs[t] = W x_t + B, then the loop adds D s_{t-1}
-        Hs = (X3.reshape(T * N, -1) @ self.W.T).reshape(T, N, self.n_hidden)
-        Hs += self.B
+        Hs = self._input_projection(X3)  # W x_t + B for all steps; the loop adds D s_{t-1}
         Y = np.empty((T, N, self.n_out), dtype=self.dtype)
-        sigmoid = self.feedback == "sigmoid"
-        S = np.empty_like(Y) if sigmoid else Y  # s_t = g(y_t); with g = identity, S is Y itself
+        squash = self.feedback == "sigmoid"
+        S = np.empty_like(Y) if squash else Y  # s_t = g(y_t); with g = identity, S is Y itself
         DT, VT, c, f = np.ascontiguousarray(self.D.T), np.ascontiguousarray(self.V.T), self.c, self._f
         s = S0
         for t in range(T):
@@ -208,7 +144,7 @@ class JordanRNN(_Model):
             h = f(a, a)
             y = np.matmul(h, VT, out=Y[t])
             y += c
-            s = _sigmoid(y, S[t]) if sigmoid else y
+            s = sigmoid(y, out=S[t]) if squash else y
         return Hs, Y, S
 
     def backward(self, X, dY, h0=None):
@@ -221,11 +157,11 @@ class JordanRNN(_Model):
         T, N, _ = X3.shape
         S0 = as_state("h0 (the initial fed-back output s_0)", h0, N, self.n_out, self.dtype, batched)
         G = self._check_dY(dY, T, N, batched)
-        if self._cache_matches(X3, S0):
-            Hs, _, S = self._cache[-1]
-        else:
+        remembered = self._recall((X3, S0))
+        if remembered is None:
             self._check_params_finite()
-            Hs, _, S = self._run(X3, S0)
+            remembered = self._run(X3, S0)
+        Hs, _, S = remembered
         Fp = self._f_grad(Hs)
         Gp = S * (1.0 - S) if self.feedback == "sigmoid" else None
         dYt = np.empty_like(G)      # total error at y_t (outside + through the feedback)
@@ -251,12 +187,5 @@ class JordanRNN(_Model):
 
     def final_state(self, Hs, Y):
         """The state to carry into the next piece of a sequence: s_T = g(y_T) (used by ``fit(chunk=)``)."""
-        y = np.asarray(Y[-1], dtype=self.dtype)
-        return 0.5 * (1.0 + np.tanh(0.5 * y)) if self.feedback == "sigmoid" else y.copy()
-
-    def _cache_matches(self, X3, S0):
-        if self._cache is None:
-            return False
-        cX, cS0, cparams, _ = self._cache
-        return (cX.shape == X3.shape and np.array_equal(cX, X3) and np.array_equal(cS0, S0)
-                and all(np.array_equal(cparams[k], v) for k, v in self.params.items()))
+        y = np.array(Y[-1], dtype=self.dtype)
+        return sigmoid(y) if self.feedback == "sigmoid" else y

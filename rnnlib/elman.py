@@ -20,33 +20,11 @@ import math
 
 import numpy as np
 
-from ._checks import as_float_array, as_sequence, as_state, check_dtype, check_shape, check_size
-from .activations import ACTIVATIONS, get_activation
+from ._checks import as_float_array, as_sequence, as_state, check_size
+from .model import Model, Parameter
 
 
-class Parameter:
-    """A model attribute such as ``net.W`` that checks what is assigned to it.
-
-    Assigning an array-like converts it to the model's dtype and checks its
-    shape against ``model.param_shapes()``, so a replaced weight of the wrong
-    size fails at once, in rnnlib's words (chapter 01).
-    """
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, model, owner=None):
-        if model is None:
-            return self
-        return model._params[self.name]
-
-    def __set__(self, model, value):
-        arr = as_float_array(f"{type(model).__name__}.{self.name}", value, model.dtype)
-        check_shape(f"{type(model).__name__}.{self.name}", arr, model.param_shapes()[self.name])
-        model._params[self.name] = np.array(arr, dtype=model.dtype, copy=True)
-
-
-class ElmanRNN:
+class ElmanRNN(Model):
     """The basic RNN of the article (Elman network), chapters 01-02 and 05.
 
     ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64")``
@@ -64,49 +42,10 @@ class ElmanRNN:
     V = Parameter()
     c = Parameter()
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64"):
-        self.n_in = check_size("n_in", n_in)
-        self.n_hidden = check_size("n_hidden", n_hidden)
-        self.n_out = check_size("n_out", n_out)
-        self.activation = activation
-        self._f, self._f_grad = get_activation(activation)
-        self.dtype = check_dtype(dtype)
-        self._params = {}
-        self._cache = None
-        self._scratch = {}
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(self.n_hidden)
-        for name, shape in self.param_shapes().items():
-            if name == "c":
-                setattr(self, name, np.zeros(shape))
-            else:
-                setattr(self, name, rng.uniform(-k, k, size=shape))
-
-    def __repr__(self):
-        return (f"ElmanRNN(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
-                f"activation={self.activation!r}, dtype={np.dtype(self.dtype).name!r})")
-
     def param_shapes(self):
         """Shapes of the three weights and two thresholds (chapter 01)."""
         I, H, O = self.n_in, self.n_hidden, self.n_out
         return {"W": (H, I), "D": (H, H), "B": (H,), "V": (O, H), "c": (O,)}
-
-    @property
-    def params(self):
-        """The parameters as a dict name -> array (the arrays themselves, not copies)."""
-        return {name: self._params[name] for name in self.param_names}
-
-    @property
-    def n_params(self):
-        """Number of trainable numbers: H*I + H*H + H + O*H + O (chapter 01)."""
-        return sum(p.size for p in self.params.values())
-
-    def _check_params_finite(self):
-        """Refuse NaN or infinite weights before a pass (chapter 05: diverged training)."""
-        for name in self.param_names:
-            if not np.isfinite(self._params[name]).all():
-                raise ValueError(f"parameter {name} contains NaN or infinite values "
-                                 "(a diverged training run? try a smaller learning rate or gradient clipping)")
 
     # ------------------------------------------------------------------ forward
     def step(self, x, h_prev=None):
@@ -132,8 +71,7 @@ class ElmanRNN:
         Hs = self._hidden_states(X3, H0)
         Y = Hs @ self.V.T
         Y += self.c
-        # private copies: a caller who edits X or h0 in place gets fresh states in backward
-        self._cache = (X3.copy(), np.array(H0), Hs, {k: v.copy() for k, v in self._params.items()})
+        self._remember((X3, H0), Hs)
         if not batched:
             return Hs[:, 0], Y[:, 0]
         return Hs, Y
@@ -144,9 +82,7 @@ class ElmanRNN:
         The input part W x_t + B of every step is one matrix product, written
         into the array that then receives the hidden states, step by step.
         """
-        T, N, _ = X3.shape
-        Hs = (X3.reshape(T * N, -1) @ self.W.T).reshape(T, N, self.n_hidden)
-        Hs += self.B
+        Hs = self._input_projection(X3)
         DT = np.ascontiguousarray(self.D.T)
         a = Hs[0]
         a += np.matmul(H0, DT)          # step 1 starts from h0 (maybe a broadcast view)
@@ -185,13 +121,10 @@ class ElmanRNN:
         X3, batched = as_sequence("X", X, self.n_in, self.dtype)
         H0 = as_state("h0", h0, X3.shape[1], self.n_hidden, self.dtype, batched)
         T, N, _ = X3.shape
-        expected = (T, N, self.n_out) if batched else (T, self.n_out)
-        G = as_float_array("dY", dY, self.dtype)
-        check_shape("dY", G, expected)
+        dY3 = self._check_dY(dY, T, N, batched)
         if truncate is not None:
             truncate = check_size("truncate", truncate)
         Hs = self._cached_states(X3, H0)
-        dY3 = G.reshape(T, N, self.n_out)
         H2 = Hs.reshape(T * N, self.n_hidden)
         grads = {"V": dY3.reshape(T * N, -1).T @ H2, "c": dY3.sum(axis=(0, 1))}
         # dL/dh_t from the outputs (dY_t V), in a work array that becomes dL/da_t
@@ -208,13 +141,11 @@ class ElmanRNN:
     def _cached_states(self, X3, H0):
         """The hidden states of the last forward pass if it ran on the same X, h0
         and parameters (chapter 05: BPTT reuses the forward pass), else recomputed."""
-        if self._cache is not None:
-            cX, cH0, cHs, cparams = self._cache
-            if (_same(cX, X3) and _same(cH0, H0)
-                    and all(_same(cparams[k], v) for k, v in self._params.items())):
-                return cHs
-        self._check_params_finite()
-        return self._hidden_states(X3, H0)
+        Hs = self._recall((X3, H0))
+        if Hs is None:
+            self._check_params_finite()
+            Hs = self._hidden_states(X3, H0)
+        return Hs
 
     def _scratch_array(self, name, shape):
         """A work array of ``shape`` kept by the model between calls (never returned).
@@ -270,13 +201,6 @@ class ElmanRNN:
             dA += E
         return dA
 
-
-def _same(a, b):
-    """``np.array_equal(a, b)``, at once when a and b are the same array.
-
-    (An array always equals itself here: rnnlib refuses NaN inputs and parameters.)
-    """
-    return a is b or (a.shape == b.shape and bool((a == b).all()))
 
 
 def _steps(A):

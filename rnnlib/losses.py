@@ -10,6 +10,7 @@ and ``dY`` is the gradient of that mean, ready for ``ElmanRNN.backward``.
 import numpy as np
 
 from ._checks import as_float_array, check_shape
+from .activations import sigmoid
 
 
 def _prepare(Y, target, mask, name="target"):
@@ -49,7 +50,7 @@ def bce_with_logits(Y, target, mask=None):
         raise ValueError("bce_with_logits: targets must lie in [0, 1]")
     n = w.sum() * Y.shape[-1]
     per = np.logaddexp(0.0, -np.abs(Y)) + np.maximum(Y, 0.0) - Y * target
-    p = 0.5 * (1.0 + np.tanh(0.5 * Y))
+    p = sigmoid(Y)
     return float(np.sum(w[..., None] * per) / n), w[..., None] * (p - target) / n
 
 

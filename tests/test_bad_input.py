@@ -123,3 +123,9 @@ def test_parameter_broken_in_place_is_caught(net):
 def test_bad_step_input(net):
     with pytest.raises(ValueError, match=r"x must be one time step of shape \(3,\)"):
         net.step(np.zeros(2))
+
+
+@pytest.mark.parametrize("seed,exc", [(-1, ValueError), (1.5, TypeError), ("a", TypeError), (None, TypeError), (True, TypeError)])
+def test_bad_seed(seed, exc):
+    with pytest.raises(exc, match="seed must be a non-negative integer"):
+        rnnlib.ElmanRNN(1, 2, 1, seed=seed)

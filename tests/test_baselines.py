@@ -255,3 +255,16 @@ def test_feedforward_chunks_train():
     net = FeedForward(2, 3, 1)
     hist = rnnlib.fit(net, rng.standard_normal((10, 2, 2)), np.zeros((10, 2, 1)), epochs=1, chunk=5, verbose=False)
     assert len(hist.step_loss) == 2
+
+
+@pytest.mark.parametrize("make", [lambda: FeedForward(2, 3, 1), lambda: JordanRNN(2, 3, 1)])
+def test_backward_sees_inputs_edited_in_place_after_forward(make):
+    rng = np.random.default_rng(5)
+    net = make()
+    X, dY = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    net.forward(X)
+    X[1] += 1.0                               # same array, new contents
+    fresh = make().backward(X, dY)
+    got = net.backward(X, dY)
+    for k in fresh:
+        np.testing.assert_allclose(got[k], fresh[k], rtol=1e-12, atol=1e-12)
