@@ -10,7 +10,7 @@ With ``out`` given, the derivative is written there (no temporaries), which
 """
 import numpy as np
 
-from ._checks import check_choice
+from ._checks import as_float_array, check_choice
 
 
 def _tanh(a, out):
@@ -80,5 +80,5 @@ def sigmoid(a, out=None):
 def activate(name, a):
     """Apply the activation ``name`` to an array ``a`` and return a new array (chapter 02)."""
     f, _ = get_activation(name)
-    a = np.asarray(a, dtype=float)
+    a = as_float_array("a", a)
     return f(a, np.empty_like(a))

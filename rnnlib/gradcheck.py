@@ -10,17 +10,26 @@ from ._checks import as_float_array
 
 
 def relative_error(a, b):
-    """||a - b|| / max(||a|| + ||b||, 1e-300): 0 for equal arrays, 1 for opposite ones."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    """||a - b|| / max(||a|| + ||b||, 1e-300): 0 for equal arrays, 1 for opposite ones (chapter 05)."""
+    a, b = as_float_array("a", a), as_float_array("b", b)
+    if a.shape != b.shape:
+        raise ValueError(f"relative_error compares arrays of one shape, got {a.shape} and {b.shape}")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
 def numerical_gradients(loss_fn, params, eps=1e-6):
     """Central-difference gradient of ``loss_fn()`` with respect to each array in ``params``.
 
-    ``params`` is a dict name -> array that ``loss_fn`` reads; entries are
-    perturbed in place and restored. Returns a dict of arrays of the same shapes.
+    ``params`` is a dict name -> float array that ``loss_fn`` reads; entries
+    are perturbed in place and restored (chapter 05). Returns a dict of arrays
+    of the same shapes.
     """
+    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.floating)) or not 0 < eps < 1:
+        raise ValueError(f"eps must be a small positive number such as 1e-6, got {eps!r}")
+    for name, p in params.items():
+        if not (isinstance(p, np.ndarray) and p.dtype.kind == "f"):
+            raise TypeError(f"parameter {name} must be a float numpy array (it is perturbed in place), "
+                            f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}")
     grads = {}
     for name, p in params.items():
         g = np.zeros(p.shape)

@@ -21,11 +21,14 @@ def _prepare(Y, target, mask, name="target"):
 
 
 def _weights(mask, steps_shape):
+    """The mask as non-negative weights of shape (T, [N]); ones when None."""
     if mask is None:
         return np.ones(steps_shape)
     w = as_float_array("mask", mask)
     if w.shape != steps_shape:
         raise ValueError(f"mask must have shape {steps_shape} (one weight per time step and sequence), got {w.shape}")
+    if np.any(w < 0):
+        raise ValueError("mask must not be negative (0 leaves a step out, 1 counts it)")
     if w.sum() <= 0:
         raise ValueError("mask leaves no time step to count")
     return w
@@ -55,7 +58,8 @@ def bce_with_logits(Y, target, mask=None):
 
 
 def softmax(Y):
-    """Softmax over the last axis, computed stably."""
+    """Softmax over the last axis, computed stably (chapter 06: next-letter probabilities)."""
+    Y = as_float_array("Y", Y)
     Z = np.exp(Y - Y.max(axis=-1, keepdims=True))
     return Z / Z.sum(axis=-1, keepdims=True)
 

@@ -7,7 +7,9 @@ import numpy as np
 
 
 def _check_rate(name, value, upper=None):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not np.isfinite(value):
+    """A finite number in [0, upper) (or >= 0): learning rates, momenta, norms."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value):
         raise TypeError(f"{name} must be a finite number, got {value!r}")
     if value < 0 or (upper is not None and value >= upper):
         bound = f"in [0, {upper})" if upper is not None else "non-negative"
@@ -16,16 +18,21 @@ def _check_rate(name, value, upper=None):
 
 
 def _check_grads(params, grads):
+    """Every parameter has a finite gradient of its own shape."""
     missing = set(params) - set(grads)
     if missing:
         raise ValueError(f"gradients missing for {sorted(missing)}")
     for name, p in params.items():
         if np.shape(grads[name]) != p.shape:
             raise ValueError(f"gradient of {name} has shape {np.shape(grads[name])}, parameter has {p.shape}")
+        if not np.all(np.isfinite(grads[name])):
+            raise ValueError(f"gradient of {name} contains NaN or infinite values; the update would destroy "
+                             "the parameters (try a smaller learning rate or gradient clipping)")
 
 
 class SGD:
-    """Stochastic gradient descent, optionally with momentum: p -= lr * v, v = m v + g."""
+    """Stochastic gradient descent (chapter 05), optionally with momentum m:
+    v <- m v + g, p <- p - lr v (plain SGD when m = 0)."""
 
     def __init__(self, lr=0.1, momentum=0.0):
         self.lr = _check_rate("lr", lr)
@@ -45,7 +52,8 @@ class SGD:
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015) with bias correction."""
+    """Adam (Kingma & Ba, 2015) with bias correction (chapter 05), the default of ``fit``:
+    running means m of g and v of g*g, p <- p - lr m_hat / (sqrt(v_hat) + eps)."""
 
     def __init__(self, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr = _check_rate("lr", lr)
@@ -84,6 +92,9 @@ def clip_grad_norm(grads, max_norm):
     max_norm = _check_rate("max_norm", max_norm)
     if max_norm == 0:
         raise ValueError("max_norm must be positive, got 0")
+    for name, g in grads.items():
+        if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):
+            raise TypeError(f"gradient {name} must be a float numpy array (it is rescaled in place), got {type(g).__name__}")
     norm = global_norm(grads)
     if norm > max_norm:
         for g in grads.values():

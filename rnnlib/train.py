@@ -30,6 +30,7 @@ class History:
 
     @property
     def final_loss(self):
+        """The mean loss of the last epoch (NaN before any epoch)."""
         return self.loss[-1] if self.loss else float("nan")
 
 
@@ -71,6 +72,15 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     epochs = check_size("epochs", epochs)
     loss_fn = _get_loss(loss)
     optimizer = optimizer if optimizer is not None else Adam(lr=0.01)
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), got {optimizer!r}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function (epoch, history) -> None or False, got {callback!r}")
+    if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float, np.integer, np.floating))
+                             or not clip > 0 or not np.isfinite(clip)):
+        raise ValueError(f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     X = as_float_array("X", X)
     batched = X.ndim == 3
     target = np.asarray(target)
@@ -82,6 +92,10 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     chunk = T if chunk is None else check_size("chunk", chunk)
     log_every = max(1, epochs // 10) if log_every is None else check_size("log_every", log_every)
     h0 = None if h0 is None else as_float_array("h0", h0)
+    if mask is not None:
+        mask = as_float_array("mask", mask)
+        if mask.shape != X.shape[:-1]:
+            raise ValueError(f"mask must have shape {X.shape[:-1]} (one weight per time step and sequence), got {mask.shape}")
     rng = np.random.default_rng(seed)
     back_kw = {} if truncate is None else {"truncate": truncate}
     history = History()
@@ -92,7 +106,7 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
             idx = order[b] if batched else None
             Xb = X[:, idx] if batched else X
             tb = target[:, idx] if batched else target
-            mb = None if mask is None else (np.asarray(mask)[:, idx] if batched else np.asarray(mask))
+            mb = None if mask is None else (mask[:, idx] if batched else mask)
             h = h0[idx] if (batched and h0 is not None and h0.ndim == 2) else h0
             for s in _slices(T, chunk):
                 h_in = h

@@ -140,3 +140,35 @@ def test_fit_skips_fully_masked_chunks_but_carries_the_state(rng):
     net = rnnlib.ElmanRNN(1, 4, 1)
     hist = rnnlib.fit(net, X, Y, mask=mask, chunk=10, epochs=3, verbose=False)
     assert len(hist.step_loss) == 3    # one update per epoch: the second chunk only
+
+
+def test_fit_refuses_bad_arguments_in_its_own_words():
+    net, X, Y = rnnlib.ElmanRNN(1, 2, 1), np.zeros((4, 3, 1)), np.zeros((4, 3, 1))
+    with pytest.raises(TypeError, match="optimizer must be an optimiser object"):
+        rnnlib.fit(net, X, Y, optimizer="adam", epochs=1)
+    with pytest.raises(TypeError, match="callback must be a function"):
+        rnnlib.fit(net, X, Y, callback=5, epochs=1)
+    with pytest.raises(ValueError, match="clip must be a positive number"):
+        rnnlib.fit(net, X, Y, clip=-1, epochs=1)
+    with pytest.raises(TypeError, match="seed must be a non-negative integer"):
+        rnnlib.fit(net, X, Y, seed="a", epochs=1)
+    with pytest.raises(ValueError, match=r"mask must have shape \(4, 3\)"):
+        rnnlib.fit(net, X, Y, mask=np.ones((4, 2)), epochs=1)
+    with pytest.raises(ValueError, match="mask must not be negative"):
+        rnnlib.fit(net, X, Y, mask=-np.ones((4, 3)), epochs=1, verbose=False)
+
+
+def test_gradient_tools_refuse_bad_input():
+    with pytest.raises(ValueError, match="compares arrays of one shape"):
+        relative_error([1, 2, 3], [1])
+    with pytest.raises(ValueError, match="eps must be a small positive number"):
+        numerical_gradients(lambda: 0.0, {"x": np.zeros(2)}, eps=0)
+    with pytest.raises(TypeError, match="must be a float numpy array"):
+        numerical_gradients(lambda: 0.0, {"x": np.zeros(2, dtype=int)})
+    with pytest.raises(ValueError, match="gradient of x contains NaN"):
+        rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.array([np.nan, 0.0])})
+    with pytest.raises(TypeError, match="must be a float numpy array"):
+        rnnlib.clip_grad_norm({"x": np.array([3, 4])}, 1.0)
+    assert rnnlib.SGD(lr=np.int64(1)).lr == 1.0
+    with pytest.raises(ValueError, match="mask must not be negative"):
+        rnnlib.mse(np.zeros((3, 1)), np.zeros((3, 1)), mask=[1, -1, 1])
