@@ -48,6 +48,9 @@
 # **Time to read:** about 40 minutes (the notebook runs in a few seconds).
 
 # %%
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one BLAS thread: faster for our small matrices (set before numpy loads)
 import numpy as np
 
 import rnnlib

@@ -8,6 +8,8 @@
 # bottom in a new kernel (execution counts 1..n, as nbval and readers expect),
 # and re-pair so that the .py and .ipynb hold the same cells.
 set -euo pipefail
+# one BLAS thread, as in the tests (tests/conftest.py): the book's matrices are small
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 cd "$(dirname "$0")/.."
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(notebooks/*.py)
