@@ -108,7 +108,10 @@ def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6
     return ax
 
 
-def render_png(x, W, D, B, activation="tanh", figsize=(7.0, 3.4)):
+FIGSIZE = (7.0, 3.4)  # inches; the explorer picture is shown at FIGSIZE x the house dpi
+
+
+def render_png(x, W, D, B, activation="tanh", figsize=FIGSIZE):
     """The explorer's picture as PNG bytes, drawn off-screen in the house style (chapter 04).
 
     Uses a bare ``matplotlib.figure.Figure``, not pyplot, so nothing is left
@@ -143,6 +146,8 @@ class Explorer:
     def __init__(self, x, W, D, B, activation, continuous_update=True):
         import ipywidgets as widgets
 
+        from .plotting import STYLE
+
         self.x = _sequence(x)
         self.activation = check_choice("activation", activation, UNIT_ACTIVATIONS)
         values = {"W": _scalar("W", W), "D": _scalar("D", D), "B": _scalar("B", B)}
@@ -154,7 +159,9 @@ class Explorer:
             self.sliders[name] = widgets.FloatSlider(
                 value=v, min=lo, max=hi, step=0.05, description=name,
                 continuous_update=continuous_update, readout_format=".2f")
-        self.image = widgets.Image(format="png")
+        # shown at its natural size (figsize x dpi), like the chapter's other figures, not stretched
+        width = round(FIGSIZE[0] * STYLE["savefig.dpi"])
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
         self.widget = widgets.VBox([widgets.HBox(list(self.sliders.values())), self.image])
         self.response = None
         self.redraw()

@@ -152,3 +152,14 @@ def test_rnnlib_imports_without_ipywidgets():
             "try:\n    rnnlib.explorer.explorer()\nexcept ImportError:\n    print('no widget')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[1.0, 0.5]", "no widget"]
+
+
+def test_explorer_picture_is_shown_at_its_natural_width():
+    pytest.importorskip("ipywidgets")
+    import struct
+
+    from rnnlib.explorer import explorer
+
+    ex = explorer()
+    png_width = struct.unpack(">I", ex.image.value[16:20])[0]   # the PNG header's IHDR width
+    assert ex.image.layout.width == f"{png_width}px"
