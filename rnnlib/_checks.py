@@ -11,13 +11,55 @@ import numpy as np
 FLOAT_DTYPES = (np.float32, np.float64)
 
 
+def _check_int(name, value, low, what):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__})")
+    if value < low:
+        raise ValueError(f"{name} must be {what}, got {value}")
+    return int(value)
+
+
 def check_size(name, value):
     """Return ``value`` as a positive ``int`` or raise a clear error."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
+    return _check_int(name, value, 1, "a positive integer")
+
+
+def check_count(name, value):
+    """Return ``value`` as a non-negative ``int``: TypeError for a non-integer
+    (bools included), ValueError for a negative one. Delays, washouts, indices."""
+    return _check_int(name, value, 0, "a non-negative integer")
+
+
+def check_seed(name, value):
+    """Return a random seed as a non-negative ``int`` for ``np.random.default_rng``.
+
+    The rule of every seeded rnnlib function (and of the networks' ``seed``):
+    TypeError for a non-integer, ValueError for a negative integer.
+    """
+    return check_count(name, value)
+
+
+def _range_text(low, high):
+    if low is not None and high is not None:
+        return f"in [{low}, {high}]"
+    if low == 0:
+        return "non-negative"
+    return f"at least {low}" if low is not None else f"at most {high}"
+
+
+def check_real(name, value, low=None, high=None):
+    """Return ``value`` as a finite ``float``, optionally within [low, high].
+
+    One number only: bools, strings and arrays raise TypeError; NaN, infinities
+    and values outside the bounds raise ValueError.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be {_range_text(low, high)}, got {value}")
+    return float(value)
 
 
 def check_dtype(dtype):
@@ -100,3 +142,29 @@ def as_state(name, value, n_batch, n_hidden, dtype, batched):
         return arr
     expected = f"({n_hidden},) or ({n_batch}, {n_hidden})" if batched else f"({n_hidden},)"
     raise ValueError(f"{name} must have shape {expected}, got {arr.shape}")
+
+
+def as_scalar_series(name, value, min_length=1):
+    """Check one scalar series: an array-like of shape (T,) or (T, 1), returned as (T,).
+
+    Used for the input of one unit (chapter 04), a probed input stream
+    (chapter 04) and a series to forecast (chapter 07). At least
+    ``min_length`` finite numbers are required.
+    """
+    arr = as_float_array(name, value)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one scalar series of shape (T,) or (T, 1), got shape {arr.shape}")
+    if arr.shape[0] < min_length:
+        raise ValueError(f"{name} must hold at least {min_length} value{'' if min_length == 1 else 's'}, "
+                         f"got {arr.shape[0]}")
+    return arr
+
+
+def as_square_matrix(name, value):
+    """Check a non-empty square matrix such as the delayed-input weight D, shape (H, H)."""
+    arr = as_float_array(name, value)
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
+        raise ValueError(f"{name} must be a square (H, H) matrix with H >= 1, got shape {arr.shape}")
+    return arr
