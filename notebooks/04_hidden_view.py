@@ -56,7 +56,8 @@ import numpy as np
 import rnnlib
 from rnnlib import plotting
 from rnnlib.explorer import draw_response, explorer, explorer_input, unit_response
-from rnnlib.probes import memory_capacity, memory_curve, scale_spectral_radius, spectral_radius
+from rnnlib.linalg import scale_spectral_radius, spectral_radius
+from rnnlib.probes import memory_capacity, memory_curve
 
 plt = plotting.use_style()
 C = plotting.PALETTE
@@ -642,7 +643,7 @@ plt.show()
 #
 # ```python
 # import numpy as np
-# from rnnlib.probes import scale_spectral_radius
+# from rnnlib.linalg import scale_spectral_radius
 #
 # rng = np.random.default_rng(0)
 # H, T, eps = 6, 80, 1e-3
@@ -690,7 +691,8 @@ plt.show()
 #
 # ```python
 # import numpy as np
-# from rnnlib.probes import memory_capacity, memory_curve, scale_spectral_radius, spectral_radius
+# from rnnlib.linalg import scale_spectral_radius, spectral_radius
+# from rnnlib.probes import memory_capacity, memory_curve
 #
 # H = 8
 # shift = np.eye(H, k=-1)

@@ -52,6 +52,7 @@ import numpy as np
 
 import rnnlib
 from rnnlib import gradients, plotting
+from rnnlib.linalg import scale_spectral_radius, spectral_radius
 
 plt = plotting.use_style()
 C = plotting.PALETTE
@@ -324,7 +325,7 @@ for rho in RHOS:
     norms["linear", rho] = gradients.jacobian_norms(gradients.jacobian_products(probe.D, np.ones((T_long, H))))
     norms["tanh", rho] = gradients.jacobian_norms(gradients.hidden_jacobians(probe, X_rand))  # (T+1, 20)
 print(f"spectral radius and norm of D: " + ", ".join(
-    f"{gradients.spectral_radius(r * Q):.2f} / {np.linalg.norm(r * Q, 2):.2f}" for r in RHOS))
+    f"{spectral_radius(r * Q):.2f} / {np.linalg.norm(r * Q, 2):.2f}" for r in RHOS))
 print("||dh_T/dh_(T-k)||   k=10       k=30       k=60   (tanh: median of 20 streams)")
 for (act, rho), n in norms.items():
     typical = np.median(n, axis=1) if n.ndim == 2 else n
@@ -393,7 +394,7 @@ plt.show()
 def sgd_run(clip, seed, verbose=False):
     """SGD (lr 0.5, batches of 8) on delayed recall with D rescaled to spectral radius 1.5."""
     net = rnnlib.ElmanRNN(1, 16, 1, seed=seed)
-    net.D = gradients.with_spectral_radius(net.D, 1.5)
+    net.D = scale_spectral_radius(net.D, 1.5)
     history = rnnlib.fit(net, X, Y, mask=M, optimizer=rnnlib.SGD(lr=0.5), clip=clip, epochs=150,
                          batch_size=8, seed=seed, verbose=verbose, log_every=150)
     return net, history
@@ -621,11 +622,12 @@ plt.show()
 # ```python
 # import numpy as np
 # from rnnlib import gradients
+# from rnnlib.linalg import spectral_radius
 #
 # D = np.array([[0.5, 4.0], [0.0, 0.5]])
 # n = gradients.jacobian_norms(gradients.jacobian_products(D, np.ones((40, 2))))
 # k = np.arange(41)
-# print(f"rho(D) = {gradients.spectral_radius(D):.2f}, ||D|| = {np.linalg.norm(D, 2):.2f}")
+# print(f"rho(D) = {spectral_radius(D):.2f}, ||D|| = {np.linalg.norm(D, 2):.2f}")
 # print("||D^k|| for k = 0..8:", " ".join(f"{x:.2f}" for x in n[:9]))
 # assert np.all(n[1:5] > 1) and np.all(n[1:5] > 4 * 0.5 ** k[1:5])   # no shrinking at first
 # assert n[40] < 1e-8                                                  # then it vanishes
@@ -683,13 +685,13 @@ plt.show()
 # ```python
 # import numpy as np
 # import rnnlib
-# from rnnlib import gradients
+# from rnnlib.linalg import scale_spectral_radius
 #
 # X = np.random.default_rng(0).integers(0, 2, size=(24, 32, 1)).astype(float)
 # Y = np.zeros_like(X); Y[8:] = X[:-8]
 # M = np.ones((24, 32)); M[:8] = 0
 # net = rnnlib.ElmanRNN(1, 16, 1, seed=0)
-# net.D = gradients.with_spectral_radius(net.D, 0.5)
+# net.D = scale_spectral_radius(net.D, 0.5)
 # h = rnnlib.fit(net, X, Y, mask=M, optimizer=rnnlib.SGD(lr=0.5), epochs=150, batch_size=8,
 #                seed=0, verbose=False)
 # print(f"loss {h.loss[0]:.3f} -> {h.loss[-1]:.4f}, largest gradient norm {max(h.step_grad_norm):.2f}")

@@ -11,40 +11,13 @@ so k steps back multiply k such factors:
 Its norm is at most (gamma ||D||)^k with gamma = max |f'| (1 for tanh), the bound
 behind vanishing and exploding gradients (Bengio, Simard & Frasconi 1994;
 Pascanu, Mikolov & Bengio 2013). A linear activation has f' = 1 and the product
-is simply D^k.
+is simply D^k. The spectral radius of D and its rescaling live in ``rnnlib.linalg``.
 """
 import numpy as np
 
-from ._checks import as_float_array, as_sequence, as_state, check_size
+from ._checks import (as_float_array, as_sequence, as_square_matrix, as_state, check_count, check_real,
+                      check_seed, check_size)
 from .activations import get_activation
-
-
-def _as_square(name, D):
-    D = as_float_array(name, D)
-    if D.ndim != 2 or D.shape[0] != D.shape[1]:
-        raise ValueError(f"{name} must be a square (H, H) matrix, got shape {D.shape}")
-    return D
-
-
-def spectral_radius(D):
-    """Largest absolute eigenvalue of the delayed-input weight D (chapters 04, 05)."""
-    D = _as_square("D", D)
-    return float(np.max(np.abs(np.linalg.eigvals(D))))
-
-
-def with_spectral_radius(D, rho):
-    """Return ``D`` rescaled so that its spectral radius is ``rho`` (chapter 05)."""
-    D = _as_square("D", D)
-    rho = as_float_array("rho", rho)
-    if rho.ndim != 0:
-        raise ValueError(f"rho must be a single number, got an array of shape {rho.shape}")
-    rho = float(rho)
-    if rho < 0:
-        raise ValueError(f"rho must be non-negative, got {rho}")
-    r = spectral_radius(D)
-    if r == 0:
-        raise ValueError("D has spectral radius 0 (nilpotent or zero), so it cannot be rescaled to another radius")
-    return D * (rho / r)
 
 
 def random_orthogonal(n, seed=0):
@@ -54,7 +27,7 @@ def random_orthogonal(n, seed=0):
     norm and spectral radius exactly rho.
     """
     n = check_size("n", n)
-    Q, R = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+    Q, R = np.linalg.qr(np.random.default_rng(check_seed("seed", seed)).standard_normal((n, n)))
     return Q * np.sign(np.diag(R))  # fix the signs so that Q is uniformly distributed
 
 
@@ -66,7 +39,7 @@ def jacobian_products(D, fprime):
     shape (K+1, H, H) or (K+1, N, H, H) whose entry k is
     diag(f'(a_T)) D ... diag(f'(a_{T-k+1})) D; entry 0 is the identity.
     """
-    D = _as_square("D", D)
+    D = as_square_matrix("D", D)
     Fp = as_float_array("fprime", fprime)
     H = D.shape[0]
     if Fp.ndim not in (2, 3) or Fp.shape[-1] != H:
@@ -111,7 +84,7 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
     """dh_T/dh_{T-k} of a single sequence by central finite differences (chapter 05).
 
     Restarts the net at h_{T-k} on the last k inputs and nudges each entry
-    of that state; used to check ``hidden_jacobians``.
+    of that state by +-``eps`` (> 0); used to check ``hidden_jacobians``.
     """
     if getattr(net, "dtype", np.float64) != np.float64:
         raise TypeError("numerical_hidden_jacobian needs a float64 model; float32 rounding swamps finite differences")
@@ -119,8 +92,12 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
     if batched:
         raise ValueError(f"X must be one sequence of shape (T, {net.n_in}), got a batch of shape {X3.shape}")
     T = X3.shape[0]
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= T:
-        raise ValueError(f"k must be an integer from 0 to T = {T}, got {k!r}")
+    k = check_count("k", k)
+    if k > T:
+        raise ValueError(f"k must be an integer from 0 to T = {T}, got {k}")
+    eps = check_real("eps", eps)
+    if eps <= 0:
+        raise ValueError(f"eps must be a positive step size, got {eps}")
     X2 = X3[:, 0]
     Hs, _ = net.forward(X2, h0)
     start = as_state("h0", h0, 1, net.n_hidden, np.float64, False)[0] if k == T else Hs[T - k - 1]

@@ -16,50 +16,12 @@ Shapes follow the book: states are time-major, (T, H) for one sequence or
 (T, N) / (T, N, 1) to match.
 """
 from dataclasses import dataclass
-import numbers
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, as_scalar_series, check_choice, check_count, check_real
 
 SCORES = ("corr2", "r2")
-
-
-# ------------------------------------------------------------ spectral radius
-def _square_matrix(name, D):
-    D = as_float_array(name, D)
-    if D.ndim != 2 or D.shape[0] != D.shape[1] or D.shape[0] == 0:
-        raise ValueError(f"{name} must be a square matrix of shape (H, H), got shape {D.shape}")
-    return D
-
-
-def spectral_radius(D):
-    """Largest absolute eigenvalue of the delayed-input weight D (chapter 04).
-
-    For a linear unit h_t = D h_{t-1} + W x_t, an input's trace in h decays
-    like rho(D)^k after k steps (for large k), so rho < 1 means fading memory.
-    """
-    D = _square_matrix("D", D)
-    return float(np.max(np.abs(np.linalg.eigvals(D))))
-
-
-def scale_spectral_radius(D, rho):
-    """Return D rescaled so that its spectral radius is ``rho`` (chapter 04).
-
-    D_new = D * rho / rho(D), the echo-state recipe: draw a random D, then
-    set how fast the network forgets by one number. A nilpotent D (all
-    eigenvalues zero, e.g. a shift register) cannot be rescaled and raises.
-    """
-    D = _square_matrix("D", D)
-    if isinstance(rho, (bool, np.bool_)) or not isinstance(rho, numbers.Real) or not np.isfinite(rho):
-        raise TypeError(f"rho must be a finite real number, got {rho!r}")
-    if rho < 0:
-        raise ValueError(f"rho must be non-negative (a spectral radius), got {rho}")
-    current = spectral_radius(D)
-    if current < 1e-12:
-        raise ValueError("D has spectral radius 0 (all eigenvalues are zero), so it cannot be "
-                         "rescaled to a given radius")
-    return D * (float(rho) / current)
 
 
 # ----------------------------------------------------------------- the probe
@@ -74,12 +36,15 @@ class LinearProbe:
     intercept: np.ndarray
 
     def predict(self, states):
-        """Decode targets from states of shape (..., H); returns (..., K)."""
-        S = as_float_array("states", states)
-        if S.ndim < 1 or S.shape[-1] != self.coef.shape[0]:
+        """Decode targets from states of shape (..., H) as states @ coef + intercept (chapter 04).
+
+        Returns an array (..., K): one column per decoded target.
+        """
+        states = as_float_array("states", states)
+        if states.ndim < 1 or states.shape[-1] != self.coef.shape[0]:
             raise ValueError(f"states must have {self.coef.shape[0]} features on the last axis, "
-                             f"got shape {S.shape}")
-        return S @ self.coef + self.intercept
+                             f"got shape {states.shape}")
+        return states @ self.coef + self.intercept
 
 
 def _rows(arr, n_lead):
@@ -97,27 +62,27 @@ def fit_probe(states, targets, ridge=0.0):
     + ridge * ||coef||^2 (ridge >= 0; 0 means ordinary least squares, with
     the minimum-norm solution when states are collinear). Returns a ``LinearProbe``.
     """
-    S = as_float_array("states", states)
-    Y = as_float_array("targets", targets)
-    if S.ndim not in (2, 3):
-        raise ValueError(f"states must be (n, H) or (T, N, H), got shape {S.shape}")
-    lead = S.shape[:-1]
-    if Y.shape[:len(lead)] != lead or Y.ndim not in (len(lead), len(lead) + 1):
+    states = as_float_array("states", states)
+    targets = as_float_array("targets", targets)
+    if states.ndim not in (2, 3):
+        raise ValueError(f"states must be (n, H) or (T, N, H), got shape {states.shape}")
+    lead = states.shape[:-1]
+    if targets.shape[:len(lead)] != lead or targets.ndim not in (len(lead), len(lead) + 1):
         raise ValueError(f"targets must have shape {lead} or {lead + ('K',)} to match states "
-                         f"{S.shape}, got {Y.shape}")
-    ridge = _check_nonneg("ridge", ridge)
-    X = _rows(S, len(lead))
-    Y2 = Y.reshape(X.shape[0], -1)
-    if X.shape[0] < 2:
-        raise ValueError(f"a probe needs at least 2 rows of states, got {X.shape[0]}")
-    x_mean, y_mean = X.mean(axis=0), Y2.mean(axis=0)
-    coef = _least_squares(X - x_mean, Y2 - y_mean, ridge)
-    intercept = y_mean - x_mean @ coef
+                         f"{states.shape}, got {targets.shape}")
+    ridge = check_real("ridge", ridge, low=0)
+    rows = _rows(states, len(lead))
+    target_rows = targets.reshape(rows.shape[0], -1)
+    if rows.shape[0] < 2:
+        raise ValueError(f"a probe needs at least 2 rows of states, got {rows.shape[0]}")
+    s_mean, t_mean = rows.mean(axis=0), target_rows.mean(axis=0)
+    coef = _least_squares(rows - s_mean, target_rows - t_mean, ridge)
+    intercept = t_mean - s_mean @ coef
     return LinearProbe(coef=coef, intercept=intercept)
 
 
-def _least_squares(Xc, Yc, ridge):
-    """Minimum-norm solution of min ||Xc b - Yc||^2 + ridge ||b||^2 for centred data.
+def _least_squares(Sc, Yc, ridge):
+    """Minimum-norm solution of min ||Sc b - Yc||^2 + ridge ||b||^2 for centred data.
 
     Columns are standardised first (constant units get coefficient 0). When
     the small (H, H) matrix of the normal equations is well conditioned (the
@@ -125,15 +90,15 @@ def _least_squares(Xc, Yc, ridge):
     on the residual; otherwise (collinear or nearly collinear units) the
     SVD-based ``np.linalg.lstsq`` gives the minimum-norm solution. The fast
     path matters on a busy machine, where multithreaded LAPACK on the tall
-    data matrix can be many times slower than on an (H, H) matrix.
+    matrix of states can be many times slower than on an (H, H) matrix.
     """
-    H = Xc.shape[1]
-    scale = np.sqrt((Xc * Xc).mean(axis=0))
+    H = Sc.shape[1]
+    scale = np.sqrt((Sc * Sc).mean(axis=0))
     live = scale > 1e-12 * max(float(scale.max()), 1e-300)
     coef = np.zeros((H, Yc.shape[1]))
     if not np.any(live):
         return coef
-    Z = Xc[:, live] / scale[live]
+    Z = Sc[:, live] / scale[live]
     penalty = ridge / scale[live] ** 2  # ridge on the coefficients of the unscaled states
     G = Z.T @ Z + np.diag(penalty)
     evals, evecs = np.linalg.eigh(G)
@@ -142,9 +107,9 @@ def _least_squares(Xc, Yc, ridge):
         beta = inv @ (Z.T @ Yc)
         beta += inv @ (Z.T @ (Yc - Z @ beta) - penalty[:, None] * beta)  # refinement
     else:  # minimum-norm least squares in the units of the states themselves
-        A, Yb = Xc, Yc
+        A, Yb = Sc, Yc
         if ridge > 0:
-            A = np.vstack([Xc, np.sqrt(ridge) * np.eye(H)])
+            A = np.vstack([Sc, np.sqrt(ridge) * np.eye(H)])
             Yb = np.vstack([Yc, np.zeros((H, Yc.shape[1]))])
         return np.linalg.lstsq(A, Yb, rcond=None)[0]
     coef[live] = beta / scale[live][:, None]
@@ -200,51 +165,45 @@ _SCORE_FN = {"corr2": squared_correlation, "r2": r2_score}
 
 
 # ------------------------------------------------------------ memory curves
-def _check_nonneg(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite real number, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be non-negative, got {value}")
-    return float(value)
-
-
-def _check_count(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative integer, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value}")
-    return int(value)
-
-
 def _states_and_inputs(states, inputs):
-    """Return states as (T, N, H) and the scalar input stream as (T, N)."""
-    S = as_float_array("states", states)
-    U = as_float_array("inputs", inputs)
-    if S.ndim == 2:
-        S = S[:, None, :]
-        if U.ndim == 2 and U.shape[1] == 1:
-            U = U[:, 0]
-        if U.ndim != 1:
-            raise ValueError(f"for states of shape (T, H) the inputs must be one scalar stream, "
-                             f"(T,) or (T, 1); got shape {U.shape}")
-        U = U[:, None]
-    elif S.ndim == 3:
-        if U.ndim == 3 and U.shape[2] == 1:
-            U = U[:, :, 0]
-        if U.ndim != 2:
+    """Return states as (T, N, H) and the scalar input streams as (T, N)."""
+    states = as_float_array("states", states)
+    if states.ndim == 2:
+        states = states[:, None, :]
+        inputs = as_scalar_series("inputs", inputs)[:, None]
+    elif states.ndim == 3:
+        inputs = as_float_array("inputs", inputs)
+        if inputs.ndim == 3 and inputs.shape[2] == 1:
+            inputs = inputs[:, :, 0]
+        if inputs.ndim != 2:
             raise ValueError(f"for states of shape (T, N, H) the inputs must be scalar streams, "
-                             f"(T, N) or (T, N, 1); got shape {U.shape}")
+                             f"(T, N) or (T, N, 1); got shape {inputs.shape}")
     else:
-        raise ValueError(f"states must be (T, H) or (T, N, H), got shape {S.shape}")
-    if U.shape != S.shape[:2]:
+        raise ValueError(f"states must be (T, H) or (T, N, H), got shape {states.shape}")
+    if inputs.shape != states.shape[:2]:
         raise ValueError(f"inputs must have the same time steps (and sequences) as states: "
-                         f"states {S.shape[:2]} + (H,), inputs {U.shape}")
-    return S, U
+                         f"states {states.shape[:2]} + (H,), inputs {inputs.shape}")
+    return states, inputs
 
 
 def delayed_inputs(inputs, max_delay, start):
-    """Stack x_{t-k} for k = 0..max_delay and t = start..T-1: (T - start, N, max_delay + 1)."""
-    return np.stack([inputs[start - k: inputs.shape[0] - k] for k in range(max_delay + 1)], axis=-1)
+    """The delayed inputs x_{t-k}, k = 0..max_delay, that probes decode from h_t (chapter 04).
+
+    ``inputs`` is one scalar stream (T,) or N streams (T, N), time first.
+    Returns, for t = start..T-1, the values x_t, x_{t-1}, ..., x_{t-max_delay}
+    on the last axis: shape (T - start, max_delay + 1) or (T - start, N,
+    max_delay + 1). Needs max_delay <= start < T, so that every delay exists.
+    """
+    inputs = as_float_array("inputs", inputs)
+    if inputs.ndim not in (1, 2):
+        raise ValueError(f"inputs must be one scalar stream (T,) or streams (T, N), got shape {inputs.shape}")
+    max_delay = check_count("max_delay", max_delay)
+    start = check_count("start", start)
+    T = inputs.shape[0]
+    if not max_delay <= start < T:
+        raise ValueError(f"start must satisfy max_delay <= start < T, so that x_(start - max_delay) exists "
+                         f"and at least one step is left; got start={start}, max_delay={max_delay}, T={T}")
+    return np.stack([inputs[start - k: T - k] for k in range(max_delay + 1)], axis=-1)
 
 
 def memory_curve(states, inputs, max_delay, washout=0, train_fraction=0.5, ridge=0.0, score="corr2"):
@@ -258,26 +217,25 @@ def memory_curve(states, inputs, max_delay, washout=0, train_fraction=0.5, ridge
     as ``ElmanRNN.forward`` returns them. Returns an array of length
     max_delay + 1 whose entry k is the held-out score for delay k.
     """
-    S, U = _states_and_inputs(states, inputs)
-    max_delay = _check_count("max_delay", max_delay)
-    washout = _check_count("washout", washout)
-    if isinstance(train_fraction, bool) or not isinstance(train_fraction, numbers.Real) \
-            or not 0 < train_fraction < 1:
+    states, inputs = _states_and_inputs(states, inputs)
+    max_delay = check_count("max_delay", max_delay)
+    washout = check_count("washout", washout)
+    train_fraction = check_real("train_fraction", train_fraction)
+    if not 0 < train_fraction < 1:
         raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}")
-    if score not in _SCORE_FN:
-        raise ValueError(f"unknown score {score!r}; choose one of {', '.join(map(repr, SCORES))}")
-    T = S.shape[0]
+    check_choice("score", score, SCORES)
+    T, N = states.shape[:2]
     start = washout + max_delay
     usable = T - start
     n_train = int(round(train_fraction * usable))
-    if n_train * S.shape[1] < 2 or (usable - n_train) * S.shape[1] < 2:
+    if n_train * N < 2 or (usable - n_train) * N < 2:
         raise ValueError(f"too few time steps: states have T={T}, of which washout={washout} + "
                          f"max_delay={max_delay} are skipped, leaving {max(usable, 0)} to split into "
                          f"training and held-out steps (need at least 2 rows in each)")
-    targets = delayed_inputs(U, max_delay, start)
-    X = S[start:]
-    probe = fit_probe(X[:n_train], targets[:n_train], ridge=ridge)
-    pred = probe.predict(X[n_train:])
+    targets = delayed_inputs(inputs, max_delay, start)
+    used = states[start:]
+    probe = fit_probe(used[:n_train], targets[:n_train], ridge=ridge)
+    pred = probe.predict(used[n_train:])
     K = max_delay + 1
     scores = _SCORE_FN[score](targets[n_train:].reshape(-1, K), pred.reshape(-1, K))
     return np.atleast_1d(np.asarray(scores, dtype=float))

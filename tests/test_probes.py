@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib.linalg import scale_spectral_radius
 from rnnlib.probes import (LinearProbe, delayed_inputs, fit_probe, memory_capacity, memory_curve,
-                           r2_score, scale_spectral_radius, spectral_radius, squared_correlation)
+                           r2_score, squared_correlation)
 
 
 def linear_states(W, D, x):
@@ -15,38 +16,6 @@ def linear_states(W, D, x):
         h = D @ h + np.asarray(W) * xt
         out.append(h.copy())
     return np.array(out)
-
-
-# ------------------------------------------------------------ spectral radius
-def test_spectral_radius_of_known_matrices():
-    assert spectral_radius(np.diag([0.5, -0.9, 0.1])) == pytest.approx(0.9)
-    a = 0.7
-    rotation = a * np.array([[np.cos(1.0), -np.sin(1.0)], [np.sin(1.0), np.cos(1.0)]])
-    assert spectral_radius(rotation) == pytest.approx(a)  # complex eigenvalues a e^{+-i}
-    assert spectral_radius([[2]]) == pytest.approx(2.0)
-
-
-@pytest.mark.parametrize("rho", [0.0, 0.3, 0.95, 1.5])
-def test_scale_spectral_radius(rho, rng):
-    D = rng.standard_normal((6, 6))
-    D2 = scale_spectral_radius(D, rho)
-    assert spectral_radius(D2) == pytest.approx(rho, abs=1e-12)
-    if rho > 0:  # only the scale changes, not the direction
-        np.testing.assert_allclose(D2 / np.linalg.norm(D2), D / np.linalg.norm(D))
-
-
-@pytest.mark.parametrize("D,rho,exc,match", [
-    (np.ones((2, 3)), 0.9, ValueError, "square matrix"),
-    (np.ones(3), 0.9, ValueError, "square matrix"),
-    (np.eye(2), -0.5, ValueError, "non-negative"),
-    (np.eye(2), float("nan"), TypeError, "finite real number"),
-    (np.eye(2), "0.9", TypeError, "finite real number"),
-    (np.eye(3, k=-1), 0.9, ValueError, "spectral radius 0"),
-    ([["a", "b"], ["c", "d"]], 0.9, TypeError, "real numbers"),
-])
-def test_scale_spectral_radius_bad_input(D, rho, exc, match):
-    with pytest.raises(exc, match=match):
-        scale_spectral_radius(D, rho)
 
 
 # ------------------------------------------------------------------- probes
@@ -108,6 +77,7 @@ def test_ridge_matches_closed_form_and_shrinks(rng):
     (np.ones((1, 2)), np.ones(1), {}, ValueError, "at least 2 rows"),
     (np.ones((5, 2)), np.ones(5), {"ridge": -1.0}, ValueError, "ridge must be non-negative"),
     (np.ones((5, 2)), np.ones(5), {"ridge": "big"}, TypeError, "ridge must be a finite real"),
+    (np.ones((5, 2)), np.ones(5), {"ridge": np.nan}, ValueError, "ridge must be a finite real"),
     (np.full((5, 2), np.nan), np.ones(5), {}, ValueError, "states contains NaN"),
 ])
 def test_fit_probe_bad_input(states, targets, kw, exc, match):
@@ -152,6 +122,31 @@ def test_delayed_inputs_alignment():
     Y = delayed_inputs(u, 3, start=4)
     assert Y.shape == (6, 1, 4)
     np.testing.assert_array_equal(Y[0, 0], [4, 3, 2, 1])  # x_t, x_{t-1}, x_{t-2}, x_{t-3} at t = 4
+    np.testing.assert_array_equal(Y[-1, 0], [9, 8, 7, 6])
+
+
+def test_delayed_inputs_of_one_stream_and_of_several():
+    u = list(range(8))                      # a list of integers is fine
+    Y = delayed_inputs(u, 2, start=2)
+    assert Y.shape == (6, 3)
+    for i, t in enumerate(range(2, 8)):
+        assert Y[i].tolist() == [t, t - 1, t - 2]
+    U = np.stack([np.arange(8.0), -np.arange(8.0)], axis=1)   # two streams (T, N)
+    np.testing.assert_array_equal(delayed_inputs(U, 2, 2)[:, 1], -Y)
+
+
+@pytest.mark.parametrize("inputs,max_delay,start,exc,match", [
+    (np.arange(10.0), 3, 2, ValueError, r"max_delay <= start < T.*start=2, max_delay=3, T=10"),
+    (np.arange(10.0), 0, 10, ValueError, r"max_delay <= start < T"),
+    (np.ones((10, 2, 1)), 1, 1, ValueError, r"one scalar stream \(T,\) or streams \(T, N\)"),
+    (np.ones(()), 0, 0, ValueError, r"one scalar stream"),
+    (np.arange(10.0), -1, 2, ValueError, "max_delay must be a non-negative integer"),
+    (np.arange(10.0), 1, 2.0, TypeError, "start must be a non-negative integer"),
+    (["a", "b"], 0, 0, TypeError, "inputs must contain real numbers"),
+])
+def test_delayed_inputs_bad_input(inputs, max_delay, start, exc, match):
+    with pytest.raises(exc, match=match):
+        delayed_inputs(inputs, max_delay, start)
 
 
 def test_state_holding_x_two_steps_back_is_decoded_at_delay_two_only(rng):
@@ -224,13 +219,15 @@ def test_r2_score_option_agrees_for_good_probes(rng):
 
 @pytest.mark.parametrize("states,inputs,kw,exc,match", [
     (np.ones(50), np.ones(50), {}, ValueError, r"states must be \(T, H\) or \(T, N, H\)"),
-    (np.ones((50, 3)), np.ones((50, 2)), {}, ValueError, "one scalar stream"),
+    (np.ones((50, 3)), np.ones((50, 2)), {}, ValueError, r"inputs must be one scalar series of shape \(T,\)"),
     (np.ones((50, 2, 3)), np.ones((50, 2, 2)), {}, ValueError, "scalar streams"),
     (np.ones((50, 3)), np.ones(40), {}, ValueError, "same time steps"),
     (np.ones((50, 3)), np.ones(50), {"max_delay": -1}, ValueError, "max_delay must be a non-negative"),
     (np.ones((50, 3)), np.ones(50), {"max_delay": 2.0}, TypeError, "max_delay must be a non-negative"),
     (np.ones((50, 3)), np.ones(50), {"washout": 49}, ValueError, "too few time steps"),
     (np.ones((50, 3)), np.ones(50), {"train_fraction": 1.0}, ValueError, "strictly between 0 and 1"),
+    (np.ones((50, 3)), np.ones(50), {"train_fraction": "half"}, TypeError, "train_fraction must be a finite real"),
+    (np.ones((50, 3)), np.ones(50), {"washout": True}, TypeError, "washout must be a non-negative integer"),
     (np.ones((50, 3)), np.ones(50), {"score": "accuracy"}, ValueError, "unknown score 'accuracy'"),
     (np.ones((50, 3)), np.full(50, np.inf), {}, ValueError, "inputs contains NaN"),
 ])
