@@ -19,21 +19,19 @@ so that a network can be trained on all of them at once. ``squared_errors``
 measures a trained network the way the paper's figures do: the squared error
 of each output unit at each step.
 """
-import numbers
-
 import numpy as np
 
-from ._checks import as_float_array, check_size
+from ._checks import as_float_array, check_seed, check_size
+from .activations import sigmoid
 
 # ----------------------------------------------------------------- temporal XOR
 
 
 def _rng(seed):
+    """A numpy Generator as given, or a new one from a non-negative integer seed."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise TypeError(f"seed must be a non-negative integer or a numpy Generator, got {seed!r}")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(check_seed("seed", seed))
 
 
 def temporal_xor_stream(n_triples, seed=0):
@@ -110,11 +108,13 @@ def letter_stream(n_consonants, seed=0, probs=None):
     return "".join(SYLLABLES[CONSONANTS[k]] for k in picks)
 
 
-def _check_letters(letters, alphabet):
+def _check_letters(letters, alphabet, min_length=2):
+    """A string of at least ``min_length`` letters, each of which has a code in ``alphabet``."""
     if not isinstance(letters, str):
         raise TypeError(f"letters must be a string such as 'badii', got {type(letters).__name__}")
-    if len(letters) < 2:
-        raise ValueError(f"letters must hold at least 2 letters to predict one from another, got {len(letters)}")
+    if len(letters) < min_length:
+        raise ValueError(f"letters must hold at least {min_length} letters to predict one from another, "
+                         f"got {len(letters)}")
     bad = sorted(set(letters) - set(alphabet))
     if bad:
         raise ValueError(f"letters contains {bad}, which have no code; known letters: {''.join(sorted(alphabet))}")
@@ -133,11 +133,7 @@ def encode_letters(letters, codes=None):
     widths = {len(v) for v in codes.values()}
     if len(widths) != 1:
         raise ValueError(f"every code must have the same number of bits, got lengths {sorted(widths)}")
-    if not isinstance(letters, str):
-        raise TypeError(f"letters must be a string, got {type(letters).__name__}")
-    bad = sorted(set(letters) - set(codes))
-    if bad:
-        raise ValueError(f"letters contains {bad}, which have no code; known letters: {''.join(sorted(codes))}")
+    _check_letters(letters, codes, min_length=0)
     table = {k: as_float_array(f"codes[{k!r}]", v) for k, v in codes.items()}
     if not letters:
         return np.zeros((0, widths.pop()))
@@ -244,14 +240,18 @@ def random_letter_codes(alphabet, n_bits=5, seed=0):
     Codes are distinct and never all zeros. Returns a dict letter -> int array.
     """
     n_bits = check_size("n_bits", n_bits)
-    letters = sorted(set(alphabet))
+    try:
+        letters = sorted(set(alphabet))
+    except TypeError:  # not a collection, or characters mixed with other things
+        raise TypeError(f"alphabet must be a string (or collection) of single characters, "
+                        f"got {alphabet!r}") from None
     if not letters or not all(isinstance(ch, str) and len(ch) == 1 for ch in letters):
         raise ValueError("alphabet must be a non-empty string (or collection) of single characters")
     if len(letters) > 2 ** n_bits - 1:
         raise ValueError(f"{len(letters)} letters need more than {n_bits} bits: {n_bits} bits give "
                          f"only {2 ** n_bits - 1} distinct non-zero codes")
-    numbers_ = _rng(seed).choice(np.arange(1, 2 ** n_bits), size=len(letters), replace=False)
-    bits = (numbers_[:, None] >> np.arange(n_bits)[::-1]) & 1
+    code_numbers = _rng(seed).choice(np.arange(1, 2 ** n_bits), size=len(letters), replace=False)
+    bits = (code_numbers[:, None] >> np.arange(n_bits)[::-1]) & 1
     return {ch: b for ch, b in zip(letters, bits)}
 
 
@@ -300,7 +300,7 @@ def squared_errors(model, X, target, h0=None):
     trains) and returns ``(sigmoid(Y) - target) ** 2`` with the shape of Y.
     """
     _, Y = model.forward(X, h0)
-    T = as_float_array("target", target)
-    if T.shape != Y.shape:
-        raise ValueError(f"target must have the shape of the outputs {Y.shape}, got {T.shape}")
-    return (0.5 * (1.0 + np.tanh(0.5 * Y)) - T) ** 2
+    target = as_float_array("target", target)
+    if target.shape != Y.shape:
+        raise ValueError(f"target must have the shape of the outputs {Y.shape}, got {target.shape}")
+    return (sigmoid(Y) - target) ** 2

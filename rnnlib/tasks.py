@@ -13,26 +13,13 @@ compared on one stream.
 """
 import numpy as np
 
-from ._checks import as_float_array, check_shape, check_size
-
-
-def _check_count(name, value):
-    """A non-negative integer: TypeError for a non-integer, ValueError for a negative one."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a non-negative integer, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value}")
-    return int(value)
-
-
-def _check_seed(seed):
-    return _check_count("seed", seed)
+from ._checks import as_float_array, check_count, check_seed, check_shape, check_size
 
 
 def bit_stream(T, N, seed=0):
     """N streams of T random fair bits, shape (T, N, 1), float64 0.0/1.0 (chapter 03)."""
     T, N = check_size("T", T), check_size("N", N)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed("seed", seed))
     return rng.integers(0, 2, size=(T, N, 1)).astype(np.float64)
 
 
@@ -42,7 +29,7 @@ def delayed_bit(T, N, k=2, seed=0):
     The mask is 0 for the first k steps, where x_{t-k} does not exist.
     ``k=0`` (copy the current bit) needs no memory at all.
     """
-    k = _check_count("k (the delay)", k)
+    k = check_count("k (the delay)", k)
     X = bit_stream(T, N, seed)
     if k >= X.shape[0]:
         raise ValueError(f"delay k={k} leaves no defined target in a stream of T={X.shape[0]} steps; use k < T")

@@ -82,6 +82,8 @@ def test_encode_letters_uses_the_table():
     assert X.shape == (3, 6) and X.dtype == np.float64
     np.testing.assert_array_equal(X[1], e9.LETTER_CODES["a"])
     np.testing.assert_array_equal(X[2], e9.LETTER_CODES["d"])
+    assert e9.encode_letters("").shape == (0, 6)  # unlike the error floor, coding needs no minimum length
+    assert e9.encode_letters("b").shape == (1, 6)
 
 
 def test_syllable_positions():
@@ -204,7 +206,9 @@ def test_a_network_learns_the_predictable_letters():
 @pytest.mark.parametrize("call, exc, match", [
     (lambda: e9.temporal_xor_stream(0), ValueError, "n_triples must be a positive integer"),
     (lambda: e9.temporal_xor_stream(2.5), TypeError, "n_triples must be a positive integer"),
-    (lambda: e9.temporal_xor_stream(3, seed=-1), TypeError, "seed must be a non-negative integer"),
+    (lambda: e9.temporal_xor_stream(3, seed=-1), ValueError, "seed must be a non-negative integer"),
+    (lambda: e9.letter_stream(3, seed=1.5), TypeError, "seed must be a non-negative integer"),
+    (lambda: e9.sentences(3, seed=True), TypeError, "seed must be a non-negative integer"),
     (lambda: e9.letter_stream(10, probs=[0.5, 0.5]), ValueError, "one probability for each of b, d, g"),
     (lambda: e9.letter_stream(10, probs=[0.5, 0.6, -0.1]), ValueError, "non-negative and sum to 1"),
     (lambda: e9.letter_stream(10, probs={"p": 1.0}), ValueError, "may only name the consonants"),
@@ -218,6 +222,8 @@ def test_a_network_learns_the_predictable_letters():
     (lambda: e9.letter_error_floor(123), TypeError, "letters must be a string"),
     (lambda: e9.random_letter_codes("abcd", n_bits=2), ValueError, "4 letters need more than 2 bits"),
     (lambda: e9.random_letter_codes(""), ValueError, "alphabet must be a non-empty"),
+    (lambda: e9.random_letter_codes(26), TypeError, "alphabet must be a string"),
+    (lambda: e9.random_letter_codes(["a", 1]), TypeError, "alphabet must be a string"),
     (lambda: e9.sentences(0), ValueError, "n_sentences must be a positive integer"),
     (lambda: e9.next_step_pairs([1.0]), ValueError, "T >= 2"),
     (lambda: e9.next_step_pairs(["a", "b"]), TypeError, "must contain real numbers"),
