@@ -232,7 +232,7 @@ val_truth = s[i_val:i_test]
 def ar_val_rmse(q):
     """Fit AR(q) on 1700-1880, forecast 1881-1920 one step ahead, return the RMSE in sunspots."""
     phi_q, phi0_q = fc.fit_ar(z[:i_val], q)
-    return fc.rmse(to_units(fc.ar_one_step(z[:i_test], phi_q, phi0_q, i_val)), val_truth)
+    return fc.rmse(val_truth, to_units(fc.ar_one_step(z[:i_test], phi_q, phi0_q, i_val)))
 
 
 orders = np.arange(1, 16)
@@ -241,7 +241,7 @@ p = int(orders[np.argmin(ar_val)])
 
 
 def val_rmse(net):
-    return fc.rmse(to_units(fc.rnn_one_step(net, z[:i_test], i_val)), val_truth)
+    return fc.rmse(val_truth, to_units(fc.rnn_one_step(net, z[:i_test], i_val)))
 
 
 EVERY, MAX_EPOCHS = 10, 300
@@ -302,9 +302,9 @@ rnn_one = np.array([to_units(fc.rnn_one_step(net, z, i_test)) for net in nets]) 
 print(f"one-step-ahead forecasts of 1921-2008 ({n_test} years), errors in sunspot numbers\n")
 print(f"{'model':<22}{'RMSE':>16}{'MAE':>16}")
 for name, pred in one_step.items():
-    print(f"{name:<22}{fc.rmse(pred, truth):>16.2f}{fc.mae(pred, truth):>16.2f}")
-r = np.array([fc.rmse(pr, truth) for pr in rnn_one])
-m = np.array([fc.mae(pr, truth) for pr in rnn_one])
+    print(f"{name:<22}{fc.rmse(truth, pred):>16.2f}{fc.mae(truth, pred):>16.2f}")
+r = np.array([fc.rmse(truth, pr) for pr in rnn_one])
+m = np.array([fc.mae(truth, pr) for pr in rnn_one])
 print(f"{f'RNN, H={H}':<22}{f'{r.mean():.2f} ± {r.std():.2f}':>16}{f'{m.mean():.2f} ± {m.std():.2f}':>16}")
 print(f"{'  (5 seeds: min-max)':<22}{f'{r.min():.2f}-{r.max():.2f}':>16}{f'{m.min():.2f}-{m.max():.2f}':>16}")
 
@@ -385,9 +385,9 @@ print("\nfree-running forecasts from 1921, RMSE in sunspot numbers\n")
 print(f"{'model':<22}{'first 11 years':>18}{'all 88 years':>18}")
 rows = {"training mean": np.full(n_test, mu), f"AR({p})": free_ar}
 for name, pred in rows.items():
-    print(f"{name:<22}{fc.rmse(pred[:11], truth[:11]):>18.2f}{fc.rmse(pred, truth):>18.2f}")
-r11 = np.array([fc.rmse(pr[:11], truth[:11]) for pr in free_rnn])
-rall = np.array([fc.rmse(pr, truth) for pr in free_rnn])
+    print(f"{name:<22}{fc.rmse(truth[:11], pred[:11]):>18.2f}{fc.rmse(truth, pred):>18.2f}")
+r11 = np.array([fc.rmse(truth[:11], pr[:11]) for pr in free_rnn])
+rall = np.array([fc.rmse(truth, pr) for pr in free_rnn])
 print(f"{f'RNN, H={H}':<22}{f'{r11.mean():.2f} ± {r11.std():.2f}':>18}{f'{rall.mean():.2f} ± {rall.std():.2f}':>18}")
 print(f"{'  (5 seeds: min-max)':<22}{f'{r11.min():.2f}-{r11.max():.2f}':>18}{f'{rall.min():.2f}-{rall.max():.2f}':>18}")
 height = lambda f: np.ptp(f[-22:])             # max - min of the forecast over 1987-2008
@@ -460,9 +460,9 @@ print(f"one-step RMSE by activity; {high.sum()} test years above 100, {(~high).s
 print(f"{'model':<22}{'years > 100':>16}{'years <= 100':>16}")
 for name in ("persistence", f"AR({p})"):
     pred = one_step[name]
-    print(f"{name:<22}{fc.rmse(pred[high], truth[high]):>16.2f}{fc.rmse(pred[~high], truth[~high]):>16.2f}")
-rh = np.array([fc.rmse(pr[high], truth[high]) for pr in rnn_one])
-rl = np.array([fc.rmse(pr[~high], truth[~high]) for pr in rnn_one])
+    print(f"{name:<22}{fc.rmse(truth[high], pred[high]):>16.2f}{fc.rmse(truth[~high], pred[~high]):>16.2f}")
+rh = np.array([fc.rmse(truth[high], pr[high]) for pr in rnn_one])
+rl = np.array([fc.rmse(truth[~high], pr[~high]) for pr in rnn_one])
 print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean():.2f} ± {rl.std():.2f}':>16}")
 
 # %% [markdown]
@@ -636,11 +636,11 @@ print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean
 #     rnnlib.fit(net, X, Y, optimizer=rnnlib.Adam(lr=0.005), epochs=epochs, mask=mask, verbose=False)
 #     total = 160 if epochs == 160 else 500
 #     ceiling = (np.abs(net.V).sum() + net.c[0]) * sd + mu
-#     err = fc.rmse(fc.rnn_one_step(net, z, i_test) * sd + mu, s[i_test:])
+#     err = fc.rmse(s[i_test:], fc.rnn_one_step(net, z, i_test) * sd + mu)
 #     result[total] = (ceiling, err)
 #     print(f"{total} epochs: ceiling {ceiling:.1f}, test RMSE {err:.2f}")
 # phi, phi0 = fc.fit_ar(z[:i_test], 10)
-# ar = fc.rmse(fc.ar_one_step(z, phi, phi0, i_test) * sd + mu, s[i_test:])
+# ar = fc.rmse(s[i_test:], fc.ar_one_step(z, phi, phi0, i_test) * sd + mu)
 # print(f"AR(10) for comparison: test RMSE {ar:.2f}")
 # assert result[160][0] < s[:i_test].max() < result[500][0]   # the longer-trained net can reach higher
 # assert result[500][1] < result[160][1]     # ... and its test error is lower
@@ -670,7 +670,7 @@ print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean
 # truth = s[i_test:]
 # last_year = fc.persistence(s, i_test)
 # one_cycle_ago = s[i_test - 11:-11]            # forecast of s_t: s_{t-11}
-# e1, e11 = fc.rmse(last_year, truth), fc.rmse(one_cycle_ago, truth)
+# e1, e11 = fc.rmse(truth, last_year), fc.rmse(truth, one_cycle_ago)
 # print(f"persistence (lag 1): RMSE {e1:.2f};  one cycle ago (lag 11): RMSE {e11:.2f}")
 # assert e11 > e1
 # ```

@@ -16,29 +16,14 @@ Free-running (closed-loop) forecasts feed each forecast back in as if it were
 the next observation, so errors compound: this is how a model forecasts years
 it has not seen at all.
 """
-import numbers
-
 import numpy as np
 
-from ._checks import as_float_array, check_size
-
-
-def _as_series(name, series, min_length=2):
-    """Check one series (chapter 07): array-like of shape (T,) or (T, 1), at least ``min_length`` finite numbers."""
-    s = as_float_array(name, series)
-    if s.ndim == 2 and s.shape[1] == 1:
-        s = s[:, 0]
-    if s.ndim != 1:
-        raise ValueError(f"{name} must be one series of shape (T,) or (T, 1), got shape {s.shape}")
-    if s.size < min_length:
-        raise ValueError(f"{name} must hold at least {min_length} values, got {s.size}")
-    return s
+from ._checks import as_float_array, as_scalar_series, check_count, check_size
 
 
 def _check_start(start, series, lowest=1):
-    if isinstance(start, (bool, np.bool_)) or not isinstance(start, numbers.Integral):
-        raise TypeError(f"start must be an integer index, got {start!r} ({type(start).__name__})")
-    start = int(start)
+    """``start`` as an index into ``series`` with at least ``lowest`` values before it."""
+    start = check_count("start", start)
     if not lowest <= start < series.size:
         raise ValueError(f"start must be an index in [{lowest}, {series.size - 1}] of a series of "
                          f"length {series.size} (at least {lowest} past value(s) before it), got {start}")
@@ -53,7 +38,7 @@ def windows(series, length, step=1):
     at s_{n*step}; ``Y[:, n]`` is ``X[:, n]`` shifted one step ahead. A batch of
     short windows trains much faster than one long sequence (chapter 05).
     """
-    s = _as_series("series", series)
+    s = as_scalar_series("series", series, min_length=2)
     length = check_size("length", length)
     step = check_size("step", step)
     if length > s.size - 1:
@@ -69,7 +54,7 @@ def lag_matrix(series, p):
     Returns ``L`` (T-p, p) with row t-p = [s_{t-1}, s_{t-2}, ..., s_{t-p}] and
     the targets ``y`` = s_p .. s_{T-1}.
     """
-    s = _as_series("series", series)
+    s = as_scalar_series("series", series, min_length=2)
     p = check_size("p", p)
     if p >= s.size:
         raise ValueError(f"p must be smaller than the series length {s.size}, got {p}")
@@ -108,7 +93,7 @@ def _check_ar(phi, intercept):
 def ar_one_step(series, phi, intercept, start):
     """One-step-ahead AR forecasts of ``series[start:]`` (chapter 07); needs ``start >= p``."""
     phi, intercept = _check_ar(phi, intercept)
-    s = _as_series("series", series)
+    s = as_scalar_series("series", series, min_length=2)
     start = _check_start(start, s, lowest=phi.size)
     L, _ = lag_matrix(s, phi.size)
     return intercept + L[start - phi.size:] @ phi
@@ -120,7 +105,7 @@ def ar_free_run(history, phi, intercept, steps):
     Each forecast is appended to the history and used as a lag for the next one.
     """
     phi, intercept = _check_ar(phi, intercept)
-    buf = list(_as_series("history", history, min_length=phi.size))
+    buf = list(as_scalar_series("history", history, min_length=phi.size))
     steps = check_size("steps", steps)
     out = []
     for _ in range(steps):
@@ -132,7 +117,7 @@ def ar_free_run(history, phi, intercept, steps):
 
 def persistence(series, start):
     """Persistence forecasts of ``series[start:]`` (chapter 07): this year is forecast by last year."""
-    s = _as_series("series", series)
+    s = as_scalar_series("series", series, min_length=2)
     start = _check_start(start, s)
     return s[start - 1:-1].copy()
 
@@ -153,7 +138,7 @@ def rnn_one_step(net, series, start, h0=None):
     through the hidden state.
     """
     _check_scalar_net(net)
-    s = _as_series("series", series)
+    s = as_scalar_series("series", series, min_length=2)
     start = _check_start(start, s)
     _, Y = net.forward(s[:-1, None], h0)
     return Y[start - 1:, 0].copy()
@@ -167,7 +152,7 @@ def rnn_free_run(net, history, steps, h0=None):
     next input: x_{t+1} = y_t.
     """
     _check_scalar_net(net)
-    s = _as_series("history", history, min_length=1)
+    s = as_scalar_series("history", history, min_length=1)
     steps = check_size("steps", steps)
     Hs, Y = net.forward(s[:, None], h0)
     h, y = Hs[-1], Y[-1]
@@ -179,21 +164,21 @@ def rnn_free_run(net, history, steps, h0=None):
 
 
 # ---------------------------------------------------------------------- errors
-def _pair(pred, truth):
-    pred = as_float_array("pred", pred)
-    truth = as_float_array("truth", truth)
-    if pred.shape != truth.shape or pred.size == 0:
-        raise ValueError(f"pred and truth must have the same non-empty shape, got {pred.shape} and {truth.shape}")
-    return pred, truth
+def _pair(y_true, y_pred):
+    y_true = as_float_array("y_true", y_true)
+    y_pred = as_float_array("y_pred", y_pred)
+    if y_true.shape != y_pred.shape or y_true.size == 0:
+        raise ValueError(f"y_true and y_pred must have the same non-empty shape, got {y_true.shape} and {y_pred.shape}")
+    return y_true, y_pred
 
 
-def rmse(pred, truth):
-    """Root mean squared error sqrt(mean((pred - truth)^2)) (chapter 07)."""
-    pred, truth = _pair(pred, truth)
-    return float(np.sqrt(np.mean((pred - truth) ** 2)))
+def rmse(y_true, y_pred):
+    """Root mean squared error sqrt(mean((y_pred - y_true)^2)) of forecasts (chapter 07)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.sqrt(np.mean((y_pred - y_true) ** 2)))
 
 
-def mae(pred, truth):
-    """Mean absolute error mean(|pred - truth|) (chapter 07)."""
-    pred, truth = _pair(pred, truth)
-    return float(np.mean(np.abs(pred - truth)))
+def mae(y_true, y_pred):
+    """Mean absolute error mean(|y_pred - y_true|) of forecasts (chapter 07)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.mean(np.abs(y_pred - y_true)))

@@ -79,8 +79,11 @@ def test_persistence_is_last_value():
 
 
 def test_errors():
-    assert fc.rmse([1, 2, 3], [1, 2, 7]) == pytest.approx(np.sqrt(16 / 3))
+    truth, pred = [1, 2, 3], [1, 2, 7]
+    assert fc.rmse(truth, pred) == pytest.approx(np.sqrt(16 / 3))
     assert fc.mae([1, 2, 3], [2, 0, 3]) == pytest.approx(1.0)
+    # y_true first, as in probes.r2_score; the errors themselves are symmetric
+    assert fc.rmse(pred, truth) == fc.rmse(truth, pred) and fc.mae(pred, truth) == fc.mae(truth, pred)
 
 
 # ---------------------------------------------------------------- the RNN
@@ -137,7 +140,7 @@ def test_one_step_and_free_run_agree_on_the_first_forecast():
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call,exc,match", [
     (lambda: fc.windows([1.0], 1), ValueError, "at least 2 values"),
-    (lambda: fc.windows(np.zeros((4, 2)), 2), ValueError, r"shape \(T,\) or \(T, 1\)"),
+    (lambda: fc.windows(np.zeros((4, 2)), 2), ValueError, r"series must be one scalar series of shape \(T,\) or \(T, 1\)"),
     (lambda: fc.persistence(["a", "b"], 1), TypeError, "real numbers"),
     (lambda: fc.fit_ar([1.0, np.nan, 2.0, 3.0, 4.0], 1), ValueError, "NaN or infinite"),
     (lambda: fc.windows(np.arange(5.0), 5), ValueError, "at most 4"),
@@ -152,10 +155,12 @@ def test_one_step_and_free_run_agree_on_the_first_forecast():
     (lambda: fc.ar_free_run([1.0], [0.5, 0.2], 0.0, 3), ValueError, "history must hold at least 2 values"),
     (lambda: fc.ar_free_run([1.0, 2.0], [0.5], 0.0, 0), ValueError, "steps must be a positive integer"),
     (lambda: fc.persistence(np.arange(5.0), 5), ValueError, r"start must be an index in \[1, 4\]"),
-    (lambda: fc.persistence(np.arange(5.0), 2.0), TypeError, "start must be an integer index"),
+    (lambda: fc.persistence(np.arange(5.0), 2.0), TypeError, "start must be a non-negative integer"),
+    (lambda: fc.persistence(np.arange(5.0), -1), ValueError, "start must be a non-negative integer"),
+    (lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 1), [], 2), ValueError, "history must hold at least 1 value,"),
     (lambda: fc.rnn_one_step(rnnlib.ElmanRNN(2, 3, 1), np.arange(5.0), 2), ValueError, "n_in=1, n_out=1"),
     (lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 2), np.arange(5.0), 2), ValueError, "got n_in=1, n_out=2"),
-    (lambda: fc.rmse([1, 2], [1, 2, 3]), ValueError, "same non-empty shape"),
+    (lambda: fc.rmse([1, 2], [1, 2, 3]), ValueError, r"y_true and y_pred must have the same non-empty shape, got \(2,\) and \(3,\)"),
     (lambda: fc.mae([], []), ValueError, "same non-empty shape"),
 ])
 def test_bad_input_fails_clearly(call, exc, match):
