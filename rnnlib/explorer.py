@@ -17,39 +17,20 @@ The widget shows the figure as a PNG image widget rather than through
 only, so a notebook re-run under nbval produces exactly the stored outputs.
 """
 import io
-import numbers
 
 import numpy as np
 
-from ._checks import as_float_array, check_choice, check_size
+from ._checks import as_scalar_series, check_choice, check_real, check_size
+from .activations import sigmoid
 
 UNIT_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 _F = {
     "tanh": np.tanh,
     "relu": lambda a: max(a, 0.0),
-    "sigmoid": lambda a: 0.5 * (1.0 + np.tanh(0.5 * a)),
+    "sigmoid": sigmoid,
     "linear": lambda a: a,
 }
 SLIDER_LIMITS = {"W": (-3.0, 3.0), "D": (-1.5, 1.5), "B": (-1.0, 1.0)}
-
-
-def _scalar(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number (one hidden unit has scalar weights), "
-                        f"got {value!r} ({type(value).__name__})")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
-
-
-def _sequence(x):
-    x = as_float_array("x", x)
-    if x.ndim == 2 and x.shape[1] == 1:
-        x = x[:, 0]
-    if x.ndim != 1 or x.shape[0] == 0:
-        raise ValueError(f"x must be one scalar input sequence of shape (T,) or (T, 1) with T >= 1, "
-                         f"got shape {x.shape}")
-    return x
 
 
 def unit_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", h0=0.0):
@@ -59,8 +40,8 @@ def unit_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", h0=0.0):
     ``activation`` is "tanh", "relu", "sigmoid" or "linear" (f(a) = a, the
     unit of the moving-average view). Returns an array of shape (T,).
     """
-    x = _sequence(x)
-    W, D, B, h = (_scalar(n, v) for n, v in (("W", W), ("D", D), ("B", B), ("h0", h0)))
+    x = as_scalar_series("x", x)
+    W, D, B, h = (check_real(n, v) for n, v in (("W", W), ("D", D), ("B", B), ("h0", h0)))
     f = _F[check_choice("activation", activation, UNIT_ACTIVATIONS)]
     out = np.empty(x.shape[0])
     for t, xt in enumerate(x):
@@ -82,6 +63,18 @@ def explorer_input(T=50):
     return x
 
 
+def _check_ylim(ylim):
+    """None, or two finite numbers (low, high) with low < high."""
+    if ylim is None:
+        return None
+    if isinstance(ylim, (str, bytes)) or not hasattr(ylim, "__len__") or len(ylim) != 2:
+        raise ValueError(f"ylim must be None or two numbers (low, high), got {ylim!r}")
+    low, high = check_real("ylim[0]", ylim[0]), check_real("ylim[1]", ylim[1])
+    if not low < high:
+        raise ValueError(f"ylim must be (low, high) with low < high, got {ylim!r}")
+    return low, high
+
+
 def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6, 1.6), title=None):
     """Draw the input x_t and the response h_t of one unit on ``ax`` (chapter 04).
 
@@ -91,7 +84,8 @@ def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6
     from .plotting import PALETTE
 
     h = unit_response(x, W, D, B, activation)
-    x = _sequence(x)
+    x = as_scalar_series("x", x)
+    ylim = _check_ylim(ylim)
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -148,9 +142,9 @@ class Explorer:
 
         from .plotting import STYLE
 
-        self.x = _sequence(x)
+        self.x = as_scalar_series("x", x)
         self.activation = check_choice("activation", activation, UNIT_ACTIVATIONS)
-        values = {"W": _scalar("W", W), "D": _scalar("D", D), "B": _scalar("B", B)}
+        values = {"W": check_real("W", W), "D": check_real("D", D), "B": check_real("B", B)}
         self.sliders = {}
         for name, (lo, hi) in SLIDER_LIMITS.items():
             v = values[name]
@@ -170,11 +164,14 @@ class Explorer:
 
     @property
     def values(self):
-        """The current slider values as a dict {"W": ..., "D": ..., "B": ...}."""
+        """The current slider values as a dict {"W": ..., "D": ..., "B": ...} (chapter 04)."""
         return {name: float(s.value) for name, s in self.sliders.items()}
 
     def redraw(self, change=None):
-        """Recompute h_t for the slider values and replace the picture (slider callback)."""
+        """Recompute h_t for the slider values and replace the picture (chapter 04).
+
+        The sliders call it when they move (``change`` is their event, unused).
+        """
         v = self.values
         self.response = unit_response(self.x, v["W"], v["D"], v["B"], self.activation)
         self.image.value = render_png(self.x, v["W"], v["D"], v["B"], self.activation)

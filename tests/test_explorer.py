@@ -50,13 +50,14 @@ def test_unit_response_accepts_lists_and_column_vectors():
 
 
 @pytest.mark.parametrize("kw,exc,match", [
-    ({"W": np.ones(2)}, TypeError, "W must be a real number"),
-    ({"D": "0.5"}, TypeError, "D must be a real number"),
-    ({"B": True}, TypeError, "B must be a real number"),
-    ({"D": float("nan")}, ValueError, "D must be finite"),
+    ({"W": np.ones(2)}, TypeError, "W must be a finite real number"),
+    ({"D": "0.5"}, TypeError, "D must be a finite real number"),
+    ({"B": True}, TypeError, "B must be a finite real number"),
+    ({"D": float("nan")}, ValueError, "D must be a finite real number, got nan"),
+    ({"h0": float("inf")}, ValueError, "h0 must be a finite real number"),
     ({"activation": "softplus"}, ValueError, "unknown activation 'softplus'"),
-    ({"x": np.ones((5, 2))}, ValueError, "one scalar input sequence"),
-    ({"x": []}, ValueError, "one scalar input sequence"),
+    ({"x": np.ones((5, 2))}, ValueError, r"x must be one scalar series of shape \(T,\) or \(T, 1\)"),
+    ({"x": []}, ValueError, "x must hold at least 1 value, got 0"),
     ({"x": ["a", "b"]}, TypeError, "x must contain real numbers"),
     ({"x": np.ones(2000), "D": 1.5, "activation": "linear"}, ValueError, "overflowed"),
 ])
@@ -136,9 +137,9 @@ def test_explorer_mimebundle_has_a_stable_text_and_the_widget_view():
 
 @pytest.mark.parametrize("kw,exc,match", [
     ({"W": 5.0}, ValueError, r"W = 5.0 is outside the slider range \[-3.0, 3.0\]"),
-    ({"D": [0.5]}, TypeError, "D must be a real number"),
+    ({"D": [0.5]}, TypeError, "D must be a finite real number"),
     ({"activation": "elu"}, ValueError, "unknown activation 'elu'"),
-    ({"x": np.ones((3, 3))}, ValueError, "one scalar input sequence"),
+    ({"x": np.ones((3, 3))}, ValueError, "x must be one scalar series"),
 ])
 def test_explorer_bad_input(kw, exc, match):
     with pytest.raises(exc, match=match):
@@ -163,3 +164,25 @@ def test_explorer_picture_is_shown_at_its_natural_width():
     ex = explorer()
     png_width = struct.unpack(">I", ex.image.value[16:20])[0]   # the PNG header's IHDR width
     assert ex.image.layout.width == f"{png_width}px"
+
+
+@pytest.mark.parametrize("ylim,exc,match", [
+    ((1.0,), ValueError, r"ylim must be None or two numbers \(low, high\)"),
+    ("ab", ValueError, "ylim must be None or two numbers"),
+    ((1.0, -1.0), ValueError, "low < high"),
+    ((0.0, np.inf), ValueError, r"ylim\[1\] must be a finite real number"),
+    ((0.0, "1"), TypeError, r"ylim\[1\] must be a finite real number"),
+])
+def test_draw_response_bad_ylim(ylim, exc, match):
+    before = plt.get_fignums()
+    with pytest.raises(exc, match=match):
+        draw_response(explorer_input(), ylim=ylim)
+    assert plt.get_fignums() == before   # checked before a figure is made
+
+
+def test_draw_response_ylim_none_and_lists():
+    fig, ax = plt.subplots()
+    draw_response(explorer_input(), ax=ax, ylim=[-2, 2])
+    assert ax.get_ylim() == (-2.0, 2.0)
+    draw_response(explorer_input(), ax=ax, ylim=None)
+    plt.close(fig)
