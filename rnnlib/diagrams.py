@@ -17,7 +17,6 @@ frame and returns the Axes. The text of each parameter label (W, D, B, V, c)
 has the matplotlib ``gid`` equal to the parameter's name, so code (and tests)
 can find it with ``param_labels(ax)``.
 """
-import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -27,7 +26,7 @@ from ._checks import check_choice, check_size
 from .plotting import PALETTE
 
 PARAMS = ("W", "D", "B", "V", "c")
-FEEDBACKS = ("hidden", "output")
+FEEDBACK_FROM = ("hidden", "output")  # the layer fed back: Elman (hidden) or Jordan (output)
 MAX_STEPS = 8          # wider drawings stop being readable on a GitHub page
 MAX_NEURONS = 8        # the same for draw_step
 
@@ -141,7 +140,7 @@ def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
     parameter shapes to the labels. Returns the Axes.
     """
     T = _check_steps(T)
-    check_choice("feedback", feedback, FEEDBACKS)
+    check_choice("feedback", feedback, FEEDBACK_FROM)
     sizes = _check_sizes(sizes)
     dx, ys = (2.4 if sizes is None else 2.8), {"x": 0.0, "h": 1.6, "y": 3.2}
     ax = _check_ax(ax, figsize=(2.2 + 0.72 * dx * T, 4.4))
@@ -203,7 +202,7 @@ def draw_folded(ax=None, feedback="hidden", sizes=None, title=None):
     network of chapter 03) to the next step, where it enters the hidden layer
     through D. ``sizes=(I, H, O)`` adds the parameter shapes. Returns the Axes.
     """
-    check_choice("feedback", feedback, FEEDBACKS)
+    check_choice("feedback", feedback, FEEDBACK_FROM)
     sizes = _check_sizes(sizes)
     ys = {"x": 0.0, "h": 1.6, "y": 3.2}
     ax = _check_ax(ax, figsize=(4.2, 4.4))

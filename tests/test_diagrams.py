@@ -151,3 +151,11 @@ def test_a_failed_call_leaves_no_figure_behind():
     with pytest.raises(ValueError):
         diagrams.draw_unrolled(3, feedback="nope")
     assert plt.get_fignums() == before
+
+
+def test_feedback_choices_name_the_layer_fed_back():
+    # not called FEEDBACKS: rnnlib.baselines.FEEDBACKS names the Jordan net's squashing of y_{t-1}
+    assert diagrams.FEEDBACK_FROM == ("hidden", "output")
+    assert not hasattr(diagrams, "FEEDBACKS")
+    for feedback in diagrams.FEEDBACK_FROM:
+        diagrams.draw_folded(feedback=feedback)
