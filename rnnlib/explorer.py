@@ -20,7 +20,7 @@ import io
 
 import numpy as np
 
-from ._checks import as_scalar_series, check_choice, check_real, check_size
+from ._checks import as_float_array, as_scalar_series, check_choice, check_real, check_size
 from .activations import sigmoid
 
 UNIT_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -67,12 +67,10 @@ def _check_ylim(ylim):
     """None, or two finite numbers (low, high) with low < high."""
     if ylim is None:
         return None
-    if isinstance(ylim, (str, bytes)) or not hasattr(ylim, "__len__") or len(ylim) != 2:
-        raise ValueError(f"ylim must be None or two numbers (low, high), got {ylim!r}")
-    low, high = check_real("ylim[0]", ylim[0]), check_real("ylim[1]", ylim[1])
-    if not low < high:
-        raise ValueError(f"ylim must be (low, high) with low < high, got {ylim!r}")
-    return low, high
+    lim = as_float_array("ylim", ylim)
+    if lim.shape != (2,) or not lim[0] < lim[1]:
+        raise ValueError(f"ylim must be None or two numbers (low, high) with low < high, got {ylim!r}")
+    return float(lim[0]), float(lim[1])
 
 
 def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6, 1.6), title=None):

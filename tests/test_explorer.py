@@ -167,11 +167,12 @@ def test_explorer_picture_is_shown_at_its_natural_width():
 
 
 @pytest.mark.parametrize("ylim,exc,match", [
-    ((1.0,), ValueError, r"ylim must be None or two numbers \(low, high\)"),
-    ("ab", ValueError, "ylim must be None or two numbers"),
-    ((1.0, -1.0), ValueError, "low < high"),
-    ((0.0, np.inf), ValueError, r"ylim\[1\] must be a finite real number"),
-    ((0.0, "1"), TypeError, r"ylim\[1\] must be a finite real number"),
+    ((1.0,), ValueError, r"ylim must be None or two numbers \(low, high\) with low < high"),
+    ((1.0, -1.0), ValueError, "low < high, got"),
+    ((0.0, 0.0), ValueError, "low < high, got"),
+    ((0.0, np.inf), ValueError, "ylim contains NaN or infinite values"),
+    ((0.0, "1"), TypeError, "ylim must contain real numbers"),
+    ("ab", TypeError, "ylim must contain real numbers"),
 ])
 def test_draw_response_bad_ylim(ylim, exc, match):
     before = plt.get_fignums()
