@@ -7,7 +7,7 @@
 """
 import numpy as np
 
-from ._checks import as_float_array, check_dtype, check_shape, check_size
+from ._checks import as_float_array, check_dtype, check_seed, check_shape, check_size
 from .activations import get_activation
 
 
@@ -53,11 +53,7 @@ class Model:
         self._params = {}
         self._cache = None
         self._scratch = {}
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
-        if seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed}")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         k = 1.0 / np.sqrt(self.n_hidden)
         for name, shape in self.param_shapes().items():
             setattr(self, name, np.zeros(shape) if name == "c" else rng.uniform(-k, k, size=shape))

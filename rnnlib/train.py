@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_size
+from ._checks import as_float_array, check_seed, check_size
 from .losses import LOSSES
 from .optim import Adam, clip_grad_norm, global_norm
 
@@ -79,8 +79,7 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float, np.integer, np.floating))
                              or not clip > 0 or not np.isfinite(clip)):
         raise ValueError(f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}")
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = check_seed("seed", seed)
     X = as_float_array("X", X)
     batched = X.ndim == 3
     target = np.asarray(target)
