@@ -23,7 +23,7 @@ import numpy as np
 
 from ._checks import as_sequence, as_state, check_choice
 from .activations import sigmoid
-from .model import Model, Parameter
+from .model import Model
 
 FEEDBACKS = ("identity", "sigmoid")
 
@@ -39,10 +39,6 @@ class FeedForward(Model):
     """
 
     param_names = ("W", "B", "V", "c")
-    W = Parameter()
-    B = Parameter()
-    V = Parameter()
-    c = Parameter()
 
     def param_shapes(self):
         """W (H, I), B (H,), V (O, H), c (O,): H*I + H + O*H + O numbers."""
@@ -101,11 +97,6 @@ class JordanRNN(Model):
     """
 
     param_names = ("W", "D", "B", "V", "c")
-    W = Parameter()
-    D = Parameter()
-    B = Parameter()
-    V = Parameter()
-    c = Parameter()
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64"):
         self.feedback = check_choice("feedback", feedback, FEEDBACKS)

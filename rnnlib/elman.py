@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from ._checks import as_float_array, as_sequence, as_state, check_size
-from .model import Model, Parameter
+from .model import Model
 
 
 class ElmanRNN(Model):
@@ -36,11 +36,6 @@ class ElmanRNN(Model):
     """
 
     param_names = ("W", "D", "B", "V", "c")
-    W = Parameter()
-    D = Parameter()
-    B = Parameter()
-    V = Parameter()
-    c = Parameter()
 
     def param_shapes(self):
         """Shapes of the three weights and two thresholds (chapter 01)."""

@@ -2,8 +2,8 @@
 
 ``ElmanRNN`` (the basic RNN) and the chapter 03 baselines ``JordanRNN`` and
 ``FeedForward`` derive from ``Model``. A subclass names its parameters
-(``param_names``, each a ``Parameter``), gives their shapes
-(``param_shapes``), and implements ``forward`` and ``backward``.
+(``param_names``; each name becomes a checked ``Parameter`` attribute), gives
+their shapes (``param_shapes``), and implements ``forward`` and ``backward``.
 """
 import numpy as np
 
@@ -42,6 +42,15 @@ class Model:
     """
 
     param_names = ()
+
+    def __init_subclass__(cls, **kwargs):
+        """Give the subclass a checked attribute (a ``Parameter``) for each of its ``param_names``."""
+        super().__init_subclass__(**kwargs)
+        for name in cls.param_names:
+            if not isinstance(cls.__dict__.get(name), Parameter):
+                param = Parameter()
+                param.__set_name__(cls, name)
+                setattr(cls, name, param)
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64"):
         self.n_in = check_size("n_in", n_in)
