@@ -330,7 +330,7 @@ def header_lines(torch, blas, repeats, warmup, load_before):
         f"- machine: {cpu_model()}, nproc {os.cpu_count()}, {platform.system()} {platform.release()}",
         f"- load average at start (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in load_before)}",
         f"- python {platform.python_version()}, numpy {np.__version__}, "
-        f"rnnlib {rnnlib.__version__} ({Path(rnnlib.__file__).parent}{git_commit()}), "
+        f"rnnlib {rnnlib.__version__} (this repository{git_commit()}), "
         f"torch {torch.__version__ if torch is not None else 'not installed (column skipped)'}",
         "- threads: 1 (threadpoolctl limits numpy's BLAS; torch.set_num_threads(1))",
         f"- OpenBLAS/OpenMP environment: {env or 'none set'}",
