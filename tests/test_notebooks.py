@@ -99,3 +99,25 @@ def test_py_pair_in_sync(path):
 def test_every_script_has_a_notebook():
     orphans = [p.name for p in NOTEBOOK_DIR.glob("*.py") if not p.with_suffix(".ipynb").exists()]
     assert not orphans, f"scripts without a notebook: {orphans}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_chapter_sections(path):
+    """DESIGN.md section 5: goals, prerequisites, reading time, takeaways, exercises with
+    solutions, references (the article first), and links to the neighbouring chapters."""
+    md = "\n\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "markdown")
+    for needed in ("What you will learn", "Prerequisites", "Time to read",
+                   "## Key takeaways", "## Exercises", "## References"):
+        assert needed in md, f"{path.name}: no '{needed}'"
+    exercises = md.split("## Exercises")[1].split("## References")[0]
+    assert exercises.count("<details>") >= 3, f"{path.name}: fewer than 3 exercises with solutions in <details>"
+    assert exercises.count("<details>") == exercises.count("</details>")
+    items = re.findall(r"^(?:\d+\.|-)\s+(.*)", md.split("## References")[1], re.M)
+    assert items and "基础RNN循环神经网络" in items[0], f"{path.name}: the source article is not the first reference"
+    names = [p.name for p in NOTEBOOKS]
+    i = names.index(path.name)
+    last = md.strip().splitlines()[-1]
+    if i > 0:
+        assert f"]({names[i - 1]})" in last, f"{path.name}: last line does not link the previous chapter"
+    if i + 1 < len(names):
+        assert f"]({names[i + 1]})" in last, f"{path.name}: last line does not link the next chapter"
