@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 05. Training: backpropagation through time
+# # 05. Training by backpropagation through time
 # [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/basic-rnn-textbook/basic-rnn/HEAD?labpath=notebooks%2F05_training_bptt.ipynb)
 #
 # The article describes what the basic RNN computes and how to read it, and stops there:
@@ -25,9 +25,10 @@
 # that is unrolled over time is called **backpropagation through time** (BPTT). We derive
 # it step by step, write it as a short numpy loop, check it against `rnnlib` and against
 # finite differences, train with it, and then look at what makes it hard: gradients that
-# vanish or explode over long time spans, and the two standard remedies, gradient
-# clipping and truncation. Short definitions of the terms used here are in the
-# introduction (see the [glossary](00_introduction.ipynb#Glossary)).
+# vanish or explode over long time spans. Two standard tools close the chapter: gradient
+# clipping, against explosions, and truncation, against the cost of long sequences. Short
+# definitions of the terms used here are in the introduction (see the
+# [glossary](00_introduction.ipynb#Glossary)).
 #
 # **What you will learn**
 #
@@ -61,11 +62,12 @@ C = plotting.PALETTE
 # ## 1. A task that needs memory, and the loss
 #
 # To have something to learn we use **delayed recall**: the input is a stream of random
-# bits $x_t \in \{0, 1\}$ and the wanted output at step $t$ is the bit seen $L$ steps
-# earlier, $y^*_t = x_{t-L}$. No single input says anything about the target; the network
-# can only succeed if its hidden layer (隐层) carries $x_{t-L}$ for $L$ steps, which is
-# exactly the job chapter 04 gave it. For the first $L$ steps the target does not exist,
-# so a *mask* $m_t$ leaves those steps out. We take $L = 8$.
+# bits $x_t \in \{0, 1\}$ and the wanted output at step $t$ is the bit seen $\tau$ steps
+# earlier, $y^*_t = x_{t-\tau}$ (we call $\tau$ the *lag*, since $L$ is the loss). No single
+# input says anything about the target; the network can only succeed if its hidden layer
+# (隐层) carries $x_{t-\tau}$ for $\tau$ steps, which is exactly the job chapter 04 gave it.
+# For the first $\tau$ steps the target does not exist, so a *mask* $m_t$ leaves those steps
+# out. We take $\tau = 8$.
 #
 # The loss is the mean squared error over the counted steps and output units,
 #
@@ -77,19 +79,19 @@ C = plotting.PALETTE
 # loss of $0.25$ on fair bits: that is the chance level to beat.
 
 # %%
-def delayed_recall(T, N, L, seed):
-    """N streams of T random bits (T, N, 1); target x_{t-L}; mask 0 where it is undefined."""
+def delayed_recall(T, N, lag, seed):
+    """N streams of T random bits (T, N, 1); target x_{t-lag}; mask 0 where it is undefined."""
     X = np.random.default_rng(seed).integers(0, 2, size=(T, N, 1)).astype(float)
     target = np.zeros_like(X)
-    target[L:] = X[:-L]
+    target[lag:] = X[:-lag]
     mask = np.ones((T, N))
-    mask[:L] = 0.0
+    mask[:lag] = 0.0
     return X, target, mask
 
 
 LAG = 8
-X, Y, M = delayed_recall(T=24, N=32, L=LAG, seed=0)                 # training set
-X_test, Y_test, M_test = delayed_recall(T=24, N=256, L=LAG, seed=1)  # held-out streams
+X, Y, M = delayed_recall(T=24, N=32, lag=LAG, seed=0)                 # training set
+X_test, Y_test, M_test = delayed_recall(T=24, N=256, lag=LAG, seed=1)  # held-out streams
 
 net = rnnlib.ElmanRNN(1, 16, 1, seed=0)
 _, out = net.forward(X)
@@ -255,7 +257,7 @@ for label, errors in checks.items():
 
 # %%
 def accuracy(net, X, Y, M):
-    """Fraction of counted steps where the output, thresholded at 0.5, is the target bit."""
+    """Fraction of counted steps where the output, cut at 0.5, is the target bit."""
     _, out = net.forward(X)
     return float(np.mean(((out > 0.5) == (Y > 0.5))[M > 0]))
 
@@ -372,11 +374,12 @@ plt.show()
 # When the gradient explodes, one update can be so large that it throws the weights far
 # from anything sensible, and the loss jumps up instead of down. The remedy of Pascanu,
 # Mikolov & Bengio (2013) is simple: if the global norm of the gradient (all parameters
-# together) exceeds a threshold $\theta$, rescale it to length $\theta$,
+# together) exceeds a limit $\theta$, rescale it to length $\theta$,
 #
 # $$g \leftarrow \frac{\theta}{\lVert g\rVert}\, g \quad\text{if } \lVert g\rVert > \theta ,$$
 #
-# which keeps its direction and only shortens the step. In `fit` this is `clip=θ`.
+# which keeps its direction and only shortens the step. In `fit` this is `clip=θ`. (Papers
+# often call $\theta$ a threshold; we say *limit*, because in this book a threshold is a bias.)
 #
 # The experiment: the delayed-recall task of section 4, plain SGD with learning rate
 # $0.5$, mini-batches of 8 streams, and the delayed-input (延迟输入) weight $D$ rescaled to
@@ -431,7 +434,7 @@ steps = np.arange(1, len(clipped.step_loss) + 1)
 ax2.semilogy(steps, clipped.step_loss, color=C["blue"], label="loss")
 ax2.semilogy(steps, clipped.step_grad_norm, color=C["sky"], lw=1, label="gradient norm (before clipping)")
 ax2.axhline(0.25, color=C["black"], ls="--", lw=1, label="chance loss")
-ax2.axhline(1.0, color=C["black"], ls=":", lw=1, label=r"threshold $\theta$")
+ax2.axhline(1.0, color=C["black"], ls=":", lw=1, label=r"clipping limit $\theta$")
 ax2.set(xlabel="update", ylim=(1e-5, 20), title="The clipped run, all updates (seed 0)")
 ax2.legend(loc="lower left", fontsize=9)
 plt.show()
@@ -499,7 +502,7 @@ for k, accs in acc_trunc.items():
 # update from it.
 
 # %%
-X_stream, Y_stream, M_stream = delayed_recall(T=96, N=16, L=LAG, seed=0)
+X_stream, Y_stream, M_stream = delayed_recall(T=96, N=16, lag=LAG, seed=0)
 CHUNKS = (8, 9, 16)
 acc_chunk = {}
 for k in CHUNKS:
@@ -524,7 +527,7 @@ for ax, results, name in ((axes[0], acc_trunc, "truncate"), (axes[1], acc_chunk,
         ax.plot([i - 0.25, i + 0.25], [np.mean(accs)] * 2, color=colour, lw=3)
     ax.axhline(0.5, color=C["black"], ls="--", lw=1, label="chance")
     ax.set(xticks=range(len(labels)), xticklabels=labels, xlabel=f"{name} = k",
-           title=f"fit(..., {name}=k), dependency L = {LAG}")
+           title=f"fit(..., {name}=k), lag τ = {LAG}")
 axes[0].set_ylabel("held-out accuracy")
 axes[0].plot([], [], "o", color=C["vermillion"], label=f"k ≤ {LAG} (seeds, bar = mean)")
 axes[0].plot([], [], "o", color=C["blue"], label=f"k > {LAG}")
@@ -561,8 +564,8 @@ plt.show()
 #   $\rho^k$ exactly; tanh stays below.
 # - Gradient-norm clipping keeps the direction and caps the step; it rescued every run that
 #   blew up in section 6, but does nothing against vanishing gradients.
-# - Truncated BPTT (`truncate=k`, `chunk=k`) cannot learn a dependency of $L$ steps unless
-#   $k > L$: measured here as a sharp cliff between $k = 8$ and $k = 9$.
+# - Truncated BPTT (`truncate=k`, `chunk=k`) cannot learn a dependency of $\tau$ steps unless
+#   $k > \tau$: measured here as a sharp cliff between $k = 8$ and $k = 9$.
 
 # %% [markdown]
 # ## Exercises
