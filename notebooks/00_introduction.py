@@ -68,10 +68,10 @@ plt = plotting.use_style()
 # different meaning; a temperature of 20 °C means something else after a week of frost than
 # after a week of heat.
 #
-# A feed-forward network (前馈神经网络) computes its output from its current input alone:
-# $y_t = g(x_t)$. Whatever $g$ is, two steps with the same $x_t$ get the same $y_t$. So when
-# the target depends on the past, the best a function of $x_t$ alone can do is to guess the
-# most common answer for each input value.
+# A feed-forward network (前馈神经网络, *qiánkuì shénjīng wǎngluò*) computes its output from
+# its current input alone: $y_t = g(x_t)$. Whatever $g$ is, two steps with the same $x_t$ get
+# the same $y_t$. So when the target depends on the past, the best a function of $x_t$ alone
+# can do is to guess the most common answer for each input value.
 #
 # A small experiment makes this exact. Take a random stream of bits, and ask at every step
 # for the **previous** bit: the target is $x_{t-1}$. Before running it we expect a predictor
@@ -202,8 +202,8 @@ print(f"accuracy over steps 2..{len(bits)}: {np.mean(pred[1:] == bits[:-1]):.3f}
 #
 # $$h_t = f(W x_t + D h_{t-1} + B), \qquad y_t = V h_t + c, \qquad h_0 = 0,$$
 #
-# where $f$ is the *activation function* (激活函数), usually tanh or ReLU. Chapter 02 works
-# through this formula in detail. The article names the hidden-layer parameters $W$, $D$, $B$;
+# where $f$ is the *activation function* (激活函数, *jīhuó hánshù*), usually tanh or ReLU.
+# Chapter 02 works through this formula in detail. The article names the hidden-layer parameters $W$, $D$, $B$;
 # its symbols for the output layer were images that did not survive in our copy of the
 # text, so we borrow $V$ and $c$ from Goodfellow et al. (2016). Other books and libraries
 # use other letters for the same arrays:
@@ -266,14 +266,15 @@ for t, y in enumerate(Y, start=1):
 # | [01. Structure](01_structure.ipynb) | §01 structure | the unrolled and the folded network; each step a 3-layer BP network plus the delayed input; three weights, two thresholds, parameter count; weight sharing |
 # | [02. The formula](02_formula.ipynb) | §01 formula | one step by hand, then three; tanh and ReLU; the initial state $h_0$; loop, rnnlib and the concatenated form give the same numbers; batches |
 # | [03. The input view](03_input_view.ipynb) | §02 view 1 | feed-forward vs Jordan vs Elman on tasks that need memory: why feed back the hidden layer |
-# | [04. The hidden view](04_hidden_view.ipynb) | §02 view 2 | the hidden state as a summary of the whole past: perturbations, moving averages, probes, memory and the spectral radius of $D$ |
-# | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping |
-# | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences, word boundaries as error peaks |
-# | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines |
+# | [04. The hidden view](04_hidden_view.ipynb) | §02 view 2 | the hidden state as a summary of the whole past: perturbations, moving averages, an interactive explorer, probes, memory capacity and the spectral radius of $D$, a trained hidden state drawn as a path |
+# | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping, truncated BPTT |
+# | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences against the best possible error, word boundaries as error peaks; Elman's one-step training rule against full BPTT |
+# | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running |
 #
 # Chapters 01 and 02 are the core and should be read in order. Chapters 03 and 04 give the
-# article's two ways of understanding the network and can be read in either order.
-# Chapter 05 (training) is needed for 06 and 07.
+# article's two ways of understanding the network and can be read in either order. Both
+# already train small networks with `rnnlib.fit`, used there as a tool; chapter 05 explains
+# how training works, and is needed for 06 and 07.
 #
 # **How to read.** On GitHub every notebook shows its stored outputs and figures. To run
 # one, click its Binder badge, or install the repository (see the README) and open it in
@@ -311,6 +312,7 @@ for t, y in enumerate(Y, start=1):
 # | 梯度 | tīdù | gradient | $\partial L / \partial W$, … |
 # | 反向传播 | fǎnxiàng chuánbō | backpropagation | |
 # | 随时间反向传播 | suí shíjiān fǎnxiàng chuánbō | backpropagation through time (BPTT) | |
+# | 深度学习 | shēndù xuéxí | deep learning; the article's site is 老饼讲解-深度学习 (*Lǎo Bǐng jiǎngjiě*), “Lao Bing explains: deep learning” | |
 # | — | — | time-major layout: time is the first array axis | (T, N, I) |
 #
 # The last term is the book's own, not the article's: arrays in this book are always
@@ -445,7 +447,8 @@ for t, y in enumerate(Y, start=1):
 # network tells step $t$ about $x_{t-2}$, but the step needs $x_{t-1}$, which was the
 # *input* of step $t-1$ and was never written to the output. A correct output is therefore
 # useless as memory for this task, while an Elman hidden layer can keep any information the
-# future needs. (Chapter 03 tests this with trained networks.) The check below builds the
+# future needs. (Chapter 03 tests the same limit with trained Jordan networks, on XOR with the
+# previous bit and on the bit two steps back.) The check below builds the
 # table of everything a Jordan step with a correct fed-back output can see, $(x_t, x_{t-2})$,
 # and finds the best accuracy at chance level.
 #

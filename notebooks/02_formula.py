@@ -515,7 +515,8 @@ except ValueError as err:
 #
 # **2. (Coding) Unrolling a linear RNN.** Replace $f$ by the identity. Show that then, with
 # $h_0 = 0$, $h_T = \sum_{k=1}^{T} D^{\,T-k}\,(W x_k + B)$: the newest input enters with
-# weight $D^0 = I$, older inputs are multiplied by higher powers of $D$. Verify it numerically
+# weight $D^0 = \mathrm{Id}$ (the identity matrix; the letter $I$ stays the number of inputs),
+# older inputs are multiplied by higher powers of $D$. Verify it numerically
 # for a random network. (`rnnlib` has no identity activation, so write the loop yourself.)
 #
 # <details>

@@ -36,7 +36,7 @@
 #   summary shaped by the task, the hidden layer is not.
 #
 # **Prerequisites:** [02. The formula](02_formula.ipynb). Training with `rnnlib.fit` is used as a
-# tool here and explained in [05. Training](05_training_bptt.ipynb); binary cross-entropy is enough to know by name.
+# tool here and explained in [05. Training by BPTT](05_training_bptt.ipynb); binary cross-entropy is enough to know by name.
 #
 # **Time to read:** about 35 minutes.
 

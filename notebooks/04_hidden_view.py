@@ -37,13 +37,15 @@
 #
 # - that $h_t$ depends on every earlier input, by changing $x_1$ alone and watching later $h_t$;
 # - that one linear hidden unit is an exponential moving average: $D$ weighs the history, $W$ the newest input;
-# - how $W$, $D$ and the threshold (阈值, the bias) $B$ shape the response of a unit, with sliders;
+# - how $W$, $D$ and the threshold (阈值, i.e. the bias) $B$ shape the response of a unit, with sliders;
 # - how to read the past out of $h_t$ with *linear probes*, and what training changes in what can be read;
 # - the *memory capacity* of a network, how it depends on the spectral radius of $D$, and why it can never exceed the number of hidden units;
 # - what a trained two-unit hidden state looks like when drawn as a path in the plane.
 #
-# **Prerequisites:** [02. The formula](02_formula.ipynb) and [03. The input view](03_input_view.ipynb);
-# least squares (a linear regression); eigenvalues of a matrix.
+# **Prerequisites:** [02. The formula](02_formula.ipynb); [03. The input view](03_input_view.ipynb)
+# helps but is not required. Training with `rnnlib.fit` is used as a tool in sections 4 and 6 and
+# explained in [05. Training by BPTT](05_training_bptt.ipynb). Least squares (a linear
+# regression); eigenvalues of a matrix.
 #
 # **Time to read:** about 40 minutes (the notebook runs in a few seconds).
 
@@ -537,9 +539,10 @@ plt.show()
 # plane; a pulse (circled) against the stored sign carries the state across to the other
 # cluster, and during the zeros the state settles into its cluster and stays. Even before the first pulse
 # (grey) the state does not stay near its start $h_0 = 0$ but drifts to one of the clusters:
-# near the origin the update expands small differences, so the small thresholds $B$ are push
-# enough. That is because the trained $D$ has spectral radius above 1, printed above: one direction
-# of the state is self-exciting, the latch of the explorer's $D > 1$ panels, now found by training.
+# near the origin the update expands small differences, so the small thresholds $B$ are
+# enough to push it there. That is because the trained $D$ has spectral radius above 1,
+# printed above: one direction of the state is self-exciting, the latch of the explorer's
+# $D > 1$ panels, now found by training.
 # The untrained network (left, same axes) stays in a small patch of the plane, twitches with
 # each pulse and sinks back; its state does not keep the two signs apart.
 
@@ -567,13 +570,14 @@ plt.show()
 # ## Exercises
 #
 # **1. (Conceptual and coding) Many units, one memory.** Take a *linear* network with
-# $D = \rho I$ (the same self-weight on every unit, no coupling) and any $W$. Why is its memory
+# $D = \rho\,\mathrm{Id}$ (the identity matrix times $\rho$: the same self-weight on every unit, no
+# coupling; the letter $I$ stays the number of inputs) and any $W$. Why is its memory
 # capacity about 1, whatever the number of units $H$? Check for $H = 1, 4, 16$ with $\rho = 0.8$.
 #
 # <details>
 # <summary>Solution</summary>
 #
-# With $D = \rho I$ every unit computes $h_{t,j} = W_j s_t$ with the same scalar
+# With $D = \rho\,\mathrm{Id}$ every unit computes $h_{t,j} = W_j s_t$ with the same scalar
 # $s_t = \sum_k \rho^k x_{t-k}$: all units are copies of one number, so a probe can use only
 # $s_t$. For i.i.d. inputs, $r^2(x_{t-k}, s_t) = \rho^{2k}(1 - \rho^2)$, and these sum to 1
 # over $k$. More units only help when they hold *different* mixtures of the past: units
@@ -677,13 +681,13 @@ plt.show()
 # **4. (Conceptual and coding) Is the spectral radius everything?** The shift register of
 # section 5 has $\rho(D) = 0$ and the largest possible memory. Why can `scale_spectral_radius`
 # not help design it, and what happens to its memory if a little of each unit's own value is
-# kept, $D = $ shift $+\, 0.5 I$?
+# kept, $D = $ shift $+\, 0.5\,\mathrm{Id}$?
 #
 # <details>
 # <summary>Solution</summary>
 #
 # All eigenvalues of a shift matrix are 0 (it is nilpotent: $D^H = 0$), so there is no radius
-# to rescale and `scale_spectral_radius` refuses it. Adding $0.5 I$ gives $\rho = 0.5$, but
+# to rescale and `scale_spectral_radius` refuses it. Adding $0.5\,\mathrm{Id}$ gives $\rho = 0.5$, but
 # the units now hold blurred, overlapping mixtures of past inputs. The capacity is still most
 # of $H$, but it is spread over many more than $H$ delays: the recent inputs stay sharp,
 # and older ones, which the shift register forgot completely after $H$ steps, can now be

@@ -37,7 +37,7 @@
 # - how to read a table of errors over several seeds, and why a model that wins on
 #   validation can lose on the test years.
 #
-# **Prerequisites:** [02. The formula](02_formula.ipynb) and [05. Training](05_training_bptt.ipynb)
+# **Prerequisites:** [02. The formula](02_formula.ipynb) and [05. Training by BPTT](05_training_bptt.ipynb)
 # (`rnnlib.fit`); least squares; a little numpy.
 #
 # **Time to read:** about 40 minutes.
@@ -144,19 +144,20 @@ print(f"numpy:      phi_1, phi_2 = {coef[0]:.4f}, {coef[1]:.4f}; phi_0 = {coef[2
 print(f"fc.fit_ar:  phi_1, phi_2 = {phi[0]:.4f}, {phi[1]:.4f}; phi_0 = {phi0:+.4f}")
 
 # %% [markdown]
-# **The basic RNN.** The Elman network of the earlier chapters, with one input, a few hidden
+# **The basic RNN.** The network of the earlier chapters, with one input, a few hidden
 # units and one output. At step $t$ the input is last year's value and the output is the
 # forecast of this year:
 # $$x_t = s_{t-1}, \qquad h_t = \tanh(W x_t + D h_{t-1} + B), \qquad \hat s_t = y_t = V h_t + c,$$
 # with the weights (权重) $W, D, V$ and the thresholds (阈值, i.e. biases) $B, c$ of chapter 01.
-# Unlike AR($p$), the RNN has no fixed window: through the delayed input (延迟输入) $D h_{t-1}$
+# Unlike AR($p$), the RNN has no fixed window: through the delayed input (延迟输入) $h_{t-1}$
 # the hidden layer (隐层) can carry a summary of *all* earlier years, which is the article's
 # second reading of the RNN (chapter 04). Whether that summary helps here is the question.
 #
 # For training, the series is cut into overlapping windows of 40 years, each a sequence whose
-# target is its input shifted one year ahead. A batch of windows trains far faster than one
-# long sequence (chapter 05). Each window starts from $h_0 = 0$, so its first 10 steps are
-# left out of the loss with a mask: there the hidden layer has not yet seen enough years.
+# target is its input shifted one year ahead. All windows of a batch go through the time loop
+# together (chapter 02, section 6), so training is much faster than on one long sequence.
+# Each window starts from $h_0 = 0$, so its first 10 steps are left out of the loss with a
+# mask: there the hidden layer has not yet seen enough years.
 #
 # **Is the comparison fair?** Both models get the same *information*: the same normalised
 # series, only the true values before the year being forecast, fitted on the same years,
@@ -432,8 +433,8 @@ plt.show()
 # of it. With $\tanh$ every hidden value lies in $(-1, 1)$, so the output
 # $y = V h + c = \sum_j V_j h_j + c \le \sum_j |V_j|\,|h_j| + c$ can never exceed
 # $\sum_j |V_j| + c$ (a one-sided form of chapter 02, exercise 4). We convert that ceiling into
-# sunspot numbers for each trained RNN (the conversion $v \mapsto v\,\sigma + \mu$, with the
-# training standard deviation $\sigma > 0$ and mean $\mu$, keeps the order), check that no
+# sunspot numbers for each trained RNN (the conversion $v \mapsto \mu + v \cdot \mathrm{sd}$, with the
+# training mean $\mu$ and standard deviation $\mathrm{sd} > 0$, keeps the order), check that no
 # forecast above went past it, and compare it with the data.
 
 # %%
