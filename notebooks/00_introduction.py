@@ -78,25 +78,16 @@ plt = plotting.use_style()
 # that sees only $x_t$ to be right about half of the time (the coin-flip rate, because
 # $x_{t-1}$ is independent of $x_t$), and a predictor that also sees $x_{t-1}$ to be always
 # right. The code below does not train anything: for every distinct input it picks the most
-# frequent target, which is the best any function of that input can do.
+# frequent target, which is the best any function of that input can do
+# (`rnnlib.tasks.best_rule_accuracy` counts exactly this).
 
 # %%
 rng = np.random.default_rng(0)
 bits = rng.integers(0, 2, size=2001)
 x_now, target = bits[1:], bits[:-1]          # target at step t is x_{t-1}
+best_accuracy = rnnlib.tasks.best_rule_accuracy   # features: one row of seen values per step
 
-
-def best_accuracy(features, target):
-    """Accuracy of the best lookup table from feature rows to targets (majority vote per row)."""
-    keys = [tuple(row) for row in np.atleast_2d(features.T).T]
-    correct = 0
-    for key in set(keys):
-        picked = target[[k == key for k in keys]]
-        correct += max(np.sum(picked == 0), np.sum(picked == 1))
-    return correct / len(target)
-
-
-print(f"best accuracy seeing x_t only          : {best_accuracy(x_now, target):.3f}")
+print(f"best accuracy seeing x_t only          : {best_accuracy(x_now[:, None], target):.3f}")
 print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now, bits[:-1]], 1), target):.3f}")
 
 # %% [markdown]
@@ -347,18 +338,11 @@ for t, y in enumerate(Y, start=1):
 #
 # ```python
 # import numpy as np
-#
-# def best_accuracy(features, target):
-#     keys = [tuple(row) for row in np.atleast_2d(features.T).T]
-#     correct = 0
-#     for key in set(keys):
-#         picked = target[[k == key for k in keys]]
-#         correct += max(np.sum(picked == 0), np.sum(picked == 1))
-#     return correct / len(target)
+# from rnnlib.tasks import best_rule_accuracy as best_accuracy
 #
 # bits = np.random.default_rng(1).integers(0, 2, size=3002)
 # x_t, x_t1, target = bits[2:], bits[1:-1], bits[:-2]
-# a1 = best_accuracy(x_t, target)
+# a1 = best_accuracy(x_t[:, None], target)
 # a2 = best_accuracy(np.stack([x_t, x_t1], 1), target)
 # a3 = best_accuracy(np.stack([x_t, x_t1, target], 1), target)
 # print(f"x_t: {a1:.3f}   x_t and x_(t-1): {a2:.3f}   window of three: {a3:.3f}")

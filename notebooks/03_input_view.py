@@ -112,9 +112,7 @@ plt.show()
 # `rnnlib.ElmanRNN` (so `rnnlib.fit` can train it):
 
 # %%
-def sigmoid(y):
-    return 1 / (1 + np.exp(-y))
-
+from rnnlib.activations import sigmoid
 
 jordan = JordanRNN(1, 3, 1, feedback="sigmoid", seed=0)
 W, D, B, V, c = (jordan.params[k] for k in ("W", "D", "B", "V", "c"))
@@ -207,20 +205,10 @@ print(f"{'parity p_t':>14}  " + row(p_demo[:, 0, 0]))
 # The feed-forward network sees only $x_t$. A Jordan network whose every answer is right and
 # confident sees $x_t$ and the true previous target. The best any rule can do with given
 # information is to predict, for each combination of what it sees, the target that is most
-# frequent for that combination. Counting this on a long stream:
+# frequent for that combination. `tasks.best_rule_accuracy` counts this; on a long stream:
 
 # %%
-def best_accuracy(features, target, mask):
-    """Accuracy of the best rule that sees only `features`: the majority target of each combination."""
-    keep = mask.ravel() > 0
-    F = features.reshape(-1, features.shape[-1])[keep].astype(int)
-    t = target.ravel()[keep].astype(int)
-    keys = F @ (2 ** np.arange(F.shape[1]))              # one integer per combination of bits
-    right = 0
-    for k in np.unique(keys):
-        right += max(np.sum(t[keys == k] == 0), np.sum(t[keys == k] == 1))
-    return right / len(t)
-
+best_accuracy = tasks.best_rule_accuracy
 
 TASKS = {
     "XOR z_t": tasks.xor_previous,
@@ -463,13 +451,7 @@ for seed in SEEDS:
 # import numpy as np
 # from rnnlib import tasks
 #
-# def best_accuracy(features, target, mask):
-#     keep = mask.ravel() > 0
-#     F = features.reshape(-1, features.shape[-1])[keep].astype(int)
-#     t = target.ravel()[keep].astype(int)
-#     keys = F @ (2 ** np.arange(F.shape[1]))
-#     return sum(max(np.sum(t[keys == k] == 0), np.sum(t[keys == k] == 1)) for k in np.unique(keys)) / len(t)
-#
+# best_accuracy = tasks.best_rule_accuracy
 # X, target, mask = tasks.delayed_bit(20, 5000, k=1, seed=0)
 # previous = np.concatenate([np.zeros_like(target[:1]), target[:-1]])
 # both = mask * np.concatenate([np.zeros_like(mask[:1]), mask[:-1]])

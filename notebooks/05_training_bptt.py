@@ -52,7 +52,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one BLAS thread: faster for our
 import numpy as np
 
 import rnnlib
-from rnnlib import gradients, plotting
+from rnnlib import gradients, plotting, tasks
 from rnnlib.linalg import scale_spectral_radius, spectral_radius
 
 plt = plotting.use_style()
@@ -67,7 +67,8 @@ C = plotting.PALETTE
 # input says anything about the target; the network can only succeed if its hidden layer
 # (隐层) carries $x_{t-\tau}$ for $\tau$ steps, which is exactly the job chapter 04 gave it.
 # For the first $\tau$ steps the target does not exist, so a *mask* $m_t$ leaves those steps
-# out. We take $\tau = 8$.
+# out. We take $\tau = 8$; `rnnlib.tasks.delayed_bit` (chapter 03) makes such streams, targets
+# and masks.
 #
 # The loss is the mean squared error over the counted steps and output units,
 #
@@ -79,19 +80,9 @@ C = plotting.PALETTE
 # loss of $0.25$ on fair bits: that is the chance level to beat.
 
 # %%
-def delayed_recall(T, N, lag, seed):
-    """N streams of T random bits (T, N, 1); target x_{t-lag}; mask 0 where it is undefined."""
-    X = np.random.default_rng(seed).integers(0, 2, size=(T, N, 1)).astype(float)
-    target = np.zeros_like(X)
-    target[lag:] = X[:-lag]
-    mask = np.ones((T, N))
-    mask[:lag] = 0.0
-    return X, target, mask
-
-
 LAG = 8
-X, Y, M = delayed_recall(T=24, N=32, lag=LAG, seed=0)                 # training set
-X_test, Y_test, M_test = delayed_recall(T=24, N=256, lag=LAG, seed=1)  # held-out streams
+X, Y, M = tasks.delayed_bit(T=24, N=32, k=LAG, seed=0)                 # training set
+X_test, Y_test, M_test = tasks.delayed_bit(T=24, N=256, k=LAG, seed=1)  # held-out streams
 
 net = rnnlib.ElmanRNN(1, 16, 1, seed=0)
 _, out = net.forward(X)
@@ -502,7 +493,7 @@ for k, accs in acc_trunc.items():
 # update from it.
 
 # %%
-X_stream, Y_stream, M_stream = delayed_recall(T=96, N=16, lag=LAG, seed=0)
+X_stream, Y_stream, M_stream = tasks.delayed_bit(T=96, N=16, k=LAG, seed=0)
 CHUNKS = (8, 9, 16)
 acc_chunk = {}
 for k in CHUNKS:

@@ -89,3 +89,34 @@ def accuracy(Y, target, mask=None):
     if np.any(w < 0) or w.sum() <= 0:
         raise ValueError("mask must be non-negative and count at least one step")
     return float(np.sum(w * correct) / w.sum())
+
+
+def best_rule_accuracy(features, target, mask=None):
+    """The best accuracy any rule that sees only ``features`` can reach (chapters 00 and 03).
+
+    For every distinct combination of feature values, the best rule answers the
+    target that is most frequent for that combination; this returns how often
+    that is right. ``features`` has shape S + (F,) (F values seen at each of the
+    steps S, e.g. (T, N, F)); ``target`` has shape S or S + (1,); ``mask``
+    (shape S, optional) leaves out steps where it is 0. With one fair random
+    bit that the features say nothing about, the result is near 0.5 (chance).
+    """
+    F = as_float_array("features", features)
+    t = as_float_array("target", target)
+    if F.ndim < 2:
+        raise ValueError(f"features must have shape S + (F,), one row of F values per step; got {F.shape}")
+    steps = F.shape[:-1]
+    if t.shape == steps + (1,):
+        t = t[..., 0]
+    if t.shape != steps:
+        raise ValueError(f"target must have shape {steps} or {steps + (1,)} to match features {F.shape}, got {t.shape}")
+    keep = np.ones(steps, dtype=bool) if mask is None else check_shape("mask", as_float_array("mask", mask), steps) > 0
+    if not keep.any():
+        raise ValueError("mask leaves no step to count")
+    rows, t = F[keep], t[keep]
+    _, group = np.unique(rows, axis=0, return_inverse=True)
+    right = 0
+    for g in range(group.max() + 1):
+        _, counts = np.unique(t[group.ravel() == g], return_counts=True)
+        right += counts.max()
+    return right / len(t)

@@ -101,3 +101,29 @@ def test_bad_input():
         tasks.accuracy(np.zeros((3, 1)), np.zeros((3, 1)), mask=np.zeros(3))
     with pytest.raises(ValueError, match="NaN"):
         tasks.accuracy([[np.nan]], [[1]])
+
+
+def test_best_rule_accuracy_counts_the_majority_of_each_combination():
+    features = np.array([[0], [0], [0], [1], [1]])
+    target = np.array([1, 1, 0, 0, 0])
+    assert tasks.best_rule_accuracy(features, target) == pytest.approx(4 / 5)
+    # a feature that determines the target gives 1; the mask leaves steps out
+    assert tasks.best_rule_accuracy(features, features[:, 0]) == 1.0
+    assert tasks.best_rule_accuracy(features, target, mask=[1, 1, 0, 1, 1]) == 1.0
+
+
+def test_best_rule_accuracy_on_the_chapter_tasks():
+    X, target, mask = tasks.delayed_bit(30, 400, k=1, seed=3)
+    alone = tasks.best_rule_accuracy(X, target, mask)
+    previous = np.concatenate([X[:1], X[:-1]])
+    with_previous = tasks.best_rule_accuracy(np.concatenate([X, previous], -1), target, mask)
+    assert abs(alone - 0.5) < 0.02 and with_previous == 1.0
+
+
+def test_best_rule_accuracy_bad_input():
+    with pytest.raises(ValueError, match=r"features must have shape S \+ \(F,\)"):
+        tasks.best_rule_accuracy(np.zeros(4), np.zeros(4))
+    with pytest.raises(ValueError, match="target must have shape"):
+        tasks.best_rule_accuracy(np.zeros((4, 2)), np.zeros(3))
+    with pytest.raises(ValueError, match="mask leaves no step"):
+        tasks.best_rule_accuracy(np.zeros((4, 1)), np.zeros(4), mask=np.zeros(4))
