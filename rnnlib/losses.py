@@ -57,13 +57,6 @@ def bce_with_logits(Y, target, mask=None):
     return float(np.sum(w[..., None] * per) / n), w[..., None] * (p - target) / n
 
 
-def softmax(Y):
-    """Softmax over the last axis, computed stably (chapter 06: next-letter probabilities)."""
-    Y = as_float_array("Y", Y)
-    Z = np.exp(Y - Y.max(axis=-1, keepdims=True))
-    return Z / Z.sum(axis=-1, keepdims=True)
-
-
 def softmax_cross_entropy(Y, target, mask=None):
     """Cross-entropy of softmax(Y) against class labels or probability rows (chapter 06).
 

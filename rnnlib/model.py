@@ -88,6 +88,11 @@ class Model:
         """Number of trainable numbers, e.g. H*I + H*H + H + O*H + O for the basic RNN (chapter 01)."""
         return sum(p.size for p in self.params.values())
 
+    def final_state(self, Hs, Y):
+        """The state to carry into the next piece of a sequence (``fit(chunk=)``, chapter 05):
+        the last hidden state h_T; networks that feed back something else override it."""
+        return Hs[-1]
+
     def _check_params_finite(self):
         """Refuse NaN or infinite weights before a pass (chapter 05: diverged training)."""
         for name in self.param_names:

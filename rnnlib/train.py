@@ -1,7 +1,7 @@
 """The training loop (chapter 05): ``fit`` a model to sequences, showing progress.
 
-Works for any model with ``params``, ``forward(X, h0)`` and
-``backward(X, dY, h0)`` in the style of ``ElmanRNN``.
+Works for any ``rnnlib.model.Model`` (``ElmanRNN``, ``JordanRNN``,
+``FeedForward``): it uses ``params``, ``forward``, ``backward`` and ``final_state``.
 """
 from dataclasses import dataclass, field
 
@@ -59,9 +59,8 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     into mini-batches of ``batch_size``. ``clip`` rescales gradients to that
     global norm; ``truncate=k`` passes to ``backward``; ``chunk=k`` is truncated
     BPTT over time: the sequence is cut into pieces of k steps, the state
-    carried from one piece to the next (``model.final_state(Hs, Y)`` if the
-    model defines it, else the last hidden state), and the weights updated
-    after each.
+    carried from one piece to the next (``model.final_state(Hs, Y)``: h_T for
+    the basic RNN), and the weights updated after each.
     Pieces whose mask is all zero are run (to carry h) but not trained on.
     A line of progress is printed every ``log_every`` epochs (about ten lines
     by default). ``callback(epoch, history)``, if given, runs after each epoch;
@@ -111,7 +110,7 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
                 h_in = h
                 with np.errstate(over="ignore", invalid="ignore"):
                     Hs, Y = model.forward(Xb[s], h_in)
-                h = model.final_state(Hs, Y) if hasattr(model, "final_state") else Hs[-1]
+                h = model.final_state(Hs, Y)
                 if mb is not None and not np.any(mb[s]):
                     continue
                 with np.errstate(over="ignore", invalid="ignore"):

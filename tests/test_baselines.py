@@ -7,7 +7,7 @@ from rnnlib import tasks
 from rnnlib.activations import ACTIVATIONS
 from rnnlib.baselines import FEEDBACKS, FeedForward, JordanRNN
 
-F = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0), "sigmoid": lambda a: 1 / (1 + np.exp(-a))}
+from conftest import REFERENCE_ACTIVATIONS as F
 
 
 def naive_jordan(net, X, s0=None):

@@ -3,12 +3,13 @@ import numpy as np
 import pytest
 
 import rnnlib
+from conftest import REFERENCE_ACTIVATIONS
 from rnnlib.activations import ACTIVATIONS
 
 
 def naive_forward(net, X, h0=None):
     """The article's formula, one step at a time, written out independently."""
-    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0), "sigmoid": lambda a: 1 / (1 + np.exp(-a))}[net.activation]
+    f = REFERENCE_ACTIVATIONS[net.activation]
     h = np.zeros(net.n_hidden) if h0 is None else np.asarray(h0, float)
     Hs, Y = [], []
     for x in X:
