@@ -5,6 +5,7 @@ input fails early with a message in the library's own words: what was
 expected, and what was given.
 """
 import numbers
+import os
 
 import numpy as np
 
@@ -168,3 +169,44 @@ def as_square_matrix(name, value):
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
         raise ValueError(f"{name} must be a square (H, H) matrix with H >= 1, got shape {arr.shape}")
     return arr
+
+
+# The largest single allocation rnnlib will attempt, as a fraction of the
+# machine's physical memory (issue 11: sizes fail fast, naming the argument).
+ALLOC_FRACTION = 0.5
+_FALLBACK_MEMORY = 8 * 2**30  # 8 GiB when the platform does not report its memory
+
+
+def machine_memory():
+    """Physical memory in bytes (``SC_PAGE_SIZE * SC_PHYS_PAGES``), or 8 GiB if unknown."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return _FALLBACK_MEMORY
+    return int(total) if total > 0 else _FALLBACK_MEMORY
+
+
+def _bytes_text(n):
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n:,} bytes ({n / size:.1f} {unit})"
+    return f"{n:,} bytes"
+
+
+def check_alloc(name, n_items, itemsize=8):
+    """Refuse at once an array of ``n_items`` items of ``itemsize`` bytes that the
+    machine cannot hold: more than ``ALLOC_FRACTION`` of its physical memory.
+
+    ``name`` says which argument(s) caused the size, e.g. ``"n_hidden=1000000000"``.
+    ``n_items`` is a Python int (exact, no overflow), ``itemsize`` the bytes per item
+    (8 for float64). Returns the size in bytes; raises ValueError (a size that is
+    a valid number but too large for this machine) naming ``name`` and both sizes.
+    """
+    n_bytes = int(n_items) * int(itemsize)
+    limit = int(ALLOC_FRACTION * machine_memory())
+    if n_bytes > limit:
+        raise ValueError(
+            f"{name} needs an array of {_bytes_text(n_bytes)}, more than rnnlib allows on this "
+            f"machine ({_bytes_text(limit)}, {ALLOC_FRACTION:.0%} of its memory)"
+        )
+    return n_bytes
