@@ -210,3 +210,29 @@ def check_alloc(name, n_items, itemsize=8):
             f"machine ({_bytes_text(limit)}, {ALLOC_FRACTION:.0%} of its memory)"
         )
     return n_bytes
+
+
+def check_instance(name, value, cls, what):
+    """Return ``value`` if it is an instance of ``cls``, else raise TypeError.
+
+    ``what`` says in words what was expected, e.g. "an rnnlib ElmanRNN"; used for
+    models given to forecasting, gradient and checking functions (issue 11: a
+    model they do not support is a TypeError, not an AttributeError).
+    """
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    return value
+
+
+def check_bool(name, value):
+    """Return ``value`` as a ``bool``; anything but True/False (numpy bools included) raises TypeError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def check_title(value):
+    """A figure title: None or a string."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"title must be a string or None, got {type(value).__name__}")
+    return value

@@ -6,6 +6,7 @@ and check them, so a damaged or edited file fails loudly instead of silently
 changing a chapter's numbers.
 """
 import csv
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,8 @@ SUNSPOTS_HEADER = ("year", "sunspots")
 
 def _open_data(name, path):
     if path is not None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be None or a file path (str or os.PathLike), got {type(path).__name__}")
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"no data file at the given path: {path}")
@@ -35,6 +38,7 @@ def load_sunspots(path=None):
 
     The file is checked: the header, whole-number years one apart with no gaps
     or repeats, and finite non-negative values; anything else raises ValueError.
+    Each call returns new arrays.
     """
     with _open_data(SUNSPOTS_FILE, path) as fh:
         rows = list(csv.reader(fh))

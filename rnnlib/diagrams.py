@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from ._checks import check_choice, check_size
+from ._checks import check_choice, check_size, check_title
 from .plotting import PALETTE
 
 PARAMS = ("W", "D", "B", "V", "c")
@@ -121,6 +121,8 @@ def _finish(ax, xlim, ylim, title):
 
 def param_labels(ax):
     """The parameter labels drawn in ``ax``: dict name -> list of their texts (chapter 01)."""
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     found = {}
     for t in ax.texts:
         if t.get_gid() in PARAMS:
@@ -142,6 +144,7 @@ def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
     T = _check_steps(T)
     check_choice("feedback", feedback, FEEDBACK_FROM)
     sizes = _check_sizes(sizes)
+    check_title(title)
     dx, ys = (2.4 if sizes is None else 2.8), {"x": 0.0, "h": 1.6, "y": 3.2}
     ax = _check_ax(ax, figsize=(2.2 + 0.72 * dx * T, 4.4))
     # layer names on the left
@@ -204,6 +207,7 @@ def draw_folded(ax=None, feedback="hidden", sizes=None, title=None):
     """
     check_choice("feedback", feedback, FEEDBACK_FROM)
     sizes = _check_sizes(sizes)
+    check_title(title)
     ys = {"x": 0.0, "h": 1.6, "y": 3.2}
     ax = _check_ax(ax, figsize=(4.2, 4.4))
     for k, y in ys.items():
@@ -258,6 +262,7 @@ def draw_step(n_in=3, n_hidden=4, n_out=2, ax=None, title=None):
     for name, v in (("n_in", I), ("n_hidden", H), ("n_out", O)):
         if v > MAX_NEURONS:
             raise ValueError(f"{name} must be at most {MAX_NEURONS} neurons for a readable drawing, got {v}")
+    check_title(title)
     r, gap = 0.27, 0.7
     X0, X1, X2 = 0.0, 3.0, 5.6
     n_left = I + H

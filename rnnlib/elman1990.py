@@ -18,11 +18,15 @@ Three streams on which a network is trained to predict its next input:
 so that a network can be trained on all of them at once. ``squared_errors``
 measures a trained network the way the paper's figures do: the squared error
 of each output unit at each step.
+
+Every function returns new arrays: none is a view of its input or of another
+returned array (``next_step_pairs`` returns two copies, not two overlapping views).
 """
 import numpy as np
 
-from ._checks import as_float_array, check_seed, check_size
+from ._checks import as_float_array, check_alloc, check_instance, check_seed, check_size
 from .activations import sigmoid
+from .model import Model
 
 # ----------------------------------------------------------------- temporal XOR
 
@@ -41,6 +45,7 @@ def temporal_xor_stream(n_triples, seed=0):
     ``s[3k + 2] == s[3k] ^ s[3k + 1]`` for every k; the other bits are random.
     """
     n_triples = check_size("n_triples", n_triples)
+    check_alloc(f"n_triples={n_triples}", 3 * n_triples)
     pairs = _rng(seed).integers(0, 2, size=(n_triples, 2))
     return np.column_stack([pairs, pairs[:, 0] ^ pairs[:, 1]]).reshape(-1)
 
@@ -53,6 +58,7 @@ def xor_error_floor(n_bits):
     third of its triple, which the two before it fix (0). Length ``n_bits - 1``.
     """
     n_bits = check_size("n_bits", n_bits)
+    check_alloc(f"n_bits={n_bits}", n_bits)
     positions = np.arange(1, n_bits)
     return np.where(positions % 3 == 2, 0.0, 0.25)
 
@@ -103,6 +109,7 @@ def letter_stream(n_consonants, seed=0, probs=None):
     syllable: b -> ba, d -> dii, g -> guuu.
     """
     n_consonants = check_size("n_consonants", n_consonants)
+    check_alloc(f"n_consonants={n_consonants}", n_consonants, 8 + 4 + 8)  # picks, letters, the list joined
     p = _consonant_probs(probs)
     picks = _rng(seed).choice(3, size=n_consonants, p=p)
     return "".join(SYLLABLES[CONSONANTS[k]] for k in picks)
@@ -128,15 +135,26 @@ def encode_letters(letters, codes=None):
     six-feature table ``LETTER_CODES``.
     """
     codes = LETTER_CODES if codes is None else codes
-    if not isinstance(codes, dict) or not codes:
-        raise TypeError("codes must be a non-empty dict mapping each letter to its bit vector")
-    widths = {len(v) for v in codes.values()}
+    if not isinstance(codes, dict):
+        raise TypeError(f"codes must be a dict mapping each letter to its bit vector, got {type(codes).__name__}")
+    if not codes:
+        raise ValueError("codes must map at least one letter to its bit vector, got an empty dict")
+    table = {}
+    for k, v in codes.items():
+        if not isinstance(k, str) or len(k) != 1:
+            raise TypeError(f"codes must be keyed by single characters, got the key {k!r}")
+        arr = as_float_array(f"codes[{k!r}]", v)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"codes[{k!r}] must be a 1-D vector of at least one bit, got shape {arr.shape}")
+        table[k] = arr
+    widths = {arr.size for arr in table.values()}
     if len(widths) != 1:
         raise ValueError(f"every code must have the same number of bits, got lengths {sorted(widths)}")
+    width = widths.pop()
     _check_letters(letters, codes, min_length=0)
-    table = {k: as_float_array(f"codes[{k!r}]", v) for k, v in codes.items()}
+    check_alloc(f"letters of length {len(letters)} with {width}-bit codes", len(letters) * width)
     if not letters:
-        return np.zeros((0, widths.pop()))
+        return np.zeros((0, width))
     return np.stack([table[ch] for ch in letters])
 
 
@@ -214,6 +232,7 @@ TEMPLATES = (
 def sentences(n_sentences, seed=0):
     """``n_sentences`` random sentences, each a list of words (chapter 06)."""
     n_sentences = check_size("n_sentences", n_sentences)
+    check_alloc(f"n_sentences={n_sentences}", n_sentences, 128)  # a list of up to 5 words per sentence
     rng = _rng(seed)
     out = []
     for k in rng.integers(0, len(TEMPLATES), size=n_sentences):
@@ -237,7 +256,9 @@ def random_letter_codes(alphabet, n_bits=5, seed=0):
     """Give each letter a different random ``n_bits``-bit code (chapter 06).
 
     Elman coded the letters of his word experiment as random 5-bit vectors.
-    Codes are distinct and never all zeros. Returns a dict letter -> int array.
+    Codes are distinct and never all zeros. Returns a dict letter -> int array
+    (each its own array). The codes are drawn from a table of all 2**n_bits - 1
+    non-zero codes, so a table larger than the machine can hold is refused at once.
     """
     n_bits = check_size("n_bits", n_bits)
     try:
@@ -250,9 +271,10 @@ def random_letter_codes(alphabet, n_bits=5, seed=0):
     if len(letters) > 2 ** n_bits - 1:
         raise ValueError(f"{len(letters)} letters need more than {n_bits} bits: {n_bits} bits give "
                          f"only {2 ** n_bits - 1} distinct non-zero codes")
+    check_alloc(f"n_bits={n_bits}", 2 ** n_bits - 1)  # the table of candidate codes below
     code_numbers = _rng(seed).choice(np.arange(1, 2 ** n_bits), size=len(letters), replace=False)
     bits = (code_numbers[:, None] >> np.arange(n_bits)[::-1]) & 1
-    return {ch: b for ch, b in zip(letters, bits)}
+    return {ch: b.copy() for ch, b in zip(letters, bits)}
 
 
 # ------------------------------------------------------------- batching helpers
@@ -268,9 +290,10 @@ def next_step_pairs(codes):
     arr = as_float_array("codes", codes)
     if arr.ndim == 1:
         arr = arr[:, None]
-    if arr.ndim not in (2, 3) or arr.shape[0] < 2:
-        raise ValueError(f"codes must be a stream (T, F) or streams (T, N, F) with T >= 2, got shape {arr.shape}")
-    return arr[:-1], arr[1:]
+    if arr.ndim not in (2, 3) or arr.shape[0] < 2 or arr.size == 0:
+        raise ValueError(f"codes must be a stream (T, F) or streams (T, N, F) with T >= 2 and N, F >= 1, "
+                         f"got shape {arr.shape}")
+    return arr[:-1].copy(), arr[1:].copy()
 
 
 def parallel_streams(codes, n_streams):
@@ -283,8 +306,8 @@ def parallel_streams(codes, n_streams):
     arr = as_float_array("codes", codes)
     if arr.ndim == 1:
         arr = arr[:, None]
-    if arr.ndim != 2:
-        raise ValueError(f"codes must be a stream of shape (L, F), got shape {arr.shape}")
+    if arr.ndim != 2 or arr.shape[1] == 0:
+        raise ValueError(f"codes must be a stream of shape (L, F) with F >= 1, got shape {arr.shape}")
     n_streams = check_size("n_streams", n_streams)
     T = arr.shape[0] // n_streams
     if T < 1:
@@ -299,6 +322,7 @@ def squared_errors(model, X, target, h0=None):
     sigmoid (the output units of Elman's network, and the ones the "bce" loss
     trains) and returns ``(sigmoid(Y) - target) ** 2`` with the shape of Y.
     """
+    check_instance("model", model, Model, "an rnnlib network (ElmanRNN, JordanRNN or FeedForward)")
     _, Y = model.forward(X, h0)
     target = as_float_array("target", target)
     if target.shape != Y.shape:

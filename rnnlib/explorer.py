@@ -20,7 +20,8 @@ import io
 
 import numpy as np
 
-from ._checks import as_float_array, as_scalar_series, check_choice, check_real, check_size
+from ._checks import (as_float_array, as_scalar_series, check_alloc, check_bool, check_choice, check_real,
+                      check_size, check_title)
 from .activations import sigmoid
 
 UNIT_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -57,7 +58,9 @@ def explorer_input(T=50):
 
     x_t = 1 for 5 <= t < 20, x_t = -1 for 30 <= t < 33, else 0 (t counted from 0).
     """
-    x = np.zeros(check_size("T", T))
+    T = check_size("T", T)
+    check_alloc(f"T={T}", T)
+    x = np.zeros(T)
     x[5:20] = 1.0
     x[30:33] = -1.0
     return x
@@ -84,7 +87,13 @@ def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6
     h = unit_response(x, W, D, B, activation)
     x = as_scalar_series("x", x)
     ylim = _check_ylim(ylim)
-    if ax is None:
+    check_title(title)
+    if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    else:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots()
@@ -103,12 +112,22 @@ def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6
 FIGSIZE = (7.0, 3.4)  # inches; the explorer picture is shown at FIGSIZE x the house dpi
 
 
+def _check_figsize(figsize):
+    """Two finite positive numbers (width, height) in inches, at most 50 each."""
+    size = as_float_array("figsize", figsize)
+    if size.shape != (2,) or not np.all((size > 0) & (size <= 50)):
+        raise ValueError(f"figsize must be two numbers (width, height) in inches, each in (0, 50], got {figsize!r}")
+    return float(size[0]), float(size[1])
+
+
 def render_png(x, W, D, B, activation="tanh", figsize=FIGSIZE):
     """The explorer's picture as PNG bytes, drawn off-screen in the house style (chapter 04).
 
     Uses a bare ``matplotlib.figure.Figure``, not pyplot, so nothing is left
     open for a notebook to display a second time.
     """
+    figsize = _check_figsize(figsize)
+    unit_response(x, W, D, B, activation)  # checks x, W, D, B, activation before any drawing
     import matplotlib as mpl
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -132,7 +151,8 @@ class Explorer:
     Made by ``explorer(...)``. ``sliders`` maps "W", "D", "B" to the
     FloatSliders, ``image`` is the picture, ``widget`` the whole box, and
     ``response`` the h_t last drawn. Moving a slider calls ``redraw``.
-    Displaying an Explorer in a notebook displays its widget.
+    Displaying an Explorer in a notebook displays its widget. ``x`` is the
+    explorer's own read-only copy of the input it was given.
     """
 
     def __init__(self, x, W, D, B, activation, continuous_update=True):
@@ -140,9 +160,11 @@ class Explorer:
 
         from .plotting import STYLE
 
-        self.x = as_scalar_series("x", x)
+        self.x = np.array(as_scalar_series("x", x), copy=True)
+        self.x.flags.writeable = False
         self.activation = check_choice("activation", activation, UNIT_ACTIVATIONS)
         values = {"W": check_real("W", W), "D": check_real("D", D), "B": check_real("B", B)}
+        continuous_update = check_bool("continuous_update", continuous_update)
         self.sliders = {}
         for name, (lo, hi) in SLIDER_LIMITS.items():
             v = values[name]

@@ -15,10 +15,14 @@ other and with the truth.
 Free-running (closed-loop) forecasts feed each forecast back in as if it were
 the next observation, so errors compound: this is how a model forecasts years
 it has not seen at all.
+
+Every function returns new arrays, never views of the series it is given.
 """
 import numpy as np
 
-from ._checks import as_float_array, as_scalar_series, check_count, check_size
+from ._checks import as_float_array, as_scalar_series, check_alloc, check_count, check_instance, check_size
+from .elman import ElmanRNN
+from .model import Model
 
 
 def _check_start(start, series, lowest=1):
@@ -44,6 +48,7 @@ def windows(series, length, step=1):
     if length > s.size - 1:
         raise ValueError(f"window length must be at most {s.size - 1} for a series of {s.size} values, got {length}")
     starts = np.arange(0, s.size - length, step)
+    check_alloc(f"length={length}, step={step}", 2 * length * starts.size)
     idx = starts[None, :] + np.arange(length)[:, None]          # (length, N)
     return s[idx][..., None], s[idx + 1][..., None]
 
@@ -58,6 +63,7 @@ def lag_matrix(series, p):
     p = check_size("p", p)
     if p >= s.size:
         raise ValueError(f"p must be smaller than the series length {s.size}, got {p}")
+    check_alloc(f"p={p}", (s.size - p) * p)
     L = np.column_stack([s[p - k:s.size - k] for k in range(1, p + 1)])
     return L, s[p:].copy()
 
@@ -77,7 +83,7 @@ def fit_ar(series, p):
                          f"p values lost to the lags), got {L.shape[0] + p}")
     A = np.column_stack([L, np.ones(len(y))])
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-    return coef[:-1], float(coef[-1])
+    return coef[:-1].copy(), float(coef[-1])
 
 
 def _check_ar(phi, intercept):
@@ -107,6 +113,7 @@ def ar_free_run(history, phi, intercept, steps):
     phi, intercept = _check_ar(phi, intercept)
     buf = list(as_scalar_series("history", history, min_length=phi.size))
     steps = check_size("steps", steps)
+    check_alloc(f"steps={steps}", steps)
     out = []
     for _ in range(steps):
         y = intercept + sum(phi[k] * buf[-1 - k] for k in range(phi.size))
@@ -123,11 +130,11 @@ def persistence(series, start):
 
 
 # ------------------------------------------------------------------- the basic RNN
-def _check_scalar_net(net):
-    if getattr(net, "n_in", None) != 1 or getattr(net, "n_out", None) != 1:
+def _check_scalar_net(net, cls=Model, what="an rnnlib network (ElmanRNN, JordanRNN or FeedForward)"):
+    check_instance("net", net, cls, what)
+    if net.n_in != 1 or net.n_out != 1:
         raise ValueError("forecasting a single series needs a network with one input and one output "
-                         f"(n_in=1, n_out=1), got n_in={getattr(net, 'n_in', None)}, "
-                         f"n_out={getattr(net, 'n_out', None)}")
+                         f"(n_in=1, n_out=1), got n_in={net.n_in}, n_out={net.n_out}")
 
 
 def rnn_one_step(net, series, start, h0=None):
@@ -149,11 +156,12 @@ def rnn_free_run(net, history, steps, h0=None):
 
     The net first reads ``history`` (the hidden state sums up the past); its last
     output is the first forecast. From then on each output is fed back as the
-    next input: x_{t+1} = y_t.
+    next input: x_{t+1} = y_t. Needs an ``ElmanRNN`` (its state h_t is all it carries).
     """
-    _check_scalar_net(net)
+    _check_scalar_net(net, ElmanRNN, "an rnnlib ElmanRNN (a free run carries its hidden state step by step)")
     s = as_scalar_series("history", history, min_length=1)
     steps = check_size("steps", steps)
+    check_alloc(f"steps={steps}", steps)
     Hs, Y = net.forward(s[:, None], h0)
     h, y = Hs[-1], Y[-1]
     out = [float(y[0])]

@@ -15,9 +15,14 @@ is simply D^k. The spectral radius of D and its rescaling live in ``rnnlib.linal
 """
 import numpy as np
 
-from ._checks import (as_float_array, as_sequence, as_square_matrix, as_state, check_count, check_real,
-                      check_seed, check_size)
+import numbers
+
+from ._checks import (as_float_array, as_sequence, as_square_matrix, as_state, check_alloc, check_count,
+                      check_instance, check_real, check_seed, check_size)
 from .activations import get_activation
+from .elman import ElmanRNN
+
+_NEEDS_ELMAN = "an rnnlib ElmanRNN (its Jacobians dh_T/dh_(T-k) go through D)"
 
 
 def random_orthogonal(n, seed=0):
@@ -27,6 +32,7 @@ def random_orthogonal(n, seed=0):
     norm and spectral radius exactly rho.
     """
     n = check_size("n", n)
+    check_alloc(f"n={n}", n * n)
     Q, R = np.linalg.qr(np.random.default_rng(check_seed("seed", seed)).standard_normal((n, n)))
     return Q * np.sign(np.diag(R))  # fix the signs so that Q is uniformly distributed
 
@@ -44,7 +50,11 @@ def jacobian_products(D, fprime):
     H = D.shape[0]
     if Fp.ndim not in (2, 3) or Fp.shape[-1] != H:
         raise ValueError(f"fprime must have shape (K, {H}) or (K, N, {H}) to match D of shape {D.shape}, got {Fp.shape}")
+    if Fp.ndim == 3 and Fp.shape[1] == 0:
+        raise ValueError(f"fprime must hold at least one sequence (N >= 1), got shape {Fp.shape}")
     K = Fp.shape[0]
+    n_seq = Fp.shape[1] if Fp.ndim == 3 else 1
+    check_alloc(f"fprime of shape {Fp.shape} with D of shape {D.shape}", (K + 1) * n_seq * H * H)
     J = np.broadcast_to(np.eye(H), Fp.shape[1:-1] + (H, H)).copy()
     out = np.empty((K + 1,) + J.shape)
     out[0] = J
@@ -61,8 +71,11 @@ def hidden_jacobians(net, X, h0=None):
     ``X`` is (T, I) or (T, N, I). Returns (T+1, H, H) or (T+1, N, H, H); entry
     k = T is dh_T/dh_0. The slopes f'(a_t) are those of the net's activation.
     """
+    check_instance("net", net, ElmanRNN, _NEEDS_ELMAN)
     X3, batched = as_sequence("X", X, net.n_in, np.float64)
     H0 = as_state("h0", h0, X3.shape[1], net.n_hidden, np.float64, batched)
+    T, N, H = X3.shape[0], X3.shape[1], net.n_hidden
+    check_alloc(f"X of shape {np.shape(X)} with n_hidden={H}", (T + 1) * N * H * H)
     Hs, _ = net.forward(X3, H0)
     _, f_grad = get_activation(net.activation)
     Fp = f_grad(np.asarray(Hs, dtype=np.float64))
@@ -73,9 +86,10 @@ def hidden_jacobians(net, X, h0=None):
 def jacobian_norms(J, ord=2):
     """Matrix norms of a stack of Jacobians (..., H, H); ``ord=2`` is the largest singular value (chapter 05)."""
     J = as_float_array("J", J)
-    if J.ndim < 2 or J.shape[-1] != J.shape[-2]:
-        raise ValueError(f"J must be a stack of square matrices (..., H, H), got shape {J.shape}")
-    if ord not in (2, "fro"):
+    if J.ndim < 2 or J.shape[-1] != J.shape[-2] or J.shape[-1] == 0:
+        raise ValueError(f"J must be a stack of square matrices (..., H, H) with H >= 1, got shape {J.shape}")
+    is_two = isinstance(ord, numbers.Integral) and not isinstance(ord, (bool, np.bool_)) and ord == 2
+    if not (is_two or (isinstance(ord, str) and ord == "fro")):
         raise ValueError(f"ord must be 2 (spectral norm) or 'fro' (Frobenius), got {ord!r}")
     return np.linalg.norm(J, ord=ord, axis=(-2, -1))
 
@@ -86,8 +100,10 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
     Restarts the net at h_{T-k} on the last k inputs and nudges each entry
     of that state by +-``eps`` (> 0); used to check ``hidden_jacobians``.
     """
-    if getattr(net, "dtype", np.float64) != np.float64:
-        raise TypeError("numerical_hidden_jacobian needs a float64 model; float32 rounding swamps finite differences")
+    check_instance("net", net, ElmanRNN, _NEEDS_ELMAN)
+    if net.dtype != np.float64:
+        raise TypeError("net must be a float64 model for numerical_hidden_jacobian, got float32: "
+                        "float32 rounding swamps finite differences")
     X3, batched = as_sequence("X", X, net.n_in, np.float64)
     if batched:
         raise ValueError(f"X must be one sequence of shape (T, {net.n_in}), got a batch of shape {X3.shape}")
@@ -100,7 +116,7 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
         raise ValueError(f"eps must be a positive step size, got {eps}")
     X2 = X3[:, 0]
     Hs, _ = net.forward(X2, h0)
-    start = as_state("h0", h0, 1, net.n_hidden, np.float64, False)[0] if k == T else Hs[T - k - 1]
+    start = np.array(as_state("h0", h0, 1, net.n_hidden, np.float64, False)[0] if k == T else Hs[T - k - 1])
     H = net.n_hidden
     if k == 0:
         return np.eye(H)

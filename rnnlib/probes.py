@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, as_scalar_series, check_choice, check_count, check_real
+from ._checks import as_float_array, as_scalar_series, check_alloc, check_choice, check_count, check_real
 
 SCORES = ("corr2", "r2")
 
@@ -30,10 +30,25 @@ class LinearProbe:
     """A fitted linear read-out ``targets ~ states @ coef + intercept`` (chapter 04).
 
     ``coef`` is (H, K) and ``intercept`` (K,), one column per decoded target.
+    The probe keeps float64 copies of what it is given, so later changes to the
+    caller's arrays do not change it (and its own arrays are read-only).
     """
 
     coef: np.ndarray
     intercept: np.ndarray
+
+    def __post_init__(self):
+        coef = as_float_array("coef", self.coef)
+        if coef.ndim != 2 or 0 in coef.shape:
+            raise ValueError(f"coef must be a (H, K) matrix with H, K >= 1, got shape {coef.shape}")
+        intercept = as_float_array("intercept", self.intercept)
+        if intercept.shape != (coef.shape[1],):
+            raise ValueError(f"intercept must have shape ({coef.shape[1]},), one value per column of coef, "
+                             f"got {intercept.shape}")
+        for name, arr in (("coef", coef), ("intercept", intercept)):
+            arr = np.array(arr, dtype=np.float64, copy=True)
+            arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
 
     def predict(self, states):
         """Decode targets from states of shape (..., H) as states @ coef + intercept (chapter 04).
@@ -64,17 +79,19 @@ def fit_probe(states, targets, ridge=0.0):
     """
     states = as_float_array("states", states)
     targets = as_float_array("targets", targets)
-    if states.ndim not in (2, 3):
-        raise ValueError(f"states must be (n, H) or (T, N, H), got shape {states.shape}")
+    if states.ndim not in (2, 3) or states.shape[-1] == 0:
+        raise ValueError(f"states must be (n, H) or (T, N, H) with H >= 1, got shape {states.shape}")
     lead = states.shape[:-1]
-    if targets.shape[:len(lead)] != lead or targets.ndim not in (len(lead), len(lead) + 1):
-        raise ValueError(f"targets must have shape {lead} or {lead + ('K',)} to match states "
+    if targets.shape[:len(lead)] != lead or targets.ndim not in (len(lead), len(lead) + 1) \
+            or (targets.ndim == len(lead) + 1 and targets.shape[-1] == 0):
+        raise ValueError(f"targets must have shape {lead} or {lead + ('K',)} with K >= 1 to match states "
                          f"{states.shape}, got {targets.shape}")
     ridge = check_real("ridge", ridge, low=0)
+    n_rows = int(np.prod(lead))
+    if n_rows < 2:
+        raise ValueError(f"states must hold at least 2 rows to fit a probe, got shape {states.shape}")
     rows = _rows(states, len(lead))
-    target_rows = targets.reshape(rows.shape[0], -1)
-    if rows.shape[0] < 2:
-        raise ValueError(f"a probe needs at least 2 rows of states, got {rows.shape[0]}")
+    target_rows = targets.reshape(n_rows, -1)
     s_mean, t_mean = rows.mean(axis=0), target_rows.mean(axis=0)
     coef = _least_squares(rows - s_mean, target_rows - t_mean, ridge)
     intercept = t_mean - s_mean @ coef
@@ -122,8 +139,9 @@ def _pair(y_true, y_pred):
     b = as_float_array("y_pred", y_pred)
     if a.shape != b.shape:
         raise ValueError(f"y_true and y_pred must have the same shape, got {a.shape} and {b.shape}")
-    if a.ndim == 0 or a.shape[0] < 2:
-        raise ValueError(f"scores need at least 2 values per column, got shape {a.shape}")
+    if a.ndim == 0 or a.shape[0] < 2 or a.size == 0:
+        raise ValueError(f"y_true and y_pred need at least 2 values per column and at least one column, "
+                         f"got shape {a.shape}")
     return a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1), a.shape
 
 
@@ -180,6 +198,8 @@ def _states_and_inputs(states, inputs):
                              f"(T, N) or (T, N, 1); got shape {inputs.shape}")
     else:
         raise ValueError(f"states must be (T, H) or (T, N, H), got shape {states.shape}")
+    if 0 in states.shape[1:]:
+        raise ValueError(f"states must hold at least one sequence and one unit (H >= 1), got shape {states.shape}")
     if inputs.shape != states.shape[:2]:
         raise ValueError(f"inputs must have the same time steps (and sequences) as states: "
                          f"states {states.shape[:2]} + (H,), inputs {inputs.shape}")
@@ -195,14 +215,16 @@ def delayed_inputs(inputs, max_delay, start):
     max_delay + 1). Needs max_delay <= start < T, so that every delay exists.
     """
     inputs = as_float_array("inputs", inputs)
-    if inputs.ndim not in (1, 2):
-        raise ValueError(f"inputs must be one scalar stream (T,) or streams (T, N), got shape {inputs.shape}")
+    if inputs.ndim not in (1, 2) or (inputs.ndim == 2 and inputs.shape[1] == 0):
+        raise ValueError(f"inputs must be one scalar stream (T,) or streams (T, N) with N >= 1, "
+                         f"got shape {inputs.shape}")
     max_delay = check_count("max_delay", max_delay)
     start = check_count("start", start)
     T = inputs.shape[0]
     if not max_delay <= start < T:
         raise ValueError(f"start must satisfy max_delay <= start < T, so that x_(start - max_delay) exists "
                          f"and at least one step is left; got start={start}, max_delay={max_delay}, T={T}")
+    check_alloc(f"max_delay={max_delay}", (T - start) * (inputs.size // T) * (max_delay + 1))
     return np.stack([inputs[start - k: T - k] for k in range(max_delay + 1)], axis=-1)
 
 

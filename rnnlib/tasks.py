@@ -9,16 +9,18 @@ Every generator returns time-major arrays ``(X, target, mask)``:
 
 Python index t holds step t+1 of the text (x_1 is ``X[0]``). The same seed
 gives the same bits in every task, so targets of different tasks can be
-compared on one stream.
+compared on one stream. Every call returns new arrays: X, target and mask
+share no memory with each other or with an earlier call.
 """
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_seed, check_shape, check_size
+from ._checks import as_float_array, check_alloc, check_count, check_seed, check_shape, check_size
 
 
 def bit_stream(T, N, seed=0):
     """N streams of T random fair bits, shape (T, N, 1), float64 0.0/1.0 (chapter 03)."""
     T, N = check_size("T", T), check_size("N", N)
+    check_alloc(f"T={T}, N={N}", T * N)
     rng = np.random.default_rng(check_seed("seed", seed))
     return rng.integers(0, 2, size=(T, N, 1)).astype(np.float64)
 
@@ -77,17 +79,20 @@ def accuracy(Y, target, mask=None):
     on fair random bits (chance level).
     """
     Y = as_float_array("Y", Y)
+    if Y.ndim == 0 or Y.size == 0:
+        raise ValueError(f"Y must be a non-empty array of outputs (T, [N,] O), got shape {Y.shape}")
     target = as_float_array("target", target)
     check_shape("target", target, Y.shape)
     if np.any((target != 0) & (target != 1)):
-        raise ValueError("accuracy: targets must be bits (0 or 1)")
+        raise ValueError("target must hold bits (0 or 1) for accuracy, got other values")
     correct = ((Y > 0) == (target > 0.5)).mean(axis=-1)
     if mask is None:
         return float(correct.mean())
     w = as_float_array("mask", mask)
     check_shape("mask", w, Y.shape[:-1])
     if np.any(w < 0) or w.sum() <= 0:
-        raise ValueError("mask must be non-negative and count at least one step")
+        raise ValueError("mask must be non-negative and count at least one step, got "
+                         + ("negative weights" if np.any(w < 0) else "no step with a positive weight"))
     return float(np.sum(w * correct) / w.sum())
 
 
@@ -103,8 +108,9 @@ def best_rule_accuracy(features, target, mask=None):
     """
     F = as_float_array("features", features)
     t = as_float_array("target", target)
-    if F.ndim < 2:
-        raise ValueError(f"features must have shape S + (F,), one row of F values per step; got {F.shape}")
+    if F.ndim < 2 or F.size == 0:
+        raise ValueError(f"features must have shape S + (F,) with at least one step and F >= 1, "
+                         f"one row of F values per step; got {F.shape}")
     steps = F.shape[:-1]
     if t.shape == steps + (1,):
         t = t[..., 0]
@@ -112,11 +118,11 @@ def best_rule_accuracy(features, target, mask=None):
         raise ValueError(f"target must have shape {steps} or {steps + (1,)} to match features {F.shape}, got {t.shape}")
     keep = np.ones(steps, dtype=bool) if mask is None else check_shape("mask", as_float_array("mask", mask), steps) > 0
     if not keep.any():
-        raise ValueError("mask leaves no step to count")
+        raise ValueError("mask must leave at least one step to count, got none above 0")
     rows, t = F[keep], t[keep]
     _, group = np.unique(rows, axis=0, return_inverse=True)
     right = 0
     for g in range(group.max() + 1):
         _, counts = np.unique(t[group.ravel() == g], return_counts=True)
         right += counts.max()
-    return right / len(t)
+    return float(right / len(t))

@@ -93,7 +93,7 @@ def test_bad_input():
         tasks.xor_previous(1, 2)
     with pytest.raises(ValueError, match="target must have shape"):
         tasks.accuracy(np.zeros((3, 2, 1)), np.zeros((3, 2, 2)))
-    with pytest.raises(ValueError, match="targets must be bits"):
+    with pytest.raises(ValueError, match=r"target must hold bits \(0 or 1\)"):
         tasks.accuracy(np.zeros((3, 1)), np.full((3, 1), 0.5))
     with pytest.raises(ValueError, match=r"mask must have shape \(3, 2\)"):
         tasks.accuracy(np.zeros((3, 2, 1)), np.zeros((3, 2, 1)), mask=np.ones(3))
@@ -125,5 +125,5 @@ def test_best_rule_accuracy_bad_input():
         tasks.best_rule_accuracy(np.zeros(4), np.zeros(4))
     with pytest.raises(ValueError, match="target must have shape"):
         tasks.best_rule_accuracy(np.zeros((4, 2)), np.zeros(3))
-    with pytest.raises(ValueError, match="mask leaves no step"):
+    with pytest.raises(ValueError, match="mask must leave at least one step"):
         tasks.best_rule_accuracy(np.zeros((4, 1)), np.zeros(4), mask=np.zeros(4))
