@@ -269,7 +269,7 @@ def random_letter_codes(alphabet, n_bits=5, seed=0):
     if not letters or not all(isinstance(ch, str) and len(ch) == 1 for ch in letters):
         raise ValueError("alphabet must be a non-empty string (or collection) of single characters")
     if len(letters) > 2 ** n_bits - 1:
-        raise ValueError(f"{len(letters)} letters need more than {n_bits} bits: {n_bits} bits give "
+        raise ValueError(f"{len(letters)} letters need more than {n_bits} bits: n_bits={n_bits} gives "
                          f"only {2 ** n_bits - 1} distinct non-zero codes")
     check_alloc(f"n_bits={n_bits}", 2 ** n_bits - 1)  # the table of candidate codes below
     code_numbers = _rng(seed).choice(np.arange(1, 2 ** n_bits), size=len(letters), replace=False)
@@ -311,7 +311,8 @@ def parallel_streams(codes, n_streams):
     n_streams = check_size("n_streams", n_streams)
     T = arr.shape[0] // n_streams
     if T < 1:
-        raise ValueError(f"a stream of {arr.shape[0]} steps cannot be cut into {n_streams} pieces")
+        raise ValueError(f"codes of {arr.shape[0]} steps cannot be cut into n_streams={n_streams} pieces "
+                         "of at least one step each")
     return arr[:T * n_streams].reshape(n_streams, T, -1).transpose(1, 0, 2).copy()
 
 

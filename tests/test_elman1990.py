@@ -227,7 +227,7 @@ def test_a_network_learns_the_predictable_letters():
     (lambda: e9.sentences(0), ValueError, "n_sentences must be a positive integer"),
     (lambda: e9.next_step_pairs([1.0]), ValueError, "T >= 2"),
     (lambda: e9.next_step_pairs(["a", "b"]), TypeError, "must contain real numbers"),
-    (lambda: e9.parallel_streams(np.zeros((3, 1)), 5), ValueError, "cannot be cut into 5 pieces"),
+    (lambda: e9.parallel_streams(np.zeros((3, 1)), 5), ValueError, "cannot be cut into n_streams=5 pieces"),
     (lambda: e9.parallel_streams(np.zeros((3, 1, 1)), 1), ValueError, r"shape \(L, F\)"),
     (lambda: e9.xor_error_floor(0), ValueError, "n_bits must be a positive integer"),
 ])
