@@ -112,7 +112,7 @@ FEEDFORWARD = rnnlib.FeedForward(1, 2, 1)
     (lambda: rnnlib.check_gradients(NOT_A_NET, np.ones((3, 1))), TypeError, "model must be an rnnlib network"),
     (lambda: rnnlib.check_gradients(rnnlib.ElmanRNN(1, 2, 1), np.ones((3, 1)), seed=-1), ValueError, "seed must be"),
     (lambda: rnnlib.check_gradients(rnnlib.ElmanRNN(1, 2, 1), np.ones((3, 1)), eps=0), ValueError, "eps must be"),
-    (lambda: rnnlib.check_gradients(JORDAN, np.ones((3, 1)), truncate=1), TypeError, "JordanRNN.backward takes no option"),
+    (lambda: rnnlib.check_gradients(JORDAN, np.ones((3, 1)), clip=1), TypeError, r"JordanRNN.backward takes no option\(s\) clip; its options: truncate"),
     (lambda: rnnlib.numerical_gradients(None, {}), TypeError, "loss_fn must be a function"),
     (lambda: rnnlib.numerical_gradients(lambda: 0.0, [np.zeros(2)]), TypeError, "params must be a dict"),
     (lambda: rnnlib.numerical_gradients(lambda: 0.0, {"x": np.zeros(2)}, eps="1e-6"), TypeError, "eps must be"),
