@@ -18,6 +18,7 @@ HYPOTHESIS_PROFILE=dev draws 200 fresh ones).
 import copy
 import dataclasses
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +119,8 @@ def assert_rnnlib_error(exc, names):
         tb = tb.tb_next
     where = Path(tb.tb_frame.f_code.co_filename).resolve()
     assert where.is_relative_to(RNNLIB_DIR), f"{type(exc).__name__} raised outside rnnlib ({where}): {exc}"
-    assert any(n in str(exc) for n in names), f"the message names none of {names}: {exc}"
+    named = [n for n in names if re.search(rf"(?<![A-Za-z_]){re.escape(n)}(?![A-Za-z_])", str(exc))]
+    assert named, f"the message names none of {names}: {exc}"
 
 
 def _scribble(out):
@@ -856,7 +858,8 @@ def test_losses(args, which):
 @st.composite
 def optimiser_args(draw):
     param_shapes = {"a": (2,), "b": (1, 3)}
-    params = {k: draw(arrays(shape=s, kinds=("array", "strided"))) for k, s in param_shapes.items()}
+    params = {k: draw(mostly(arrays(shape=s, kinds=("array", "strided")), arrays(shape=s, kinds=("readonly",))))
+              for k, s in param_shapes.items()}
     grads = {k: draw(mostly(arrays(shape=s), arrays(max_dims=2, max_side=3))) for k, s in param_shapes.items()}
     if draw(mostly(st.just(False), st.just(True))):
         grads.pop(draw(st.sampled_from(sorted(grads))))
@@ -865,7 +868,13 @@ def optimiser_args(draw):
     return params, grads, opt
 
 
+def _read_only(arr):
+    arr.flags.writeable = False
+    return arr
+
+
 @given(optimiser_args())
+@example(args=({"a": _read_only(np.ones(2))}, {"a": np.ones(2)}, rnnlib.SGD))  # cannot be updated in place
 def test_optimiser_step(args):
     params, grads, make = args
     before = {k: v.copy() for k, v in params.items()}
@@ -874,7 +883,7 @@ def test_optimiser_step(args):
     try:
         opt.step(params, grads)
     except (ValueError, TypeError) as exc:
-        assert_rnnlib_error(exc, ["grad", "param", *params])
+        assert_rnnlib_error(exc, ["gradient", "gradients", "parameter", "params", "grads"])
         for k in params:
             np.testing.assert_array_equal(params[k], before[k])  # a refused step changes nothing
         return
@@ -882,6 +891,52 @@ def test_optimiser_step(args):
     if isinstance(opt, rnnlib.SGD):  # first step, with or without momentum: p - lr g
         for k in params:
             np.testing.assert_allclose(params[k], before[k] - 0.1 * numeric(grads[k]), atol=1e-12)
+
+
+@st.composite
+def clip_args(draw):
+    grads = {k: draw(arrays(shape=s, kinds=("array", "strided")))
+             for k, s in {"a": (2,), "b": (1, 3)}.items()}
+    if not draw(mostly(st.just(True), st.just(False))):
+        grads = draw(st.sampled_from([list(grads.values()), {"a": np.array([np.inf, 1.0])}, {"a": [1.0, 2.0]}]))
+    max_norm = draw(mostly(st.sampled_from([0.5, 1, 3.0, 100.0]), st.sampled_from([0, -1.0, np.nan, "1", None])))
+    return grads, max_norm
+
+
+@given(clip_args())
+@example(args=([np.ones(2)], 1.0))                            # a list, not a dict
+@example(args=({"a": np.array([np.inf, 1.0])}, 1.0))          # a non-finite gradient cannot be rescaled
+def test_clip_grad_norm(args):
+    grads, max_norm = args
+    before = copy.deepcopy(grads)
+    try:
+        norm = rnnlib.clip_grad_norm(grads, max_norm)
+    except (ValueError, TypeError) as exc:
+        assert_rnnlib_error(exc, ["grad", "max_norm"])
+        assert _equal(grads, before)  # a refused clip changes nothing
+        return
+    ref = np.sqrt(sum(np.sum(numeric(g) ** 2) for g in before.values()))
+    assert norm == pytest.approx(ref)
+    scale = min(1.0, max_norm / ref) if ref > 0 else 1.0
+    for k in grads:  # rescaled in place (documented), in the same direction
+        np.testing.assert_allclose(grads[k], scale * before[k], rtol=1e-12, atol=1e-15)
+
+
+@given(args=forward_args(), data=st.data())
+def test_elman_step(args, data):
+    net = args[0]
+    x = data.draw(mostly(st.sampled_from([(net.n_in,), (2, net.n_in)]).flatmap(lambda s: arrays(shape=s)),
+                         arrays(max_dims=2, max_side=3)))
+    batch = np.shape(x)[:-1]
+    h_prev = data.draw(mostly(st.one_of(st.none(), arrays(shape=batch + (net.n_hidden,))),
+                              arrays(max_dims=2, max_side=3)))
+    out = call(net.step, x, h_prev, names=["x", "h_prev"])
+    if out is REFUSED:
+        return
+    ref_H, ref_Y = reference_forward(net, numeric(x)[None], h_prev)
+    tol = 1e-5 if net.dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out[0], ref_H[0], atol=tol)
+    np.testing.assert_allclose(out[1], ref_Y[0], atol=tol)
 
 
 @given(n1=st.integers(1, 3), n2=st.integers(1, 3), make=st.sampled_from(["sgd", "adam"]))
@@ -915,14 +970,17 @@ def fit_args(draw):
                      st.integers(0, 4).flatmap(lambda n: arrays(shape=(n, net.n_hidden)))))
     optimizer = draw(mostly(st.sampled_from([None, "sgd", "adam"]), st.sampled_from([rnnlib.Adam, rnnlib.SGD, "adam"])))
     optimizer = {"sgd": rnnlib.SGD(lr=0.05), "adam": rnnlib.Adam(lr=0.01)}.get(optimizer, optimizer)
-    return net, X, target, mask, h0, optimizer
+    loss = draw(mostly(st.just("mse"), st.sampled_from(["l1", lambda Y, t, m: 1.0, lambda Y, t, m: (1.0, None)])))
+    return net, X, target, mask, h0, optimizer, loss
 
 
 @given(args=fit_args(), epochs=mostly(st.sampled_from([1, 2]), st.sampled_from([0, 1.0])))
+@example(args=(rnnlib.ElmanRNN(1, 2, 1), np.ones((3, 1)), np.ones((3, 1)), None, None, None,
+               lambda Y, t, m: 1.0), epochs=1)  # a loss function must return (loss, dY)
 def test_fit(args, epochs):
-    net, X, target, mask, h0, optimizer = args
-    history = call(rnnlib.fit, net, X, target, optimizer=optimizer, epochs=epochs, mask=mask, h0=h0,
-                   verbose=False, names=["model", "X", "target", "mask", "h0", "optimizer", "epochs"],
+    net, X, target, mask, h0, optimizer, loss = args
+    history = call(rnnlib.fit, net, X, target, loss=loss, optimizer=optimizer, epochs=epochs, mask=mask, h0=h0,
+                   verbose=False, names=["model", "X", "target", "mask", "h0", "optimizer", "epochs", "loss"],
                    repeat=False, updates=(net, optimizer))
     if history is REFUSED:
         return
@@ -940,3 +998,9 @@ def test_copies_of_a_model_are_independent(args):
         clone.W = np.zeros_like(net.W)
         for k in net.param_names:
             np.testing.assert_array_equal(net.params[k], before[k])
+
+
+def test_step_names_its_own_argument():
+    net = rnnlib.ElmanRNN(1, 2, 1)
+    out = call(net.step, [1.0], np.zeros(3), names=["h_prev"])  # a state of 3 values for 2 hidden units
+    assert out is REFUSED
