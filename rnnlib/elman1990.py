@@ -22,6 +22,9 @@ of each output unit at each step.
 Every function returns new arrays: none is a view of its input or of another
 returned array (``next_step_pairs`` returns two copies, not two overlapping views).
 """
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import numpy as np
 
 from ._checks import as_float_array, check_alloc, check_instance, check_seed, check_size
@@ -68,17 +71,17 @@ def xor_error_floor(n_bits):
 FEATURES = ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
 """The six features (bits) of each letter, in the order of the paper's Table 1."""
 
-LETTER_CODES = {
+LETTER_CODES = MappingProxyType({
     "b": (1, 0, 1, 0, 0, 1),
     "d": (1, 0, 1, 1, 0, 1),
     "g": (1, 0, 1, 0, 1, 1),
     "a": (0, 1, 0, 0, 1, 1),
     "i": (0, 1, 0, 1, 0, 1),
     "u": (0, 1, 0, 1, 1, 1),
-}
+})
 """Feature vectors of the six letters (Elman 1990, Table 1), in ``FEATURES`` order."""
 
-SYLLABLES = {"b": "ba", "d": "dii", "g": "guuu"}
+SYLLABLES = MappingProxyType({"b": "ba", "d": "dii", "g": "guuu"})
 """The rule that replaces each consonant by a syllable."""
 
 CONSONANTS = tuple(SYLLABLES)
@@ -135,7 +138,7 @@ def encode_letters(letters, codes=None):
     six-feature table ``LETTER_CODES``.
     """
     codes = LETTER_CODES if codes is None else codes
-    if not isinstance(codes, dict):
+    if not isinstance(codes, Mapping):
         raise TypeError(f"codes must be a dict mapping each letter to its bit vector, got {type(codes).__name__}")
     if not codes:
         raise ValueError("codes must map at least one letter to its bit vector, got an empty dict")
@@ -209,7 +212,7 @@ def letter_error_floor(letters, probs=None):
 
 # ---------------------------------------------------------------------- words
 
-LEXICON = {
+LEXICON = MappingProxyType({
     "DET": ("the", "a"),
     "NOUN": ("boy", "girl", "dog", "cat", "lion"),
     "FOOD": ("cookie",),
@@ -217,8 +220,11 @@ LEXICON = {
     "VERB_EAT": ("eats",),
     "VERB_I": ("sleeps", "runs"),
     "ADV": ("happily",),
-}
-"""A 15-word lexicon by word class, in the spirit of Elman's word experiment."""
+})
+"""A 15-word lexicon by word class, in the spirit of Elman's word experiment.
+
+The tables of this module are read-only (``MappingProxyType`` of tuples), so no
+caller can change what later calls compute."""
 
 TEMPLATES = (
     ("DET", "NOUN", "VERB_T", "DET", "NOUN"),

@@ -17,6 +17,7 @@ The widget shows the figure as a PNG image widget rather than through
 only, so a notebook re-run under nbval produces exactly the stored outputs.
 """
 import io
+from types import MappingProxyType
 
 import numpy as np
 
@@ -31,7 +32,7 @@ _F = {
     "sigmoid": sigmoid,
     "linear": lambda a: a,
 }
-SLIDER_LIMITS = {"W": (-3.0, 3.0), "D": (-1.5, 1.5), "B": (-1.0, 1.0)}
+SLIDER_LIMITS = MappingProxyType({"W": (-3.0, 3.0), "D": (-1.5, 1.5), "B": (-1.0, 1.0)})  # read-only
 
 
 def unit_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", h0=0.0):

@@ -263,3 +263,12 @@ def test_refused_calls_leave_models_and_inputs_as_they_were():
     for k in kept:
         np.testing.assert_array_equal(net.params[k], kept[k])
     np.testing.assert_array_equal(series, np.arange(6.0))
+
+
+def test_module_tables_are_read_only():
+    from rnnlib import explorer
+
+    for table, key in ((e9.LETTER_CODES, "b"), (e9.SYLLABLES, "b"), (e9.LEXICON, "DET"), (explorer.SLIDER_LIMITS, "W")):
+        with pytest.raises(TypeError):
+            table[key] = None
+    assert e9.encode_letters("ba", codes=e9.LETTER_CODES).shape == (2, 6)
