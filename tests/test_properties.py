@@ -803,6 +803,47 @@ def test_elman_forward(args):
     np.testing.assert_allclose(Y, ref_Y, atol=tol)
 
 
+@st.composite
+def baseline_args(draw):
+    I, H, O = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    act, seed = draw(st.sampled_from(ACTIVATIONS)), draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        net = rnnlib.FeedForward(I, H, O, activation=act, seed=seed)
+    else:
+        net = rnnlib.JordanRNN(I, H, O, activation=act, seed=seed,
+                               feedback=draw(st.sampled_from(["identity", "sigmoid"])))
+    X = draw(sequences_for(net))
+    N = np.shape(X)[1] if np.ndim(X) == 3 else 1
+    state = O if isinstance(net, rnnlib.JordanRNN) else H
+    h0 = draw(st.one_of(st.none(), mostly(arrays(shape=(state,)), arrays(shape=(N + 1, state + 1)))))
+    return net, X, h0
+
+
+@given(baseline_args())
+def test_baselines_forward(args):
+    net, X, h0 = args
+    out = call(net.forward, X, h0, names=["X", "h0"])
+    if out is REFUSED:
+        return
+    f = REFERENCE_ACTIVATIONS[net.activation]
+    x = numeric(X)
+    W, B, V, c = (numeric(getattr(net, k)) for k in "WBVc")
+    if isinstance(net, rnnlib.FeedForward):
+        ref_H = f(x @ W.T + B)
+    else:
+        g = (lambda y: y) if net.feedback == "identity" else REFERENCE_ACTIVATIONS["sigmoid"]
+        s_prev = np.zeros(x.shape[1:-1] + (net.n_out,)) if h0 is None else np.broadcast_to(
+            numeric(h0), x.shape[1:-1] + (net.n_out,))
+        ref_H = []
+        for xt in x:
+            h = f(xt @ W.T + s_prev @ numeric(net.D).T + B)
+            ref_H.append(h)
+            s_prev = g(h @ V.T + c)
+        ref_H = np.array(ref_H)
+    np.testing.assert_allclose(out[0], ref_H, atol=1e-12)
+    np.testing.assert_allclose(out[1], ref_H @ V.T + c, atol=1e-12)
+
+
 @given(args=forward_args(), seed=st.integers(0, 3))
 def test_elman_backward_is_not_changed_by_edits_of_forward_results(args, seed):
     net, X, h0 = args
