@@ -7,14 +7,18 @@ each run in a fresh process.
 """
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import rnnlib
 from rnnlib import exact, tasks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_tanh_is_accurate_to_a_few_units_in_the_last_place():
@@ -166,9 +170,9 @@ VARIANTS = {
 }
 
 
-def _fingerprint(extra_env):
+def _fingerprint(extra_env, argv=(sys.executable,)):
     env = dict(os.environ, **extra_env)
-    out = subprocess.run([sys.executable, "-c", FINGERPRINT], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([*argv, "-c", FINGERPRINT], env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout.strip().splitlines()[-1]
 
@@ -181,3 +185,20 @@ def test_same_digits_under_other_blas_kernels_and_cpu_paths():
     for name, env in VARIANTS.items():
         assert _fingerprint(env) == reference, f"digits differ under: {name}"
     assert len(hashlib.sha256(reference.encode()).hexdigest()) == 64
+
+
+def _arm64_python():
+    """The emulated ARM64 Python of ../shared/tools/arm64_setup.sh, if a developer prepared it."""
+    root = Path(os.environ.get("ARM64_ROOT", Path.home() / ".cache" / "arm64-python"))
+    site, py = root / f"site-{np.__version__}", root / "sys" / "usr" / "bin" / "python3.11"
+    if not (site.is_dir() and os.access(py, os.X_OK) and shutil.which("qemu-aarch64-static")):
+        return None
+    return (["qemu-aarch64-static", "-L", str(root / "sys"), str(py)],
+            {"QEMU_LD_PREFIX": str(root / "sys"), "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])})
+
+
+@pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (bash ../shared/tools/arm64_setup.sh)")
+def test_same_digits_on_arm64():
+    """Another CPU architecture (aarch64 numpy under qemu) gives the same bits."""
+    argv, env = _arm64_python()
+    assert _fingerprint(env, argv) == _fingerprint({})
