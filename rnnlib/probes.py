@@ -25,7 +25,7 @@ SCORES = ("corr2", "r2")
 
 
 # ----------------------------------------------------------------- the probe
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays have no single truth value: probes compare by identity
 class LinearProbe:
     """A fitted linear read-out ``targets ~ states @ coef + intercept`` (chapter 04).
 

@@ -272,3 +272,9 @@ def test_module_tables_are_read_only():
         with pytest.raises(TypeError):
             table[key] = None
     assert e9.encode_letters("ba", codes=e9.LETTER_CODES).shape == (2, 6)
+
+
+def test_probes_compare_and_hash_by_identity():
+    a = probes.LinearProbe(np.ones((2, 1)), np.zeros(1))
+    b = probes.LinearProbe(np.ones((2, 1)), np.zeros(1))
+    assert a == a and a != b and len({a, b}) == 2  # no numpy "truth value is ambiguous" error
