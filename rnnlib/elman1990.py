@@ -21,6 +21,8 @@ of each output unit at each step.
 
 Every function returns new arrays: none is a view of its input or of another
 returned array (``next_step_pairs`` returns two copies, not two overlapping views).
+A ``seed`` is a non-negative integer or a ``numpy.random.Generator``; a Generator
+is used as given, so its state advances (the only argument a call changes).
 """
 from collections.abc import Mapping
 from types import MappingProxyType
