@@ -79,7 +79,7 @@ def fit_ar(series, p):
     """
     L, y = lag_matrix(series, p)
     if L.shape[0] < p + 1:
-        raise ValueError(f"an AR({p}) fit needs at least {2 * p + 1} values (p + 1 unknowns, "
+        raise ValueError(f"series must hold at least {2 * p + 1} values for an AR({p}) fit (p + 1 unknowns, "
                          f"p values lost to the lags), got {L.shape[0] + p}")
     A = np.column_stack([L, np.ones(len(y))])
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
@@ -133,7 +133,7 @@ def persistence(series, start):
 def _check_scalar_net(net, cls=Model, what="an rnnlib network (ElmanRNN, JordanRNN or FeedForward)"):
     check_instance("net", net, cls, what)
     if net.n_in != 1 or net.n_out != 1:
-        raise ValueError("forecasting a single series needs a network with one input and one output "
+        raise ValueError("net must have one input and one output to forecast a single series "
                          f"(n_in=1, n_out=1), got n_in={net.n_in}, n_out={net.n_out}")
 
 

@@ -147,7 +147,7 @@ def test_one_step_and_free_run_agree_on_the_first_forecast():
     (lambda: fc.windows(np.arange(5.0), 0), ValueError, "length must be a positive integer"),
     (lambda: fc.windows(np.arange(5.0), 2, step=1.5), TypeError, "step must be a positive integer"),
     (lambda: fc.lag_matrix(np.arange(3.0), 3), ValueError, "smaller than the series length"),
-    (lambda: fc.fit_ar(np.arange(6.0), 3), ValueError, "needs at least 7 values"),
+    (lambda: fc.fit_ar(np.arange(6.0), 3), ValueError, "series must hold at least 7 values for an AR\\(3\\) fit"),
     (lambda: fc.fit_ar(np.arange(6.0), 0), ValueError, "p must be a positive integer"),
     (lambda: fc.ar_one_step(np.arange(9.0), [0.5, 0.1], 0.0, 1), ValueError, r"start must be an index in \[2, 8\]"),
     (lambda: fc.ar_one_step(np.arange(9.0), [[0.5]], 0.0, 3), ValueError, "phi must be a 1-D array"),
