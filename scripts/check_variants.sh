@@ -15,10 +15,13 @@ targets=("$@")
 status=0
 run() {
   local name=$1; shift
-  local out
-  out=$(env "$@" python -m pytest -q -p no:cacheprovider "${targets[@]}" 2>&1 | tail -1)
-  local rc=${PIPESTATUS[0]}
-  printf '%-55s %s\n' "$name" "$out"
+  local log rc
+  log=$(mktemp)
+  env "$@" python -m pytest -q -p no:cacheprovider "${targets[@]}" > "$log" 2>&1
+  rc=$?
+  printf '%-55s %s\n' "$name" "$(tail -1 "$log")"
+  [ "$rc" -eq 0 ] || grep -E "^FAILED" "$log" | head -20
+  rm -f "$log"
   [ "$rc" -eq 0 ] || status=1
 }
 run "default" OPENBLAS_NUM_THREADS=1
