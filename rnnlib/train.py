@@ -278,7 +278,8 @@ class _Trainer:
             values = np.broadcast_to(values, (self.S,)).copy()
             ok = np.isfinite(values) & ~self.stopped
             if ok.any():
-                dY[~np.isfinite(dY)] = 0.0
+                if not ok.all():
+                    dY[~np.isfinite(dY)] = 0.0
                 grads = net._grads(X, h_in, run, dY, self.truncate)
                 norms = np.sqrt(sum(_sum_squares(g, self.many) for g in grads.values()))
                 norms = np.broadcast_to(norms, (self.S,)).copy()
@@ -335,7 +336,8 @@ class _Trainer:
             scale[big] = self.clip / norms[big]
         scale[~ok] = 0.0
         for g in grads.values():
-            g[~np.isfinite(g)] = 0.0
+            if not ok.all():
+                g[~np.isfinite(g)] = 0.0
             if self.many:
                 if not (scale == 1.0).all():
                     g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))
