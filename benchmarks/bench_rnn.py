@@ -1,4 +1,4 @@
-"""Speed benchmark of rnnlib's ElmanRNN (DESIGN.md section 4: "speed is part of the design").
+"""Speed benchmark of rnnlib's ElmanRNN (ARCHITECTURE.md: "speed is part of the design").
 
 Compares, for the forward pass and for forward + backward (BPTT):
 

@@ -9,7 +9,7 @@ W (H, I) input to hidden weight, D (H, H) delayed-input weight, B (H,) hidden
 threshold, V (O, H) output weight, c (O,) output threshold. Sequences are
 time-major: one sequence X is (T, I), a batch is (T, N, I).
 
-Speed (DESIGN.md section 4, measured by benchmarks/bench_rnn.py): the input
+Speed (ARCHITECTURE.md, rnnlib core; measured by benchmarks/bench_rnn.py): the input
 projection W x_t + B of all steps is one matrix product before the time loop,
 so the loop holds only the recurrent part, in place; in ``backward`` the slopes
 f'(a_t) of all steps are computed at once, the loop holds only the recurrent

@@ -103,7 +103,7 @@ def test_every_script_has_a_notebook():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_chapter_sections(path):
-    """DESIGN.md section 5: goals, prerequisites, reading time, takeaways, exercises with
+    """ARCHITECTURE.md, anatomy of a chapter: goals, prerequisites, reading time, takeaways, exercises with
     solutions, references (the article first), and links to the neighbouring chapters."""
     md = "\n\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "markdown")
     for needed in ("What you will learn", "Prerequisites", "Time to read",

@@ -7,6 +7,7 @@ environment (so with the setuptools that ``[build-system]`` admits, from the pac
 index), and fails on any deprecation warning in the build's output.
 """
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -30,8 +31,13 @@ def test_supported_pythons_are_stated_the_same_way():
 
 
 def test_wheel_builds_without_deprecation_warnings(tmp_path):
+    # build from a copy: pip builds in the source tree and would leave build/ there
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "rnnlib", src / "rnnlib", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", *PYPROJECT["project"]["license-files"]):
+        shutil.copy2(ROOT / name, src / name)
     run = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--verbose", "--wheel-dir", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--verbose", "--wheel-dir", str(tmp_path), str(src)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300)
     log = run.stdout + run.stderr
     assert run.returncode == 0, f"pip wheel failed:\n{log[-3000:]}"

@@ -1,5 +1,6 @@
 """The reader's surfaces stay true: chapter lists, links, badges, pins (issues 2 and 5)."""
 import re
+import subprocess
 import urllib.parse
 
 import jupytext
@@ -119,3 +120,29 @@ def test_supported_pythons_are_the_same_everywhere():
     readme = (ROOT / "README.md").read_text()
     assert f"Python {SUPPORTED[0]}, {SUPPORTED[1]} or {SUPPORTED[2]}" in readme
     assert f'requires-python = ">={SUPPORTED[0]}"' in (ROOT / "pyproject.toml").read_text()
+
+
+# a design note named in a file: any *.md whose name contains "design" or "architecture"
+# (in any case, with or without a folder), or the bare word DESIGN in backticks
+DESIGN_NOTE = re.compile(r"[\w./-]*(?:design|architecture)[\w-]*\.md|`DESIGN`", re.I)
+
+
+def tracked_text_files():
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    for name in listed.stdout.split("\0"):
+        path = ROOT / name
+        if name and path.is_file() and path.suffix in {".py", ".md", ".ipynb", ".txt", ".yml", ".toml", ".cff", ".sh", ""}:
+            yield path
+
+
+def test_no_file_cites_a_design_note_that_does_not_exist():
+    missing = []
+    for path in tracked_text_files():
+        for cited in set(DESIGN_NOTE.findall(path.read_text(encoding="utf-8", errors="replace"))):
+            name = cited.strip("`")
+            if not name.lower().endswith(".md") or not ((ROOT / name).exists() or (path.parent / name).exists()):
+                missing.append(f"{path.relative_to(ROOT)}: {cited}")
+    assert (ROOT / "ARCHITECTURE.md").exists()
+    assert not missing, "cites a design note that is not in the repository:\n" + "\n".join(sorted(missing))
