@@ -124,7 +124,7 @@ def test_supported_pythons_are_the_same_everywhere():
 
 # a design note named in a file: any *.md whose name contains "design" or "architecture"
 # (in any case, with or without a folder), or the bare word DESIGN in backticks
-DESIGN_NOTE = re.compile(r"[\w./-]*(?:design|architecture)[\w-]*\.md|`DESIGN`", re.I)
+DESIGN_NOTE = re.compile(r"[\w./-]*(?:design|architecture)[\w-]*\.md|`DESIGN[`]", re.I)
 
 
 def tracked_text_files():
