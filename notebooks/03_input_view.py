@@ -604,11 +604,11 @@ for seed in SEEDS:
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, interpretation 1 (the input-information view): the source this chapter follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, interpretation 1 (the input-information view): the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Section 10.2.1, “Teacher forcing and networks with output recurrence”: a network whose only recurrence is from the output is less powerful, because the output must carry everything about the past (www.deeplearningbook.org).
-# 5. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR 2015 (the optimiser used for training).
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Section 10.2.1, “Teacher forcing and networks with output recurrence”: a network whose only recurrence is from the output is less powerful, because the output must carry everything about the past ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 5. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980) (the optimiser used for training).
 
 # %% [markdown]
 # [← 02. The formula](02_formula.ipynb) | [04. The hidden view →](04_hidden_view.ipynb)

@@ -771,14 +771,14 @@ plt.show()
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
 # 2. H. Jaeger, “Short term memory in echo state networks,” GMD Report 152, German National Research Center for Information Technology, 2001 (revised 2002). Memory capacity and the bound MC ≤ N.
-# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
-# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020 (arXiv:2004.11234).
-# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” arXiv:2305.01457, 2023 (revised 2024). Linear networks: why measured capacities fall short of the theoretical value for purely numerical reasons.
-# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013.
-# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” arXiv:1610.01644, 2016.
+# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
+# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020, [doi:10.1016/j.physd.2020.132721](https://doi.org/10.1016/j.physd.2020.132721) ([arXiv:2004.11234](https://arxiv.org/abs/2004.11234)).
+# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” [arXiv:2305.01457](https://arxiv.org/abs/2305.01457), 2023 (revised 2024). Linear networks: why measured capacities fall short of the theoretical value for purely numerical reasons.
+# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013. [doi:10.1162/NECO_a_00409](https://doi.org/10.1162/NECO_a_00409)
+# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” [arXiv:1610.01644](https://arxiv.org/abs/1610.01644), 2016.
 
 # %% [markdown]
 # [← 03. The input view](03_input_view.ipynb) | [05. Training by BPTT →](05_training_bptt.ipynb)

@@ -731,23 +731,23 @@ plt.show()
 # ## References
 #
 # - 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习
-#   (www.bbbdata.com), 2024. The model and notation; training is beyond the article.
+#   ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The model and notation; training is beyond the article.
 # - D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by
-#   back-propagating errors,” *Nature* 323 (6088), 533–536, 1986.
+#   back-propagating errors,” *Nature* 323 (6088), 533–536, 1986. [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)
 # - P. J. Werbos, “Backpropagation through time: what it does and how to do it,”
-#   *Proceedings of the IEEE* 78 (10), 1550–1560, 1990.
+#   *Proceedings of the IEEE* 78 (10), 1550–1560, 1990. [doi:10.1109/5.58337](https://doi.org/10.1109/5.58337)
 # - R. J. Williams and J. Peng, “An efficient gradient-based algorithm for on-line training of
-#   recurrent network trajectories,” *Neural Computation* 2 (4), 490–501, 1990. (Truncated BPTT.)
-# - J. L. Elman, “Finding structure in time,” *Cognitive Science* 14 (2), 179–211, 1990.
+#   recurrent network trajectories,” *Neural Computation* 2 (4), 490–501, 1990. [doi:10.1162/neco.1990.2.4.490](https://doi.org/10.1162/neco.1990.2.4.490) (Truncated BPTT.)
+# - J. L. Elman, “Finding structure in time,” *Cognitive Science* 14 (2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # - Y. Bengio, P. Simard and P. Frasconi, “Learning long-term dependencies with gradient
-#   descent is difficult,” *IEEE Transactions on Neural Networks* 5 (2), 157–166, 1994.
+#   descent is difficult,” *IEEE Transactions on Neural Networks* 5 (2), 157–166, 1994. [doi:10.1109/72.279181](https://doi.org/10.1109/72.279181)
 # - R. Pascanu, T. Mikolov and Y. Bengio, “On the difficulty of training recurrent neural
 #   networks,” *Proceedings of the 30th International Conference on Machine Learning (ICML)*,
-#   PMLR 28 (3), 1310–1318, 2013.
+#   PMLR 28 (3), 1310–1318, 2013, [proceedings.mlr.press/v28/pascanu13.html](https://proceedings.mlr.press/v28/pascanu13.html).
 # - I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016:
 #   §10.2.2 (computing the gradient in a recurrent network), §10.7 (the challenge of
-#   long-term dependencies), §10.11.1 (clipping gradients).
+#   long-term dependencies), §10.11.1 (clipping gradients); [www.deeplearningbook.org](https://www.deeplearningbook.org/).
 # - D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *International
-#   Conference on Learning Representations (ICLR)*, 2015.
+#   Conference on Learning Representations (ICLR)*, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
 #
 # [← 04. The hidden view](04_hidden_view.ipynb) | [06. Elman (1990) reproduced →](06_elman_1990.ipynb)

@@ -733,13 +733,13 @@ for rule in RULES:
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, the input-information view: predict from the current input and the previous hidden layer.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. The network, the training rule and the three simulations reproduced here.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, the input-information view: predict from the current input and the previous hidden layer.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1) The network, the training rule and the three simulations reproduced here.
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986. The recurrent network with fed-back outputs that Elman's proposal builds on.
-# 4. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986. Backpropagation, the training rule of each step.
-# 5. P. J. Werbos, “Backpropagation through time: what it does and how to do it,” *Proceedings of the IEEE*, 78(10), 1550–1560, 1990. Full BPTT, the rule we compare with.
-# 6. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *ICLR*, 2015. The optimiser we use instead of plain gradient descent.
-# 7. L. Meeden, “Lab 8: Finding structure in letter sequences,” course Cogs1, Swarthmore College, 2007 (www.cs.swarthmore.edu/~meeden/cogs1/s07/lab08.html). Reproduces the feature table of Elman's letter experiment.
+# 4. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986. [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0) Backpropagation, the training rule of each step.
+# 5. P. J. Werbos, “Backpropagation through time: what it does and how to do it,” *Proceedings of the IEEE*, 78(10), 1550–1560, 1990. [doi:10.1109/5.58337](https://doi.org/10.1109/5.58337) Full BPTT, the rule we compare with.
+# 6. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *ICLR*, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980). The optimiser we use instead of plain gradient descent.
+# 7. L. Meeden, “Lab 8: Finding structure in letter sequences,” course Cogs1, Swarthmore College, 2007 ([www.cs.swarthmore.edu/~meeden/cogs1/s07/lab08.html](https://www.cs.swarthmore.edu/~meeden/cogs1/s07/lab08.html)). Reproduces the feature table of Elman's letter experiment.
 
 # %% [markdown]
 # [← 05. Training by BPTT](05_training_bptt.ipynb) | [07. Sunspots →](07_sunspots.ipynb)

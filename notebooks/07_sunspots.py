@@ -681,16 +681,16 @@ print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The model used here (structure, formula and the hidden-information view) follows this article.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, www.sidc.be/SILSO. The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
-# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014.
-# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The model used here (structure, formula and the hidden-information view) follows this article.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, [www.sidc.be/SILSO](https://www.sidc.be/SILSO/). The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
+# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014. [doi:10.1007/s11214-014-0074-2](https://doi.org/10.1007/s11214-014-0074-2)
+# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927. [doi:10.1098/rsta.1927.0007](https://doi.org/10.1098/rsta.1927.0007)
 # 6. G. E. P. Box, G. M. Jenkins, G. C. Reinsel and G. M. Ljung, *Time Series Analysis: Forecasting and Control*, 5th ed., Wiley, 2015 (1st ed. by Box and Jenkins, Holden-Day, 1970).
-# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. A classic non-linear model of the same series, for the asymmetry of the cycles.
-# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 (otexts.com/fpp3). The naive (persistence) benchmark and time-series cross-validation.
-# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015.
-# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010.
+# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. [doi:10.1111/j.2517-6161.1980.tb01126.x](https://doi.org/10.1111/j.2517-6161.1980.tb01126.x) A classic non-linear model of the same series, for the asymmetry of the cycles.
+# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 ([otexts.com/fpp3](https://otexts.com/fpp3/)). The naive (persistence) benchmark and time-series cross-validation.
+# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
+# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010. [doi:10.25080/Majora-92bf1922-011](https://doi.org/10.25080/Majora-92bf1922-011)
 
 # %% [markdown]
 # [← 06. Elman (1990) reproduced](06_elman_1990.ipynb) | [00. Introduction](00_introduction.ipynb)
