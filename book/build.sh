@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the HTML book from the stored notebooks, offline, failing on any warning.
+# Build the HTML book from the stored notebooks, offline, failing on any warning,
+# then check every internal link of the result (book/check_links.py).
 #
 #   python3 -m venv .venv-book && . .venv-book/bin/activate && pip install -r book/requirements.txt && book/build.sh
 #
@@ -25,4 +26,7 @@ for page in index.html search.html; do
   [ -f "book/_build/html/$page" ] || { echo "missing page: $page"; missing=1; }
 done
 [ "$missing" = 0 ] && echo "book OK: $(ls book/_build/html/notebooks/*.html | wc -l) chapter pages in book/_build/html"
-exit "$missing"
+[ "$missing" = 0 ] || exit 1
+
+# every internal link and image of the built book resolves (offline: nothing is requested)
+python book/check_links.py book/_build/html

@@ -125,7 +125,7 @@ print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now,
 # $h_{t-1}$ (Elman). Chapter 01 explains every part of the drawing; chapter 03 compares the
 # two networks in experiments.
 
-# %%
+# %% mystnb={"image": {"alt": "Two network diagrams side by side, each unrolled over two time steps with input nodes x, hidden nodes h and output nodes y. Left, Jordan (1986): each output y is fed back through the weight D into the next step's hidden layer, starting from y0 = 0. Right, Elman (1990): each hidden state h is fed back through D instead, starting from h0 = 0. In both, W carries the input to the hidden layer, V the hidden layer to the output, and B and c are the thresholds."}, "figure": {"caption": "Jordan feeds back the output; Elman feeds back the hidden layer."}}
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
 diagrams.draw_unrolled(2, ax=axes[0], feedback="output", title="Jordan (1986): the output is fed back")
 diagrams.draw_unrolled(2, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back")
