@@ -20,7 +20,11 @@ jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output
 missing=0
 for nb in notebooks/*.ipynb; do
   page="book/_build/html/notebooks/$(basename "${nb%.ipynb}").html"
-  if [ ! -f "$page" ]; then echo "missing page: $page"; missing=1; fi
+  if [ ! -f "$page" ]; then echo "missing page: $page"; missing=1; continue; fi
+  # a Binder launch button and the repository button on every chapter, no widget left
+  grep -q 'href="https://mybinder.org/v2/gh/' "$page" || { echo "no Binder launch button: $page"; missing=1; }
+  grep -q 'class="btn btn-sm btn-source-repository-button' "$page" || { echo "no repository button: $page"; missing=1; }
+  if grep -q 'application/vnd.jupyter.widget-view+json' "$page"; then echo "widget output (renders empty): $page"; missing=1; fi
 done
 for page in index.html search.html; do
   [ -f "book/_build/html/$page" ] || { echo "missing page: $page"; missing=1; }
