@@ -13,6 +13,8 @@ import sys
 import tomllib
 import zipfile
 
+import pytest
+
 from conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -40,6 +42,9 @@ def test_wheel_builds_without_deprecation_warnings(tmp_path):
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--verbose", "--wheel-dir", str(tmp_path), str(src)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300)
     log = run.stdout + run.stderr
+    if run.returncode != 0 and re.search(r"No matching distribution found for setuptools|NewConnectionError|"
+                                         r"Temporary failure in name resolution|Network is unreachable", log):
+        pytest.skip("pip could not reach a package index to fetch setuptools for the isolated build")
     assert run.returncode == 0, f"pip wheel failed:\n{log[-3000:]}"
     warnings = sorted(set(re.findall(r"\w*DeprecationWarning[^\n]*|[^\n]*\bis deprecated\b[^\n]*", log)))
     assert not warnings, "the build warns of deprecations:\n" + "\n".join(warnings)
