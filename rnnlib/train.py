@@ -311,8 +311,15 @@ class _Trainer:
             Ys, ts = state_layout(Ys), state_layout(ts)            # the book's (T, N, O)
             if not self.batched:
                 Ys, ts, ws = Ys[:, 0], ts[:, 0], ws[:, 0]
-            value, dY = self.loss_fn(Ys, ts, ws)
-            dY = np.asarray(dY, dtype=Y.dtype).reshape(Ys.shape[0], -1, Y.shape[-2])
+            result = self.loss_fn(Ys, ts, ws)
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise TypeError("a loss function must return a pair (loss, dY), the mean loss and its gradient "
+                                f"with the shape of Y {Ys.shape}, got {type(result).__name__}")
+            value, dY = result
+            dY = np.asarray(dY, dtype=Y.dtype)
+            if dY.shape != Ys.shape:
+                raise ValueError(f"the loss function's dY must have the shape of Y, {Ys.shape}, got {dY.shape}")
+            dY = dY.reshape(Ys.shape[0], -1, Y.shape[-2])
             values.append(value)
             grads.append(state_layout(dY))
         if not self.many:
