@@ -953,7 +953,7 @@ def test_clip_grad_norm(args):
     try:
         norm = rnnlib.clip_grad_norm(grads, max_norm)
     except (ValueError, TypeError) as exc:
-        assert_rnnlib_error(exc, ["grad", "max_norm"])
+        assert_rnnlib_error(exc, ["grads", "gradient", "gradients", "max_norm"])
         assert _equal(grads, before)  # a refused clip changes nothing
         return
     ref = np.sqrt(sum(np.sum(numeric(g) ** 2) for g in before.values()))
