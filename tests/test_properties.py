@@ -916,6 +916,8 @@ def _read_only(arr):
 
 @given(optimiser_args())
 @example(args=({"a": _read_only(np.ones(2))}, {"a": np.ones(2)}, rnnlib.SGD))  # cannot be updated in place
+@example(args=({"a": np.ones(2)}, {"a": np.array(["0.5", "1"])}, rnnlib.SGD))    # strings are not numbers
+@example(args=({"a": np.ones(2)}, {"a": np.array([1 + 1j, 0])}, rnnlib.Adam))   # complex: not a real gradient
 def test_optimiser_step(args):
     params, grads, make = args
     before = {k: v.copy() for k, v in params.items()}
@@ -929,6 +931,7 @@ def test_optimiser_step(args):
             np.testing.assert_array_equal(params[k], before[k])  # a refused step changes nothing
         return
     assert _equal(grads, grads_before)
+    assert all(np.asarray(g).dtype.kind in "biuf" for g in grads.values()), "a non-real gradient was accepted"
     if isinstance(opt, rnnlib.SGD):  # first step, with or without momentum: p - lr g
         for k in params:
             np.testing.assert_allclose(params[k], before[k] - 0.1 * numeric(grads[k]), atol=1e-12)
