@@ -261,11 +261,12 @@ for t, y in enumerate(Y, start=1):
 # | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping, truncated BPTT |
 # | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences against the best possible error, word boundaries as error peaks; Elman's one-step training rule against full BPTT |
 # | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running |
+# | [08. A language model of characters](08_char_lm.ipynb) | beyond | the RNN reads a novel one character at a time: softmax outputs, bits per character against n-gram baselines, truncated BPTT over a long text, sampling with a temperature, where it is surprised, what single hidden units track |
 #
 # Chapters 01 and 02 are the core and should be read in order. Chapters 03 and 04 give the
 # article's two ways of understanding the network and can be read in either order. Both
 # already train small networks with `rnnlib.fit`, used there as a tool; chapter 05 explains
-# how training works, and is needed for 06 and 07.
+# how training works, and is needed for 06, 07 and 08.
 #
 # **How to read.** On GitHub every notebook shows its stored outputs and figures. To run
 # one, click its Binder badge, or install the repository (see the README) and open it in

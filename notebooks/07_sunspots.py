@@ -693,4 +693,4 @@ print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean
 # 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010.
 
 # %% [markdown]
-# [← 06. Elman (1990) reproduced](06_elman_1990.ipynb) | [00. Introduction](00_introduction.ipynb)
+# [← 06. Elman (1990) reproduced](06_elman_1990.ipynb) | [08. A language model of characters →](08_char_lm.ipynb)

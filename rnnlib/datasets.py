@@ -6,6 +6,7 @@ and check them, so a damaged or edited file fails loudly instead of silently
 changing a chapter's numbers.
 """
 import csv
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -67,14 +68,17 @@ def load_sunspots(path=None):
     return years, np.array(values, dtype=float)
 
 
-def load_austen(path=None):
+def load_austen(path=None, prose_only=False, lower=False):
     """Jane Austen, *Pride and Prejudice* (1813), Volume I, as one string (chapter 08).
 
     Public domain; from Project Gutenberg (eBook #1342) as packaged in the R
     package janeaustenr, one paragraph per line, Project Gutenberg's italics
     underscores removed (``rnnlib/data/README.md``; made by
-    ``scripts/make_austen_text.py``). ``path`` reads another plain-text file
-    instead. The text must be non-empty ASCII, else ValueError.
+    ``scripts/make_austen_text.py``). ``prose_only=True`` leaves out the title,
+    the author line and the chapter headings ("Chapter 1", ...); ``lower=True``
+    folds capitals to lower case (chapter 08 does both, to keep the alphabet
+    small). ``path`` reads another plain-text file instead. The text must be
+    non-empty ASCII, else ValueError.
     """
     with _open_data(AUSTEN_FILE, path) as fh:
         text = fh.read()
@@ -83,4 +87,7 @@ def load_austen(path=None):
     if not text.isascii():
         bad = sorted({c for c in text if not c.isascii()})
         raise ValueError(f"the text file must be ASCII (chapter 08's alphabet), got {''.join(bad[:10])!r}")
-    return text
+    if prose_only:
+        lines = text.split("\n")
+        text = "\n".join(line for line in lines[2:] if not re.fullmatch(r"Chapter \d+", line))
+    return text.lower() if lower else text

@@ -13,6 +13,7 @@ and sampling with a temperature.
 """
 import numpy as np
 
+from . import exact
 from ._checks import check_count, check_real, check_seed, check_size
 from .model import Model
 
@@ -116,27 +117,68 @@ def streams(ids, n_streams):
 
 
 def log_softmax(Y):
-    """log softmax(Y) over the last axis (chapter 08): ``Y - max - log(sum(exp(Y - max)))``, natural log."""
+    """log softmax(Y) over the last axis (chapter 08): ``Y - max - log(sum(exp(Y - max)))``, natural log.
+
+    exp is ``rnnlib.exact.exp`` (the same digits on every machine); the log is
+    numpy's, whose last bit may differ between machines: fine for scores printed
+    to a few decimals, which is all it is used for.
+    """
     Y = np.asarray(Y, dtype=float)
     Z = Y - Y.max(axis=-1, keepdims=True)
-    return Z - np.log(np.exp(Z).sum(axis=-1, keepdims=True))
+    return Z - np.log(exact.exp(Z).sum(axis=-1, keepdims=True))
 
 
-def surprisal(net, ids, h0=None):
-    """Bits of surprise at each character of ``ids`` after the first (chapter 08).
+def read(net, ids, n_streams=1, warmup=100):
+    """Let ``net`` read ``ids`` (one-hot) and return ``(Hs, Y)`` for every character but the last (chapter 08).
 
-    The network reads ``ids[:-1]`` one-hot from ``h0`` (zeros by default) and
-    ``out[t] = -log2 p(ids[t+1] | ids[:t+1])``, shape (T - 1,). Its mean is the
-    model's cross-entropy in bits per character on this text.
+    ``Hs[t]`` is the hidden state after reading ``ids[t]`` and ``Y[t]`` the output
+    that predicts ``ids[t + 1]``; shapes (T - 1, H) and (T - 1, V). With
+    ``n_streams=1`` the text is read in one go from h_0 = 0. A long text is read
+    much faster as ``n_streams`` pieces side by side (one time loop of a batch
+    instead of T steps): each piece after the first starts ``warmup`` characters
+    early, from h_0 = 0, and those warm-up steps are dropped, so every position
+    is computed after at least ``warmup`` characters of real context. The
+    result then differs from reading in one go only by what the state would
+    have remembered from further back.
     """
     if not isinstance(net, Model):
         raise TypeError(f"net must be an rnnlib network such as ElmanRNN, got {type(net).__name__}")
-    ids = _check_ids("ids", ids, net.n_out)
+    ids = _check_ids("ids", ids, net.n_in)
     if ids.ndim != 1 or len(ids) < 2:
         raise ValueError(f"ids must be one sequence of at least 2 characters, got shape {ids.shape}")
-    _, Y = net.forward(one_hot(ids[:-1], net.n_in), h0)
+    n, warmup = check_size("n_streams", n_streams), check_count("warmup", warmup)
+    T = len(ids) - 1                              # positions that have a next character
+    if n == 1:
+        return net.forward(one_hot(ids[:-1], net.n_in))
+    L = -(-max(T - warmup, 1) // n)               # scored steps per piece after the first
+    starts = np.arange(n) * L                     # piece j reads ids[starts[j] : starts[j] + warmup + L]
+    steps = np.arange(warmup + L)[:, None] + starts
+    Hs, Y = net.forward(one_hot(ids[np.minimum(steps, T - 1)], net.n_in))
+    keep = [(slice(0, warmup + L), 0)] + [(slice(warmup, warmup + L), j) for j in range(1, n)]
+    Hs = np.concatenate([Hs[rows, j] for rows, j in keep])[:T]
+    Y = np.concatenate([Y[rows, j] for rows, j in keep])[:T]
+    return Hs, Y
+
+
+def next_char_bits(Y, next_ids):
+    """-log2 softmax(Y)[next character] at every step (chapter 08): the surprisal in bits."""
+    Y = np.asarray(Y, dtype=float)
+    next_ids = _check_ids("next_ids", next_ids, Y.shape[-1])
+    if next_ids.shape != Y.shape[:-1]:
+        raise ValueError(f"next_ids must have shape {Y.shape[:-1]}, one per output row, got {next_ids.shape}")
     logp = log_softmax(Y)
-    return -logp[np.arange(len(ids) - 1), ids[1:]] / np.log(2)
+    return -np.take_along_axis(logp, next_ids[..., None], axis=-1)[..., 0] / np.log(2)
+
+
+def surprisal(net, ids, n_streams=1, warmup=100):
+    """Bits of surprise at each character of ``ids`` after the first (chapter 08).
+
+    The network reads ``ids`` (``read``, with ``n_streams`` and ``warmup``) and
+    ``out[t] = -log2 p(ids[t+1] | ids[:t+1])``, shape (T - 1,). Its mean is the
+    model's cross-entropy in bits per character on this text.
+    """
+    _, Y = read(net, ids, n_streams, warmup)
+    return next_char_bits(Y, np.asarray(ids)[1:])
 
 
 def bits_per_char(bits):
@@ -157,8 +199,8 @@ def temperature_probs(y, temperature=1.0):
     temperature = check_real("temperature", temperature)
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
-    logp = log_softmax(np.asarray(y, dtype=float) / temperature)
-    p = np.exp(logp)
+    z = np.asarray(y, dtype=float) / temperature
+    p = exact.exp(z - z.max(axis=-1, keepdims=True))       # machine-independent: samples are the same everywhere
     return p / p.sum(axis=-1, keepdims=True)
 
 
@@ -189,7 +231,7 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
     return np.array(out, dtype=np.int64)
 
 
-def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.02, clip=5.0, seed=0,
+def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.01, clip=5.0, seed=0,
                 callback=None):
     """Train a character-level language model by truncated BPTT over a continuous text (chapter 08).
 
@@ -201,14 +243,17 @@ def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.0
     every piece. ``updates=K`` stops after the first K updates of the first
     epoch (it trains on the first K * chunk characters of each stream only);
     the same settings with more epochs continue exactly the same run.
-    Returns fit's ``History`` (losses in nats; divide by log 2 for bits).
+    ``net`` may be a list of networks (with ``seed`` one int or a list), trained
+    side by side as ``fit`` does, each exactly as if alone.
+    Returns fit's ``History`` (a list of them for a list; losses in nats).
     """
-    if not isinstance(net, Model):
-        raise TypeError(f"net must be an rnnlib network such as ElmanRNN, got {type(net).__name__}")
+    nets = list(net) if isinstance(net, (list, tuple)) else [net]
+    if not nets or not all(isinstance(n, Model) for n in nets):
+        raise TypeError(f"net must be an rnnlib network such as ElmanRNN or a list of them, got {net!r}")
     from .optim import Adam
     from .train import fit
 
-    inputs, targets = streams(_check_ids("ids", ids, net.n_in), n_streams)
+    inputs, targets = streams(_check_ids("ids", ids, nets[0].n_in), n_streams)
     chunk = check_size("chunk", chunk)
     if updates is not None:
         updates = check_size("updates", updates)
@@ -218,5 +263,5 @@ def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.0
         if epochs != 1:
             raise ValueError(f"updates= stops within the first epoch, so epochs must be 1, got {epochs}")
         inputs, targets = inputs[:updates * chunk], targets[:updates * chunk]
-    return fit(net, one_hot(inputs, net.n_in), targets, loss="cross_entropy", optimizer=Adam(lr=lr),
+    return fit(net, one_hot(inputs, nets[0].n_in), targets, loss="cross_entropy", optimizer=Adam(lr=lr),
                epochs=epochs, chunk=chunk, clip=clip, seed=seed, verbose=False, callback=callback)
