@@ -210,7 +210,9 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
     The network first reads the prefix (the warm-up: its hidden state then
     summarises the prefix), then repeatedly draws the next character from
     ``softmax(y_t / temperature)`` with ``np.random.default_rng(seed)`` and
-    feeds it back as the next input.
+    feeds it back as the next input. ``temperature`` may be a list: then one
+    text per temperature is generated side by side (one time loop for all) and
+    the result has shape (len(temperature), n); otherwise shape (n,).
     """
     if not isinstance(net, Model):
         raise TypeError(f"net must be an rnnlib network such as ElmanRNN, got {type(net).__name__}")
@@ -218,17 +220,21 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
     if prefix.ndim != 1 or len(prefix) < 1:
         raise ValueError(f"prefix_ids must be one sequence of at least 1 character, got shape {prefix.shape}")
     n = check_count("n", n)
+    several = isinstance(temperature, (list, tuple, np.ndarray))
+    temps = np.array([check_real("temperature", t) for t in (temperature if several else [temperature])])
+    if np.any(temps <= 0):
+        raise ValueError(f"temperature must be positive, got {temps.tolist()}")
     rng = np.random.default_rng(check_seed("seed", seed))
-    Hs, Y = net.forward(one_hot(prefix, net.n_in))
-    h, y = Hs[-1], Y[-1]
-    out = []
-    for _ in range(n):
-        p = temperature_probs(y, temperature)
-        j = int(np.searchsorted(np.cumsum(p), rng.random() * p.sum(), side="right"))
-        j = min(j, len(p) - 1)
-        out.append(j)
-        h, y = net.step(one_hot(np.array([j]), net.n_in)[0], h)
-    return np.array(out, dtype=np.int64)
+    S = len(temps)
+    Hs, Y = net.forward(np.repeat(one_hot(prefix, net.n_in)[:, None], S, axis=1))
+    h, y = Hs[-1], Y[-1]                                    # (S, H), (S, V)
+    out = np.zeros((S, n), dtype=np.int64)
+    for t in range(n):
+        p = temperature_probs(y / temps[:, None], 1.0)
+        u = rng.random(S)[:, None] * p.sum(axis=-1, keepdims=True)
+        out[:, t] = np.minimum((np.cumsum(p, axis=-1) <= u).sum(axis=-1), net.n_out - 1)
+        h, y = net.step(one_hot(out[:, t], net.n_in), h)
+    return out if several else out[0]
 
 
 def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.01, clip=5.0, seed=0,

@@ -161,3 +161,17 @@ def test_the_script_reproduces_the_start_of_its_stored_run():
     with np.load(resources.files("rnnlib").joinpath("data").joinpath("char_lm.npz")) as z:
         stored = z["step_loss"][:12]
     assert np.array_equal(history.step_loss, stored)          # exact arithmetic: the same digits
+
+
+def test_several_temperatures_side_by_side():
+    net = rnnlib.ElmanRNN(4, 3, 4, seed=1)
+    out = tx.sample(net, [0, 1], 50, temperature=[0.01, 1.0, 3.0], seed=2)
+    assert out.shape == (3, 50) and out.min() >= 0 and out.max() < 4
+    # at a temperature near zero every draw is the likeliest next character: check step by step
+    h, y = net.forward(tx.one_hot(np.array([0, 1]), 4))
+    h, y = h[-1], y[-1]
+    for j in out[0, :10]:
+        assert j == int(np.argmax(y))
+        h, y = net.step(tx.one_hot(np.array([j]), 4)[0], h)
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        tx.sample(net, [0], 5, temperature=[1.0, 0.0])
