@@ -243,8 +243,10 @@ with np.load(data.joinpath(record["weights"])) as stored:
 print(f"{record['command']}: seed {record['settings']['seed']}, {record['epochs']} epochs, "
       f"{record['updates']} updates; settings {record['settings']}")
 assert record["settings"] == {"n_hidden": H, "n_streams": N_STREAMS, "chunk": CHUNK, "lr": 0.02, "clip": 5.0, "seed": 0}
-same = np.array_equal(long_loss[:LIVE_UPDATES], live[0][1])
-print(f"the first {LIVE_UPDATES} stored losses equal the live run with seed 0: {same}")
+# the weights follow the same path bit for bit; the loss values pass through numpy's log, whose last bit
+# may depend on the CPU, so they are compared to 12 significant digits
+same = np.allclose(long_loss[:LIVE_UPDATES], live[0][1], rtol=1e-12, atol=0)
+print(f"the first {LIVE_UPDATES} stored losses equal the live run with seed 0 (to 12 digits): {same}")
 assert same
 
 # %%

@@ -160,7 +160,9 @@ def test_the_script_reproduces_the_start_of_its_stored_run():
     _, history, _ = script.train(epochs=1, updates=12)
     with np.load(resources.files("rnnlib").joinpath("data").joinpath("char_lm.npz")) as z:
         stored = z["step_loss"][:12]
-    assert np.array_equal(history.step_loss, stored)          # exact arithmetic: the same digits
+    # training is bit-identical on every machine (rnnlib.exact); the loss values pass through
+    # numpy's log, whose last bit may depend on the CPU: compare them to 12 significant digits
+    assert np.allclose(history.step_loss, stored, rtol=1e-12, atol=0)
 
 
 def test_several_temperatures_side_by_side():
