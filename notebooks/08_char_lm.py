@@ -43,7 +43,7 @@
 # (`rnnlib.fit`, truncated BPTT); [06. Elman (1990) reproduced](06_elman_1990.ipynb) for the
 # word-boundary effect; logarithms and probabilities.
 #
-# **Time to read:** about 45 minutes; the notebook runs in well under a minute.
+# **Time to read:** about 45 minutes.
 
 # %%
 import os
@@ -207,6 +207,7 @@ print(f"{net}: {net.n_params} parameters; {-(-inputs.shape[0] // CHUNK)} updates
 # These settings were fixed while writing the chapter, in trial runs scored on validation text
 # only: 64 hidden units learned better but cost about twice as much, and a learning rate of
 # 0.03 was faster in the first updates.
+# <!-- constants: 0.03 (a learning rate tried while writing the chapter, not run here) -->
 #
 # **Expectation.** Starting from the uniform level ($\log_2 42 \approx 5.4$ bits), 80 updates
 # should take the network past the unigram quickly and past the bigram, since a single
@@ -249,7 +250,7 @@ same = np.allclose(long_loss[:LIVE_UPDATES], live[0][1], rtol=1e-12, atol=0)
 print(f"the first {LIVE_UPDATES} stored losses equal the live run with seed 0 (to 12 digits): {same}")
 assert same
 
-# %%
+# %% mystnb={"figure": {"caption": "The live runs are the start of the stored run: the curve continues past the bigram and trigram but not the 4-gram."}, "image": {"alt": "Two panels of bits per character against training updates. Left: the first 80 updates of three live training runs (seeds 0, 1, 2) and the stored run's smoothed training loss, falling from about 5.4 bits through the bigram's validation level; the trigram and 4-gram levels lie below. Right: the stored run over all its updates, with the validation bits per character after each epoch as dots, which fall below the trigram's level and level off well above the 4-gram's."}}
 def smooth(x, width=50):
     """Moving average over `width` updates (the loss of single updates is noisy)."""
     return np.convolve(x, np.ones(width) / width, mode="valid")
@@ -353,12 +354,11 @@ for tau, sampled in zip(temperatures, samples):
 
 # %% [markdown]
 # The network has learned the look of the text: words of plausible length separated by
-# single spaces, common words spelled right (*the*, *to*, *her*, *manner*, *little*), the
-# names of the novel (*mr. darcy*, *elizabeth*, *mary*), a quotation closed and a new
-# paragraph opened with the next speaker's quotation mark. It has not learned meaning or
-# grammar beyond a few words: with 32 hidden units and one novel's first volume that is out
-# of reach. The cold sample is the most English-looking and starts to repeat itself (*her live
-# her live*); the hot one falls apart into letter soup.
+# single spaces, many common words spelled right (*the*, *to*, *was*, *her*, *and*, *soon*,
+# *very*, *must*), and the heroine's name again inside a sample. It has not learned meaning or
+# grammar beyond a few words: with 32 hidden units and one novel's first volume that is out of
+# reach. The cold sample is the most English-looking and leans on the commonest words (*the*
+# again and again); the hot one falls apart into letter soup with stray punctuation.
 #
 # ## 8. Where is the model surprised?
 #
@@ -372,7 +372,7 @@ for tau, sampled in zip(temperatures, samples):
 # after them; light too right after punctuation, where a space or a closing quote almost
 # always follows.
 
-# %%
+# %% mystnb={"figure": {"caption": "Surprisal of the trained RNN along a test passage: dark where the next character was unexpected."}, "image": {"alt": "Three rows of a test passage from Pride and Prejudice written character by character, each on a background from white to dark red by the trained network's surprisal in bits; the first letters of words are mostly dark and later letters and spaces mostly light."}}
 def surprise_strip(text, bits, width=70, vmax=8.0):
     """Draw `text` as rows of characters on a background coloured by their surprisal in bits."""
     rows = int(np.ceil(len(text) / width))
@@ -476,7 +476,7 @@ assert best["current character is a letter"][0] == best["current character is a 
 assert best["position inside the word"][1] < 0
 assert abs(best["inside a quotation"][1]) < 0.2
 
-# %%
+# %% mystnb={"figure": {"caption": "Two hidden units that follow word structure: a space detector and a start-of-word unit."}, "image": {"alt": "Activations between -1 and 1 of two hidden units while the network reads 80 characters of a test passage, shown as tick labels; the characters between words are shaded. One unit drops to about -1 at the spaces and stays high inside words; the other is high at the space and first letter of a word and falls to about -1 a few letters in."}}
 u_letter, u_pos = best["current character is a letter"][0], best["position inside the word"][0]
 seg = slice(start, start + 80)
 fig, ax = plt.subplots(figsize=(11, 3.2))
@@ -497,8 +497,8 @@ plt.show()
 # Several units follow word structure closely. The best unit for "letter" and for "space" is
 # the same one: in the figure it drops to about $-1$ at almost every space and stays high inside
 # words, a space detector. The unit that best follows the position inside the word (with a
-# negative correlation) is high on the space and the first letter of a word and falls to about
-# $-1$ a few letters in: a "start of a word" unit. No unit follows quotations (every correlation is below
+# negative correlation) is high on the space and the first letters of a word and falls to about
+# $-1$ further into it: a "start of a word" unit. No unit follows quotations (every correlation is below
 # 0.2 in size): either the network does not carry that information, or it spreads it over many
 # units, which a one-unit correlation cannot see (a linear probe on all 32 units, as in
 # chapter 04, could). Clean single-unit detectors are the exception, not the rule; the hidden
@@ -703,7 +703,7 @@ plt.show()
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The network used here, and its hidden-information view: the hidden nodes as a summary of everything read so far.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The network used here, and its hidden-information view: the hidden nodes as a summary of everything read so far.
 # 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. Next-element prediction, and error peaks at word boundaries.
 # 3. T. Mikolov, M. Karafiát, L. Burget, J. Černocký and S. Khudanpur, “Recurrent neural network based language model,” *Interspeech*, 1045–1048, 2010. The basic RNN as a language model, against n-gram baselines.
 # 4. A. Karpathy, “The unreasonable effectiveness of recurrent neural networks,” blog post, 2015 (karpathy.github.io/2015/05/21/rnn-effectiveness), and min-char-rnn. Character-level models, sampling with a temperature, interpretable cells.
