@@ -172,9 +172,11 @@ for name in net.param_names:
 # %% [markdown]
 # `ElmanRNN.backward` computes exactly these formulas; it only arranges them for speed.
 # It takes a batch $(T, N, I)$ at once, runs the backward loop for formulas 2-3 alone
-# (`_hidden_grads`), and moves the sums of formula 4 *out* of the loop: with all
+# (`_recur_back`), and moves the sums of formula 4 *out* of the loop: with all
 # $\partial L/\partial a_t$ stacked into one array `dA`, $\sum_t \partial L/\partial a_t\, x_t^\top$ is a
-# single matrix product `dA.T @ X`. Like our loop it reads $f'(a_t)$ from $h_t$ (for tanh
+# single matrix product of `dA` and `X` over the steps and streams (`_weight_grad`). Like our
+# loop it runs the forward pass itself, from `X`, so nothing is remembered between calls, and
+# it reads $f'(a_t)$ from $h_t$ (for tanh
 # $1-h_t^2$, for the sigmoid $h_t(1-h_t)$, for ReLU $[h_t > 0]$), so the forward pass need
 # not store $a_t$. One more detail: `backward(X, dY)` returns the gradient of
 # $\sum_t \mathrm{dY}_t \cdot y_t$, which is the loss gradient because `dY` *is*
@@ -206,6 +208,9 @@ print("relative error     " + "".join(f"{name:>10s}" for name in small.param_nam
 for label, errors in checks.items():
     print(f"{label:18s} " + "".join(f"{errors[name]:10.1e}" if errors[name] >= 1e-10 else f"{'<1e-10':>10s}"
                                    for name in small.param_names))
+assert all(e < 1e-6 for e in checks["full BPTT"].values()), "the text says full BPTT is right"
+assert all(checks["without D^T term"][p] > 0.1 for p in "WDB"), "... and W, D, B are off by a large fraction"
+assert all(checks["without D^T term"][p] < 1e-10 for p in "Vc"), "... while V and c are still right"
 
 # %% [markdown]
 # The first row is at the level of the $\varepsilon^2$ truncation error of the finite
@@ -249,6 +254,7 @@ assert min(acc_full) > 0.95, "the text says every seed recalls the bit nearly al
 
 # %%
 _, out = net.forward(X_test[:, :1])
+assert np.all((out[LAG:, 0, 0] > 0.5) == (Y_test[LAG:, 0, 0] > 0.5)), "the text says every counted step is recalled"
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[1, 1.4])
 ax1.semilogy(np.arange(1, 151), history.loss, color=C["blue"], label="training loss")
 ax1.axhline(0.25, color=C["black"], ls="--", lw=1, label="chance (always 0.5)")
@@ -329,6 +335,13 @@ for (act, rho), n in norms.items():
     typical = np.median(n, axis=1) if n.ndim == 2 else n
     print(f"{act:6s} rho={rho:.1f}  " + "  ".join(f"{typical[k]:9.2e}" for k in (10, 30, 60))
           + f"   bound rho^60 = {rho ** 60:.2e}" * (act == "linear"))
+steps_back = np.arange(T_long + 1)
+for rho in RHOS:
+    typical = np.median(norms["tanh", rho], axis=1)
+    assert np.allclose(norms["linear", rho], rho ** steps_back, rtol=1e-9), "linear: on the bound rho^k"
+    assert np.all(typical[1:] < rho ** steps_back[1:]), "tanh: below the bound"
+assert np.median(norms["tanh", 1.0], axis=1)[60] < 0.1, "tanh at rho = 1 decays"
+assert 100 < np.median(norms["tanh", 1.5], axis=1)[60] < 1.5 ** 60 / 1e6, "tanh at rho = 1.5 grows, far slower"
 
 # %%
 ks = np.arange(T_long + 1)
@@ -398,7 +411,8 @@ plt.show()
 class PerParameterSGD:
     """p <- p - lr[name] * grad for each parameter; lr[name] has one rate per network (0 = frozen).
 
-    Records the norm of every parameter's gradient at every update, one value per network."""
+    For networks trained side by side, `fit` hands over arrays whose first axis runs over the
+    networks. Records the norm of every parameter's gradient at every update, one per network."""
 
     def __init__(self, lr):
         self.lr = {name: np.asarray(rates, dtype=float) for name, rates in lr.items()}
