@@ -448,7 +448,8 @@ for i, (h, (name, seed)) in enumerate(zip(runs, [(v, s) for v in VARIANTS for s 
           f"  {readout[:, i].max():18.1e}")
 all_05 = [i for i in range(len(runs)) if i // len(SEEDS) == 0]            # the first variant, three seeds
 zero_from = [2 + max(np.flatnonzero(recurrent[:, i] > 0)) for i in all_05]   # updates count from 1
-print("all at 0.5: the gradients of W, D, B are exactly 0 from update", ", ".join(map(str, zero_from)), "on (seeds 0, 1, 2)")
+print("all at 0.5: the gradients of W, D, B are exactly 0 from update", ", ".join(map(str, zero_from)),
+      "on (seeds 0, 1, 2)")
 factor = [np.array(runs[i].step_loss[20:]) / np.array(runs[i].step_loss[19:-1]) for i in all_05]
 print("all at 0.5: the loss is multiplied at every update from update 21 on by",
       ", ".join(f"{f.min():.1f} to {f.max():.1f}" for f in factor))
@@ -576,7 +577,8 @@ for T in (10, 20, 40):
     assert all(cliff[T, "wall"][1][p] > 50 for p in "WDB") and all(cliff[T, "wall"][1][p] < 1 for p in "Vc")
     assert cliff[T, "B = 0"][1]["W"] < 1e-8 and cliff[T, "B = 0"][1]["D"] > 1e-3
 for p in "WDB":
-    assert cliff[20, "wall"][1][p] > 50 * cliff[10, "wall"][1][p] and cliff[40, "wall"][1][p] > 1000 * cliff[20, "wall"][1][p]
+    assert cliff[20, "wall"][1][p] > 50 * cliff[10, "wall"][1][p], "the text says: more than 50 times"
+    assert cliff[40, "wall"][1][p] > 1000 * cliff[20, "wall"][1][p], "the text says: more than 1,000 times"
 
 # %%
 B_grid = np.linspace(0.0, 0.8, 801)
@@ -589,7 +591,8 @@ for T, colour in zip((10, 20, 40), (C["sky"], C["blue"], C["black"])):
 ax1.set(xlabel="threshold $B$ (W = 1, D = 2, V = 1, c = 0)", ylabel="loss", title="The wall in the loss surface")
 ax1.legend(loc="upper left")
 for name, colour, marker in zip("WDBVc", (C["blue"], C["orange"], "#555555", C["vermillion"], C["purple"]), "os^vd"):
-    ax2.semilogy(T_range, [n[name] for n in at_wall], marker + "-", ms=3, color=colour, label=f"$|\\partial L/\\partial {name}|$")
+    ax2.semilogy(T_range, [n[name] for n in at_wall], marker + "-", ms=3, color=colour,
+                 label=f"$|\\partial L/\\partial {name}|$")
 ax2.set(xlabel="sequence length $T$", ylabel="gradient norm at the wall", title="Gradients at the wall, per parameter")
 ax2.legend(loc="upper left", ncol=2, fontsize=9)
 plt.show()
@@ -599,10 +602,11 @@ plt.show()
 # wall the gradients of $W$, $D$ and $B$ grow by a constant factor per step of $T$ (a straight
 # line on the log axis: more than 50 times larger from $T = 10$ to $T = 20$, more than 1,000 times
 # from $T = 20$ to $T = 40$), while those of $V$ and $c$ do not move and stay below 1. The wall
-# itself hardly moves with $T$ ($B \approx 0.45$); it only gets steeper. The rows at $B = 0$ show the other half of Bengio et al.'s trade-off: there the bit is
-# stored robustly and the loss is small, but the gradient of $W$, the credit that the loss gives
-# to the input $x_1$, vanishes geometrically with $T$. The gradient of $D$ does not vanish: $D$ acts
-# at every step, and its short-range terms (section 5) do not depend on $T$.
+# itself hardly moves with $T$ ($B \approx 0.45$); it only gets steeper. The rows at $B = 0$ show
+# the other half of Bengio et al.'s trade-off: there the bit is stored robustly and the loss is
+# small, but the gradient of $W$, the credit that the loss gives to the input $x_1$, vanishes
+# geometrically with $T$. The gradient of $D$ does not vanish: $D$ acts at every step, and its
+# short-range terms (section 5) do not depend on $T$.
 #
 # ### What clipping does at the wall
 #
@@ -623,7 +627,8 @@ for clip in (None, 1.0):
     loss, n = gradient_norms(unit, X_bit, Y_bit, M_bit)
     steps_taken[clip] = h
     print(f"clip={str(clip):4s}  first gradient norm {h.step_grad_norm[0]:.2e}; loss {h.step_loss[0]:.4f} -> "
-          f"{h.step_loss[1]:.4f} after one update -> {loss:.4f} after 100; then B = {unit.B[0]:.3f}, D = {unit.D[0, 0]:.3f}; "
+          f"{h.step_loss[1]:.4f} after one update -> {loss:.4f} after 100; "
+          f"then B = {unit.B[0]:.3f}, D = {unit.D[0, 0]:.3f}; "
           f"W, D, B gradients exactly 0: {all(n[p] == 0 for p in 'WDB')}")
     if clip is None:
         thrown = unit.B[0] < -100 and unit.D[0, 0] > 100 and np.all(unit.forward(X_bit)[0] == -1)
@@ -879,8 +884,8 @@ plt.show()
 # </details>
 #
 # **4. Why did the SGD run of section 6 blow up?** One might rescale $D$ to $\rho = 0.5$, see
-# no blow-up, and conclude that the recurrence had exploded. Test another explanation. With the hidden states held fixed, the loss is a quadratic in the
-# readout $(V, c)$, $L = \frac{1}{n}\sum_t m_t\,(V h_t + c - y^*_t)^2$, whose Hessian is
+# no blow-up, and conclude that the recurrence had exploded. Test another explanation. With the
+# hidden states held fixed, the loss is a quadratic in the readout $(V, c)$, $L = \frac{1}{n}\sum_t m_t\,(V h_t + c - y^*_t)^2$, whose Hessian is
 # $\frac{2}{n}\sum_t m_t\, z_t z_t^\top$ with $z_t = (h_t, 1)$. Gradient descent with rate $\eta$ on a
 # quadratic diverges when $\eta$ times its largest eigenvalue exceeds 2. Compute this product
 # for the three seeds at the start of training (on all 32 training streams), with $\rho(D) = 1.5$
