@@ -132,7 +132,7 @@ print(f"dL/dy has the shape of the outputs: {dY.shape}; it is zero on masked ste
 # (`rnnlib.diagrams.draw_backward`): the error arriving at $h_t$ (purple) comes from above,
 # through $V^\top$, and from the right, through $D^\top$; the last step has no right neighbour.
 
-# %%
+# %% mystnb={"image": {"alt": "The basic RNN unrolled over three time steps, drawn as in chapter 01: input nodes x_1 to x_3 at the bottom, hidden nodes h_1 to h_3 in the middle (with h_0 = 0 on the left), output nodes y_1 to y_3 at the top, forward arrows coloured by weight (W, D, B, V, c). Purple arrows show the error flowing back: from each output down to its hidden node through V-transpose, and from each hidden node back to the previous one through D-transpose; after step T there is nothing to come back from."}, "figure": {"caption": "BPTT: the error at h_t comes from its output through V transposed and from the next step through D transposed."}}
 fig, ax = plt.subplots(figsize=(9.0, 4.6), layout="constrained")
 diagrams.draw_backward(T=3, ax=ax)
 plt.show()
@@ -252,7 +252,7 @@ assert all(h.loss[0] > 0.25 for h in histories), "the text says training starts 
 assert history.loss[-1] < 0.25 / 100, "the text says the loss falls by orders of magnitude below chance"
 assert min(acc_full) > 0.95, "the text says every seed recalls the bit nearly always"
 
-# %%
+# %% mystnb={"image": {"alt": "Left: training loss (mean squared error, log scale) over 150 epochs of full BPTT with Adam for seed 0, falling from above the chance level of always answering 0.5 (dashed) by more than two orders of magnitude. Right: one held-out stream after training, with the input bits (shifted up), the target x_(t\u22128) and the output y_t; after the first steps, which are masked (grey), the output follows the target closely."}, "figure": {"caption": "Full BPTT learns to recall the bit from 8 steps back."}}
 _, out = net.forward(X_test[:, :1])
 assert np.all((out[LAG:, 0, 0] > 0.5) == (Y_test[LAG:, 0, 0] > 0.5)), "the text says every counted step is recalled"
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[1, 1.4])
@@ -343,7 +343,7 @@ for rho in RHOS:
 assert np.median(norms["tanh", 1.0], axis=1)[60] < 0.1, "tanh at rho = 1 decays"
 assert 100 < np.median(norms["tanh", 1.5], axis=1)[60] < 1.5 ** 60 / 1e6, "tanh at rho = 1.5 grows, far slower"
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels, log scale: the norm of \u2202h_T/\u2202h_(T\u2212k) against k steps back from 0 to 60, for recurrent weights D = \u03c1Q with Q orthogonal and H = 32, for \u03c1 = 0.5, 1.0 and 1.5. Left, linear activation: the norm follows \u03c1^k, vanishing for 0.5, constant for 1.0 and exploding for 1.5. Right, tanh: the curves stay below the bound \u03c1^k (dashed); 0.5 vanishes, 1.0 decays slowly and 1.5 grows far more slowly than 1.5^k."}, "figure": {"caption": "Vanishing and exploding gradients: sensitivity to the past scales like \u03c1^k at most."}}
 ks = np.arange(T_long + 1)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 colours = dict(zip(RHOS, (C["blue"], C["green"], C["vermillion"])))
@@ -463,7 +463,7 @@ assert all(readout[-1, i] > 1e10 * readout[20, i] for i in all_05), "the readout
 assert all(outcome["only V, c", s][1] > 10 * outcome["only V, c", s][0] for s in SEEDS), "readout alone blows up"
 assert all(outcome[v, s][1] < 0.25 for v in ("only W, D, B", "V, c at 0.05") for s in SEEDS), "these learn"
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels, log scale, plain SGD with learning rate 0.5 and D rescaled to spectral radius 1.5, seed 0. Left: gradient norm per update of the readout (V, c), a straight line rising to about 10^115 by update 100, and of the recurrent weights (W, D, B), which spikes in the first ten updates and is exactly zero from update 12 on (grey band). Right: loss of every update for four variants: all parameters at rate 0.5 and only V, c trained both rise steeply; only W, D, B trained and V, c at rate 0.05 stay near or below the chance loss (dashed)."}, "figure": {"caption": "The SGD blow-up is the readout's: its gradient grows while the recurrent gradient vanishes."}}
 i0, n_up = all_05[0], len(runs[0].step_loss)
 ups = np.arange(1, n_up + 1)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -580,7 +580,7 @@ for p in "WDB":
     assert cliff[20, "wall"][1][p] > 50 * cliff[10, "wall"][1][p], "the text says: more than 50 times"
     assert cliff[40, "wall"][1][p] > 1000 * cliff[20, "wall"][1][p], "the text says: more than 1,000 times"
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels for a one-unit network that stores the sign of its first input (W = 1, D = 2, V = 1, c = 0). Left: loss against the threshold B from 0 to 0.8 for sequence lengths T = 10, 20 and 40; the loss is near 0 up to B of about 0.45 and then jumps to about 2, a wall that gets steeper with T. Right, log scale: gradient norm of each parameter at the wall against T from 4 to 40; the gradients of W, D and B rise along straight lines to about 10^7, those of V and c stay flat below 1."}, "figure": {"caption": "A genuine exploding gradient: at the wall of a one-unit memory, the gradients of W, D and B grow geometrically with T."}}
 B_grid = np.linspace(0.0, 0.8, 801)
 T_range = np.arange(4, 41)
 at_wall = [gradient_norms(one_unit(wall(T)), *memory_task(T))[1] for T in T_range]
@@ -716,7 +716,7 @@ for k, accs in acc_chunk.items():
 assert max(acc_chunk[8]) < 0.75, "the text says chunks of 8 stay well below the longer chunks"
 assert min(acc_chunk[9] + acc_chunk[16]) > 0.95, "the text says chunks of 9 and 16 solve it on every seed"
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels of held-out accuracy on a recall task with lag \u03c4 = 8 (dots: seeds; bars: means; dashed: chance 0.5). Left, truncated gradient with truncate = 1, 8, 9 and full BPTT: near chance for k = 1 and 8, about 1 for k = 9 and for full BPTT. Right, training on chunks of k = 8, 9 and 16 steps: well below the others for 8, about 1 for 9 and 16."}, "figure": {"caption": "Truncation and chunking learn the lag only when the window is longer than it."}}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, width_ratios=[4, 3])
 for ax, results, name in ((axes[0], acc_trunc, "truncate"), (axes[1], acc_chunk, "chunk")):
     labels = ["full" if k is None else str(k) for k in results]
@@ -993,33 +993,40 @@ plt.show()
 # ## References
 #
 # 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习
-#    (www.bbbdata.com), 2024. The model and notation; training is beyond the article.
+#    ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The model and
+#    notation; training is beyond the article.
 # 2. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by
 #    back-propagating errors,” *Nature* 323 (6088), 533–536, 1986.
+#    [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)
 # 3. P. J. Werbos, “Backpropagation through time: what it does and how to do it,”
-#    *Proceedings of the IEEE* 78 (10), 1550–1560, 1990.
+#    *Proceedings of the IEEE* 78 (10), 1550–1560, 1990. [doi:10.1109/5.58337](https://doi.org/10.1109/5.58337)
 # 4. R. J. Williams and D. Zipser, “A learning algorithm for continually running fully recurrent
-#    neural networks,” *Neural Computation* 1 (2), 270–280, 1989. (Real-time recurrent learning.)
+#    neural networks,” *Neural Computation* 1 (2), 270–280, 1989.
+#    [doi:10.1162/neco.1989.1.2.270](https://doi.org/10.1162/neco.1989.1.2.270) (Real-time recurrent learning.)
 # 5. R. J. Williams and J. Peng, “An efficient gradient-based algorithm for on-line training of
-#    recurrent network trajectories,” *Neural Computation* 2 (4), 490–501, 1990. (Truncated BPTT.)
+#    recurrent network trajectories,” *Neural Computation* 2 (4), 490–501, 1990.
+#    [doi:10.1162/neco.1990.2.4.490](https://doi.org/10.1162/neco.1990.2.4.490) (Truncated BPTT.)
 # 6. J. L. Elman, “Finding structure in time,” *Cognitive Science* 14 (2), 179–211, 1990.
+#    [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 7. S. Hochreiter, *Untersuchungen zu dynamischen neuronalen Netzen*, diploma thesis, Institut
 #    für Informatik, Technische Universität München, 1991. (The vanishing error.)
 # 8. Y. Bengio, P. Simard and P. Frasconi, “Learning long-term dependencies with gradient
 #    descent is difficult,” *IEEE Transactions on Neural Networks* 5 (2), 157–166, 1994.
+#    [doi:10.1109/72.279181](https://doi.org/10.1109/72.279181)
 # 9. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation* 9 (8),
-#    1735–1780, 1997.
+#    1735–1780, 1997. [doi:10.1162/neco.1997.9.8.1735](https://doi.org/10.1162/neco.1997.9.8.1735)
 # 10. T. Mikolov, *Statistical Language Models Based on Neural Networks*, PhD thesis, Brno
 #     University of Technology, 2012. (Entry-wise gradient clipping.)
 # 11. R. Pascanu, T. Mikolov and Y. Bengio, “On the difficulty of training recurrent neural
 #     networks,” *Proceedings of the 30th International Conference on Machine Learning (ICML)*,
-#     PMLR 28 (3), 1310–1318, 2013.
+#     PMLR 28 (3), 1310–1318, 2013,
+#     [proceedings.mlr.press/v28/pascanu13.html](https://proceedings.mlr.press/v28/pascanu13.html).
 # 12. I. Sutskever, *Training Recurrent Neural Networks*, PhD thesis, University of Toronto, 2013.
 #     (TBPTT($k_1$, $k_2$).)
 # 13. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016:
 #     §10.2.2 (computing the gradient in a recurrent network), §10.7 (the challenge of
-#     long-term dependencies), §10.11.1 (clipping gradients).
+#     long-term dependencies), §10.11.1 (clipping gradients); [www.deeplearningbook.org](https://www.deeplearningbook.org/).
 # 14. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *International
-#     Conference on Learning Representations (ICLR)*, 2015.
+#     Conference on Learning Representations (ICLR)*, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
 #
 # [← 04. The hidden view](04_hidden_view.ipynb) | [06. Elman (1990) reproduced →](06_elman_1990.ipynb)
