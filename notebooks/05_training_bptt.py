@@ -132,7 +132,7 @@ print(f"dL/dy has the shape of the outputs: {dY.shape}; it is zero on masked ste
 # (`rnnlib.diagrams.draw_backward`): the error arriving at $h_t$ (purple) comes from above,
 # through $V^\top$, and from the right, through $D^\top$; the last step has no right neighbour.
 
-# %% mystnb={"image": {"alt": "The basic RNN unrolled over three time steps, drawn as in chapter 01: input nodes x_1 to x_3 at the bottom, hidden nodes h_1 to h_3 in the middle (with h_0 = 0 on the left), output nodes y_1 to y_3 at the top, forward arrows coloured by weight (W, D, B, V, c). Purple arrows show the error flowing back: from each output down to its hidden node through V-transpose, and from each hidden node back to the previous one through D-transpose; after step T there is nothing to come back from."}, "figure": {"caption": "BPTT: the error at h_t comes from its output through V transposed and from the next step through D transposed."}}
+# %% mystnb={"figure": {"caption": "BPTT: the error at h_t comes from its output through V transposed and from the next step through D transposed."}, "image": {"alt": "The basic RNN unrolled over three time steps, drawn as in chapter 01: input nodes x_1 to x_3 at the bottom, hidden nodes h_1 to h_3 in the middle (with h_0 = 0 on the left), output nodes y_1 to y_3 at the top, forward arrows coloured by weight (W, D, B, V, c). Purple arrows show the error flowing back: from each output down to its hidden node through V-transpose, and from each hidden node back to the previous one through D-transpose; after step T there is nothing to come back from."}}
 fig, ax = plt.subplots(figsize=(9.0, 4.6), layout="constrained")
 diagrams.draw_backward(T=3, ax=ax)
 plt.show()
@@ -252,7 +252,7 @@ assert all(h.loss[0] > 0.25 for h in histories), "the text says training starts 
 assert history.loss[-1] < 0.25 / 100, "the text says the loss falls by orders of magnitude below chance"
 assert min(acc_full) > 0.95, "the text says every seed recalls the bit nearly always"
 
-# %% mystnb={"image": {"alt": "Left: training loss (mean squared error, log scale) over 150 epochs of full BPTT with Adam for seed 0, falling from above the chance level of always answering 0.5 (dashed) by more than two orders of magnitude. Right: one held-out stream after training, with the input bits (shifted up), the target x_(t\u22128) and the output y_t; after the first steps, which are masked (grey), the output follows the target closely."}, "figure": {"caption": "Full BPTT learns to recall the bit from 8 steps back."}}
+# %% mystnb={"figure": {"caption": "Full BPTT learns to recall the bit from 8 steps back."}, "image": {"alt": "Left: training loss (mean squared error, log scale) over 150 epochs of full BPTT with Adam for seed 0, falling from above the chance level of always answering 0.5 (dashed) by more than two orders of magnitude. Right: one held-out stream after training, with the input bits (shifted up), the target x_(t\u22128) and the output y_t; after the first steps, which are masked (grey), the output follows the target closely."}}
 _, out = net.forward(X_test[:, :1])
 assert np.all((out[LAG:, 0, 0] > 0.5) == (Y_test[LAG:, 0, 0] > 0.5)), "the text says every counted step is recalled"
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[1, 1.4])
@@ -343,7 +343,7 @@ for rho in RHOS:
 assert np.median(norms["tanh", 1.0], axis=1)[60] < 0.1, "tanh at rho = 1 decays"
 assert 100 < np.median(norms["tanh", 1.5], axis=1)[60] < 1.5 ** 60 / 1e6, "tanh at rho = 1.5 grows, far slower"
 
-# %% mystnb={"image": {"alt": "Two panels, log scale: the norm of \u2202h_T/\u2202h_(T\u2212k) against k steps back from 0 to 60, for recurrent weights D = \u03c1Q with Q orthogonal and H = 32, for \u03c1 = 0.5, 1.0 and 1.5. Left, linear activation: the norm follows \u03c1^k, vanishing for 0.5, constant for 1.0 and exploding for 1.5. Right, tanh: the curves stay below the bound \u03c1^k (dashed); 0.5 vanishes, 1.0 decays slowly and 1.5 grows far more slowly than 1.5^k."}, "figure": {"caption": "Vanishing and exploding gradients: sensitivity to the past scales like \u03c1^k at most."}}
+# %% mystnb={"figure": {"caption": "Vanishing and exploding gradients: sensitivity to the past scales like \u03c1^k at most."}, "image": {"alt": "Two panels, log scale: the norm of \u2202h_T/\u2202h_(T\u2212k) against k steps back from 0 to 60, for recurrent weights D = \u03c1Q with Q orthogonal and H = 32, for \u03c1 = 0.5, 1.0 and 1.5. Left, linear activation: the norm follows \u03c1^k, vanishing for 0.5, constant for 1.0 and exploding for 1.5. Right, tanh: the curves stay below the bound \u03c1^k (dashed); 0.5 vanishes, 1.0 decays slowly and 1.5 grows far more slowly than 1.5^k."}}
 ks = np.arange(T_long + 1)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 colours = dict(zip(RHOS, (C["blue"], C["green"], C["vermillion"])))
@@ -463,7 +463,7 @@ assert all(readout[-1, i] > 1e10 * readout[20, i] for i in all_05), "the readout
 assert all(outcome["only V, c", s][1] > 10 * outcome["only V, c", s][0] for s in SEEDS), "readout alone blows up"
 assert all(outcome[v, s][1] < 0.25 for v in ("only W, D, B", "V, c at 0.05") for s in SEEDS), "these learn"
 
-# %% mystnb={"image": {"alt": "Two panels, log scale, plain SGD with learning rate 0.5 and D rescaled to spectral radius 1.5, seed 0. Left: gradient norm per update of the readout (V, c), a straight line rising to about 10^115 by update 100, and of the recurrent weights (W, D, B), which spikes in the first ten updates and is exactly zero from update 12 on (grey band). Right: loss of every update for four variants: all parameters at rate 0.5 and only V, c trained both rise steeply; only W, D, B trained and V, c at rate 0.05 stay near or below the chance loss (dashed)."}, "figure": {"caption": "The SGD blow-up is the readout's: its gradient grows while the recurrent gradient vanishes."}}
+# %% mystnb={"figure": {"caption": "The SGD blow-up is the readout's: its gradient grows while the recurrent gradient vanishes."}, "image": {"alt": "Two panels, log scale, plain SGD with learning rate 0.5 and D rescaled to spectral radius 1.5, seed 0. Left: gradient norm per update of the readout (V, c), a straight line rising to about 10^115 by update 100, and of the recurrent weights (W, D, B), which spikes in the first ten updates and is exactly zero from update 12 on (grey band). Right: loss of every update for four variants: all parameters at rate 0.5 and only V, c trained both rise steeply; only W, D, B trained and V, c at rate 0.05 stay near or below the chance loss (dashed)."}}
 i0, n_up = all_05[0], len(runs[0].step_loss)
 ups = np.arange(1, n_up + 1)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -580,7 +580,7 @@ for p in "WDB":
     assert cliff[20, "wall"][1][p] > 50 * cliff[10, "wall"][1][p], "the text says: more than 50 times"
     assert cliff[40, "wall"][1][p] > 1000 * cliff[20, "wall"][1][p], "the text says: more than 1,000 times"
 
-# %% mystnb={"image": {"alt": "Two panels for a one-unit network that stores the sign of its first input (W = 1, D = 2, V = 1, c = 0). Left: loss against the threshold B from 0 to 0.8 for sequence lengths T = 10, 20 and 40; the loss is near 0 up to B of about 0.45 and then jumps to about 2, a wall that gets steeper with T. Right, log scale: gradient norm of each parameter at the wall against T from 4 to 40; the gradients of W, D and B rise along straight lines to about 10^7, those of V and c stay flat below 1."}, "figure": {"caption": "A genuine exploding gradient: at the wall of a one-unit memory, the gradients of W, D and B grow geometrically with T."}}
+# %% mystnb={"figure": {"caption": "A genuine exploding gradient: at the wall of a one-unit memory, the gradients of W, D and B grow geometrically with T."}, "image": {"alt": "Two panels for a one-unit network that stores the sign of its first input (W = 1, D = 2, V = 1, c = 0). Left: loss against the threshold B from 0 to 0.8 for sequence lengths T = 10, 20 and 40; the loss is near 0 up to B of about 0.45 and then jumps to about 2, a wall that gets steeper with T. Right, log scale: gradient norm of each parameter at the wall against T from 4 to 40; the gradients of W, D and B rise along straight lines to about 10^7, those of V and c stay flat below 1."}}
 B_grid = np.linspace(0.0, 0.8, 801)
 T_range = np.arange(4, 41)
 at_wall = [gradient_norms(one_unit(wall(T)), *memory_task(T))[1] for T in T_range]
@@ -716,7 +716,7 @@ for k, accs in acc_chunk.items():
 assert max(acc_chunk[8]) < 0.75, "the text says chunks of 8 stay well below the longer chunks"
 assert min(acc_chunk[9] + acc_chunk[16]) > 0.95, "the text says chunks of 9 and 16 solve it on every seed"
 
-# %% mystnb={"image": {"alt": "Two panels of held-out accuracy on a recall task with lag \u03c4 = 8 (dots: seeds; bars: means; dashed: chance 0.5). Left, truncated gradient with truncate = 1, 8, 9 and full BPTT: near chance for k = 1 and 8, about 1 for k = 9 and for full BPTT. Right, training on chunks of k = 8, 9 and 16 steps: well below the others for 8, about 1 for 9 and 16."}, "figure": {"caption": "Truncation and chunking learn the lag only when the window is longer than it."}}
+# %% mystnb={"figure": {"caption": "Truncation and chunking learn the lag only when the window is longer than it."}, "image": {"alt": "Two panels of held-out accuracy on a recall task with lag \u03c4 = 8 (dots: seeds; bars: means; dashed: chance 0.5). Left, truncated gradient with truncate = 1, 8, 9 and full BPTT: near chance for k = 1 and 8, about 1 for k = 9 and for full BPTT. Right, training on chunks of k = 8, 9 and 16 steps: well below the others for 8, about 1 for 9 and 16."}}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, width_ratios=[4, 3])
 for ax, results, name in ((axes[0], acc_trunc, "truncate"), (axes[1], acc_chunk, "chunk")):
     labels = ["full" if k is None else str(k) for k in results]
