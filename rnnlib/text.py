@@ -45,6 +45,8 @@ def encode(text, chars):
 
 def _check_ids(name, ids, size=None):
     arr = np.asarray(ids)
+    if arr.size == 0 and arr.dtype.kind == "f":             # an empty list: no indices, not floats
+        arr = arr.astype(np.int64)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer character indices, got an array of dtype {arr.dtype}")
     if size is not None and arr.size and (arr.min() < 0 or arr.max() >= size):

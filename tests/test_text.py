@@ -177,3 +177,24 @@ def test_several_temperatures_side_by_side():
         h, y = net.step(tx.one_hot(np.array([j]), 4)[0], h)
     with pytest.raises(ValueError, match="temperature must be positive"):
         tx.sample(net, [0], 5, temperature=[1.0, 0.0])
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: tx.alphabet(""), ValueError, "at least one character"),
+    (lambda: tx.alphabet(b"abc"), TypeError, "must be a str"),
+    (lambda: tx.encode("ab", "aa"), ValueError, "must not repeat"),
+    (lambda: tx.decode([0, 3], "abc"), ValueError, r"indices in \[0, 3\)"),
+    (lambda: tx.one_hot([0.5], 3), TypeError, "integer character indices"),
+    (lambda: tx.split("a\nb\n", (0.5, 0.6)), ValueError, "add up to 1"),
+    (lambda: tx.streams(np.arange(3), 4), ValueError, "too short for 4 streams"),
+    (lambda: tx.streams(np.zeros((3, 2), dtype=int), 1), ValueError, "one sequence"),
+    (lambda: tx.next_char_bits(np.zeros((4, 3)), np.array([0, 1])), ValueError, "must have shape"),
+    (lambda: tx.surprisal("net", [0, 1]), TypeError, "rnnlib network"),
+    (lambda: tx.read(rnnlib.ElmanRNN(3, 2, 3), [0]), ValueError, "at least 2 characters"),
+    (lambda: tx.sample(rnnlib.ElmanRNN(3, 2, 3), [], 5), ValueError, "at least 1 character"),
+    (lambda: tx.fit_char_lm(rnnlib.ElmanRNN(3, 2, 3), np.arange(300) % 3, n_streams=2, updates=2, epochs=2),
+     ValueError, "epochs must be 1"),
+])
+def test_bad_input_fails_clearly(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
