@@ -425,7 +425,7 @@ assert rnn_first > 1.5 * rnn_later                          # word starts are th
 assert mean["space"][0] < 1 and mean["right after punctuation"][0] < 1
 gain = {name: m[1] - m[0] for name, m in mean.items()}
 assert gain["later letter of a word"] > 0 and gain["space"] > 0        # the RNN's gain: inside words, at their ends
-assert gain["first letter of a word"] < 0.05                           # ... none to speak of at word starts
+assert gain["first letter of a word"] < 0                              # ... none at word starts (here even a loss)
 
 # %% [markdown]
 # The first letter of a word costs the network far more bits than a later letter, the
@@ -474,10 +474,20 @@ for name, f in features.items():
 assert abs(best["current character is a letter"][1]) > 0.5
 assert best["current character is a letter"][0] == best["current character is a space"][0]   # one unit for both
 assert best["position inside the word"][1] < 0
+
+u_letter, u_pos = best["current character is a letter"][0], best["position inside the word"][0]
+after_space = test[:-1] == chars.index(" ")
+print(f"\nunit {u_letter} after a space: mean {Hs[after_space, u_letter].mean():+.2f}, below -0.9 in "
+      f"{(Hs[after_space, u_letter] < -0.9).mean():.1%} of cases; after a letter: mean {Hs[letter[:-1], u_letter].mean():+.2f}")
+position = np.array(position)
+by_place = [Hs[position == k, u_pos].mean() for k in range(7)]
+print(f"unit {u_pos}, mean by place in the word (0 = not in a word): "
+      + ", ".join(f"{k}: {m:+.2f}" for k, m in enumerate(by_place)))
+assert (Hs[after_space, u_letter] < -0.9).mean() > 0.95            # a space detector
+assert by_place[0] > 0.5 and by_place[1] > 0.5 and max(by_place[4:]) < -0.5   # high at a word's start, low later
 assert abs(best["inside a quotation"][1]) < 0.2
 
 # %% mystnb={"figure": {"caption": "Two hidden units that follow word structure: a space detector and a start-of-word unit."}, "image": {"alt": "Activations between -1 and 1 of two hidden units while the network reads 80 characters of a test passage, shown as tick labels; the characters between words are shaded. One unit drops to about -1 at the spaces and stays high inside words; the other is high at the space and first letter of a word and falls to about -1 a few letters in."}}
-u_letter, u_pos = best["current character is a letter"][0], best["position inside the word"][0]
 seg = slice(start, start + 80)
 fig, ax = plt.subplots(figsize=(11, 3.2))
 t = np.arange(seg.stop - seg.start)
@@ -495,10 +505,10 @@ plt.show()
 
 # %% [markdown]
 # Several units follow word structure closely. The best unit for "letter" and for "space" is
-# the same one: in the figure it drops to about $-1$ at almost every space and stays high inside
-# words, a space detector. The unit that best follows the position inside the word (with a
-# negative correlation) is high on the space and the first letters of a word and falls to about
-# $-1$ further into it: a "start of a word" unit. No unit follows quotations (every correlation is below
+# the same one: it drops to about $-1$ after almost every space (printed above) and is mostly
+# high inside words, a space detector. The unit that best follows the position inside the word
+# (with a negative correlation) is high on the space and the first letter of a word and falls
+# steadily further into it: a "start of a word" unit. The figure shows both on a passage. No unit follows quotations (every correlation is below
 # 0.2 in size): either the network does not carry that information, or it spreads it over many
 # units, which a one-unit correlation cannot see (a linear probe on all 32 units, as in
 # chapter 04, could). Clean single-unit detectors are the exception, not the rule; the hidden
