@@ -159,3 +159,42 @@ def test_feedback_choices_name_the_layer_fed_back():
     assert not hasattr(diagrams, "FEEDBACKS")
     for feedback in diagrams.FEEDBACK_FROM:
         diagrams.draw_folded(feedback=feedback)
+
+
+# ------------------------------------------ the Jordan network of chapter 03
+@pytest.mark.parametrize("T", [1, 3])
+def test_sigmoid_feedback_draws_s_not_y(T):
+    """squash="sigmoid" draws what JordanRNN(feedback="sigmoid") computes: s_t = sigma(y_t)
+    between the steps, fed back through D, starting from s_0 = 0; y_0 is not drawn."""
+    ax = diagrams.draw_unrolled(T, feedback="output", squash="sigmoid")
+    text = all_text(ax)
+    assert "$s_0$" in text and "$y_0$" not in text and "$h_0$" not in text
+    assert all(f"$s_{t}$" in text for t in range(1, T + 1))
+    assert text.count(r"$\sigma$") == T              # one sigma per step, from y_t to s_t
+    labels = diagrams.param_labels(ax)
+    assert {k: len(v) for k, v in labels.items()} == {k: T for k in PARAMS}
+    # x, h, y per step, one s per step, and s_0
+    assert len(circles(ax)) == 4 * T + 1
+    # each D arrow starts at s_(t-1): the node drawn halfway between steps t-1 and t
+    s_nodes = sorted(c.center[0] for c in circles(ax) if c.get_linestyle() == "--")
+    h_nodes = sorted(c.center[0] for c in circles(ax) if c.get_linestyle() == "-" and c.center[1] == 1.6)
+    assert len(s_nodes) == T + 1 and len(h_nodes) == T
+    assert all(s < h < s_next for s, h, s_next in zip(s_nodes, h_nodes, s_nodes[1:]))
+
+
+def test_identity_feedback_is_the_default_drawing():
+    plain = all_text(diagrams.draw_unrolled(2, feedback="output"))
+    same = all_text(diagrams.draw_unrolled(2, feedback="output", squash="identity"))
+    assert plain == same and "$y_0$" in plain and r"$\sigma$" not in plain
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(squash="tanh", feedback="output"), ValueError, "unknown squash 'tanh'; choose one of 'identity', 'sigmoid'"),
+    (dict(squash="sigmoid"), ValueError, "squash='sigmoid' applies to the fed-back output"),
+    (dict(squash=None, feedback="output"), ValueError, "unknown squash None"),
+])
+def test_squash_bad_arguments(kwargs, exc, match):
+    before = plt.get_fignums()
+    with pytest.raises(exc, match=match):
+        diagrams.draw_unrolled(2, **kwargs)
+    assert plt.get_fignums() == before
