@@ -110,8 +110,8 @@ plt.show()
 # from the data, not from the network, and a feed-forward network given the true previous target
 # as a second input would solve running parity below (exercise 2 shows it). We want to know what
 # each network can carry by itself. `JordanRNN(..., feedback="sigmoid")` implements this choice;
-# `feedback="identity"` would feed back the raw $y_t$. Jordan's original state units also
-# had connections to themselves; we leave those out, as Goodfellow et al. do, so that the output
+# `feedback="identity"` would feed back $y_t$ itself, unsquashed. In Jordan's 1986 network the state
+# units also had connections to themselves; we leave those out, as Goodfellow et al. do, so that the output
 # is the *only* path from one step to the next.
 #
 # ## 2. The three models in a few lines of numpy
