@@ -72,10 +72,10 @@ C = plotting.PALETTE
 #   product of a step, squeezed into the form the task asks for; the hidden layer is what the
 #   network computed on the way, before that squeezing.
 #
-# The article also judges this reading itself: it is relatively primitive and direct, because it
-# points straight at what each step of the network takes as input, the current $x_t$ and the
-# delayed input, and asks no more than that. (Chapter 04 takes the article's second reading,
-# which grew up later and looks at the hidden layer as a store.)
+# The article also judges this reading itself: it is relatively primitive and direct, pointing
+# straight at the inputs each step of the network takes into account, the current $x_t$ and the
+# delayed input. (Chapter 04 takes the article's second reading, which grew up later and looks
+# at the hidden layer as a store.)
 #
 # Written out, with the same symbols for all three models (W, D, B, V, c as in chapter 02,
 # $f = \tanh$, $\sigma$ the logistic function):
@@ -519,6 +519,8 @@ assert all(ELMAN_PREV[task].min() > JORDAN_PREV[task].max() for task in TASKS)
 assert all(JORDAN_PREV[task].mean() < 0.1 for task in TASKS)
 # Elman's h_t: x_(t-1) perfectly readable where a later step needs it, and on XOR, where none does
 assert ELMAN_PREV[X2].min() > 0.99 and ELMAN_PREV[XOR].min() > 0.99
+# the Jordan seed that gave up on XOR (s_t flat at 0.5) still scores high for x_t: r^2 ignores scale
+assert r2[XOR, "Jordan"][gave_up[0], 0] > 0.9
 
 # %% [markdown]
 # **Measured.** As expected, $x_{t-1}$ can hardly be read from what the Jordan network passes on,
@@ -532,7 +534,8 @@ assert ELMAN_PREV[X2].min() > 0.99 and ELMAN_PREV[XOR].min() > 0.99
 # has given up, whose $s_t$ hardly moves away from 0.5, scores high there if it moves with $x_t$ at
 # all; how *usable* such a trace is, the plots above show. Second, a linear probe sees only linear
 # traces: exercise 4's hand-made Jordan network stores $x_t$ in the *size* of $y_t$, which a
-# linear read-out of $s_t$ would miss. Trained Jordan networks did not find such codes here.
+# linear read-out of $s_t$ would miss. None of our trained Jordan networks found such a code (none
+# solved XOR).
 
 # %% [markdown]
 # ## Key takeaways
