@@ -169,26 +169,25 @@ def tanh(a, out=None):
     if a.ndim == 0:
         return tanh(a[None])[0] if out is None else tanh(a[None], out=out[None])[0]
     y = np.multiply(a, _STEPS, dtype=np.float64)
-    np.clip(y, -_JMAX, _JMAX, out=y)
+    np.minimum(y, _JMAX, out=y)
+    np.maximum(y, -_JMAX, out=y)
     j = np.rint(y)
     y -= j
-    y *= 1.0 / _STEPS                        # r
+    y *= 1.0 / _STEPS                        # r, exactly
     t = _TANH_TABLE.take(j.astype(np.intp))  # tanh(j/1024)
     z = y * y
-    z *= _T5
-    z += _T3
-    z *= y
-    z *= y
-    z *= y
-    z += y                                  # tanh r
-    y = t * z
-    y += 1.0
-    t += z
-    t /= y
+    p = z * _T5
+    p += _T3
+    p *= z
+    p *= y
+    p += y                                  # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
+    z = np.multiply(t, p, out=z)
+    z += 1.0
+    t += p
     if out is None:
+        t /= z
         return t.astype(a.dtype, copy=False) if a.dtype.kind == "f" else t
-    out[...] = t
-    return out
+    return np.divide(t, z, out=out)
 
 
 def sigmoid(a, out=None):
