@@ -452,6 +452,7 @@ period = 2 * np.pi / abs(np.angle(slow)) if np.iscomplex(slow) else np.inf
 print(f"AR({p}) slowest characteristic root: modulus {abs(slow):.3f}, period {period:.1f} years; "
       f"{'stable' if abs(slow) < 1 else 'NOT stable'}")
 print(f"this oscillation keeps {abs(slow) ** 11:.2f} of its size per 11 years")
+assert 0.95 < abs(slow) < 1, "the text: stable, with its slowest root close to 1"
 free_ar = to_units(fc.ar_free_run(z[:i_test], phi, phi0, n_test))
 free_rnn = np.array([to_units(fc.rnn_free_run(net, z[:i_test], n_test)) for net in nets])
 
@@ -599,7 +600,7 @@ plt.show()
 # The one-step table puts AR($p$) ahead of the RNN on the test years, although the RNN was
 # ahead on the validation years; in the error panel the largest misses of both cluster around
 # the great maximum of 1957, where the RNN falls far short. A look at the ranges explains much
-# of it. With $\tanh$ every hidden value lies in $(-1, 1)$, so the output
+# of it. With $\tanh$ every hidden value lies between $-1$ and $1$, so the output
 # $y = V h + c = \sum_j V_j h_j + c \le \sum_j |V_j|\,|h_j| + c$ can never exceed
 # $\sum_j |V_j| + c$ (a one-sided form of chapter 02, exercise 4). We convert that ceiling into
 # sunspot numbers for each trained RNN (the conversion $v \mapsto \mu + v \cdot \mathrm{sd}$, with the
@@ -607,6 +608,10 @@ plt.show()
 # forecast above went past it, and compare it with the data.
 
 # %%
+worst = {name: int(ty[np.argmax(np.abs(pred - truth))]) for name, pred in
+         ((f"AR({p})", one_step[f"AR({p})"]), ("RNN (mean)", rnn_one.mean(axis=0)))}
+print("largest one-step miss: " + ", ".join(f"{name} in {year}" for name, year in worst.items()))
+assert all(1954 <= year <= 1960 for year in worst.values()), "the text: the largest misses are around 1957"
 train_max = s[:i_test].max()
 print(f"largest value in 1700-1920: {train_max:.1f} ({years[np.argmax(s[:i_test])]}); "
       f"in the validation years 1881-1920: {val_truth.max():.1f}")
