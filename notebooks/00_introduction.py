@@ -303,10 +303,11 @@ for t, y in enumerate(Y, start=1):
 # library routine whose last bits vary (a least-squares fit, an eigenvalue), they print it
 # rounded to a few digits.
 #
-# *The cost* is speed. These products are several times slower than a BLAS call even at the
-# book's small sizes, and far slower for large networks. A model built with `exact=False`
-# (for example `rnnlib.ElmanRNN(10, 256, 1, exact=False)`) uses BLAS and numpy's own
-# functions instead: faster, equal to the exact path up to rounding in the last digits, but
+# *The cost* is speed. A product computed term by term is slower than a BLAS call, and the
+# gap grows with the size of the network (`benchmarks/` times both paths). At the book's
+# small sizes the fixed cost of each numpy call weighs more; for large networks the products
+# dominate. A model built with `exact=False` (for example
+# `rnnlib.ElmanRNN(10, 256, 1, exact=False)`) uses BLAS and numpy's own functions instead: faster, equal to the exact path up to rounding in the last digits, but
 # no longer bit for bit the same on every machine. The cell below runs one network both ways.
 
 # %%
