@@ -228,7 +228,7 @@ def train_rnns(series, epochs):
 
 
 example = rnnlib.ElmanRNN(1, H, 1)
-print(f"{example}: {example.n_params} parameters")
+print(f"{example}: {example.n_params} parameters; Adam with learning rate {LR}")
 
 # %% [markdown]
 # ## 3. Choosing on the validation years
