@@ -296,10 +296,11 @@ for t, y in enumerate(Y, start=1):
 #
 # So `rnnlib` computes everything that feeds training or a printed number from the basic
 # operations + − × ÷ (and exact steps such as rounding to a whole number), which IEEE-754
-# arithmetic rounds the same way on every machine, applied in an order that its own code fixes ([`rnnlib/exact.py`](../rnnlib/exact.py) explains the
-# details). A product is formed term by term and the terms are added in a fixed order;
-# $\tanh$ comes from a table of its values (computed the same way) and a short series, not
-# from the system's maths library. The chapters keep to the same rule; where they use a
+# arithmetic rounds the same way on every machine, applied in an order that its own code
+# fixes (the design note [ARCHITECTURE.md](../ARCHITECTURE.md) and
+# [`rnnlib/exact.py`](../rnnlib/exact.py) explain the details). A product is formed term by
+# term and the terms are added in a fixed order; $\tanh$ comes from a table of its values
+# (computed the same way) and a short series, not from the system's maths library. The chapters keep to the same rule; where they use a
 # library routine whose last bits vary (a least-squares fit, an eigenvalue), they print it
 # rounded to a few digits.
 #
@@ -508,14 +509,14 @@ assert agree
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The preface and the name “basic RNN”: the source this book follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The preface and the name “basic RNN”: the source this book follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org).
-# 5. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” (d2l.ai).
-# 6. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation*, 9(8), 1735–1780, 1997.
-# 7. K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio, “Learning phrase representations using RNN encoder–decoder for statistical machine translation,” *Proceedings of EMNLP*, 1724–1734, 2014.
-# 8. PyTorch documentation, `torch.nn.RNN` (pytorch.org/docs/stable/generated/torch.nn.RNN.html).
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 5. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” ([d2l.ai](https://d2l.ai/); [arXiv:2106.11342](https://arxiv.org/abs/2106.11342)).
+# 6. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation*, 9(8), 1735–1780, 1997. [doi:10.1162/neco.1997.9.8.1735](https://doi.org/10.1162/neco.1997.9.8.1735)
+# 7. K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio, “Learning phrase representations using RNN encoder–decoder for statistical machine translation,” *Proceedings of EMNLP*, 1724–1734, 2014. [doi:10.3115/v1/D14-1179](https://doi.org/10.3115/v1/D14-1179)
+# 8. PyTorch documentation, `torch.nn.RNN` ([pytorch.org/docs/stable/generated/torch.nn.RNN.html](https://pytorch.org/docs/stable/generated/torch.nn.RNN.html)).
 
 # %% [markdown]
 # [01. Structure →](01_structure.ipynb)

@@ -83,7 +83,7 @@ C = plotting.PALETTE
 # because it weighs an output, not a hidden layer. The drawings show the only difference
 # between the two recurrent networks: where the orange delayed-input arrow starts.
 
-# %%
+# %% mystnb={"image": {"alt": "Two network diagrams unrolled over three time steps. Left, Jordan (1986): each output y_t is fed back through D into the next hidden layer, starting from y0 = 0. Right, Elman (1990): each hidden state h_t is fed back through D, starting from h0 = 0."}, "figure": {"caption": "The two candidates: feed back the output (Jordan) or the hidden layer (Elman)."}}
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
 diagrams.draw_unrolled(3, ax=axes[0], feedback="output", title="Jordan (1986): the output is fed back")
 diagrams.draw_unrolled(3, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back")
@@ -291,7 +291,7 @@ for task in TASKS:
     print(f"{task:>10} | " + " | ".join(
         f"{np.mean([test_loss[task, m, s] for s in SEEDS]):^32.3f}" for m in MODELS))
 
-# %%
+# %% mystnb={"image": {"alt": "Bar chart of test accuracy, mean of 5 seeds with one dot per seed, for the feed-forward net, the Jordan network and the Elman network on three tasks, with chance (0.5) as a dashed line. On the XOR of the current and previous bit and on recalling the bit two steps back, feed-forward and Jordan stay near chance while Elman reaches accuracy 1. On running parity, the control, Jordan and Elman both reach about 1 and feed-forward stays at chance."}, "figure": {"caption": "Only the network that feeds back its hidden layer solves both memory tasks; for parity, feeding back the output is enough."}}
 fig, ax = plt.subplots(figsize=(8, 4))
 colours = {"feed-forward": C["sky"], "Jordan": C["orange"], "Elman": C["blue"]}
 width = 0.26
@@ -345,7 +345,7 @@ plt.show()
 # confident answer would put its points on the black crosses; a network that gave up would lie flat
 # on the dashed line at 0.5.
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels for the Jordan network, one line per seed: the mean value it feeds back, \u03c3(y), for each of the four combinations of previous and current bit, with the targets marked by crosses. Left, on the XOR task: the fed-back values miss the targets and the seeds disagree; accuracies are near 0.5. Right, on parity: every seed's values lie on the targets, accuracy 1."}, "figure": {"caption": "What the Jordan network feeds back: for XOR its output cannot carry the bit it needs; for parity it is that bit."}}
 def by_pattern(values, X, prev_bits):
     """Mean of values (T, N) over the steps t >= 2 with each combination (previous bit, x_t): 4 numbers."""
     a, b = prev_bits[1:, :, 0].astype(int), X[1:, :, 0].astype(int)
@@ -604,11 +604,11 @@ for seed in SEEDS:
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, interpretation 1 (the input-information view): the source this chapter follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, interpretation 1 (the input-information view): the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Section 10.2.1, “Teacher forcing and networks with output recurrence”: a network whose only recurrence is from the output is less powerful, because the output must carry everything about the past (www.deeplearningbook.org).
-# 5. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR 2015 (the optimiser used for training).
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Section 10.2.1, “Teacher forcing and networks with output recurrence”: a network whose only recurrence is from the output is less powerful, because the output must carry everything about the past ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 5. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980) (the optimiser used for training).
 
 # %% [markdown]
 # [← 02. The formula](02_formula.ipynb) | [04. The hidden view →](04_hidden_view.ipynb)

@@ -122,7 +122,7 @@ for rho in radii:
     factor = np.exp(np.polyfit(t[1:20], np.log(med[1:20]), 1)[0])
     print(f"{rho:<5} {factor:>10.3f}{'':31}" + "  ".join(f"{med[i]:.1e}" for i in (9, 29, 59)))
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart, log scale, over 60 time steps: how much the hidden state changes after the first input x_1 is changed by 10^-3, for random networks whose D has spectral radius 0.5, 0.9, 1.0 and 1.5 (thin lines: 5 networks each; thick: their median; dashed: guides proportional to \u03c1^t). The change decays fastest for \u03c1 = 0.5, down to rounding level near step 40, more slowly for 0.9 and 1.0, and hardly at all for 1.5."}, "figure": {"caption": "The trace of x_1 in h_t fades at a rate set by the spectral radius of D."}}
 fig, ax = plt.subplots(figsize=(7, 3.8))
 colors = [C["blue"], C["green"], C["orange"], C["vermillion"]]
 for rho, col in zip(radii, colors):
@@ -206,7 +206,7 @@ for scale in (1.0, 0.1, 0.01):
 # input ($h_t = x_t$, no memory), and as $D \to 1$ the response to a step gets slower and the
 # response to a noisy signal smoother.
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels of a linear unit with W = 1 \u2212 D, an exponential moving average, for D = 0, 0.5, 0.8, 0.9 and 0.95. Left, a step input at t = 10: with D = 0 the unit jumps at once; the larger D, the more slowly it rises towards 1. Right, a noisy sine: D = 0 copies the noisy input; larger D gives smoother, more delayed curves."}, "figure": {"caption": "A linear unit with W = 1 \u2212 D is a moving average: the larger D, the longer the memory and the smoother the output."}}
 Ds = [0.0, 0.5, 0.8, 0.9, 0.95]
 print(" D     half-life (steps)   mean age of the content (steps)")
 for D in Ds:
@@ -252,7 +252,7 @@ plt.show()
 # - $W$ sets how loudly the input speaks; a large $W$ drives tanh into saturation.
 # - $B$ shifts the level the unit rests at when the input is zero.
 
-# %%
+# %% mystnb={"image": {"alt": "Six small panels of one hidden unit's response h_t (blue dots) to the same input x_t (grey: a step of 1 from t = 6 to 20, then a short pulse of \u22121 around t = 31 to 33), for six settings of W, D and B. No memory (D = 0): h follows the input. Long memory (D = 0.8): h rises and decays slowly. Alternating (D = \u22120.8): h oscillates. Latch (D = 1.3, weak input): h stays high after the input ends. A strong pulse flips the latch to a negative value. Shifted (B = 0.5): h rests above zero."}, "figure": {"caption": "The explorer's static figure: one unit's response for six settings of W, D and B."}}
 settings = [(1.0, 0.0, 0.0, "no memory: D = 0"), (1.0, 0.8, 0.0, "long memory: D = 0.8"),
             (1.0, -0.8, 0.0, "alternating: D = -0.8"), (0.3, 1.3, 0.0, "latch: D = 1.3, weak input"),
             (1.0, 1.3, 0.0, "a strong pulse flips the latch"), (1.0, 0.8, 0.5, "shifted: B = 0.5")]
@@ -268,11 +268,11 @@ axes[0, 0].legend(loc="lower right", fontsize=9)
 plt.show()
 
 # %% [markdown]
-# The interactive version (in JupyterLab or on Binder, with a running kernel; on GitHub only
-# the static figure above is shown). The picture is redrawn by
+# The interactive version (in JupyterLab or on Binder, with a running kernel; on GitHub and
+# in the HTML book only the static figure above is shown). The picture is redrawn by
 # `rnnlib.explorer.render_png` whenever a slider moves.
 
-# %%
+# %% tags=["remove-cell"]
 explorer(xe, W=1.0, D=0.8, B=0.0)
 
 # %% [markdown]
@@ -350,7 +350,7 @@ for name, c in curves.items():
     print(f"{name:>9}: r^2 at k = 6: {c[:, 6].mean():.3f}, at k = 8: {c[:, 8].mean():.3f};"
           f"  sum over k (memory capacity) {mc.mean():.2f} +- {mc.std():.2f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Memory curves: held-out r\u00b2 of the linear probe for x_(t\u2212k) against the delay k from 0 to 15, for a network with 8 hidden units before and after training on the task y_t = x_(t\u22126) (mean of 3 seeds; band: their range). The trained curve stays near 1 up to k = 6, marked by a dashed line, then drops to 0 by k = 8; the untrained curve starts near 1 but sags well before k = 6 and decays gradually."}, "figure": {"caption": "Training shapes the hidden state to hold exactly the window the task needs."}}
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ks = np.arange(16)
 for (name, c), col in zip(curves.items(), (C["orange"], C["blue"])):
@@ -440,7 +440,7 @@ for i, s in enumerate(scales):
 close = [rho for rho, m in zip(rhos, MC[0].mean(axis=1)) if m >= H - 0.5]
 print(f"input scale {scales[0]:g}: mean MC within 0.5 of H = {H} at rho = {', '.join(map(str, close))}")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of memory capacity MC against the spectral radius of D from 0.1 to 1.4, for random 20-unit tanh networks with the input scaled by 0.0001, 0.1 and 1 (mean \u00b1 sd of 3), a star for a shift register at \u03c1 = 0 reaching 20, and a dashed line for the bound MC \u2264 H = 20. With the tiny input scale the capacity comes close to the bound for \u03c1 between about 0.7 and 1; larger inputs give lower capacities; beyond \u03c1 = 1 all curves fall and scatter widely."}, "figure": {"caption": "Memory capacity peaks just below spectral radius 1 and never exceeds the number of hidden units."}}
 fig, ax = plt.subplots(figsize=(7.5, 4.4))
 for i, (s, col) in enumerate(zip(scales, (C["blue"], C["green"], C["vermillion"]))):
     mean, sd = MC[i].mean(axis=1), MC[i].std(axis=1)
@@ -510,7 +510,7 @@ print(f"loss {hist.loss[0]:.3f} -> {hist.loss[-1]:.5f}; sign of the output corre
 print(f"trained D has eigenvalues {np.round(np.linalg.eigvals(net2.D).real, 2)}: spectral radius "
       f"{spectral_radius(net2.D):.2f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Two scatter plots of the two hidden-state coordinates over 100 steps of the sign-memory task, coloured by the sign of the last pulse (+1 blue, \u22121 orange, no pulse yet grey), with the steps that carry a pulse circled. Left, the untrained network: the states stay in a small cluster near the centre. Right, the trained network: the states sit at two far-apart points, one for each remembered sign, and jump between them when an opposite pulse arrives."}, "figure": {"caption": "A trained hidden state keeps one bit as two resting points."}}
 xs, ys = Xt[:, 0], Yt[:, 0, 0]                     # one test sequence of 100 steps
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
 for ax, model, name in zip(axes, (untrained, net2), ("untrained", "trained")):
@@ -771,14 +771,14 @@ plt.show()
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
 # 2. H. Jaeger, “Short term memory in echo state networks,” GMD Report 152, German National Research Center for Information Technology, 2001 (revised 2002). Memory capacity and the bound MC ≤ N.
-# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
-# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020 (arXiv:2004.11234).
-# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” arXiv:2305.01457, 2023 (revised 2024). Linear networks: why measured capacities fall short of the theoretical value for purely numerical reasons.
-# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013.
-# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” arXiv:1610.01644, 2016.
+# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
+# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020, [doi:10.1016/j.physd.2020.132721](https://doi.org/10.1016/j.physd.2020.132721) ([arXiv:2004.11234](https://arxiv.org/abs/2004.11234)).
+# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” [arXiv:2305.01457](https://arxiv.org/abs/2305.01457), 2023 (revised 2024). Linear networks: why measured capacities fall short of the theoretical value for purely numerical reasons.
+# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013. [doi:10.1162/NECO_a_00409](https://doi.org/10.1162/NECO_a_00409)
+# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” [arXiv:1610.01644](https://arxiv.org/abs/1610.01644), 2016.
 
 # %% [markdown]
 # [← 03. The input view](03_input_view.ipynb) | [05. Training by BPTT →](05_training_bptt.ipynb)

@@ -126,7 +126,7 @@ print(f"dL/dy has the shape of the outputs: {dY.shape}; it is zero on masked ste
 # The figure shows formula 2 on three steps: the error arriving at $h_t$ (vermillion) comes
 # from above, through $V^\top$, and from the right, through $D^\top$.
 
-# %%
+# %% mystnb={"image": {"alt": "Diagram of three time steps t\u22121, t and t+1 with input, hidden and output nodes. Grey arrows show the forward flow: W from x to h, V from h to y, and D from each hidden state to the next. Vermillion arrows show the backward flow of the gradient: V-transpose times \u2202L/\u2202y from each output down to its hidden state, and D-transpose times \u2202L/\u2202a from each hidden state back to the one before."}, "figure": {"caption": "Backpropagation through time sends the gradient back along the same arrows, transposed."}}
 fig, ax = plt.subplots(figsize=(7.0, 3.3))
 pos = {}
 for i, t in enumerate(["t-1", "t", "t+1"]):
@@ -257,7 +257,7 @@ net = rnnlib.ElmanRNN(1, 16, 1, seed=0)
 history = rnnlib.fit(net, X, Y, mask=M, optimizer=rnnlib.Adam(lr=0.02), epochs=150, log_every=30)
 print(f"held-out accuracy: {accuracy(net, X_test, Y_test, M_test):.3f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Left: training loss (mean squared error, log scale) over 150 epochs of full BPTT with Adam, falling from the chance level of always answering 0.5 (dashed) by more than two orders of magnitude. Right: one held-out stream after training, with the input bits (shifted up), the target x_(t\u22128) and the output y_t; after the first steps, which are masked (grey), the output follows the target closely."}, "figure": {"caption": "Full BPTT learns to recall the bit from 8 steps back."}}
 _, out = net.forward(X_test[:, :1])
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[1, 1.4])
 ax1.semilogy(np.arange(1, 151), history.loss, color=C["blue"], label="training loss")
@@ -325,7 +325,7 @@ for (act, rho), n in norms.items():
     print(f"{act:6s} rho={rho:.1f}  " + "  ".join(f"{typical[k]:9.2e}" for k in (10, 30, 60))
           + f"   bound rho^60 = {rho ** 60:.2e}" * (act == "linear"))
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels, log scale: the norm of \u2202h_T/\u2202h_(T\u2212k) against k steps back from 0 to 60, for recurrent weights D = \u03c1Q with Q orthogonal and H = 32, for \u03c1 = 0.5, 1.0 and 1.5. Left, linear activation: the norm follows \u03c1^k, vanishing for 0.5, constant for 1.0 and exploding for 1.5. Right, tanh: the curves stay at or below the bound \u03c1^k (dashed); 0.5 vanishes, 1.0 decays slowly and 1.5 grows only a little."}, "figure": {"caption": "Vanishing and exploding gradients: sensitivity to the past scales like \u03c1^k."}}
 ks = np.arange(T_long + 1)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 colours = dict(zip(RHOS, (C["blue"], C["green"], C["vermillion"])))
@@ -410,7 +410,7 @@ for (clip, seed), (trained, h) in runs.items():
     print(f"{str(clip):4s}  {seed:4d}  {h.step_loss[0]:10.3f}  {max(h.step_loss):12.2e}  "
           f"{max(h.step_grad_norm):17.2e}  {outcome}")
 
-# %%
+# %% mystnb={"image": {"alt": "Left, log scale: the mini-batch loss of every update in the first updates of seed 0; without clipping the loss grows exponentially to about 10^300 until it stops being finite (the last finite value is marked by a cross), while with clipping at 1.0 it stays small. Right: the clipped run over all its updates; the loss falls far below the chance loss (dashed), and the gradient norm before clipping starts above the clipping limit \u03b8 (dotted) and falls well below it."}, "figure": {"caption": "Gradient clipping keeps a run stable that otherwise explodes."}}
 blown, clipped = runs[None, 0][1], runs[1.0, 0][1]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
 n = len(blown.step_loss)
@@ -507,7 +507,7 @@ for k, accs in acc_chunk.items():
     print(f"chunk={k:<3d}  held-out accuracy per seed " + " ".join(f"{a:.3f}" for a in accs)
           + f"   mean {np.mean(accs):.3f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels of held-out accuracy on a recall task with lag \u03c4 = 8 (dots: seeds; bars: means; dashed: chance 0.5). Left, truncated BPTT with truncate = 1, 4, 8, 9 and full: near chance for k up to 8, about 1 for k = 9 and for full BPTT. Right, training on chunks of k = 8, 9 and 16 steps: near chance for 8, about 1 for 9 and 16."}, "figure": {"caption": "Truncation and chunking work only when the window is longer than the lag."}}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, width_ratios=[5, 3])
 for ax, results, name in ((axes[0], acc_trunc, "truncate"), (axes[1], acc_chunk, "chunk")):
     labels = ["full" if k is None else str(k) for k in results]
@@ -731,23 +731,23 @@ plt.show()
 # ## References
 #
 # - 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习
-#   (www.bbbdata.com), 2024. The model and notation; training is beyond the article.
+#   ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The model and notation; training is beyond the article.
 # - D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by
-#   back-propagating errors,” *Nature* 323 (6088), 533–536, 1986.
+#   back-propagating errors,” *Nature* 323 (6088), 533–536, 1986. [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)
 # - P. J. Werbos, “Backpropagation through time: what it does and how to do it,”
-#   *Proceedings of the IEEE* 78 (10), 1550–1560, 1990.
+#   *Proceedings of the IEEE* 78 (10), 1550–1560, 1990. [doi:10.1109/5.58337](https://doi.org/10.1109/5.58337)
 # - R. J. Williams and J. Peng, “An efficient gradient-based algorithm for on-line training of
-#   recurrent network trajectories,” *Neural Computation* 2 (4), 490–501, 1990. (Truncated BPTT.)
-# - J. L. Elman, “Finding structure in time,” *Cognitive Science* 14 (2), 179–211, 1990.
+#   recurrent network trajectories,” *Neural Computation* 2 (4), 490–501, 1990. [doi:10.1162/neco.1990.2.4.490](https://doi.org/10.1162/neco.1990.2.4.490) (Truncated BPTT.)
+# - J. L. Elman, “Finding structure in time,” *Cognitive Science* 14 (2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # - Y. Bengio, P. Simard and P. Frasconi, “Learning long-term dependencies with gradient
-#   descent is difficult,” *IEEE Transactions on Neural Networks* 5 (2), 157–166, 1994.
+#   descent is difficult,” *IEEE Transactions on Neural Networks* 5 (2), 157–166, 1994. [doi:10.1109/72.279181](https://doi.org/10.1109/72.279181)
 # - R. Pascanu, T. Mikolov and Y. Bengio, “On the difficulty of training recurrent neural
 #   networks,” *Proceedings of the 30th International Conference on Machine Learning (ICML)*,
-#   PMLR 28 (3), 1310–1318, 2013.
+#   PMLR 28 (3), 1310–1318, 2013, [proceedings.mlr.press/v28/pascanu13.html](https://proceedings.mlr.press/v28/pascanu13.html).
 # - I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016:
 #   §10.2.2 (computing the gradient in a recurrent network), §10.7 (the challenge of
-#   long-term dependencies), §10.11.1 (clipping gradients).
+#   long-term dependencies), §10.11.1 (clipping gradients); [www.deeplearningbook.org](https://www.deeplearningbook.org/).
 # - D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *International
-#   Conference on Learning Representations (ICLR)*, 2015.
+#   Conference on Learning Representations (ICLR)*, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
 #
 # [← 04. The hidden view](04_hidden_view.ipynb) | [06. Elman (1990) reproduced →](06_elman_1990.ipynb)

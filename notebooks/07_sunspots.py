@@ -81,7 +81,7 @@ print(f"{len(years)} years, {years[0]} to {years[-1]}; sunspot numbers from {s.m
 # After the settings are chosen, both models are refitted on all of 1700–1920 (training plus
 # validation) before the test.
 
-# %%
+# %% mystnb={"figure": {"caption": "The yearly sunspot series and its split in time: fit before 1881, validate 1881\u20131920, test 1921\u20132008."}, "image": {"alt": "Line chart of the yearly mean sunspot number from 1700 to 2008, cycling about every 11 years with peaks from about 50 to about 190; the years 1881 to 1920 are shaded yellow as the validation period and 1921 to 2008 blue as the test period."}}
 i_val = int(np.flatnonzero(years == 1881)[0])    # first validation year
 i_test = int(np.flatnonzero(years == 1921)[0])   # first test year
 n_test = len(years) - i_test
@@ -275,7 +275,7 @@ print(f"RNN: best number of epochs {epochs}, validation RMSE {curves[:, k].mean(
 assert ar_val[0] - ar_val[1] > np.ptp(ar_val[1:]), "the drop from p = 1 to 2 exceeds all change after it"
 assert curves[:, k].mean() < ar_val.min(), "the text says the RNN is ahead of the best AR on validation"
 
-# %%
+# %% mystnb={"figure": {"caption": "Model choices made on the validation years only: the AR order and when to stop training the RNN."}, "image": {"alt": "Left: validation RMSE of autoregressive models AR(p) against the order p from 1 to 15; it drops sharply from p = 1 to 2, then changes little, and the chosen order is circled. Right: validation RMSE of the RNN against training epochs (mean of 5 seeds and each seed), falling steeply and then slowly rising again, with the chosen number of epochs marked by a dotted line and the best AR(p) as a dashed line."}}
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
 a1.plot(orders, ar_val, "o-", color=C["orange"])
 a1.plot([p], [ar_val.min()], "o", ms=12, mfc="none", mec=C["black"], label=f"chosen: p = {p}")
@@ -338,7 +338,7 @@ assert e[f"AR({p})"] < r.min(), "AR beats every one of the five RNNs one step ah
 # (For the RNN: mean ± standard deviation over the five seeds, the population standard
 # deviation with divisor 5, and the range.)
 
-# %%
+# %% mystnb={"figure": {"caption": "One-step-ahead forecasts of the test years and their errors."}, "image": {"alt": "Top: one-step-ahead forecasts of the test years 1921 to 2008: the observed sunspot numbers and the forecasts of persistence, the AR model and the RNN (mean of 5 seeds; band: range), all following each cycle. Bottom: the AR and RNN forecast errors (forecast minus observed), mostly within \u00b150 and largest around the peaks."}}
 fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
 ty = years[i_test:]
 a1.plot(ty, truth, color=C["black"], lw=2, label="observed")
@@ -474,7 +474,7 @@ assert r11.mean() < fc.rmse(truth[:11], free_ar[:11]), "from 1921, the RNNs are 
 assert rall.min() < mean_all < rall.max(), "over 88 years the RNNs range from better than the mean to worse"
 assert height(free_ar) < 10 and sum(height(f) > 20 for f in free_rnn) >= 3, "AR has damped out, most RNNs swing"
 
-# %%
+# %% mystnb={"figure": {"caption": "Free-running forecasts lose the cycles after a period or two."}, "image": {"alt": "Line chart of free-running forecasts from 1921 when only 1700 to 1920 is known: the known years in grey, the observed test years in black, the training mean as a dotted line, the AR model's free-running forecast and one RNN free-running line per seed. The forecasts follow the first cycle after 1921, then drift out of phase with the observed cycles and settle into small oscillations around the training mean, far below the large peaks of the 1950s."}}
 fig, ax = plt.subplots(figsize=(9, 3.8))
 hy = years[i_test - 30:i_test + 1]
 ax.plot(hy, s[i_test - 30:i_test + 1], color=C["black"], lw=2, alpha=0.4, label="known to the models")
@@ -568,7 +568,7 @@ assert np.all(ar_h[:11] < rnn_h[:11]), "AR is ahead of the RNN at every horizon 
 assert ar_h[3] > 1.8 * ar_h[0] and rnn_h[3] > 1.8 * rnn_h[0], "errors roughly double within four years"
 assert np.argmax(pers_h[:11]) in (4, 5) and pers_h[9] < min(ar_h[9], rnn_h[9]), "persistence: worst at 5-6, best at 10"
 
-# %%
+# %% mystnb={"figure": {"caption": "Free-running error against horizon: AR ahead of the RNN over the first cycle, both below the training mean throughout."}, "image": {"alt": "Line chart of the RMSE of free-running forecasts against the forecast horizon, 1 to 22 years ahead, averaged over 67 starting years from 1921 to 1987. The training mean is flat near 55 to 60. Persistence rises to about 90 at 5 to 6 years, falls to about 32 at 10 years, and rises again. AR(10) starts near 18 and levels off in the high 30s, later mid 40s; the RNN (five thin lines and their mean) starts near 24 and stays above AR through the first cycle, in the mid to high 40s. All models stay below the training mean."}}
 fig, ax = plt.subplots(figsize=(8, 3.8))
 hs = np.arange(1, HORIZON + 1)
 ax.plot(hs, by_h["training mean"], color=C["green"], ls=":", lw=2, label="training mean")
@@ -961,18 +961,17 @@ assert nl.max() < rl.min() and nl.mean() < ar_low, "quiet years: ahead of every 
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The model used here (structure, formula and the hidden-information view) follows this article.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, www.sidc.be/SILSO. The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
-# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014.
-# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The model used here (structure, formula and the hidden-information view) follows this article.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, [www.sidc.be/SILSO](https://www.sidc.be/SILSO/). The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
+# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014. [doi:10.1007/s11214-014-0074-2](https://doi.org/10.1007/s11214-014-0074-2)
+# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927. [doi:10.1098/rsta.1927.0007](https://doi.org/10.1098/rsta.1927.0007)
 # 6. G. E. P. Box, G. M. Jenkins, G. C. Reinsel and G. M. Ljung, *Time Series Analysis: Forecasting and Control*, 5th ed., Wiley, 2015 (1st ed. by Box and Jenkins, Holden-Day, 1970).
-# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. A classic non-linear model of the same series, for the asymmetry of the cycles.
-# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 (otexts.com/fpp3). The naive (persistence) benchmark and time-series cross-validation.
-# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015.
-# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010.
-# 11. H. R. Künsch, “The jackknife and the bootstrap for general stationary observations,” *The Annals of Statistics*, 17(3), 1217–1241, 1989. The block bootstrap of section 4.
+# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. [doi:10.1111/j.2517-6161.1980.tb01126.x](https://doi.org/10.1111/j.2517-6161.1980.tb01126.x) A classic non-linear model of the same series, for the asymmetry of the cycles.
+# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 ([otexts.com/fpp3](https://otexts.com/fpp3/)). The naive (persistence) benchmark and time-series cross-validation.
+# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
+# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010. [doi:10.25080/Majora-92bf1922-011](https://doi.org/10.25080/Majora-92bf1922-011)
+# 11. H. R. Künsch, “The jackknife and the bootstrap for general stationary observations,” *The Annals of Statistics*, 17(3), 1217–1241, 1989. [doi:10.1214/aos/1176347265](https://doi.org/10.1214/aos/1176347265) The block bootstrap of section 4.
 # 12. D. N. Politis and J. P. Romano, “A circular block-resampling procedure for stationary data,” in R. LePage and L. Billard (eds.), *Exploring the Limits of Bootstrap*, Wiley, 263–270, 1992.
-
 # %% [markdown]
 # [← 06. Elman (1990) reproduced](06_elman_1990.ipynb) | [00. Introduction](00_introduction.ipynb)

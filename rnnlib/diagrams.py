@@ -1,6 +1,6 @@
 """Network diagrams drawn with matplotlib (chapter 01, reused by chapter 03).
 
-Three pictures of the basic RNN, in the book's notation (DESIGN.md section 2):
+Three pictures of the basic RNN, in the book's notation (ARCHITECTURE.md, Invariants):
 
 * ``draw_unrolled``  the network unrolled over T time steps: one input, hidden
   and output layer per step, the hidden layer of step t-1 fed to step t as the

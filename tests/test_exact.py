@@ -59,6 +59,20 @@ def test_products_agree_with_blas(shape_a, shape_b):
     np.testing.assert_allclose(exact.rows_dot(A, Bt), A @ B, rtol=1e-13, atol=1e-13)
 
 
+def test_large_products_run_exactly_on_blas_slices():
+    rng = np.random.default_rng(9)
+    A, B = rng.standard_normal((2, 70, 2100)), rng.standard_normal((2, 60, 2100)) * 1e5
+    assert 70 * 2100 * 60 >= exact._SLICED
+    ref = np.matmul(A, np.swapaxes(B, -1, -2))
+    got = exact.rows_dot(A, B)
+    assert np.max(np.abs(got - ref)) <= 1e-14 * np.max(np.abs(ref))
+    for k, a in enumerate(exact._slices(A, 20)):     # slices: multiples of 2^(e - 20 k), at most 21 bits
+        e = np.frexp(np.max(np.abs(A), axis=-1, keepdims=True))[1]
+        q = np.ldexp(1.0, e - 20 * (k + 1))
+        assert np.array_equal(np.rint(a / q), a / q) and np.max(np.abs(a / q)) <= 2 ** 21
+    assert np.array_equal(exact.rows_dot(A[:1], B[:1]), got[:1])   # the same bits alone or stacked
+
+
 def test_large_products_go_in_slices_with_the_same_bits(monkeypatch):
     rng = np.random.default_rng(6)
     A, B, C = rng.standard_normal((3, 30, 20)), rng.standard_normal((3, 20, 25)), rng.standard_normal((3, 25, 20))
@@ -157,7 +171,9 @@ for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN), ("rel
     parts += [p.tobytes() for net in nets for p in net.params.values()]
 rng = np.random.default_rng(2)
 A = rng.standard_normal((40, 30)); B = rng.standard_normal((30, 50))
-parts += [exact.matmul(A, B).tobytes(), exact.rows_dot(A, B.T).tobytes(),
+L1 = rng.standard_normal((2, 64, 3000)); L2 = rng.standard_normal((2, 48, 3000)) * 1e-3
+parts += [exact.matmul(A, B).tobytes(), exact.rows_dot(A, B.T).tobytes(), exact.rows_dot(L1, L2).tobytes(),
+          exact.matmul(L2[0, :, :300], L1[0, :, :300].T.copy()).tobytes(),
           exact.tanh(np.linspace(-21, 21, 5001)).tobytes(), exact.exp(np.linspace(-700, 700, 5001)).tobytes(),
           np.float64(linalg.spectral_radius(rng.standard_normal((16, 16)))).tobytes()]
 print(hashlib.sha256(b"".join(parts)).hexdigest())
