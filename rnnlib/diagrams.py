@@ -314,3 +314,43 @@ def draw_step(n_in=3, n_hidden=4, n_out=2, ax=None, title=None):
     if title is None:
         title = "One time step = a 3-layer BP network with an extra input block"
     return _finish(ax, (X0 - 3.0, X2 + 0.6), (bot_d - 0.8, top + 0.4), title)
+
+
+# ------------------------------------------------- backpropagation through time
+BACKWARD_COLOUR = PALETTE["purple"]    # the error flowing back (chapter 05); no parameter uses this colour
+
+
+def draw_backward(T=3, ax=None, title=None):
+    """The unrolled Elman network of ``draw_unrolled`` with the error of BPTT drawn on top (chapter 05).
+
+    Forward arrows as in ``draw_unrolled``; the backward flow in purple. The
+    error dL/dh_t arriving at h_t has two sources (chapter 05, formula 2):
+    its own output, through V^T (dL/dy_t), and the next step, through D^T
+    (dL/da_{t+1}); step T has no next step. Each backward label's gid is
+    ``"back-V"`` or ``"back-D"``: T of the first and T-1 of the second.
+    Returns the Axes.
+    """
+    T = _check_steps(T)
+    if title is None:
+        title = ("Forward pass (coloured by weight) and the error sent back (purple):\n"
+                 r"$\partial L/\partial h_t = V^\top \partial L/\partial y_t + D^\top \partial L/\partial a_{t+1}$")
+    ax = draw_unrolled(T, ax=ax, feedback="hidden", title=title)
+    dx, yh, yy = 2.4, 1.6, 3.2          # the layout of draw_unrolled without sizes
+    for t in range(1, T + 1):
+        x0 = t * dx
+        # from the output: V^T dL/dy_t, on a curve left of the forward V arrow
+        _arrow(ax, (x0, yy), (x0, yh), BACKWARD_COLOUR, rad=0.6, lw=2.0)
+        _back_label(ax, (x0 - 0.5, (yh + yy) / 2), r"$V^\top$", "back-V")
+        if t < T:   # from the next step: D^T dL/da_{t+1}, on a curve below the forward D arrow
+            _arrow(ax, (x0 + dx, yh), (x0, yh), BACKWARD_COLOUR, rad=-0.4, lw=2.0)
+            _back_label(ax, (x0 + dx / 2, yh - 0.42), r"$D^\top$", "back-D")
+    ax.text(T * dx + 0.5, yh - 0.5, r"$\partial L/\partial a_{T+1} = 0$", ha="left", va="center",
+            fontsize=10, color=BACKWARD_COLOUR)
+    return ax
+
+
+def _back_label(ax, xy, text, gid):
+    t = ax.text(*xy, text, ha="center", va="center", fontsize=12, color=BACKWARD_COLOUR, fontweight="bold",
+                zorder=5, bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
+    t.set_gid(gid)
+    return t

@@ -182,3 +182,23 @@ def test_step_threshold_lines_pass_clear_of_the_other_nodes(sizes):
             ends_here = min(np.hypot(*(points[0] - centre)), np.hypot(*(points[-1] - centre))) < 1.5 * radius
             if not ends_here:
                 assert distance(points, centre) > radius, (sizes, centre)
+
+
+@pytest.mark.parametrize("T", [1, 2, 4])
+def test_backward_adds_the_two_error_paths_to_the_unrolled_drawing(T):
+    ax = diagrams.draw_backward(T)
+    # the forward drawing is draw_unrolled's: every parameter once per step, same nodes
+    labels = diagrams.param_labels(ax)
+    assert all(len(labels[name]) == T for name in PARAMS)
+    assert len(circles(ax)) == 3 * T + 1
+    # the backward flow: V^T at every step, D^T between neighbouring steps, none after step T
+    gids = [t.get_gid() for t in ax.texts]
+    assert gids.count("back-V") == T and gids.count("back-D") == T - 1
+    assert r"\partial L/\partial a_{T+1} = 0" in all_text(ax)
+
+
+def test_backward_checks_its_arguments():
+    with pytest.raises(ValueError, match="at most"):
+        diagrams.draw_backward(diagrams.MAX_STEPS + 1)
+    with pytest.raises(TypeError, match="matplotlib Axes"):
+        diagrams.draw_backward(2, ax="not an axes")
