@@ -320,9 +320,12 @@ def draw_step(n_in=3, n_hidden=4, n_out=2, ax=None, title=None):
     for xc, ycol, name in ((X1, mid_y, "B"), (X2, out_y, "c")):
         xb = xc - 0.9
         _node(ax, (xb, top), "1", "#777777", r=0.16, fontsize=9)
-        for yv in ycol:
+        for yv in ycol:          # curves bowed away from the layer, so that they pass clear of its other nodes
             a, b = _ends((xb, top), (xc, yv), 0.16, r)
-            ax.plot([a[0], b[0]], [a[1], b[1]], color="#777777", lw=0.8, alpha=0.6, zorder=1)
+            bend = (a + b) / 2 + (0.12 + 0.05 * (top - yv)) * np.array([b[1] - a[1], a[0] - b[0]])
+            s = np.linspace(0.0, 1.0, 40)[:, None]
+            curve = (1 - s) ** 2 * a + 2 * (1 - s) * s * bend + s ** 2 * b      # a quadratic Bezier curve
+            ax.plot(curve[:, 0], curve[:, 1], color="#777777", lw=0.8, alpha=0.6, zorder=1)
         _label(ax, (xb + 0.3, top + 0.02), name, fontsize=12, ha="left")
     for xc, text in ((X0, "input layer"), (X1, "hidden layer"), (X2, "output layer")):
         ax.text(xc, bot_d - 0.3, text, ha="center", va="top", fontsize=11)

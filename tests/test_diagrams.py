@@ -200,6 +200,29 @@ def test_squash_bad_arguments(kwargs, exc, match):
     assert plt.get_fignums() == before
 
 
+@pytest.mark.parametrize("sizes", [(3, 4, 2), (1, 1, 1), (2, 8, 3), (1, 8, 8)])
+def test_step_threshold_lines_pass_clear_of_the_other_nodes(sizes):
+    """Chapter 01's one-step figure: a line from a constant 1 to one node must not run behind another node."""
+    import numpy as np
+    ax = diagrams.draw_step(*sizes)
+    nodes = [(np.asarray(c.center), c.radius) for c in circles(ax)]
+    threshold_lines = [line for line in ax.lines if matplotlib.colors.to_hex(line.get_color()) == "#777777"]
+    assert len(threshold_lines) == sizes[1] + sizes[2]
+
+    def distance(points, centre):
+        """Shortest distance from centre to the polyline through points (segment by segment)."""
+        a, b = points[:-1], points[1:]
+        u = np.clip(np.sum((centre - a) * (b - a), axis=1) / np.sum((b - a) ** 2, axis=1), 0, 1)
+        return np.hypot(*(a + u[:, None] * (b - a) - centre).T).min()
+
+    for line in threshold_lines:
+        points = line.get_xydata()
+        for centre, radius in nodes:
+            ends_here = min(np.hypot(*(points[0] - centre)), np.hypot(*(points[-1] - centre))) < 1.5 * radius
+            if not ends_here:
+                assert distance(points, centre) > radius, (sizes, centre)
+
+
 @pytest.mark.parametrize("T", [1, 2, 4])
 def test_backward_adds_the_two_error_paths_to_the_unrolled_drawing(T):
     ax = diagrams.draw_backward(T)
