@@ -147,7 +147,9 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     trained side by side as one computation, each with its own optimiser
     statistics, shuffling, clipping and divergence stop, and each ends exactly
     as if it had been trained alone. A list of Histories is returned and
-    ``callback`` receives that list.
+    ``callback`` receives that list. An optimiser of your own (any object with
+    ``step(params, grads)``) then receives the stacked arrays: each parameter
+    and gradient with a leading axis, one slice per network.
     """
     nets, many = _check_models(model)
     S = len(nets)
