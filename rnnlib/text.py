@@ -14,7 +14,7 @@ and sampling with a temperature.
 import numpy as np
 
 from . import exact
-from ._checks import check_count, check_real, check_seed, check_size
+from ._checks import as_float_array, check_alloc, check_count, check_real, check_seed, check_size
 from .model import Model
 
 
@@ -43,6 +43,14 @@ def encode(text, chars):
     return np.array([index[c] for c in text], dtype=np.int64)
 
 
+def _check_scores(name, Y):
+    """Finite scores with a non-empty last axis (one score per character)."""
+    Y = as_float_array(name, Y)
+    if Y.ndim == 0 or Y.shape[-1] == 0:
+        raise ValueError(f"{name} must have one score per character on its last axis, got shape {Y.shape}")
+    return Y
+
+
 def _check_ids(name, ids, size=None):
     arr = np.asarray(ids)
     if arr.size == 0 and arr.dtype.kind == "f":             # an empty list: no indices, not floats
@@ -68,6 +76,7 @@ def one_hot(ids, size):
     """
     size = check_size("size", size)
     ids = _check_ids("ids", ids, size)
+    check_alloc(f"size={size} for {ids.size} indices", ids.size * size)
     out = np.zeros(ids.shape + (size,))
     np.put_along_axis(out, ids[..., None], 1.0, axis=-1)
     return out
@@ -81,6 +90,8 @@ def split(text, fractions=(0.8, 0.1, 0.1)):
     keep their order in the text: held-out text comes after the training text.
     """
     _check_text("text", text)
+    if not isinstance(fractions, (list, tuple, np.ndarray)):
+        raise TypeError(f"fractions must be a sequence of numbers such as (0.8, 0.1, 0.1), got {fractions!r}")
     fractions = [check_real("fractions", f, 0.0, 1.0) for f in fractions]
     if abs(sum(fractions) - 1.0) > 1e-9:
         raise ValueError(f"fractions must add up to 1, got {sum(fractions)}")
@@ -125,7 +136,7 @@ def log_softmax(Y):
     numpy's, whose last bit may differ between machines: fine for scores printed
     to a few decimals, which is all it is used for.
     """
-    Y = np.asarray(Y, dtype=float)
+    Y = _check_scores("Y", Y)
     Z = Y - Y.max(axis=-1, keepdims=True)
     return Z - np.log(exact.exp(Z).sum(axis=-1, keepdims=True))
 
@@ -164,7 +175,7 @@ def read(net, ids, n_streams=1, warmup=100):
 
 def next_char_bits(Y, next_ids):
     """-log2 softmax(Y)[next character] at every step (chapter 08): the surprisal in bits."""
-    Y = np.asarray(Y, dtype=float)
+    Y = _check_scores("Y", Y)
     next_ids = _check_ids("next_ids", next_ids, Y.shape[-1])
     if next_ids.shape != Y.shape[:-1]:
         raise ValueError(f"next_ids must have shape {Y.shape[:-1]}, one per output row, got {next_ids.shape}")
@@ -189,7 +200,7 @@ def bits_per_char(bits):
     Perplexity is the number of equally likely characters that would leave a
     reader as uncertain as the model is, on average.
     """
-    bits = np.asarray(bits, dtype=float)
+    bits = as_float_array("bits", bits)
     if bits.size == 0:
         raise ValueError("bits must hold at least one value")
     bpc = float(bits.mean())
@@ -201,7 +212,7 @@ def temperature_probs(y, temperature=1.0):
     temperature = check_real("temperature", temperature)
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
-    z = np.asarray(y, dtype=float) / temperature
+    z = _check_scores("y", y) / temperature
     p = exact.exp(z - z.max(axis=-1, keepdims=True))       # machine-independent: samples are the same everywhere
     return p / p.sum(axis=-1, keepdims=True)
 
@@ -221,6 +232,9 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
     prefix = _check_ids("prefix_ids", prefix_ids, net.n_in)
     if prefix.ndim != 1 or len(prefix) < 1:
         raise ValueError(f"prefix_ids must be one sequence of at least 1 character, got shape {prefix.shape}")
+    if net.n_in != net.n_out:
+        raise ValueError(f"net must read what it writes to sample (n_in == n_out, one per character), "
+                         f"got n_in={net.n_in}, n_out={net.n_out}")
     n = check_count("n", n)
     several = isinstance(temperature, (list, tuple, np.ndarray))
     temps = np.array([check_real("temperature", t) for t in (temperature if several else [temperature])])
@@ -228,6 +242,7 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
         raise ValueError(f"temperature must be positive, got {temps.tolist()}")
     rng = np.random.default_rng(check_seed("seed", seed))
     S = len(temps)
+    check_alloc(f"n={n}", S * n)
     Hs, Y = net.forward(np.repeat(one_hot(prefix, net.n_in)[:, None], S, axis=1))
     h, y = Hs[-1], Y[-1]                                    # (S, H), (S, V)
     out = np.zeros((S, n), dtype=np.int64)

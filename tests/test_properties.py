@@ -29,7 +29,7 @@ from hypothesis.extra import numpy as hnp
 
 import rnnlib
 from rnnlib import elman1990 as e9
-from rnnlib import explorer, forecast, gradients, linalg, probes, tasks
+from rnnlib import explorer, forecast, gradients, linalg, probes, tasks, text
 
 from conftest import REFERENCE_ACTIVATIONS
 
@@ -774,6 +774,104 @@ def test_linalg(D, rho):
     out = call(linalg.scale_spectral_radius, D, rho, names=["D", "rho", "spectral radius 0"])
     if out is not REFUSED:
         assert linalg.spectral_radius(out) == pytest.approx(rho, rel=1e-9, abs=1e-9)
+
+
+# ------------------------------------------------------------------------ text (ch. 08)
+TEXTS = mostly(st.text("ab \ncd", min_size=1, max_size=12), st.one_of(st.just(""), st.integers(), st.lists(st.just("a"))))
+
+
+@given(txt=TEXTS, extra=st.text("xyz", max_size=2))
+def test_text_encoding(txt, extra):
+    chars = call(text.alphabet, txt, names=["text"])
+    if chars is REFUSED:
+        return
+    assert chars == "".join(sorted(set(txt)))
+    ids = call(text.encode, txt, chars + extra, names=["text", "chars"])
+    if ids is REFUSED:
+        return
+    assert call(text.decode, ids, chars + extra, names=["ids", "chars"]) == txt
+    V = len(chars + extra)
+    oh = call(text.one_hot, ids, V, names=["ids", "size"])
+    np.testing.assert_array_equal(oh.argmax(-1), ids)
+    assert np.all(oh.sum(-1) == 1)
+
+
+@given(ids=mostly(hnp.arrays(np.int64, st.integers(2, 12), elements=st.integers(0, 3)),
+                  st.one_of(arrays(max_dims=2), st.just([]))),
+       n_streams=sizes(1, 4))
+def test_text_streams(ids, n_streams):
+    out = call(text.streams, ids, n_streams, names=["ids", "n_streams"])
+    if out is REFUSED:
+        return
+    inputs, targets = out
+    T = (len(ids) - 1) // n_streams
+    for n in range(n_streams):
+        np.testing.assert_array_equal(inputs[:, n], ids[n * T:(n + 1) * T])
+        np.testing.assert_array_equal(targets[:, n], ids[n * T + 1:(n + 1) * T + 1])
+
+
+@given(txt=mostly(st.lists(st.text("ab ", min_size=1, max_size=5), min_size=3, max_size=8).map(
+    lambda lines: "\n".join(lines) + "\n"), TEXTS),
+       fractions=mostly(st.sampled_from([(0.8, 0.1, 0.1), (0.5, 0.5), [0.3, 0.3, 0.4]]),
+                        st.sampled_from([(0.5, 0.6), (1.5, -0.5), ("a",), 0.5])))
+def test_text_split(txt, fractions):
+    parts = call(text.split, txt, fractions, names=["text", "fractions", "part"])
+    if parts is not REFUSED:
+        assert "".join(parts) == txt and len(parts) == len(fractions) and all(parts)
+
+
+@st.composite
+def score_rows(draw):
+    shape = draw(mostly(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), shapes()))
+    return draw(arrays(shape=shape))
+
+
+@given(Y=score_rows(), data=st.data(), temperature=mostly(st.sampled_from([0.5, 1, 2.0]), st.sampled_from([0, -1, "hot"])))
+def test_text_scores(Y, data, temperature):
+    logp = call(text.log_softmax, Y, names=["Y"])
+    if logp is not REFUSED:
+        y = numeric(Y)
+        np.testing.assert_allclose(logp, y - np.log(np.exp(y).sum(-1, keepdims=True)), atol=1e-12)
+        nxt = data.draw(mostly(hnp.arrays(np.int64, y.shape[:-1], elements=st.integers(0, y.shape[-1] - 1)),
+                               arrays(max_dims=2)))
+        bits = call(text.next_char_bits, Y, nxt, names=["Y", "next_ids"])
+        if bits is not REFUSED:
+            np.testing.assert_allclose(bits, -np.take_along_axis(logp, nxt[..., None], -1)[..., 0] / np.log(2))
+            if bits.size:
+                bpc, perplexity = call(text.bits_per_char, bits, names=["bits"])
+                assert bpc == pytest.approx(bits.mean()) and perplexity == pytest.approx(2 ** bits.mean())
+    p = call(text.temperature_probs, Y, temperature, names=["y", "temperature"])
+    if p is not REFUSED:
+        z = numeric(Y) / temperature
+        np.testing.assert_allclose(p, np.exp(z) / np.exp(z).sum(-1, keepdims=True), atol=1e-12)
+
+
+@st.composite
+def text_net_args(draw):
+    V = draw(st.integers(2, 4))
+    net = rnnlib.ElmanRNN(V, draw(st.integers(1, 3)), draw(mostly(st.just(V), st.just(V + 1))),
+                          seed=draw(st.integers(0, 3))) if draw(mostly(st.just(True), st.just(False))) else "net"
+    ids = draw(mostly(hnp.arrays(np.int64, st.integers(1, 10), elements=st.integers(0, V - 1)), arrays(max_dims=2)))
+    return net, ids
+
+
+@given(args=text_net_args(), n_streams=sizes(1, 3), warmup=mostly(st.integers(0, 3), COUNTS), n=COUNTS,
+       temperature=mostly(st.sampled_from([1.0, 0.5, [1.0, 2.0]]), st.sampled_from([0.0, "x", [1.0, -1.0]])),
+       seed=SEEDS)
+def test_text_read_and_sample(args, n_streams, warmup, n, temperature, seed):
+    net, ids = args
+    out = call(text.read, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"])
+    if out is not REFUSED and n_streams == 1:
+        ref_H, ref_Y = reference_forward(net, np.eye(net.n_in)[ids[:-1]])
+        np.testing.assert_allclose(out[0], ref_H, atol=1e-12)
+        np.testing.assert_allclose(out[1], ref_Y, atol=1e-12)
+    bits = call(text.surprisal, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"])
+    if bits is not REFUSED:
+        assert bits.shape == (len(ids) - 1,) and np.all(bits >= 0)
+    chars = call(text.sample, net, ids, n, temperature, seed, names=["net", "prefix_ids", "n", "temperature", "seed"])
+    if chars is not REFUSED:
+        assert chars.shape == ((len(temperature), n) if isinstance(temperature, list) else (n,))
+        assert np.all((0 <= chars) & (chars < net.n_out))
 
 
 # --------------------------------------------------- the core, at the public API level
