@@ -278,3 +278,22 @@ def test_probes_compare_and_hash_by_identity():
     a = probes.LinearProbe(np.ones((2, 1)), np.zeros(1))
     b = probes.LinearProbe(np.ones((2, 1)), np.zeros(1))
     assert a == a and a != b and len({a, b}) == 2  # no numpy "truth value is ambiguous" error
+
+
+def test_text_entry_checks_and_sizes():
+    from rnnlib import text
+
+    with pytest.raises(TypeError, match="Y must contain real numbers"):
+        text.log_softmax(["a"])
+    with pytest.raises(ValueError, match="Y must have one score per character on its last axis"):
+        text.next_char_bits(np.zeros((2, 0)), np.zeros(2, dtype=int))
+    with pytest.raises(ValueError, match="bits contains NaN"):
+        text.bits_per_char([np.nan])
+    with pytest.raises(TypeError, match="fractions must be a sequence"):
+        text.split("ab\ncd\n", 0.5)
+    with pytest.raises(ValueError, match="net must read what it writes"):
+        text.sample(rnnlib.ElmanRNN(2, 2, 3), [0], 3)
+    with pytest.raises(ValueError, match=r"size=1000000000000 for 1 indices needs an array of .* bytes"):
+        text.one_hot([0], 10**12)
+    with pytest.raises(ValueError, match=r"n=10000000000000 needs an array of .* bytes"):
+        text.sample(rnnlib.ElmanRNN(2, 2, 2), [0], 10**13)
