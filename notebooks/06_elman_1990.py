@@ -122,6 +122,8 @@ full = net.backward(X, dY)
 for name in grads:
     print(f"{name}: numpy loop = truncate=1: {np.allclose(grads[name], lib[name])}   "
           f"= full BPTT: {np.allclose(grads[name], full[name])}")
+assert all(np.allclose(grads[n], lib[n]) for n in grads), "the text says: the loop is truncate=1"
+assert all(np.allclose(grads[n], full[n]) == (n in "Vc") for n in grads), "the text says: only V, c match full BPTT"
 
 # %% [markdown]
 # The loop and `truncate=1` agree on all five arrays. Against full BPTT, $V$ and $c$ agree

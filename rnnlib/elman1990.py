@@ -11,7 +11,11 @@ Three streams on which a network is trained to predict its next input:
   on such a stream;
 * ``word_stream``: sentences from a small lexicon, written without spaces,
   with the positions where words begin (``random_letter_codes`` gives each
-  letter a random 5-bit code, as in the paper).
+  letter a random 5-bit code, as in the paper);
+* ``word_numbers``: two- and three-word sentences from nouns and verbs in
+  classes (``WORD_CLASSES``, ``CLASS_FRAMES``, after the paper's Tables 3 and
+  4), one number per word, for the word-class simulation (its clustering is in
+  ``rnnlib.clustering``).
 
 ``next_step_pairs`` turns a coded stream into inputs and next-step targets, and
 ``parallel_streams`` cuts a long stream into N time-major sequences (T, N, F)
