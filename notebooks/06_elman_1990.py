@@ -752,15 +752,16 @@ assert DESTROY in [clustering.members(Z, int(c)) for c in Z[-1, :2]], "the text 
 # %% [markdown]
 # Training puts the words of a class together: in each of the three trained networks at
 # least 8 of the 11 classes of two or three words form a branch of their own (the printed
-# counts), and none do in the same networks before training. The tree above (seed 0) shows what else the hidden layer
-# has learned. One main branch holds the humans, animals, aggressive animals and things:
-# exactly the nouns that can open a sentence, the ones a verb follows. The other holds the
-# verbs and, among them, the fragile things and the food, joined first to `think` and
-# `sleep`: the seven words that always end a sentence, after which the next sentence
-# begins. That is the argument of “what can be known” above: the hidden layer of a
-# next-word predictor sorts the words by what can come next. The printed counts show the
-# same grouping in most of the three networks, and the destruction verbs `smash` and
-# `shatter` (after which only a fragile thing can come) stand apart.
+# counts), and none do in the same networks before training. The tree above (seed 0) shows
+# what else the hidden layer has learned. One main branch holds the humans, animals,
+# aggressive animals and things: exactly the nouns that can open a sentence, and so be
+# followed by a verb. The other holds the verbs and, among them, one branch of the fragile
+# things, the food, `think` and `sleep`: the seven words that always end a sentence, after
+# which the next sentence begins. That is the argument of “what can be known” above: the
+# hidden layer of a next-word predictor sorts the words by what can come next. The printed
+# counts show the same two groups in most of the three networks. In this tree the
+# destruction verbs `smash` and `shatter`, after which only a fragile thing can come, join
+# last.
 #
 # So our networks find word classes from word order alone, the paper's central claim, but
 # not its tree: in none of them do the nouns, or the verbs, form a branch of their own, and
