@@ -125,7 +125,7 @@ print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now,
 # $h_{t-1}$ (Elman). Chapter 01 explains every part of the drawing; chapter 03 compares the
 # two networks in experiments.
 
-# %%
+# %% mystnb={"image": {"alt": "Two network diagrams side by side, each unrolled over two time steps with input nodes x, hidden nodes h and output nodes y. Left, Jordan (1986): each output y is fed back through the weight D into the next step's hidden layer, starting from y0 = 0. Right, Elman (1990): each hidden state h is fed back through D instead, starting from h0 = 0. In both, W carries the input to the hidden layer, V the hidden layer to the output, and B and c are the thresholds."}, "figure": {"caption": "Jordan feeds back the output; Elman feeds back the hidden layer."}}
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
 diagrams.draw_unrolled(2, ax=axes[0], feedback="output", title="Jordan (1986): the output is fed back")
 diagrams.draw_unrolled(2, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back")
@@ -456,14 +456,14 @@ for t, y in enumerate(Y, start=1):
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The preface and the name “basic RNN”: the source this book follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The preface and the name “basic RNN”: the source this book follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org).
-# 5. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” (d2l.ai).
-# 6. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation*, 9(8), 1735–1780, 1997.
-# 7. K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio, “Learning phrase representations using RNN encoder–decoder for statistical machine translation,” *Proceedings of EMNLP*, 1724–1734, 2014.
-# 8. PyTorch documentation, `torch.nn.RNN` (pytorch.org/docs/stable/generated/torch.nn.RNN.html).
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 5. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” ([d2l.ai](https://d2l.ai/); [arXiv:2106.11342](https://arxiv.org/abs/2106.11342)).
+# 6. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation*, 9(8), 1735–1780, 1997. [doi:10.1162/neco.1997.9.8.1735](https://doi.org/10.1162/neco.1997.9.8.1735)
+# 7. K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio, “Learning phrase representations using RNN encoder–decoder for statistical machine translation,” *Proceedings of EMNLP*, 1724–1734, 2014. [doi:10.3115/v1/D14-1179](https://doi.org/10.3115/v1/D14-1179)
+# 8. PyTorch documentation, `torch.nn.RNN` ([pytorch.org/docs/stable/generated/torch.nn.RNN.html](https://pytorch.org/docs/stable/generated/torch.nn.RNN.html)).
 
 # %% [markdown]
 # [01. Structure →](01_structure.ipynb)

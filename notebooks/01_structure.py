@@ -55,7 +55,7 @@ plt = plotting.use_style()
 # usually drawn along the time axis, one column per time step. The article draws three
 # steps; `rnnlib.diagrams.draw_unrolled` draws the same picture (`T=3` is its default):
 
-# %%
+# %% mystnb={"image": {"alt": "Diagram of the basic RNN unrolled over three time steps t = 1, 2, 3. Each step has an input node x_t, a hidden node h_t and an output node y_t: W carries x_t up to h_t, V carries h_t up to y_t, B and c are the thresholds, and D carries each hidden state to the next step's hidden state, from h0 = 0 on the left to step 4 on the right."}, "figure": {"caption": "The basic RNN unrolled over three time steps."}}
 diagrams.draw_unrolled(T=3)
 plt.show()
 
@@ -77,7 +77,7 @@ plt.show()
 # Unrolling is a way of drawing, not a different network. Drawn once, the same network is a
 # single feed-forward network with a loop through a one-step delay:
 
-# %%
+# %% mystnb={"image": {"alt": "Diagram of the folded basic RNN: the input x_t feeds the hidden node h_t through W, h_t feeds the output y_t through V, and a loop from h_t through a box labelled 'delay 1 step' comes back into h_t through D, so D acts on h_(t-1)."}, "figure": {"caption": "The same network folded: one network with a one-step delay loop."}}
 diagrams.draw_folded()
 plt.show()
 
@@ -98,7 +98,7 @@ plt.show()
 # network whose input layer has $I + H$ nodes: the current input and, below it, the
 # delayed input.
 
-# %%
+# %% mystnb={"image": {"alt": "Diagram of one time step as a three-layer feed-forward (BP) network. The input layer holds the 3 current inputs x_t and, below them, the 4 delayed inputs h_(t-1); each of them is connected to each of the 4 hidden units, through W from the current inputs and through D from the delayed ones. A bias node B feeds the hidden units, and the hidden units feed 2 output units through V, with bias c."}, "figure": {"caption": "One time step is a three-layer BP network whose input layer also holds the delayed input h_(t-1)."}}
 diagrams.draw_step(n_in=3, n_hidden=4, n_out=2)
 plt.show()
 
@@ -192,7 +192,7 @@ print(f"H*I + H*H + H + O*H + O = {H * I} + {H * H} + {H} + {O * H} + {O} = {cou
 #
 # `draw_unrolled` can print these shapes into the picture with `sizes=(I, H, O)`:
 
-# %%
+# %% mystnb={"image": {"alt": "The unrolled three-step diagram again, labelled with shapes for 3 inputs, 4 hidden units and 2 outputs: W is 4\u00d73, D is 4\u00d74, B has 4 values, V is 2\u00d74 and c has 2 values, the same at every step."}, "figure": {"caption": "The unrolled network with the shapes of its three weights and two thresholds."}}
 diagrams.draw_unrolled(T=3, sizes=(I, H, O))
 plt.show()
 
@@ -224,7 +224,7 @@ print("\n".join(lines))
 h_half = next(h for h in range(1, 1000) if h * h > h * I + h + O * h + O)
 print(f"D holds more than half of the parameters from H = {h_half} on (I = {I}, O = {O})")
 
-# %%
+# %% mystnb={"image": {"alt": "Log-log line chart of the number of parameters against the number of hidden units H from 1 to 256, for 3 inputs and 2 outputs, with one line each for W (H\u00b7I), D (H\u00b7H), B (H), V + c (O\u00b7H + O) and the total. All grow in proportion to H except D, which grows like H squared and makes up almost all of the total for large H; a dotted vertical line marks where D becomes half of all parameters."}, "figure": {"caption": "Parameter count against hidden size: D, with H\u00b2 entries, dominates for large H."}}
 fig, ax = plt.subplots(figsize=(7, 4))
 colours = [plotting.PALETTE[k] for k in ("blue", "orange", "purple", "vermillion")]
 for (key, values), colour in zip(blocks.items(), colours):
@@ -307,7 +307,7 @@ for T in (1, 10, 100, 1000):
 # weights. Both grow with $T$, and both can only be used for the sequence length they were
 # built for. The figure compares the counts for $I = 3$, $H = 4$, $O = 2$.
 
-# %%
+# %% mystnb={"image": {"alt": "Log-log line chart of the number of parameters against the sequence length T from 1 to 1000, for 3 inputs, 4 hidden units and 2 outputs. A network with one set of parameters per step and a feed-forward net on a window of T inputs both grow in proportion to T; the basic RNN with shared weights is a flat line, its size independent of T."}, "figure": {"caption": "Weight sharing: the RNN's number of parameters does not grow with the sequence length."}}
 lengths = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
 I, H, O = 3, 4, 2
 shared = np.full(lengths.shape, net.n_params)
@@ -491,11 +491,11 @@ plt.show()
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 01, the structure: the source this chapter follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 01, the structure: the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org); section 10.1 on unfolding computational graphs and parameter sharing.
-# 5. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986.
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)); section 10.1 on unfolding computational graphs and parameter sharing.
+# 5. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986. [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)
 
 # %% [markdown]
 # [← 00. Introduction](00_introduction.ipynb) | [02. The formula →](02_formula.ipynb)

@@ -186,7 +186,7 @@ print("rnnlib agrees with the hand computation")
 # tanh is bounded and centred on zero; ReLU is zero for negative input and unbounded for
 # positive input. `rnnlib.activate(name, a)` applies either one.
 
-# %%
+# %% mystnb={"image": {"alt": "Line plot of the two activation functions for pre-activations a from \u22123 to 3: tanh(a), an S-shaped curve through 0 that levels off at \u22121 and 1 (dotted lines), and ReLU(a) = max(0, a), zero for negative a and a straight rising line for positive a."}, "figure": {"caption": "tanh is bounded between \u22121 and 1; ReLU is zero for negative inputs and unbounded above."}}
 a = np.linspace(-3, 3, 241)
 fig, ax = plt.subplots(figsize=(5.5, 3.4))
 ax.plot(a, rnnlib.activate("tanh", a), color=C["blue"], label="tanh(a)")
@@ -220,7 +220,7 @@ for act, S in states.items():
     growth = np.linalg.norm(S[-1]) / np.linalg.norm(S[-2])
     print(f"{act:4}: largest |h| = {np.abs(S).max():8.3f}   |h_20| / |h_19| = {growth:.3f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels showing the two hidden units' values over 20 time steps, with the same weights and the same inputs. Left, f = tanh: both units stay between \u22121 and 1. Right, f = relu: both units grow steadily, into the hundreds by step 20."}, "figure": {"caption": "Same weights, same inputs: tanh keeps the hidden state bounded, ReLU lets it grow."}}
 t = np.arange(1, 21)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
 for ax, act in zip(axes, ("tanh", "relu")):
@@ -281,7 +281,7 @@ for label, d in diffs.items():
           f"at t=10: {d[:, 9].max():.3f}, at t=30: {d[:, -1].max():.1e}")
     print(f"               starts still apart at t=30 (> 0.01): {int((d[:, -1] > 0.01).sum())} of {len(starts)}")
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels, log scale, over 30 time steps: the largest absolute difference between the hidden state started from each of eight other initial states and the one started from h0 = 0. Left, feedback weight D: all eight differences shrink steadily by orders of magnitude, so the starting state is forgotten. Right, feedback weight 3D: four starts merge with the h0 = 0 run within about 15 steps, while the other four stay apart through step 30."}, "figure": {"caption": "The initial state fades with the feedback weight D; with 3D some starts are never forgotten."}}
 t = np.arange(1, 31)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
 for ax, (label, d) in zip(axes, diffs.items()):
@@ -344,7 +344,7 @@ plt.show()
 # one matrix (TensorFlow 1's `BasicRNNCell`, for example, which stores it transposed because
 # it multiplies row vectors). The figure draws it for step 2 of the hand example.
 
-# %%
+# %% mystnb={"image": {"alt": "Colour-coded table of one matrix product: the 2\u00d74 matrix [W | D], the input weights and the delayed-input weights side by side separated by a line, multiplies the stacked column [x_2; h_1]; adding B gives the pre-activations a_2 of the two hidden units. Every cell shows its number."}, "figure": {"caption": "The concatenated form: one product of [W | D] with [x_t; h_(t-1)], plus B."}}
 WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
 xh = np.concatenate([X[1], Hs[0]])           # (I + H,) = (4,): x_2 stacked on h_1
 a2 = WD @ xh + B
@@ -600,11 +600,11 @@ except ValueError as err:
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 01, the formula: the source this chapter follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 3. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org).
-# 4. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” (d2l.ai); its section on RNNs with hidden states checks the concatenated form numerically as well.
-# 5. Q. V. Le, N. Jaitly and G. E. Hinton, “A simple way to initialize recurrent networks of rectified linear units,” arXiv:1504.00941, 2015.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 01, the formula: the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 3. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 4. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” ([d2l.ai](https://d2l.ai/); [arXiv:2106.11342](https://arxiv.org/abs/2106.11342)); its section on RNNs with hidden states checks the concatenated form numerically as well.
+# 5. Q. V. Le, N. Jaitly and G. E. Hinton, “A simple way to initialize recurrent networks of rectified linear units,” [arXiv:1504.00941](https://arxiv.org/abs/1504.00941), 2015.
 # 6. H. Jaeger, “The ‘echo state’ approach to analysing and training recurrent neural networks,” GMD Report 148, German National Research Center for Information Technology, 2001.
 
 # %% [markdown]

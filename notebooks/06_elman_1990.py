@@ -241,7 +241,7 @@ for rule in RULES:
 assert np.all(xor_bit[ELMAN] > 1 / 9) and np.all(rand_bit[ELMAN] < 5 / 18), "Elman's rule: phase-blind, confidence below 2/3"
 assert np.all(xor_bit[BPTT] < 2 / 3 * 1 / 9) and np.all(abs(rand_bit[BPTT] - 5 / 18) < 0.01), "full BPTT: well below 1/9, near 5/18"
 
-# %%
+# %% mystnb={"figure": {"caption": "Temporal XOR: the error drops only at every third bit."}, "image": {"alt": "Line chart of mean squared error at 12 consecutive positions of the temporal XOR stream (1st bit, 2nd bit, XOR, four times), for Elman's rule (truncate = 1) and full BPTT (mean of 3 seeds; thin lines: single seeds), with the floor of a predictor that knows the phase (dashed) and the best error without the phase (dotted). Grey bands mark the values of Elman's figure 3, read by eye (about 0.16 to 0.18 at the XOR bit, 0.29 to 0.34 elsewhere). At the first two bits of each triple the error stays near 0.25 to 0.3; at every XOR bit it drops, close to the floor for full BPTT and less far for Elman's rule."}}
 PAPER_FIG3 = {"XOR bit": (0.16, 0.18), "other bits": (0.29, 0.34)}   # read by eye from the paper's figure 3
 
 fig, ax = plt.subplots(figsize=(8, 3.8))
@@ -458,7 +458,7 @@ assert overall[BPTT] < overall[ELMAN] and vowels[BPTT] < vowels[ELMAN], "the tex
 # the total error (mean over the 6 bits), then the error of bit 1 (*consonantal*) and bit
 # 4 (*high*) alone, each with its floor.
 
-# %%
+# %% mystnb={"figure": {"caption": "Letter sequences: consonants are unpredictable, the vowels after them are predictable."}, "image": {"alt": "Three panels of squared error for each letter to predict along one test piece of the letter sequence (b a d i i b a g u u u ...), for Elman's rule, full BPTT and the floor: the mean over all 6 feature bits, bit 1 (consonantal) and bit 4 (high). The errors peak at the consonants, which start a syllable and cannot be predicted, and are near zero at the vowels that follow; the consonantal bit itself is predicted almost perfectly everywhere."}}
 span = slice(WARM, WARM + 30)
 labels = list(s_test[1:][span])             # piece 0 predicts letters 1, 2, ... of the test stream
 fig, axes = plt.subplots(3, 1, figsize=(9, 7.2), sharex=True)
@@ -487,7 +487,7 @@ plt.show()
 # costs more on the *high* bit (the best guess $1/3$ is off by $2/3$) than a b or a g
 # (off by $1/3$). Averaged over all onsets of the test stream and all seeds, bit by bit:
 
-# %%
+# %% mystnb={"figure": {"caption": "At syllable onsets both networks reach the floor: they know a consonant comes, not which one."}, "image": {"alt": "Bar chart of mean squared error at syllable onsets for each of the six feature bits (consonantal, vocalic, interrupted, high, back, voiced), for the floor, Elman's rule and full BPTT (mean of 3 seeds). The errors are near 0 for consonantal, vocalic, interrupted and voiced, and about 0.22 to 0.24 for high and back, close to the floor."}}
 fig, ax = plt.subplots(figsize=(8, 3.6))
 width = 0.27
 k = np.arange(6)
@@ -593,7 +593,7 @@ assert word_table[ELMAN][1] > 2 * word_table[BPTT][1], "the text says: Elman's r
 # error along a stretch of one test piece, with the letters on the x axis and each word
 # onset shaded.
 
-# %%
+# %% mystnb={"figure": {"caption": "Word boundaries show up as peaks of the prediction error."}, "image": {"alt": "Line chart of mean squared error for each letter to predict along a stretch of the test text of words (s a b o y a g i r l s l e e p s ...), for Elman's rule and full BPTT, with the first letter of every word shaded. The error peaks mostly on the shaded first letters and falls within words."}}
 span = slice(0, 44)
 text = w_test[1 + WARM:][span]
 fig, ax = plt.subplots(figsize=(10, 3.8))
@@ -616,7 +616,7 @@ plt.show()
 # letter (`sees` and `sleeps`; `cat`, `chases` and `cookie`; `lion` and `likes`).
 # Averaged over the whole test stream, by the place of the letter in its word:
 
-# %%
+# %% mystnb={"figure": {"caption": "Within a word the error falls as the word becomes known."}, "image": {"alt": "Line chart of mean squared error against a letter's place in its word, from the 1st (the onset) to the 6th, for Elman's rule and full BPTT (mean \u00b1 sd of 3 seeds). Both are highest at the onset and fall steeply at the 2nd letter and further towards the 6th; full BPTT stays below Elman's rule after the onset."}}
 fig, ax = plt.subplots(figsize=(7, 3.4))
 places = np.arange(6)
 for rule, errs in word_err.items():
@@ -735,7 +735,7 @@ assert not any(branch["animate nouns"]), "the text says: the animate nouns never
 assert sum(branch["nouns that open a sentence"]) >= 2 and sum(branch["words that end a sentence"]) >= 2, \
     "the text says: most networks group the words by what can follow them"
 
-# %%
+# %% mystnb={"figure": {"caption": "Word classes in the hidden layer: grouped by what can follow them, not into nouns and verbs."}, "image": {"alt": "Dendrogram of the 28 words (nouns in blue, verbs in orange, each labelled with its class), built by average linkage from the mean hidden vectors of the trained network of seed 0, distance on the x axis. The words of each class join early. One main branch holds the humans, animals, aggressive animals and things (the nouns that can open a sentence); the other holds the verbs together with the fragile things and the food, which share a branch with think and sleep; smash and shatter join last."}}
 Z = trees["trained"][0]
 colors = [C["blue"] if i in NOUNS else C["orange"] for i in range(len(VOCAB))]
 labels = [f"{w} ({WORD_CLASS[w].split('_')[1].lower()})" for w in VOCAB]
@@ -1058,13 +1058,13 @@ assert max(vowels.values()) < 0.002, "the text says: on the vowels both are clos
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, the input-information view: predict from the current input and the previous hidden layer.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. The network, the training rule and the four simulations reproduced here.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, the input-information view: predict from the current input and the previous hidden layer.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1) The network, the training rule and the four simulations reproduced here.
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986. The recurrent network with fed-back outputs that Elman's proposal builds on.
-# 4. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986. Backpropagation, the training rule of each step.
-# 5. P. J. Werbos, “Backpropagation through time: what it does and how to do it,” *Proceedings of the IEEE*, 78(10), 1550–1560, 1990. Full BPTT, the rule we compare with.
-# 6. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *ICLR*, 2015. The optimiser we use instead of plain gradient descent.
-# 7. L. Meeden, “Lab 8: Finding structure in letter sequences,” course Cogs1, Swarthmore College, 2007 (www.cs.swarthmore.edu/~meeden/cogs1/s07/lab08.html). Reproduces the feature table of Elman's letter experiment.
+# 4. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986. [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0) Backpropagation, the training rule of each step.
+# 5. P. J. Werbos, “Backpropagation through time: what it does and how to do it,” *Proceedings of the IEEE*, 78(10), 1550–1560, 1990. [doi:10.1109/5.58337](https://doi.org/10.1109/5.58337) Full BPTT, the rule we compare with.
+# 6. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *ICLR*, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980). The optimiser we use instead of plain gradient descent.
+# 7. L. Meeden, “Lab 8: Finding structure in letter sequences,” course Cogs1, Swarthmore College, 2007 ([www.cs.swarthmore.edu/~meeden/cogs1/s07/lab08.html](https://www.cs.swarthmore.edu/~meeden/cogs1/s07/lab08.html)). Reproduces the feature table of Elman's letter experiment.
 
 # %% [markdown]
 # [← 05. Training by BPTT](05_training_bptt.ipynb) | [07. Sunspots →](07_sunspots.ipynb)

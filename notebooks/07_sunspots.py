@@ -80,7 +80,7 @@ print(f"{len(years)} years, {years[0]} to {years[-1]}; sunspot numbers from {s.m
 # After the settings are chosen, both models are refitted on all of 1700–1920 (training plus
 # validation) before the test.
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of the yearly mean sunspot number from 1700 to 2008, cycling about every 11 years with peaks from about 50 to about 190; the years 1881 to 1920 are shaded yellow as the validation period and 1921 to 2008 blue as the test period."}, "figure": {"caption": "The yearly sunspot series and its split in time: fit before 1881, validate 1881\u20131920, test 1921\u20132008."}}
 i_val = int(np.flatnonzero(years == 1881)[0])    # first validation year
 i_test = int(np.flatnonzero(years == 1921)[0])   # first test year
 n_test = len(years) - i_test
@@ -254,7 +254,7 @@ print(f"AR: best order p = {p}, validation RMSE {ar_val.min():.2f} (p = 2: {ar_v
 print(f"RNN: best number of epochs {epochs}, validation RMSE {curves[:, k].mean():.2f} "
       f"± {curves[:, k].std():.2f} over {len(SEEDS)} seeds")
 
-# %%
+# %% mystnb={"image": {"alt": "Left: validation RMSE of autoregressive models AR(p) against the order p from 1 to 15; it drops sharply from p = 1 to 2, then changes little, and the chosen order is circled. Right: validation RMSE of the RNN against training epochs (mean of 5 seeds and each seed), falling steeply and then slowly rising again, with the chosen number of epochs marked by a dotted line and the best AR(p) as a dashed line."}, "figure": {"caption": "Model choices made on the validation years only: the AR order and when to stop training the RNN."}}
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
 a1.plot(orders, ar_val, "o-", color=C["orange"])
 a1.plot([p], [ar_val.min()], "o", ms=12, mfc="none", mec=C["black"], label=f"chosen: p = {p}")
@@ -312,7 +312,7 @@ print(f"{'  (5 seeds: min-max)':<22}{f'{r.min():.2f}-{r.max():.2f}':>16}{f'{m.mi
 # %% [markdown]
 # (For the RNN: mean ± standard deviation over the five seeds, and the range.)
 
-# %%
+# %% mystnb={"image": {"alt": "Top: one-step-ahead forecasts of the test years 1921 to 2008: the observed sunspot numbers and the forecasts of persistence, the AR model and the RNN (mean of 5 seeds; band: range), all following each cycle. Bottom: the AR and RNN forecast errors (forecast minus observed), mostly within \u00b150 and largest around the peaks."}, "figure": {"caption": "One-step-ahead forecasts of the test years and their errors."}}
 fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
 ty = years[i_test:]
 a1.plot(ty, truth, color=C["black"], lw=2, label="observed")
@@ -395,7 +395,7 @@ height = lambda f: np.ptp(f[-22:])             # max - min of the forecast over 
 print(f"\nheight of the forecast over its last 22 years (1987-2008): AR {height(free_ar):.1f}; "
       f"RNNs {', '.join(f'{height(f):.1f}' for f in free_rnn)}; observed {height(truth):.1f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of free-running forecasts from 1921 when only 1700 to 1920 is known: the known years in grey, the observed test years in black, the training mean as a dotted line, the AR model's free-running forecast and one RNN free-running line per seed. The forecasts follow the first cycle after 1921, then drift out of phase with the observed cycles and settle into small oscillations around the training mean, far below the large peaks of the 1950s."}, "figure": {"caption": "Free-running forecasts lose the cycles after a period or two."}}
 fig, ax = plt.subplots(figsize=(9, 3.8))
 hy = years[i_test - 30:i_test + 1]
 ax.plot(hy, s[i_test - 30:i_test + 1], color=C["black"], lw=2, alpha=0.4, label="known to the models")
@@ -681,16 +681,16 @@ print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The model used here (structure, formula and the hidden-information view) follows this article.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, www.sidc.be/SILSO. The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
-# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014.
-# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The model used here (structure, formula and the hidden-information view) follows this article.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 3. SILSO World Data Center, *The International Sunspot Number* (yearly mean total sunspot number, version 1), Royal Observatory of Belgium, Brussels, [www.sidc.be/SILSO](https://www.sidc.be/SILSO/). The file shipped here is the public-domain copy distributed with statsmodels' datasets; see `rnnlib/data/README.md`.
+# 4. F. Clette, L. Svalgaard, J. M. Vaquero and E. W. Cliver, “Revisiting the sunspot number,” *Space Science Reviews*, 186, 35–103, 2014. [doi:10.1007/s11214-014-0074-2](https://doi.org/10.1007/s11214-014-0074-2)
+# 5. G. U. Yule, “On a method of investigating periodicities in disturbed series, with special reference to Wolfer's sunspot numbers,” *Philosophical Transactions of the Royal Society of London, Series A*, 226, 267–298, 1927. [doi:10.1098/rsta.1927.0007](https://doi.org/10.1098/rsta.1927.0007)
 # 6. G. E. P. Box, G. M. Jenkins, G. C. Reinsel and G. M. Ljung, *Time Series Analysis: Forecasting and Control*, 5th ed., Wiley, 2015 (1st ed. by Box and Jenkins, Holden-Day, 1970).
-# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. A classic non-linear model of the same series, for the asymmetry of the cycles.
-# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 (otexts.com/fpp3). The naive (persistence) benchmark and time-series cross-validation.
-# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015.
-# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010.
+# 7. H. Tong and K. S. Lim, “Threshold autoregression, limit cycles and cyclical data,” *Journal of the Royal Statistical Society, Series B*, 42(3), 245–292, 1980. [doi:10.1111/j.2517-6161.1980.tb01126.x](https://doi.org/10.1111/j.2517-6161.1980.tb01126.x) A classic non-linear model of the same series, for the asymmetry of the cycles.
+# 8. R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., OTexts, 2021 ([otexts.com/fpp3](https://otexts.com/fpp3/)). The naive (persistence) benchmark and time-series cross-validation.
+# 9. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” ICLR, 2015, [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
+# 10. S. Seabold and J. Perktold, “statsmodels: econometric and statistical modeling with Python,” *Proceedings of the 9th Python in Science Conference*, 2010. [doi:10.25080/Majora-92bf1922-011](https://doi.org/10.25080/Majora-92bf1922-011)
 
 # %% [markdown]
 # [← 06. Elman (1990) reproduced](06_elman_1990.ipynb) | [00. Introduction](00_introduction.ipynb)

@@ -2,7 +2,7 @@
 
 The notebooks in ``notebooks/`` show each idea in a few lines of numpy and then
 use this package. Each public function's docstring names the chapter that
-introduces it. Notation (DESIGN.md): h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c.
+introduces it. Notation (ARCHITECTURE.md): h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c.
 
 Modules, one concern each:
 
