@@ -345,7 +345,7 @@ def squared_errors(model, X, target, h0=None):
 
 # ------------------------------------------------- lexical classes from word order
 
-WORD_CLASSES = {
+WORD_CLASSES = MappingProxyType({
     "NOUN_HUMAN": ("man", "woman", "girl"),
     "NOUN_ANIMAL": ("cat", "mouse", "dog"),
     "NOUN_PREDATOR": ("dragon", "monster", "lion"),
@@ -358,7 +358,7 @@ WORD_CLASSES = {
     "VERB_PERCEPT": ("smell", "notice"),
     "VERB_DESTROY": ("smash", "shatter"),
     "VERB_EAT": ("eat",),
-}
+})
 """A 28-word lexicon in 12 classes, modelled on the categories of Elman (1990), Table 3.
 
 Unlike the paper's, every word belongs to one class only (the paper lists
@@ -399,6 +399,7 @@ def class_sentences(n_sentences, seed=0):
     of each class named by the frame.
     """
     n_sentences = check_size("n_sentences", n_sentences)
+    check_alloc(f"n_sentences={n_sentences}", n_sentences, 128)  # a list of up to 3 words per sentence
     rng = _rng(seed)
     out = []
     for k in rng.integers(0, len(CLASS_FRAMES), size=n_sentences):

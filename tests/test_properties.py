@@ -656,8 +656,12 @@ def test_elman1990_streams(n, seed):
             np.testing.assert_array_equal(fl.any(axis=1), pos[1:] == 0)
     out = call(e9.word_stream, n, seed, names=["n_sentences", "seed"])
     if out is not REFUSED:
-        text, onsets, words = out
-        assert text == "".join(words) and onsets.sum() == len(words)
+        letters, onsets, words = out
+        assert letters == "".join(words) and onsets.sum() == len(words)
+    numbers = call(e9.word_numbers, n, seed, names=["n_sentences", "seed"])
+    if numbers is not REFUSED:
+        words = [w for sentence in e9.class_sentences(n, seed) for w in sentence]
+        assert [e9.VOCABULARY[i] for i in numbers] == words
 
 
 @given(probs=mostly(st.sampled_from([None, [0.2, 0.3, 0.5], (1.0, 0.0, 0.0), {"b": 0.5, "g": 0.5},

@@ -181,6 +181,7 @@ def test_machine_memory_falls_back_to_8_gib(monkeypatch):
     (lambda: e9.temporal_xor_stream(10**15), "n_triples=1000000000000000"),
     (lambda: e9.letter_stream(10**15), "n_consonants=1000000000000000"),
     (lambda: e9.sentences(10**15), "n_sentences=1000000000000000"),
+    (lambda: e9.word_numbers(10**15), "n_sentences=1000000000000000"),
     (lambda: e9.xor_error_floor(10**15), "n_bits=1000000000000000"),
     (lambda: tasks.bit_stream(10**8, 10**8), "T=100000000, N=100000000"),
     (lambda: tasks.delayed_bit(10**8, 10**8, k=1), "T=100000000, N=100000000"),
@@ -268,7 +269,8 @@ def test_refused_calls_leave_models_and_inputs_as_they_were():
 def test_module_tables_are_read_only():
     from rnnlib import explorer
 
-    for table, key in ((e9.LETTER_CODES, "b"), (e9.SYLLABLES, "b"), (e9.LEXICON, "DET"), (explorer.SLIDER_LIMITS, "W")):
+    for table, key in ((e9.LETTER_CODES, "b"), (e9.SYLLABLES, "b"), (e9.LEXICON, "DET"), (e9.WORD_CLASSES, "VERB_EAT"),
+                       (explorer.SLIDER_LIMITS, "W")):
         with pytest.raises(TypeError):
             table[key] = None
     assert e9.encode_letters("ba", codes=e9.LETTER_CODES).shape == (2, 6)
