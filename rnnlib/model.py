@@ -24,12 +24,12 @@ which is ``exact.rows_dot`` (the same digits on every machine) unless the
 network was made with ``exact=False``.
 """
 import copy
-import os
 
 import numpy as np
 
 from . import exact as _exact
-from ._checks import as_float_array, as_sequence, as_state, check_dtype, check_seed, check_shape, check_size
+from ._checks import (as_float_array, as_sequence, as_state, check_alloc, check_dtype, check_seed, check_shape,
+                      check_size)
 from .activations import get_activation
 
 
@@ -54,14 +54,6 @@ class Parameter:
         arr = as_float_array(f"{type(model).__name__}.{self.name}", value, model.dtype)
         check_shape(f"{type(model).__name__}.{self.name}", arr, model.param_shapes()[self.name])
         model._params[self.name] = np.array(arr, dtype=model.dtype, copy=True)
-
-
-def _memory_bytes():
-    """This machine's physical memory in bytes (8 GiB if the system does not say)."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return 8 << 30
 
 
 def _blas_rows_dot(A, B):
@@ -167,13 +159,10 @@ class Model:
 
     def _check_memory(self):
         """Refuse at once a network whose parameters would not fit in this machine's memory."""
-        shapes = self.param_shapes()
-        nbytes = sum(int(np.prod(s, dtype=object)) for s in shapes.values()) * np.dtype(self.dtype).itemsize
-        if nbytes > _memory_bytes() // 2:
-            sizes = f"n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}"
-            raise ValueError(f"{type(self).__name__}({sizes}) would need {nbytes:,} bytes for its parameters, "
-                             f"more than half of this machine's memory ({_memory_bytes():,} bytes); "
-                             "choose smaller sizes (n_hidden counts twice: D has n_hidden x n_hidden entries)")
+        n_items = sum(int(np.prod(s, dtype=object)) for s in self.param_shapes().values())
+        sizes = f"n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}"
+        check_alloc(f"{type(self).__name__}({sizes}) (its parameters; D alone has n_hidden x n_hidden entries)",
+                    n_items, np.dtype(self.dtype).itemsize)
 
     def _repr_extra(self):
         return ""

@@ -37,6 +37,9 @@ def _check_grads(params, grads):
             raise ValueError(f"parameter {name} is read-only, so the optimiser cannot update it in place")
         if np.shape(grads[name]) != p.shape:
             raise ValueError(f"gradient of {name} has shape {np.shape(grads[name])}, parameter has {p.shape}")
+        if np.asarray(grads[name]).dtype.kind not in "biuf":
+            raise TypeError(f"gradient of {name} must contain real numbers, got an array of dtype "
+                            f"{np.asarray(grads[name]).dtype}")
         if not np.all(np.isfinite(grads[name])):
             raise ValueError(f"gradient of {name} contains NaN or infinite values; the update would destroy "
                              "the parameters (try a smaller learning rate or gradient clipping)")

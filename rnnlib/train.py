@@ -156,6 +156,8 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     epochs = check_size("epochs", epochs)
     loss_fn = _check_loss(loss)
     optimizer = _check_optimizer(optimizer)
+    if not isinstance(verbose, (bool, np.bool_)):
+        raise TypeError(f"verbose must be True or False, got {verbose!r}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function (epoch, history) -> None or False, got {callback!r}")
     if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float, np.integer, np.floating))
