@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
+import evidence
 import rnnlib
+from conftest import REFERENCE_ACTIVATIONS
 from rnnlib.gradcheck import numerical_gradients, relative_error
 from rnnlib.optim import global_norm
 
@@ -55,12 +57,43 @@ def test_clip_grad_norm_rescales_only_large_gradients():
         rnnlib.clip_grad_norm(grads, 0)
 
 
+# exact steps, worked out by hand in tests/evidence.py (tests/test_broken_variants.py shows
+# that the same checks reject Adam without bias correction, v_hat for sqrt(v_hat), dampened momentum)
+def test_sgd_two_steps_by_hand():
+    evidence.check_sgd(rnnlib.SGD)
+
+
+def test_momentum_two_steps_by_hand():
+    evidence.check_momentum(rnnlib.SGD)
+
+
+def test_adam_two_steps_by_hand():
+    """The first Adam step is lr g / (|g| + eps) (bias correction makes m_hat = g, v_hat = g^2)."""
+    evidence.check_adam(rnnlib.Adam)
+
+
+def test_clipping_leaves_the_norm_exactly_at_the_limit():
+    evidence.check_clip(rnnlib.clip_grad_norm)
+
+
 @pytest.mark.parametrize("opt", [rnnlib.SGD(lr=0.1), rnnlib.SGD(lr=0.05, momentum=0.9), rnnlib.Adam(lr=0.1)])
 def test_optimisers_minimise_a_quadratic(opt):
     p = {"x": np.array([3.0, -2.0])}
     for _ in range(300):
         opt.step(p, {"x": 2 * p["x"]})
     assert np.abs(p["x"]).max() < 1e-2
+
+
+@pytest.mark.parametrize("make", [lambda: rnnlib.SGD(lr=0.1, momentum=0.5), lambda: rnnlib.Adam(lr=0.1)])
+def test_optimisers_keep_float32(make):
+    """float32 parameters with float32 gradients stay float32 arrays, updated in place."""
+    p = {"x": np.array([1.0, -2.0], dtype=np.float32)}
+    x = p["x"]
+    opt = make()
+    for _ in range(3):
+        opt.step(p, {"x": np.array([0.5, 0.25], dtype=np.float32)})
+    assert p["x"] is x and x.dtype == np.float32
+    assert np.all(x < [1.0, -2.0])
 
 
 def test_optimiser_bad_input():
@@ -101,13 +134,26 @@ def test_fit_is_deterministic(rng):
     assert runs[0] == runs[1]
 
 
-def test_fit_with_chunks_and_clipping(rng):
-    """Truncated BPTT by chunks, carrying h across chunks, still learns the task."""
+def test_fit_with_chunks_and_clipping_learns(rng):
+    """Truncated BPTT by chunks, carrying h across chunks, with clipping, still learns the task."""
     X, Y = delayed_copy_task(rng, T=40, N=32)
     net = rnnlib.ElmanRNN(1, 8, 1, seed=1)
-    hist = rnnlib.fit(net, X, Y, epochs=60, chunk=10, clip=1.0, verbose=False, optimizer=rnnlib.Adam(0.02))
+    hist = rnnlib.fit(net, X, Y, epochs=60, chunk=10, clip=0.3, verbose=False, optimizer=rnnlib.Adam(0.02))
     assert hist.final_loss < 0.02
-    assert max(hist.grad_norm) > 0
+    # clipping acted: many steps' gradient norms (recorded before clipping) are above the limit
+    assert sum(n > 0.3 for n in hist.step_grad_norm) >= 10
+
+
+def test_fit_clips_the_update_to_the_limit():
+    evidence.check_fit_clips(rnnlib.fit)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("truncate", [None, 2])
+def test_fit_with_chunks_is_backward_chained_by_hand(activation, truncate):
+    """fit(chunk=4, truncate=) over 2 epochs (batched, h0 per sequence, shuffled order) equals
+    forward/backward/SGD written out piece by piece, the state carried between the pieces."""
+    evidence.check_fit_chunks(rnnlib.fit, activation=activation, truncate=truncate)
 
 
 def test_fit_bad_target(rng):
@@ -140,6 +186,125 @@ def test_fit_skips_fully_masked_chunks_but_carries_the_state(rng):
     net = rnnlib.ElmanRNN(1, 4, 1)
     hist = rnnlib.fit(net, X, Y, mask=mask, chunk=10, epochs=3, verbose=False)
     assert len(hist.step_loss) == 3    # one update per epoch: the second chunk only
+    # and the second chunk starts from the state the first one reached, not from h0
+    evidence.check_fit_chunks(rnnlib.fit, mask_first=True)
+
+
+class Recorder(rnnlib.ElmanRNN):
+    """An ElmanRNN that records which (input column, h0 row) pairs each forward pass sees."""
+
+    def forward(self, X, h0=None):
+        self.seen.append((np.array(X), None if h0 is None else np.array(h0)))
+        return super().forward(X, h0)
+
+
+def test_fit_shuffles_h0_with_its_sequences(rng):
+    """With mini-batches of shuffled sequences, each sequence starts from its own row of h0."""
+    N = 6
+    X = rng.standard_normal((5, N, 1))
+    H0 = rng.standard_normal((N, 3))
+    net = Recorder(1, 3, 1)
+    net.seen = []
+    rnnlib.fit(net, X, rng.standard_normal((5, N, 1)), h0=H0, batch_size=2, epochs=3, verbose=False, seed=1)
+    firsts = []
+    for Xb, hb in net.seen:
+        assert Xb.shape == (5, 2, 1) and hb.shape == (2, 3)
+        for j in range(2):
+            n = int(np.flatnonzero((X == Xb[:, j:j + 1]).all(axis=(0, 2)))[0])
+            np.testing.assert_array_equal(hb[j], H0[n])
+            firsts.append(n)
+    assert len(net.seen) == 9 and firsts[:6] != list(range(6))   # shuffled, not in order
+
+
+def one_sgd_step(net, X, target, loss, lr=0.1, **kw):
+    before = {k: v.copy() for k, v in net.params.items()}
+    rnnlib.fit(net, X, target, loss=loss, optimizer=rnnlib.SGD(lr=lr), epochs=1, verbose=False, **kw)
+    return {k: (before[k] - net.params[k]) / lr for k in before}
+
+
+def test_fit_with_cross_entropy_and_integer_labels(rng):
+    X = rng.standard_normal((6, 4, 2))
+    labels = rng.integers(0, 3, size=(6, 4))
+    net = rnnlib.ElmanRNN(2, 5, 3, seed=2)
+    Y = net.forward(X)[1]
+    # softmax cross-entropy by hand: dL/dY = (softmax(Y) - onehot) / (T N)
+    P = np.exp(Y) / np.exp(Y).sum(axis=-1, keepdims=True)
+    dY = (P - np.eye(3)[labels]) / labels.size
+    expected = net.backward(X, dY)
+    got = one_sgd_step(net, X, labels, "cross_entropy")
+    for k in expected:
+        np.testing.assert_allclose(got[k], expected[k], rtol=1e-9, atol=1e-13)
+
+
+def test_fit_with_a_callable_loss(rng):
+    """A loss function (Y, target, mask) -> (loss, dY) is called on the batch; its dY is what
+    backward receives, and its value is what the history records."""
+    X, T = rng.standard_normal((6, 2)), rng.standard_normal((6, 1))
+    net = rnnlib.ElmanRNN(2, 3, 1, seed=4)
+    calls = []
+
+    def absolute(Y, target, mask):
+        calls.append(Y.shape)
+        return float(np.abs(Y - target).sum()), np.sign(Y - target)
+
+    Y = net.forward(X)[1]
+    expected, value = net.backward(X, np.sign(Y - T)), np.abs(Y - T).sum()
+    before = {k: v.copy() for k, v in net.params.items()}
+    hist = rnnlib.fit(net, X, T, loss=absolute, optimizer=rnnlib.SGD(lr=0.1), epochs=1, verbose=False)
+    assert calls == [(6, 1)] and hist.step_loss == [pytest.approx(value, rel=1e-14)]
+    for k in expected:
+        np.testing.assert_allclose((before[k] - net.params[k]) / 0.1, expected[k], rtol=1e-9, atol=1e-13)
+
+
+def test_fit_in_float32_agrees_with_float64(rng):
+    X, Y = delayed_copy_task(rng, T=10, N=8)
+    nets = {dt: rnnlib.ElmanRNN(1, 4, 1, seed=5, dtype=dt) for dt in ("float32", "float64")}
+    hist = {dt: rnnlib.fit(net, X, Y, epochs=5, chunk=5, clip=1.0, verbose=False) for dt, net in nets.items()}
+    assert all(p.dtype == np.float32 for p in nets["float32"].params.values())
+    np.testing.assert_allclose(hist["float32"].loss, hist["float64"].loss, rtol=1e-4)
+    for k in nets["float64"].param_names:
+        np.testing.assert_allclose(nets["float32"].params[k], nets["float64"].params[k], rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_fit_trains_relu_and_sigmoid_networks(activation, rng):
+    X, Y = delayed_copy_task(rng, N=32)
+    net = rnnlib.ElmanRNN(1, 8, 1, activation=activation, seed=0)
+    before = rnnlib.mse(net.forward(X)[1], Y)[0]
+    rnnlib.fit(net, X, Y, epochs=150, batch_size=16, optimizer=rnnlib.Adam(0.02), verbose=False)
+    assert rnnlib.mse(net.forward(X)[1], Y)[0] < 0.1 * before
+
+
+def test_softmax_cross_entropy_with_probability_targets(rng):
+    Y = rng.standard_normal((4, 3, 5))
+    P = rng.random((4, 3, 5))
+    P /= P.sum(axis=-1, keepdims=True)
+    loss, dY = rnnlib.softmax_cross_entropy(Y, P)
+    logq = Y - np.log(np.exp(Y).sum(axis=-1, keepdims=True))
+    assert loss == pytest.approx(-(P * logq).sum() / 12, rel=1e-12)
+    np.testing.assert_allclose(dY, (np.exp(logq) - P) / 12, rtol=1e-12, atol=1e-15)
+    num = numerical_gradients(lambda: rnnlib.softmax_cross_entropy(Y, P)[0], {"Y": Y})["Y"]
+    assert relative_error(dY, num) < 1e-7
+    # one-hot rows are the same as integer labels
+    labels = rng.integers(0, 5, size=(4, 3))
+    a, b = rnnlib.softmax_cross_entropy(Y, labels), rnnlib.softmax_cross_entropy(Y, np.eye(5)[labels])
+    assert a[0] == pytest.approx(b[0], rel=1e-14)
+    np.testing.assert_allclose(a[1], b[1], rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_ACTIVATIONS))
+def test_activate(name):
+    a = np.linspace(-3, 3, 13).reshape(1, 13)
+    keep = a.copy()
+    out = rnnlib.activate(name, a)
+    np.testing.assert_allclose(out, REFERENCE_ACTIVATIONS[name](keep), rtol=1e-15, atol=1e-16)
+    assert out is not a and np.array_equal(a, keep)
+    np.testing.assert_allclose(rnnlib.activate(name, [0.5, -0.5]), REFERENCE_ACTIVATIONS[name](np.array([0.5, -0.5])))
+
+
+def test_activate_refuses_an_unknown_name():
+    with pytest.raises(ValueError, match="unknown activation 'softsign'"):
+        rnnlib.activate("softsign", [0.0])
 
 
 def test_fit_refuses_bad_arguments_in_its_own_words():
