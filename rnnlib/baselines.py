@@ -21,9 +21,10 @@ true target (no teacher forcing), and the gradients flow back through it.
 """
 import numpy as np
 
-from ._checks import as_sequence, as_state, check_choice
+from ._checks import check_choice
 from .activations import sigmoid
-from .model import Model
+from .elman import _transposed
+from .model import Model, steps_flat
 
 FEEDBACKS = ("identity", "sigmoid")
 
@@ -31,7 +32,7 @@ FEEDBACKS = ("identity", "sigmoid")
 class FeedForward(Model):
     """A 3-layer BP network applied to each step on its own (chapter 03).
 
-    ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64")``
+    ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", exact=True)``
 
     h_t = f(W x_t + B), y_t = V h_t + c: the basic RNN with D removed, so the
     output at step t depends on x_t only. ``h0`` is accepted so that code
@@ -45,36 +46,26 @@ class FeedForward(Model):
         I, H, O = self.n_in, self.n_hidden, self.n_out
         return {"W": (H, I), "B": (H,), "V": (O, H), "c": (O,)}
 
-    def forward(self, X, h0=None):
-        """Returns ``(Hs, Y)`` for X (T, I) or (T, N, I): h_t = f(W x_t + B), y_t = V h_t + c."""
-        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        self._check_params_finite()
-        Hs = self._hidden(X3)
-        Y = Hs @ self.V.T
-        Y += self.c
-        self._remember((X3,), Hs)
-        if not batched:
-            return Hs[:, 0], Y[:, 0]
-        return Hs, Y
+    def _run(self, X, H0=None):
+        """h_t = f(W x_t + B), y_t = V h_t + c for all steps at once (state layout): returns (Hs, Y)."""
+        Z = self._input_projection(X)
+        self._f(Z, Z)
+        return Z, self._readout(Z)
 
-    def _hidden(self, X3):
-        Hs = self._input_projection(X3)
-        return self._f(Hs, Hs)
-
-    def backward(self, X, dY, h0=None):
+    def _grads(self, X, H0, run, dY, truncate=None):
         """Gradients of ``sum(dY * Y)`` with respect to W, B, V, c (plain backpropagation, no time)."""
-        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        T, N, _ = X3.shape
-        G = self._check_dY(dY, T, N, batched)
-        Hs = self._recall((X3,))
-        if Hs is None:
-            self._check_params_finite()
-            Hs = self._hidden(X3)
-        G2 = G.reshape(T * N, self.n_out)
-        H2 = Hs.reshape(T * N, self.n_hidden)
-        dA = (G2 @ self.V) * self._f_grad(H2)
-        grads = {"W": dA.T @ X3.reshape(T * N, -1), "B": dA.sum(axis=0), "V": G2.T @ H2, "c": G2.sum(axis=0)}
+        Z = run[0]
+        grads = {}
+        self._readout_grads(grads, dY, Z)
+        dA = self._mm(_transposed(self.V), dY)
+        dA *= self._f_grad(Z)
+        grads["W"] = self._weight_grad(dA, X)
+        grads["B"] = steps_flat(dA).sum(axis=-1)
         return {name: grads[name] for name in self.param_names}
+
+    def _carry(self, run):
+        """A feed-forward net carries nothing from one piece of a sequence to the next."""
+        return None
 
     def final_state(self, Hs, Y):
         """A feed-forward net carries nothing from one piece of a sequence to the next."""
@@ -84,7 +75,7 @@ class FeedForward(Model):
 class JordanRNN(Model):
     """The Jordan network: the previous output, not the hidden layer, is fed back (chapter 03).
 
-    ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64")``
+    ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64", exact=True)``
 
         h_t = f(W x_t + D s_{t-1} + B),   y_t = V h_t + c,   s_t = g(y_t),   s_0 = 0
 
@@ -97,10 +88,12 @@ class JordanRNN(Model):
     """
 
     param_names = ("W", "D", "B", "V", "c")
+    _h0_name = "h0 (the initial fed-back output s_0)"
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64"):
+    def __init__(self, n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64",
+                 exact=True):
         self.feedback = check_choice("feedback", feedback, FEEDBACKS)
-        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype)
+        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype, exact)
 
     def _repr_extra(self):
         return f", feedback={self.feedback!r}"
@@ -110,70 +103,65 @@ class JordanRNN(Model):
         I, H, O = self.n_in, self.n_hidden, self.n_out
         return {"W": (H, I), "D": (H, O), "B": (H,), "V": (O, H), "c": (O,)}
 
-    def forward(self, X, h0=None):
-        """Run over X (T, I) or (T, N, I); returns ``(Hs, Y)``. ``h0`` is s_0 (O,) or (N, O)."""
-        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        S0 = as_state("h0 (the initial fed-back output s_0)", h0, X3.shape[1], self.n_out, self.dtype, batched)
-        self._check_params_finite()
-        Hs, Y, S = self._run(X3, S0)
-        self._remember((X3, S0), (Hs, Y, S))
-        if not batched:
-            return Hs[:, 0], Y[:, 0]
-        return Hs, Y
+    def state_size(self):
+        """The Jordan network carries s_t = g(y_t): O numbers."""
+        return self.n_out
 
-    def _run(self, X3, S0):
-        T, N, _ = X3.shape
-        Hs = self._input_projection(X3)  # W x_t + B for all steps; the loop adds D s_{t-1}
-        Y = np.empty((T, N, self.n_out), dtype=self.dtype)
+    def _run(self, X, S0):
+        """The forward pass (chapter 03, state layout): returns (Hs, Y, S) with S[t] = s_{t+1} = g(y_{t+1})."""
+        Z = self._input_projection(X)         # W x_t + B for all steps; the loop adds D s_{t-1}
+        Y = np.empty(Z.shape[:-2] + (self.n_out, Z.shape[-1]), dtype=self.dtype)
         squash = self.feedback == "sigmoid"
         S = np.empty_like(Y) if squash else Y  # s_t = g(y_t); with g = identity, S is Y itself
-        DT, VT, c, f = np.ascontiguousarray(self.D.T), np.ascontiguousarray(self.V.T), self.c, self._f
+        D, V, c, f = self.D, self.V, self._column("c"), self._f
         s = S0
-        for t in range(T):
-            a = Hs[t]
-            a += s @ DT
+        for t in range(len(Z)):
+            a = Z[t]
+            if s is not None:
+                a += self._mm(D, s)           # a_t = W x_t + B + D s_{t-1}
             h = f(a, a)
-            y = np.matmul(h, VT, out=Y[t])
-            y += c
+            y = Y[t]
+            y[...] = self._mm(V, h)
+            y += c                            # y_t = V h_t + c
             s = sigmoid(y, out=S[t]) if squash else y
-        return Hs, Y, S
+        return Z, Y, S
 
-    def backward(self, X, dY, h0=None):
+    def _carry(self, run):
+        """s_T = g(y_T), the state handed to the next piece of a long sequence."""
+        return run[2][-1]
+
+    def _grads(self, X, S0, run, dY, truncate=None):
         """BPTT through the output feedback (chapter 03): gradients of ``sum(dY * Y)``.
 
         The error reaching y_t is dY_t from outside plus g'(y_t) D^T dL/da_{t+1}
         from the next step, because y_t also enters step t+1 through s_t.
         """
-        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        T, N, _ = X3.shape
-        S0 = as_state("h0 (the initial fed-back output s_0)", h0, N, self.n_out, self.dtype, batched)
-        G = self._check_dY(dY, T, N, batched)
-        remembered = self._recall((X3, S0))
-        if remembered is None:
-            self._check_params_finite()
-            remembered = self._run(X3, S0)
-        Hs, _, S = remembered
-        Fp = self._f_grad(Hs)
+        Z, _, S = run
+        Fp = self._f_grad(Z)
         Gp = S * (1.0 - S) if self.feedback == "sigmoid" else None
-        dYt = np.empty_like(G)      # total error at y_t (outside + through the feedback)
-        dA = np.empty_like(Hs)      # dL/da_t
-        V, D = np.ascontiguousarray(self.V), np.ascontiguousarray(self.D)
-        carry = np.zeros((N, self.n_out), dtype=self.dtype)  # dL/ds_t from step t+1
-        for t in range(T - 1, -1, -1):
+        dYt = np.empty_like(dY)     # total error at y_t (outside + through the feedback)
+        dA = np.empty_like(Z)       # dL/da_t
+        VT, DT = _transposed(self.V), _transposed(self.D)
+        carry = np.zeros_like(dY[0])   # dL/ds_t from step t+1
+        for t in range(len(Z) - 1, -1, -1):
             gy = dYt[t]
             if Gp is not None:
                 np.multiply(carry, Gp[t], out=gy)
             else:
                 gy[...] = carry
-            gy += G[t]
-            ga = np.matmul(gy, V, out=dA[t])
+            gy += dY[t]
+            ga = dA[t]
+            ga[...] = self._mm(VT, gy)
             ga *= Fp[t]
-            np.matmul(ga, D, out=carry)
-        dY2, dA2 = dYt.reshape(T * N, -1), dA.reshape(T * N, -1)
-        grads = {"W": dA2.T @ X3.reshape(T * N, -1), "B": dA2.sum(axis=0),
-                 "V": dY2.T @ Hs.reshape(T * N, -1), "c": dY2.sum(axis=0), "D": dA[0].T @ S0}
-        if T > 1:
-            grads["D"] += dA[1:].reshape(-1, self.n_hidden).T @ S[:-1].reshape(-1, self.n_out)
+            carry = self._mm(DT, ga)
+        S_prev = np.empty_like(S)
+        S_prev[0] = 0.0 if S0 is None else S0
+        S_prev[1:] = S[:-1]
+        grads = {}
+        self._readout_grads(grads, dYt, Z)
+        grads["W"] = self._weight_grad(dA, X)
+        grads["D"] = self._weight_grad(dA, S_prev)
+        grads["B"] = steps_flat(dA).sum(axis=-1)
         return {name: grads[name] for name in self.param_names}
 
     def final_state(self, Hs, Y):

@@ -9,25 +9,24 @@ W (H, I) input to hidden weight, D (H, H) delayed-input weight, B (H,) hidden
 threshold, V (O, H) output weight, c (O,) output threshold. Sequences are
 time-major: one sequence X is (T, I), a batch is (T, N, I).
 
-Speed (DESIGN.md section 4, measured by benchmarks/bench_rnn.py): the input
-projection W x_t + B of all steps is one matrix product before the time loop,
-so the loop holds only the recurrent part, in place; in ``backward`` the slopes
-f'(a_t) of all steps are computed at once, the loop holds only the recurrent
-part, and the weight gradients are single matrix products after the loop.
-Per-step products are matrix-vector products when there is one sequence (N = 1).
+Every product goes through ``Model._dot``: by default ``rnnlib.exact.rows_dot``,
+so that the numbers are the same on every machine (ARCHITECTURE.md). Speed
+comes from doing each thing once: the input projection W x_t + B of all steps
+is one product before the time loop, so the loop holds only the recurrent part;
+in ``backward`` the slopes f'(a_t) of all steps are computed at once, and the
+weight gradients are single products after the loop. Parameters may carry a
+leading axis of stacked networks (``Model._stack``), trained side by side.
 """
-import math
-
 import numpy as np
 
-from ._checks import as_float_array, as_sequence, as_state, check_size
-from .model import Model
+from ._checks import as_float_array
+from .model import Model, steps_flat
 
 
 class ElmanRNN(Model):
     """The basic RNN of the article (Elman network), chapters 01-02 and 05.
 
-    ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64")``
+    ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", exact=True)``
 
     Weights are drawn uniformly from [-1/sqrt(H), 1/sqrt(H)] (the convention of
     PyTorch's ``nn.RNN``) from ``np.random.default_rng(seed)``; the output
@@ -42,11 +41,11 @@ class ElmanRNN(Model):
         I, H, O = self.n_in, self.n_hidden, self.n_out
         return {"W": (H, I), "D": (H, H), "B": (H,), "V": (O, H), "c": (O,)}
 
-    # ------------------------------------------------------------------ forward
     def step(self, x, h_prev=None):
         """One time step (chapter 02): returns ``(h_t, y_t)``.
 
         ``x`` is (I,) or (N, I); ``h_prev`` is (H,) or (N, H), zeros if None.
+        It costs what one step of a hand-written loop costs: no copies of the weights.
         """
         x = as_float_array("x", x, self.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.n_in:
@@ -54,154 +53,86 @@ class ElmanRNN(Model):
         Hs, Y = self.forward(x[None], h_prev)
         return Hs[0], Y[0]
 
-    def forward(self, X, h0=None):
-        """Run the network over a sequence (chapter 02): returns ``(Hs, Y)``.
+    # ------------------------------------------------------------------ forward
+    def _run(self, X, H0):
+        """h_t = f(W x_t + D h_{t-1} + B) and y_t = V h_t + c for t = 1..T (chapter 02).
 
-        ``X`` is (T, I) or (T, N, I); ``h0`` is (H,) or (N, H) and defaults to
-        zeros. ``Hs`` is (T, [N,] H) with ``Hs[t]`` = h_{t+1}; ``Y`` is (T, [N,] O).
+        X is (T, [S,] I, N) and H0 ([S,] H, N) or None for zeros (the state layout
+        of ``rnnlib.model``). The input part W x_t + B of every step is one
+        product, written into the array that then receives the hidden states,
+        step by step. Returns (Hs, Y), (T, [S,] H, N) and (T, [S,] O, N).
         """
-        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        H0 = as_state("h0", h0, X3.shape[1], self.n_hidden, self.dtype, batched)
-        self._check_params_finite()
-        Hs = self._hidden_states(X3, H0)
-        Y = Hs @ self.V.T
-        Y += self.c
-        self._remember((X3, H0), Hs)
-        if not batched:
-            return Hs[:, 0], Y[:, 0]
-        return Hs, Y
+        Z = self._input_projection(X)
+        D, f = self.D, self._f
+        if H0 is not None:
+            Z[0] += self._mm(D, H0)                    # step 1 starts from h_0
+        f(Z[0], Z[0])
+        for t in range(1, len(Z)):
+            a = Z[t]
+            a += self._mm(D, Z[t - 1])                 # a_t = W x_t + B + D h_{t-1}
+            f(a, a)                                    # h_t = f(a_t)
+        return Z, self._readout(Z)
 
-    def _hidden_states(self, X3, H0):
-        """h_t = f(W x_t + D h_{t-1} + B) for t = 1..T as one (T, N, H) array (chapter 02).
-
-        The input part W x_t + B of every step is one matrix product, written
-        into the array that then receives the hidden states, step by step.
-        """
-        Hs = self._input_projection(X3)
-        DT = np.ascontiguousarray(self.D.T)
-        a = Hs[0]
-        a += np.matmul(H0, DT)          # step 1 starts from h0 (maybe a broadcast view)
-        self._f(a, a)
-        A = _steps(Hs)
-        self._recur(A, DT, np.empty_like(A[0]))
-        return Hs
-
-    def _recur(self, A, DT, tmp):
-        """The time loop of the forward pass (chapter 02), in place on ``A``.
-
-        On entry A[0] holds h_1 and A[t] holds W x_{t+1} + B; on exit A[t] holds
-        h_{t+1} = f(A[t] + D h_t). ``DT`` is D transposed and contiguous, ``tmp``
-        a scratch array of one step's shape.
-        """
-        f = self._f
-        h = A[0]
-        for a in A[1:]:
-            np.dot(h, DT, out=tmp)
-            a += tmp
-            h = f(a, a)
+    def _carry(self, run):
+        """h_T, the state handed to the next piece of a long sequence (``fit(chunk=)``)."""
+        return run[0][-1]
 
     # ----------------------------------------------------------------- backward
-    def backward(self, X, dY, h0=None, truncate=None):
-        """Backpropagation through time (chapter 05).
-
-        Returns the gradients of ``sum(dY * Y)`` with respect to W, D, B, V, c as
-        a dict, where Y is the output of ``forward(X, h0)``. ``dY`` has the shape
-        of Y. The forward pass is reused when ``forward`` was just called with
-        the same X, h0 and parameters, and recomputed otherwise.
+    def _grads(self, X, H0, run, dY, truncate=None):
+        """Backpropagation through time (chapter 05): gradients of sum(dY * Y) as a dict.
 
         ``truncate=k`` lets the error of each output flow back through at most k
         hidden states; ``truncate=1`` is Elman's (1990) rule, which treats the
         context units as a fixed extra input (chapter 06). None means full BPTT.
         """
-        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        H0 = as_state("h0", h0, X3.shape[1], self.n_hidden, self.dtype, batched)
-        T, N, _ = X3.shape
-        dY3 = self._check_dY(dY, T, N, batched)
-        if truncate is not None:
-            truncate = check_size("truncate", truncate)
-        Hs = self._cached_states(X3, H0)
-        H2 = Hs.reshape(T * N, self.n_hidden)
-        grads = {"V": dY3.reshape(T * N, -1).T @ H2, "c": dY3.sum(axis=(0, 1))}
-        # dL/dh_t from the outputs (dY_t V), in a work array that becomes dL/da_t
-        dH = np.matmul(dY3, self.V, out=self._scratch_array("dA", Hs.shape))
-        dA = self._hidden_grads(dH, Hs, truncate)
-        dA2 = dA.reshape(T * N, self.n_hidden)
-        grads["W"] = dA2.T @ X3.reshape(T * N, -1)
-        grads["D"] = dA[0].T @ H0
-        if T > 1:
-            grads["D"] += dA[1:].reshape(-1, self.n_hidden).T @ Hs[:-1].reshape(-1, self.n_hidden)
-        grads["B"] = dA2.sum(axis=0)
+        Z = run[0]
+        grads = {}
+        self._readout_grads(grads, dY, Z)
+        G = self._mm(_transposed(self.V), dY)       # dL/dh_t from the outputs: V^T dY_t
+        Fp = self._f_grad(Z)                        # f'(a_t) of all steps, from h_t
+        if truncate is not None and truncate < len(Z):
+            dA = self._truncated_grads(G, Fp, truncate)
+        else:
+            dA = self._recur_back(G, Fp)
+        Z_prev = np.empty_like(Z)                   # h_{t-1} for t = 1..T
+        Z_prev[0] = 0.0 if H0 is None else H0
+        Z_prev[1:] = Z[:-1]
+        grads["W"] = self._weight_grad(dA, X)
+        grads["D"] = self._weight_grad(dA, Z_prev)
+        grads["B"] = steps_flat(dA).sum(axis=-1)
         return {name: grads[name] for name in self.param_names}
 
-    def _cached_states(self, X3, H0):
-        """The hidden states of the last forward pass if it ran on the same X, h0
-        and parameters (chapter 05: BPTT reuses the forward pass), else recomputed."""
-        Hs = self._recall((X3, H0))
-        if Hs is None:
-            self._check_params_finite()
-            Hs = self._hidden_states(X3, H0)
-        return Hs
-
-    def _scratch_array(self, name, shape):
-        """A work array of ``shape`` kept by the model between calls (never returned).
-
-        Reusing the same memory avoids a fresh allocation of T*N*H numbers on
-        every call, whose first touch (page faults) can cost more than the
-        arithmetic done in it.
-        """
-        size = math.prod(shape)
-        buf = self._scratch.get(name)
-        if buf is None or buf.size < size or buf.dtype != self.dtype:
-            buf = self._scratch[name] = np.empty(size, dtype=self.dtype)
-        return buf[:size].reshape(shape)
-
-    def _hidden_grads(self, G, Hs, truncate):
-        """dL/da_t for every step, where a_t = W x_t + D h_{t-1} + B (chapter 05).
-
-        ``G`` holds dL/dh_t coming from the outputs; it is overwritten. The
-        slopes f'(a_t), written in terms of h_t, are computed for all steps at once.
-        """
-        T = Hs.shape[0]
-        Fp = self._f_grad(Hs, out=self._scratch_array("fp", Hs.shape))
-        if truncate is not None and truncate < T:
-            return self._truncated_grads(G, Fp, truncate)
-        self._recur_back(_steps(G), _steps(Fp), np.ascontiguousarray(self.D))
-        return G
-
-    @staticmethod
-    def _recur_back(G, Fp, D):
+    def _recur_back(self, G, Fp):
         """The time loop of BPTT (chapter 05), in place on ``G``, from t = T down to 1:
 
-            dL/da_t = (dL/dh_t from y_t + dL/da_{t+1} D) * f'(a_t)
+            dL/da_t = (dL/dh_t from y_t + D^T dL/da_{t+1}) * f'(a_t)
         """
-        carry = np.zeros_like(G[0])         # dL/da_{t+1} D, zero after the last step
-        for g, fp in zip(G[:0:-1], Fp[:0:-1]):
-            g += carry
-            g *= fp
-            np.dot(g, D, out=carry)
-        G[0] += carry
-        G[0] *= Fp[0]
+        DT = _transposed(self.D)
+        G[-1] *= Fp[-1]
+        for t in range(len(G) - 2, -1, -1):
+            g = G[t]
+            g += self._mm(DT, G[t + 1])             # + D^T dL/da_{t+1}
+            g *= Fp[t]                              # * f'(a_t)
+        return G
 
     def _truncated_grads(self, G, Fp, k):
         """dL/da_t of truncated BPTT, ``truncate=k`` (chapters 05 and 06).
 
-        ``G`` is dL/dh_t from the outputs, ``Fp`` the slopes f'(a_t); both are read only.
+        The error of the output at step s reaches a_t only for s - t < k:
+        E_0 = G * f'; E_j[t] = (D^T E_{j-1}[t+1]) * f'(a_t); dL/da = sum over j < k of E_j.
         """
-        # contribution of the output at step s to a_t for s - t = j < k, summed over j:
-        # E_0 = G * f'; E_j[t] = (E_{j-1}[t+1] D) * f'_t; dA = sum_j E_j
+        DT = _transposed(self.D)
         E = G * Fp
         dA = E.copy()
         for _ in range(1, k):
-            E = np.concatenate([(E[1:] @ self.D) * Fp[:-1], np.zeros_like(E[:1])])
+            shifted = np.zeros_like(E)
+            shifted[:-1] = self._mm(DT, E[1:])
+            shifted *= Fp
+            E = shifted
             dA += E
         return dA
 
 
-
-def _steps(A):
-    """Per-step views of a (T, N, H) array: (N, H) matrices, or (H,) vectors if N = 1.
-
-    With vectors, each step's product is a matrix-vector product, the cheapest call.
-    """
-    T, N, H = A.shape
-    return A.reshape(T, H) if N == 1 else A
+def _transposed(M):
+    """M^T over the last two axes, contiguous."""
+    return np.ascontiguousarray(np.swapaxes(M, -1, -2))

@@ -15,10 +15,23 @@ def spectral_radius(D):
     """Largest absolute eigenvalue rho(D) = max_i |lambda_i(D)| of a square matrix (chapter 04).
 
     ``D`` is an (H, H) array-like with H >= 1; complex eigenvalues count by
-    their modulus. rho < 1 means fading memory for a linear unit.
+    their modulus. rho < 1 means fading memory for a linear unit. The value is
+    rounded to 12 significant digits, so that it is the same on every machine.
     """
     D = as_square_matrix("D", D)
-    return float(np.max(np.abs(np.linalg.eigvals(D))))
+    return _same_everywhere(float(np.max(np.abs(np.linalg.eigvals(D)))))
+
+
+def _same_everywhere(rho):
+    """rho rounded to 12 significant digits (ARCHITECTURE.md, "Same digits on every machine").
+
+    LAPACK's eigenvalues differ between machines (BLAS kernels, CPUs) in their
+    last bits, and a scaled D feeds training, where last bits grow. Rounded to
+    12 digits, the radius is the same everywhere unless the exact value lies
+    within about 1e-15 of a rounding boundary, which is checked for the book's
+    matrices by its tests.
+    """
+    return float(f"{rho:.12g}")
 
 
 def scale_spectral_radius(D, rho):

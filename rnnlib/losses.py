@@ -6,15 +6,25 @@ shape (T, [N])). ``mask`` (T,) or (T, N), optional, weights the time steps:
 0 leaves a step out, e.g. the first steps of a task whose target looks back
 further than the sequence has gone. Losses are means over the counted steps,
 and ``dY`` is the gradient of that mean, ready for ``ElmanRNN.backward``.
+
+Each loss and its gradient are computed together in one pass (``_mse``,
+``_bce``, ``_cross_entropy``) on arrays in the state layout of
+``rnnlib.model``, (T, [S,] O, N) with weights (T, [S,] N); ``rnnlib.fit``
+checks its data once and then calls these directly. The gradients (which feed
+training) use only machine-independent arithmetic (``rnnlib.exact``); the loss
+values, which are only reported, use numpy's log.
 """
 import numpy as np
 
+from . import exact as _exact
 from ._checks import as_float_array, check_shape
-from .activations import sigmoid
+from .model import state_layout, steps_flat
 
 
 def _prepare(Y, target, mask, name="target"):
     Y = as_float_array("Y", Y)
+    if Y.ndim < 2:
+        raise ValueError(f"Y must be outputs of shape (T, O) or (T, N, O), got shape {Y.shape}")
     target = as_float_array(name, target)
     check_shape(name, target, Y.shape)
     return Y, target, _weights(mask, Y.shape[:-1])
@@ -34,48 +44,120 @@ def _weights(mask, steps_shape):
     return w
 
 
+def _total(A):
+    """Sum of a (T, [S,] O, N) array over steps, sequences and units: a number, or one per stacked network."""
+    return steps_flat(A).sum(axis=-1).sum(axis=-1)
+
+
+def _count(w):
+    """Sum of the weights (T, [S,] N): how many steps count, per stacked network."""
+    return _total(w[..., None, :])
+
+
+def _per_network(n):
+    """A per-network number ([S],) shaped to broadcast against (T, [S,] O, N)."""
+    return np.reshape(n, np.shape(n) + (1, 1))
+
+
+def _mse(Y, target, w):
+    """Mean squared error and its gradient in one pass (chapter 05)."""
+    diff = Y - target
+    n = _count(w) * Y.shape[-2]
+    wd = diff * w[..., None, :]
+    loss = _total(wd * diff) / n
+    wd *= _per_network(2.0 / n)
+    return loss, wd
+
+
+def _bce(Y, target, w):
+    """Binary cross-entropy of sigmoid(Y) from logits and its gradient (sigmoid(Y) - target) / n (chapter 03)."""
+    n = _count(w) * Y.shape[-2]
+    per = np.logaddexp(0.0, -np.abs(Y)) + np.maximum(Y, 0.0) - Y * target
+    per *= w[..., None, :]
+    dY = _exact.sigmoid(Y)
+    dY -= target
+    dY *= w[..., None, :]
+    dY *= _per_network(1.0 / n)
+    return _total(per) / n, dY
+
+
+def _cross_entropy(Y, target, w):
+    """Cross-entropy of softmax(Y) against probability rows and its gradient (softmax(Y) - target) / n."""
+    n = _count(w)
+    z = Y - Y.max(axis=-2, keepdims=True)
+    e = _exact.exp(z)
+    total = _exact.sum_rows(e)
+    per = target * (np.log(total) - z)
+    per *= w[..., None, :]
+    e /= total                                    # softmax(Y)
+    e -= target
+    e *= w[..., None, :]
+    e *= _per_network(1.0 / n)
+    return _total(per) / n, e
+
+
+def _in_state_layout(fused, Y, target, w):
+    """Run a fused loss on the book's (T, [N,] O) arrays: returns (loss, dY) in that layout."""
+    T = Y.shape[0]
+    Y3, t3 = Y.reshape(T, -1, Y.shape[-1]), target.reshape(T, -1, Y.shape[-1])
+    loss, dY = fused(state_layout(Y3), state_layout(t3), w.reshape(T, -1))
+    return float(loss), state_layout(dY).reshape(Y.shape)
+
+
 def mse(Y, target, mask=None):
     """Mean squared error over counted steps and output units (chapter 05)."""
     Y, target, w = _prepare(Y, target, mask)
-    diff = Y - target
-    n = w.sum() * Y.shape[-1]
-    loss = float(np.sum(w[..., None] * diff ** 2) / n)
-    return loss, (2.0 / n) * w[..., None] * diff
+    return _in_state_layout(_mse, Y, target, w)
 
 
 def bce_with_logits(Y, target, mask=None):
-    """Binary cross-entropy of sigmoid(Y) against 0/1 targets, from logits (chapter 03).
+    """Binary cross-entropy of sigmoid(Y) against targets in [0, 1], from logits (chapter 03).
 
     Computed stably: log(1 + exp(-|y|)) + max(y, 0) - y * target.
     """
     Y, target, w = _prepare(Y, target, mask)
+    check_unit_interval(target)
+    return _in_state_layout(_bce, Y, target, w)
+
+
+def check_unit_interval(target):
+    """Targets of the binary cross-entropy are probabilities: refuse values outside [0, 1]."""
     if np.any((target < 0) | (target > 1)):
         raise ValueError("bce_with_logits: targets must lie in [0, 1]")
-    n = w.sum() * Y.shape[-1]
-    per = np.logaddexp(0.0, -np.abs(Y)) + np.maximum(Y, 0.0) - Y * target
-    p = sigmoid(Y)
-    return float(np.sum(w[..., None] * per) / n), w[..., None] * (p - target) / n
+
+
+def class_rows(Y_shape, target):
+    """Targets of the softmax cross-entropy as rows of probabilities of shape ``Y_shape`` (chapter 08).
+
+    Integer labels of shape ``Y_shape[:-1]`` become one-hot rows; rows of
+    probabilities (non-negative, summing to 1) are checked and returned as floats.
+    """
+    t = np.asarray(target)
+    n_classes = Y_shape[-1]
+    if t.shape == tuple(Y_shape[:-1]):
+        if t.dtype.kind not in "iu" or np.any((t < 0) | (t >= n_classes)):
+            raise ValueError(f"class labels must be integers in [0, {n_classes}), "
+                             f"got {'values' if t.dtype.kind in 'iu' else 'dtype ' + str(t.dtype)} outside that")
+        return np.eye(n_classes)[t]
+    t = as_float_array("target", t)
+    check_shape("target", t, tuple(Y_shape))
+    if np.any(t < 0) or not np.allclose(t.sum(axis=-1), 1.0, rtol=0, atol=1e-6):
+        raise ValueError("target rows must be probabilities: non-negative, each row summing to 1")
+    return t
 
 
 def softmax_cross_entropy(Y, target, mask=None):
-    """Cross-entropy of softmax(Y) against class labels or probability rows (chapter 06).
+    """Cross-entropy of softmax(Y) against class labels or probability rows (chapters 05, 08).
 
     ``target`` is either integer labels of shape Y.shape[:-1] or rows of
     probabilities of Y's shape. The loss is the mean over counted steps.
     """
     Y = as_float_array("Y", Y)
-    t = np.asarray(target)
-    if t.shape == Y.shape[:-1]:
-        if t.dtype.kind not in "iu" or np.any((t < 0) | (t >= Y.shape[-1])):
-            raise ValueError(f"class labels must be integers in [0, {Y.shape[-1]})")
-        t = np.eye(Y.shape[-1])[t]
-    t = as_float_array("target", t)
-    check_shape("target", t, Y.shape)
-    w = _weights(mask, Y.shape[:-1])
-    logp = Y - Y.max(axis=-1, keepdims=True)
-    logp -= np.log(np.exp(logp).sum(axis=-1, keepdims=True))
-    n = w.sum()
-    return float(-np.sum(w[..., None] * t * logp) / n), w[..., None] * (np.exp(logp) - t) / n
+    if Y.ndim < 2:
+        raise ValueError(f"Y must be outputs of shape (T, O) or (T, N, O), got shape {Y.shape}")
+    t = class_rows(Y.shape, target)
+    return _in_state_layout(_cross_entropy, Y, t, _weights(mask, Y.shape[:-1]))
 
 
 LOSSES = {"mse": mse, "bce": bce_with_logits, "cross_entropy": softmax_cross_entropy}
+FUSED = {mse: _mse, bce_with_logits: _bce, softmax_cross_entropy: _cross_entropy}

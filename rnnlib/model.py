@@ -1,13 +1,35 @@
-"""What every rnnlib network shares (chapters 01 and 03): sizes, parameters, checks, cache.
+"""What every rnnlib network shares (chapters 01 and 03): sizes, parameters, checks, products.
 
 ``ElmanRNN`` (the basic RNN) and the chapter 03 baselines ``JordanRNN`` and
 ``FeedForward`` derive from ``Model``. A subclass names its parameters
 (``param_names``; each name becomes a checked ``Parameter`` attribute), gives
-their shapes (``param_shapes``), and implements ``forward`` and ``backward``.
+their shapes (``param_shapes``), and implements three private steps that work
+on checked arrays:
+
+- ``_run(X, H0)``: the forward pass, returning a tuple that starts with (Hs, Y);
+- ``_grads(X, H0, run, dY, truncate)``: the gradients of sum(dY * Y);
+- ``_carry(run)``: the state handed to the next piece of a long sequence.
+
+These work in the *state layout*: a sequence is (T, [S,] K, N), each step a
+column per sequence (``state_layout``), so that the products of the time loop
+run along the contiguous axis of N sequences. The public methods convert from
+and to the book's time-major (T, N, K) arrays.
+
+The public ``forward``, ``backward`` and ``step`` check their input once and
+call these; ``rnnlib.fit`` checks its data once and calls them directly, also
+for several networks trained side by side (``Model._stack``): then every
+parameter has a leading axis of length S (one slice per network) and every
+sequence array has shape (T, S, K, N). All products go through ``_dot``,
+which is ``exact.rows_dot`` (the same digits on every machine) unless the
+network was made with ``exact=False``.
 """
+import copy
+import os
+
 import numpy as np
 
-from ._checks import as_float_array, check_dtype, check_seed, check_shape, check_size
+from . import exact as _exact
+from ._checks import as_float_array, as_sequence, as_state, check_dtype, check_seed, check_shape, check_size
 from .activations import get_activation
 
 
@@ -16,7 +38,8 @@ class Parameter:
 
     Assigning an array-like converts it to the model's dtype and checks its
     shape against ``model.param_shapes()``, so a replaced weight of the wrong
-    size fails at once, in rnnlib's words (chapter 01).
+    size fails at once, in rnnlib's words (chapter 01). The model keeps its own
+    copy of what was assigned.
     """
 
     def __set_name__(self, owner, name):
@@ -33,15 +56,58 @@ class Parameter:
         model._params[self.name] = np.array(arr, dtype=model.dtype, copy=True)
 
 
+def _memory_bytes():
+    """This machine's physical memory in bytes (8 GiB if the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 8 << 30
+
+
+def _blas_rows_dot(A, B):
+    """A B^T by BLAS (``np.matmul``): fast, but its last bits depend on the machine."""
+    return np.matmul(A, np.swapaxes(B, -1, -2))
+
+
+def _blas_matmul(A, B):
+    return np.matmul(A, B)
+
+
+def state_layout(A):
+    """(T, *L, N, H) -> (T, *L, H, N), contiguous: the layout of the time loops.
+
+    Each step's product D h_{t-1} is then ``matmul(D, h)`` with the N sequences
+    along the contiguous last axis, the fastest order for the exact products.
+    """
+    return np.ascontiguousarray(np.swapaxes(A, -1, -2))
+
+
+def steps_flat(A):
+    """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis.
+
+    Sums over time and sequences (chapter 05: a weight's gradient adds up its
+    contributions from every step) then run along one contiguous axis, in the
+    same order (step by step, sequence by sequence) whether or not several
+    networks are stacked.
+    """
+    nd = A.ndim
+    B = np.ascontiguousarray(A.transpose(tuple(range(1, nd - 1)) + (0, nd - 1)))
+    return B.reshape(B.shape[:-2] + (-1,))
+
+
 class Model:
     """Base of rnnlib's networks: n_in = I, n_hidden = H, n_out = O, activation f, dtype.
 
     Weights are drawn uniformly from [-1/sqrt(H), 1/sqrt(H)] (the convention of
     PyTorch's ``nn.RNN``) from ``np.random.default_rng(seed)``, in the order of
-    ``param_shapes``; the output threshold c starts at zero.
+    ``param_shapes``; the output threshold c starts at zero. ``exact=True``
+    (the default) computes with ``rnnlib.exact``, so results are identical on
+    every machine; ``exact=False`` uses BLAS and numpy's tanh (faster for large
+    networks, last bits machine-dependent).
     """
 
     param_names = ()
+    _h0_name = "h0"
 
     def __init_subclass__(cls, **kwargs):
         """Give the subclass a checked attribute (a ``Parameter``) for each of its ``param_names``."""
@@ -52,27 +118,80 @@ class Model:
                 param.__set_name__(cls, name)
                 setattr(cls, name, param)
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64"):
+    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", exact=True):
         self.n_in = check_size("n_in", n_in)
         self.n_hidden = check_size("n_hidden", n_hidden)
         self.n_out = check_size("n_out", n_out)
-        self.activation = activation
-        self._f, self._f_grad = get_activation(activation)
         self.dtype = check_dtype(dtype)
+        if not isinstance(exact, (bool, np.bool_)):
+            raise TypeError(f"exact must be True or False, got {exact!r}")
+        self._exact = bool(exact)
+        self.activation = activation
+        self._check_memory()
         self._params = {}
-        self._cache = None
-        self._scratch = {}
         rng = np.random.default_rng(check_seed("seed", seed))
         k = 1.0 / np.sqrt(self.n_hidden)
         for name, shape in self.param_shapes().items():
             setattr(self, name, np.zeros(shape) if name == "c" else rng.uniform(-k, k, size=shape))
 
+    # -------------------------------------------------------------- attributes
+    @property
+    def activation(self):
+        """The name of f ("tanh", "relu" or "sigmoid"); assigning another name changes the computation."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, name):
+        self._f, self._f_grad = get_activation(name, self._exact)
+        self._activation = name
+
+    @property
+    def exact(self):
+        """True: products and tanh from ``rnnlib.exact`` (same digits everywhere); False: BLAS and np.tanh."""
+        return self._exact
+
+    @exact.setter
+    def exact(self, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"exact must be True or False, got {value!r}")
+        self._exact = bool(value)
+        self.activation = self._activation
+
+    def _dot(self, A, B):
+        """A B^T over the last two axes (every product of the formulas of chapters 02 and 05)."""
+        return _exact.rows_dot(A, B) if self._exact else _blas_rows_dot(A, B)
+
+    def _mm(self, A, B):
+        """A B over the last two axes (the products of the time loops, chapters 02 and 05)."""
+        return _exact.matmul(A, B) if self._exact else _blas_matmul(A, B)
+
+    def _check_memory(self):
+        """Refuse at once a network whose parameters would not fit in this machine's memory."""
+        shapes = self.param_shapes()
+        nbytes = sum(int(np.prod(s, dtype=object)) for s in shapes.values()) * np.dtype(self.dtype).itemsize
+        if nbytes > _memory_bytes() // 2:
+            sizes = f"n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}"
+            raise ValueError(f"{type(self).__name__}({sizes}) would need {nbytes:,} bytes for its parameters, "
+                             f"more than half of this machine's memory ({_memory_bytes():,} bytes); "
+                             "choose smaller sizes (n_hidden counts twice: D has n_hidden x n_hidden entries)")
+
     def _repr_extra(self):
         return ""
 
     def __repr__(self):
+        extra = "" if self._exact else ", exact=False"
         return (f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
-                f"activation={self.activation!r}{self._repr_extra()}, dtype={np.dtype(self.dtype).name!r})")
+                f"activation={self.activation!r}{self._repr_extra()}, dtype={np.dtype(self.dtype).name!r}{extra})")
+
+    def __copy__(self):
+        """``copy.copy(net)`` is an independent network: its own parameter arrays."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new._params = {name: p.copy() for name, p in self._params.items()}
+        return new
+
+    def __deepcopy__(self, memo):
+        return self.__copy__()
 
     def param_shapes(self):
         """Shapes of the parameters, name -> tuple (chapter 01); defined by each network."""
@@ -88,10 +207,66 @@ class Model:
         """Number of trainable numbers, e.g. H*I + H*H + H + O*H + O for the basic RNN (chapter 01)."""
         return sum(p.size for p in self.params.values())
 
+    def state_size(self):
+        """Length of the state carried from step to step (h: H numbers; the Jordan network overrides it)."""
+        return self.n_hidden
+
+    # ------------------------------------------------------------ public passes
+    def forward(self, X, h0=None):
+        """Run the network over a sequence (chapter 02): returns ``(Hs, Y)``, new arrays.
+
+        ``X`` is (T, I) or (T, N, I); ``h0`` is the initial state, (H,) or (N, H),
+        zeros if None. ``Hs`` is (T, [N,] H) with ``Hs[t]`` = h_{t+1}; ``Y`` is
+        (T, [N,] O). If the states overflow to infinity or NaN (possible with
+        ReLU), a ValueError names the first step where it happened.
+        """
+        XT, H0, batched = self._inputs(X, h0)
+        run = self._checked_run(XT, H0)
+        Hs, Y = state_layout(run[0]), state_layout(run[1])
+        return (Hs, Y) if batched else (Hs[:, 0], Y[:, 0])
+
+    def backward(self, X, dY, h0=None, truncate=None):
+        """Gradients of ``sum(dY * Y)`` with respect to every parameter, as a dict (chapter 05).
+
+        Y is the output of ``forward(X, h0)``, recomputed here from X (nothing
+        is remembered between calls, so changing an array that ``forward``
+        returned cannot change the gradients). ``dY`` has the shape of Y.
+        ``truncate=k`` (the basic RNN only) limits how far back each output's
+        error flows; see ``ElmanRNN``.
+        """
+        XT, H0, batched = self._inputs(X, h0)
+        T, N = XT.shape[0], XT.shape[-1]
+        expected = (T, N, self.n_out) if batched else (T, self.n_out)
+        dY3 = check_shape("dY", as_float_array("dY", dY, self.dtype), expected).reshape(T, N, self.n_out)
+        if truncate is not None:
+            truncate = check_size("truncate", truncate)
+        run = self._checked_run(XT, H0)
+        return self._grads(XT, H0, run, state_layout(dY3), truncate)
+
     def final_state(self, Hs, Y):
         """The state to carry into the next piece of a sequence (``fit(chunk=)``, chapter 05):
         the last hidden state h_T; networks that feed back something else override it."""
-        return Hs[-1]
+        return np.array(Hs[-1])
+
+    def _inputs(self, X, h0):
+        """Check a sequence and an initial state once, in the state layout: X (T, I, N), h0 (state, N)."""
+        X3, batched = as_sequence("X", X, self.n_in, self.dtype)
+        H0 = as_state(self._h0_name, h0, X3.shape[1], self.state_size(), self.dtype, batched)
+        return state_layout(X3), state_layout(H0), batched
+
+    def _checked_run(self, XT, H0):
+        """``_run`` after checking the parameters, refusing a result that is not finite."""
+        self._check_params_finite()
+        with np.errstate(over="ignore", invalid="ignore"):
+            run = self._run(XT, H0)
+        Hs, Y = run[0], run[1]
+        if not (np.isfinite(Hs).all() and np.isfinite(Y).all()):
+            bad = ~(np.isfinite(Hs).all(axis=tuple(range(1, Hs.ndim)))
+                    & np.isfinite(Y).all(axis=tuple(range(1, Y.ndim))))
+            raise ValueError(f"the states overflowed: they are infinite or NaN from step t = {int(np.argmax(bad)) + 1} "
+                             f"of {len(bad)} on (with ReLU, states can grow without bound when D amplifies them); "
+                             "rnnlib.fit stops such a run as diverged")
+        return run
 
     def _check_params_finite(self):
         """Refuse NaN or infinite weights before a pass (chapter 05: diverged training)."""
@@ -100,39 +275,49 @@ class Model:
                 raise ValueError(f"parameter {name} contains NaN or infinite values "
                                  "(a diverged training run? try a smaller learning rate or gradient clipping)")
 
-    def _check_dY(self, dY, T, N, batched):
-        """dY as a (T, N, O) array, after checking it has the shape of the output Y."""
-        expected = (T, N, self.n_out) if batched else (T, self.n_out)
-        G = as_float_array("dY", dY, self.dtype)
-        check_shape("dY", G, expected)
-        return G.reshape(T, N, self.n_out)
+    # --------------------------------------------------------- shared pieces
+    def _column(self, name):
+        """A threshold (H,) or, stacked, (S, H) as a column that broadcasts over sequences: (..., H, 1)."""
+        return self._params[name][..., :, None]
 
-    def _input_projection(self, X3):
-        """W x_t + B for every step as one (T, N, H) array: one matrix product (chapter 02)."""
-        T, N, _ = X3.shape
-        A = (X3.reshape(T * N, -1) @ self.W.T).reshape(T, N, self.n_hidden)
-        A += self.B
+    def _input_projection(self, XT):
+        """W x_t + B for every step as one (T, [S,] H, N) array: one product (chapter 02)."""
+        A = self._mm(self.W, XT)
+        A += self._column("B")
         return A
 
-    def _remember(self, inputs, result):
-        """Keep a forward pass for ``backward`` (chapter 05), with private copies of its
-        inputs and parameters, so that later in-place edits are noticed."""
-        self._cache = (tuple(np.array(a) for a in inputs), {k: v.copy() for k, v in self._params.items()}, result)
+    def _readout(self, Z):
+        """y_t = V h_t + c for every step at once (chapter 02), from the states Z (T, [S,] H, N)."""
+        Y = self._mm(self.V, Z)
+        Y += self._column("c")
+        return Y
 
-    def _recall(self, inputs):
-        """The remembered forward pass if it ran on equal inputs and parameters, else None."""
-        if self._cache is None:
-            return None
-        cinputs, cparams, result = self._cache
-        if len(cinputs) == len(inputs) and all(map(_same, cinputs, inputs)) \
-                and all(_same(cparams[k], v) for k, v in self._params.items()):
-            return result
-        return None
+    def _readout_grads(self, grads, dY, Z):
+        """Gradients of V and c (chapter 05): sums over every step and sequence of dY_t h_t^T and dY_t."""
+        dYf = steps_flat(dY)
+        grads["V"] = self._dot(dYf, steps_flat(Z))
+        grads["c"] = dYf.sum(axis=-1)
 
+    def _weight_grad(self, dA, Z):
+        """sum over t and n of dA_t z_t^T: the gradient of a weight that multiplies z (chapter 05)."""
+        return self._dot(steps_flat(dA), steps_flat(Z))
 
-def _same(a, b):
-    """``np.array_equal(a, b)``, at once when a and b are the same array.
+    # ------------------------------------------------ several networks at once
+    @classmethod
+    def _stack(cls, models):
+        """One network of the same kind whose parameters are the given networks' side by side.
 
-    (An array always equals itself here: rnnlib refuses NaN inputs and parameters.)
-    """
-    return a is b or (a.shape == b.shape and bool((a == b).all()))
+        Every parameter gets a leading axis of length S = len(models); ``fit``
+        trains the stack as one computation. Every sum runs in the same order
+        as for a single network, so each slice evolves exactly as that network
+        would alone.
+        """
+        stack = copy.copy(models[0])
+        stack._params = {name: np.stack([m._params[name] for m in models]) for name in cls.param_names}
+        return stack
+
+    def _unstack_into(self, models):
+        """Write slice s of every stacked parameter back into ``models[s]`` (in place)."""
+        for s, m in enumerate(models):
+            for name in self.param_names:
+                m._params[name][...] = self._params[name][s]

@@ -1,7 +1,12 @@
 """Optimisers and gradient clipping (chapter 05).
 
 An optimiser updates the arrays of ``model.params`` in place from a dict of
-gradients with the same keys, so it works for any rnnlib model.
+gradients with the same keys, so it works for any rnnlib model. It keeps
+running statistics (momentum, Adam's moments) for the parameters it updates
+first, and refuses to be used for another model's parameters afterwards: make
+one optimiser per model, or call ``reset()``. Updates are done in place with
+one scratch array per parameter, and use only + - * / and sqrt, so they give
+the same digits on every machine.
 """
 import numpy as np
 
@@ -18,11 +23,16 @@ def _check_rate(name, value, upper=None):
 
 
 def _check_grads(params, grads):
-    """Every parameter has a finite gradient of its own shape."""
+    """Every parameter has a finite float gradient of its own shape."""
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        raise TypeError("params and grads must be dicts name -> array, such as model.params and model.backward(...)")
     missing = set(params) - set(grads)
     if missing:
         raise ValueError(f"gradients missing for {sorted(missing)}")
     for name, p in params.items():
+        if not (isinstance(p, np.ndarray) and p.dtype.kind == "f"):
+            raise TypeError(f"parameter {name} must be a float numpy array (it is updated in place), "
+                            f"got {type(p).__name__}")
         if np.shape(grads[name]) != p.shape:
             raise ValueError(f"gradient of {name} has shape {np.shape(grads[name])}, parameter has {p.shape}")
         if not np.all(np.isfinite(grads[name])):
@@ -30,28 +40,66 @@ def _check_grads(params, grads):
                              "the parameters (try a smaller learning rate or gradient clipping)")
 
 
-class SGD:
+class _Optimiser:
+    """What SGD and Adam share: checked steps, and binding to one set of parameters."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        """Forget all running statistics and the parameters they belong to (a fresh optimiser)."""
+        self.t = 0
+        self.state = {}
+        self._tmp = {}
+        self._bound = None
+
+    def step(self, params, grads):
+        """Update each ``params[name]`` in place with ``grads[name]`` (chapter 05)."""
+        _check_grads(params, grads)
+        self._bind(params)
+        self._update(params, {name: np.asarray(grads[name], dtype=p.dtype) for name, p in params.items()})
+
+    def _bind(self, params):
+        """The first step binds the optimiser to these arrays; another model's arrays are refused."""
+        ids = {name: id(p) for name, p in params.items()}
+        if self._bound is None:
+            self._bound = (ids, dict(params))    # keep the arrays alive, so that their ids stay theirs
+        elif self._bound[0] != ids:
+            raise ValueError(f"this {type(self).__name__} already updates another set of parameters (its running "
+                             "statistics belong to them); make one optimiser per model, or call reset() first")
+
+    def _scratch(self, name, p):
+        buf = self._tmp.get(name)
+        if buf is None:
+            buf = self._tmp[name] = np.empty_like(p)
+        return buf
+
+
+class SGD(_Optimiser):
     """Stochastic gradient descent (chapter 05), optionally with momentum m:
     v <- m v + g, p <- p - lr v (plain SGD when m = 0)."""
 
     def __init__(self, lr=0.1, momentum=0.0):
         self.lr = _check_rate("lr", lr)
         self.momentum = _check_rate("momentum", momentum, 1.0)
-        self.state = {}
+        super().__init__()
 
-    def step(self, params, grads):
-        """Update each ``params[name]`` in place with ``grads[name]``."""
-        _check_grads(params, grads)
+    def _update(self, params, grads):
+        self.t += 1
         for name, p in params.items():
-            g = grads[name]
+            g, tmp = grads[name], self._scratch(name, p)
             if self.momentum:
-                v = self.state.get(name, 0.0) * self.momentum + g
-                self.state[name] = v
+                v = self.state.get(name)
+                if v is None:
+                    v = self.state[name] = np.zeros_like(p)
+                v *= self.momentum
+                v += g                                   # v <- m v + g
                 g = v
-            p -= self.lr * g
+            np.multiply(g, self.lr, out=tmp)
+            p -= tmp                                     # p <- p - lr v
 
 
-class Adam:
+class Adam(_Optimiser):
     """Adam (Kingma & Ba, 2015) with bias correction (chapter 05), the default of ``fit``:
     running means m of g and v of g*g, p <- p - lr m_hat / (sqrt(v_hat) + eps)."""
 
@@ -60,28 +108,40 @@ class Adam:
         self.beta1 = _check_rate("beta1", beta1, 1.0)
         self.beta2 = _check_rate("beta2", beta2, 1.0)
         self.eps = _check_rate("eps", eps)
-        self.t = 0
-        self.state = {}
+        super().__init__()
 
-    def step(self, params, grads):
-        """Update each ``params[name]`` in place with ``grads[name]``."""
-        _check_grads(params, grads)
+    def reset(self):
+        super().reset()
+        self._b1t = self._b2t = 1.0     # beta1^t and beta2^t, by repeated products (no pow())
+
+    def _update(self, params, grads):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
+        self._b1t *= b1
+        self._b2t *= b2
         for name, p in params.items():
-            g = grads[name]
-            m, v = self.state.get(name, (0.0, 0.0))
-            m = b1 * m + (1 - b1) * g
-            v = b2 * v + (1 - b2) * g * g
-            self.state[name] = (m, v)
-            m_hat = m / (1 - b1 ** self.t)
-            v_hat = v / (1 - b2 ** self.t)
-            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            g, tmp = grads[name], self._scratch(name, p)
+            if name not in self.state:
+                self.state[name] = (np.zeros_like(p), np.zeros_like(p))
+            m, v = self.state[name]
+            m *= b1
+            np.multiply(g, 1.0 - b1, out=tmp)
+            m += tmp                                     # m <- b1 m + (1 - b1) g
+            v *= b2
+            np.multiply(g, g, out=tmp)
+            tmp *= 1.0 - b2
+            v += tmp                                     # v <- b2 v + (1 - b2) g^2
+            np.divide(v, 1.0 - self._b2t, out=tmp)       # v_hat
+            np.sqrt(tmp, out=tmp)
+            tmp += self.eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= self.lr / (1.0 - self._b1t)           # lr m_hat / (sqrt(v_hat) + eps)
+            p -= tmp
 
 
 def global_norm(grads):
     """sqrt of the sum of squares of every gradient entry (chapter 05)."""
-    return float(np.sqrt(sum(np.sum(np.square(g)) for g in grads.values())))
+    return float(np.sqrt(sum(float(np.square(g).sum()) for g in grads.values())))
 
 
 def clip_grad_norm(grads, max_norm):
@@ -100,4 +160,3 @@ def clip_grad_norm(grads, max_norm):
         for g in grads.values():
             g *= max_norm / norm
     return norm
-

@@ -1,15 +1,20 @@
 """The training loop (chapter 05): ``fit`` a model to sequences, showing progress.
 
 Works for any ``rnnlib.model.Model`` (``ElmanRNN``, ``JordanRNN``,
-``FeedForward``): it uses ``params``, ``forward``, ``backward`` and ``final_state``.
+``FeedForward``). ``fit`` checks its data once, then runs the model's private
+passes (``_run``, ``_grads``, ``_carry``) on checked arrays, so an update does
+no repeated work. Given a list of networks of the same kind and size, it trains
+them side by side as one computation (their parameters stacked along a new
+axis), and each network ends exactly as if it had been trained alone.
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_seed, check_size
-from .losses import LOSSES
-from .optim import Adam, clip_grad_norm, global_norm
+from ._checks import as_float_array, as_sequence, as_state, check_seed, check_size
+from .losses import FUSED, LOSSES, _weights, check_unit_interval, class_rows
+from .model import Model, state_layout
+from .optim import Adam, _Optimiser
 
 
 @dataclass
@@ -34,16 +39,83 @@ class History:
         return self.loss[-1] if self.loss else float("nan")
 
 
-def _get_loss(loss):
+def _slices(length, size):
+    return [slice(i, min(i + size, length)) for i in range(0, length, size)]
+
+
+def _check_models(model):
+    """The networks to train: one Model, or a non-empty list of Models of one kind and size."""
+    many = isinstance(model, (list, tuple))
+    nets = list(model) if many else [model]
+    if not nets:
+        raise ValueError("model must be a network or a non-empty list of networks, got an empty list")
+    for net in nets:
+        if not isinstance(net, Model):
+            raise TypeError(f"model must be an rnnlib network such as rnnlib.ElmanRNN(1, 8, 1), got {net!r}")
+    if many and len({repr(net) for net in nets}) > 1:
+        raise ValueError("networks trained side by side must be of the same kind, sizes, activation and dtype, got "
+                         + ", ".join(sorted({repr(net) for net in nets})))
+    if many and len({id(net) for net in nets}) < len(nets):
+        raise ValueError("the list of networks names the same network twice")
+    return nets, many
+
+
+def _check_optimizer(optimizer):
+    if optimizer is None:
+        return Adam(lr=0.01)
+    if isinstance(optimizer, type):
+        raise TypeError(f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), "
+                        f"not the class {optimizer.__name__} itself")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), got {optimizer!r}")
+    return optimizer
+
+
+def _check_loss(loss):
     if callable(loss):
         return loss
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function")
     return LOSSES[loss]
 
 
-def _slices(length, size):
-    return [slice(i, min(i + size, length)) for i in range(0, length, size)]
+def _per_network(value, name, S, many):
+    """One entry per network: a list/tuple of S entries, or one value shared by all."""
+    if many and isinstance(value, (list, tuple)):
+        if len(value) != S:
+            raise ValueError(f"{name} must have one entry per network ({S}), got {len(value)}")
+        return list(value)
+    return [value] * S
+
+
+def _check_data(net, X, target, mask, h0, loss_fn):
+    """X (T, N, I), targets (T, N, O), mask weights (T, N), h0 (N, state) or None; checked once (chapter 05)."""
+    X3, batched = as_sequence("X", X, net.n_in, net.dtype)
+    T, N, _ = X3.shape
+    out_shape = (T, N, net.n_out) if batched else (T, net.n_out)
+    if loss_fn is LOSSES["cross_entropy"]:
+        t = class_rows(out_shape, target)
+    else:
+        t = as_float_array("target", target)
+        if t.shape != out_shape:
+            raise ValueError(f"target must have the same time steps{' (and sequences)' if batched else ''} as X "
+                             f"and one value per output: expected shape {out_shape}, got {t.shape}")
+        if loss_fn is LOSSES["bce"]:
+            check_unit_interval(t)
+    w = _weights(mask, out_shape[:-1])
+    H0 = None if h0 is None else as_state(net._h0_name, h0, N, net.state_size(), net.dtype, batched)
+    return X3, t.reshape(T, N, net.n_out).astype(net.dtype, copy=False), w.reshape(T, N), H0, batched
+
+
+def _stack_data(parts, many):
+    """Per-network arrays of shape (T, N, ...) as one (T, S, N, ...) array (or the one array)."""
+    return np.stack(parts, axis=1) if many else parts[0]
+
+
+def _sum_squares(g, many):
+    """Sum of squares of a gradient, one per network when stacked, in the same order either way."""
+    sq = np.square(g)
+    return sq.reshape(len(g), -1).sum(axis=-1) if many else sq.reshape(-1).sum()
 
 
 def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=None, mask=None,
@@ -59,91 +131,226 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     into mini-batches of ``batch_size``. ``clip`` rescales gradients to that
     global norm; ``truncate=k`` passes to ``backward``; ``chunk=k`` is truncated
     BPTT over time: the sequence is cut into pieces of k steps, the state
-    carried from one piece to the next (``model.final_state(Hs, Y)``: h_T for
-    the basic RNN), and the weights updated after each.
+    carried from one piece to the next (h_T for the basic RNN), and the weights
+    updated after each. ``h0`` is the initial state, (H,) or one row per sequence.
     Pieces whose mask is all zero are run (to carry h) but not trained on.
     A line of progress is printed every ``log_every`` epochs (about ten lines
     by default). ``callback(epoch, history)``, if given, runs after each epoch;
     returning False stops training. If the loss or a gradient becomes NaN or
     infinite, training stops before the bad update, with a message, and
     ``history.diverged`` is True.
+
+    Several networks at once: ``model`` may be a list of networks of the same
+    kind and sizes. Then ``X``, ``target``, ``mask``, ``h0`` and ``seed`` are
+    each a list with one entry per network, or one value (an array, None, an
+    int) shared by all; the data must have the same shapes. The networks are
+    trained side by side as one computation, each with its own optimiser
+    statistics, shuffling, clipping and divergence stop, and each ends exactly
+    as if it had been trained alone. A list of Histories is returned and
+    ``callback`` receives that list.
     """
+    nets, many = _check_models(model)
+    S = len(nets)
     epochs = check_size("epochs", epochs)
-    loss_fn = _get_loss(loss)
-    optimizer = optimizer if optimizer is not None else Adam(lr=0.01)
-    if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), got {optimizer!r}")
+    loss_fn = _check_loss(loss)
+    optimizer = _check_optimizer(optimizer)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function (epoch, history) -> None or False, got {callback!r}")
     if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float, np.integer, np.floating))
                              or not clip > 0 or not np.isfinite(clip)):
         raise ValueError(f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}")
-    seed = check_seed("seed", seed)
-    X = as_float_array("X", X)
-    batched = X.ndim == 3
-    target = np.asarray(target)
-    if target.shape[:1] != X.shape[:1] or (batched and target.shape[1:2] != X.shape[1:2]):
-        raise ValueError(f"target must have the same time steps (and sequences) as X: X {X.shape}, target {target.shape}")
-    T = X.shape[0]
-    N = X.shape[1] if batched else 1
+    truncate = None if truncate is None else check_size("truncate", truncate)
+    seeds = [check_seed("seed", s) for s in _per_network(seed, "seed", S, many)]
+    data = [_check_data(net, x, t, m, h, loss_fn) for net, x, t, m, h in
+            zip(nets, *(_per_network(v, n, S, many) for v, n in
+                        ((X, "X"), (target, "target"), (mask, "mask"), (h0, "h0"))))]
+    if len({(d[0].shape, d[4], d[3] is None) for d in data}) > 1:
+        raise ValueError("networks trained side by side need data of the same shapes (and all or none with h0)")
+    X3 = _stack_data([d[0] for d in data], many)
+    targets = _stack_data([d[1] for d in data], many)
+    weights = _stack_data([d[2] for d in data], many)
+    H0 = None if data[0][3] is None else (np.stack([d[3] for d in data]) if many else data[0][3])
+    batched = data[0][4]
+    T, N = data[0][0].shape[:2]
     batch_size = N if batch_size is None else min(check_size("batch_size", batch_size), N)
     chunk = T if chunk is None else check_size("chunk", chunk)
     log_every = max(1, epochs // 10) if log_every is None else check_size("log_every", log_every)
-    h0 = None if h0 is None else as_float_array("h0", h0)
-    if mask is not None:
-        mask = as_float_array("mask", mask)
-        if mask.shape != X.shape[:-1]:
-            raise ValueError(f"mask must have shape {X.shape[:-1]} (one weight per time step and sequence), got {mask.shape}")
-    rng = np.random.default_rng(seed)
-    back_kw = {} if truncate is None else {"truncate": truncate}
-    history = History()
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(N) if batched else None
-        losses, norms = [], []
-        for b in _slices(N, batch_size):
-            idx = order[b] if batched else None
-            Xb = X[:, idx] if batched else X
-            tb = target[:, idx] if batched else target
-            mb = None if mask is None else (mask[:, idx] if batched else mask)
-            h = h0[idx] if (batched and h0 is not None and h0.ndim == 2) else h0
-            for s in _slices(T, chunk):
-                h_in = h
-                with np.errstate(over="ignore", invalid="ignore"):
-                    Hs, Y = model.forward(Xb[s], h_in)
-                h = model.final_state(Hs, Y)
-                if mb is not None and not np.any(mb[s]):
-                    continue
-                with np.errstate(over="ignore", invalid="ignore"):
-                    value, dY = loss_fn(Y, tb[s], None if mb is None else mb[s]) if np.all(np.isfinite(Y)) else (np.inf, None)
-                    grads = model.backward(Xb[s], dY, h_in, **back_kw) if dY is not None else None
-                    norm = global_norm(grads) if grads is not None else np.inf
-                if not np.isfinite(value) or not np.isfinite(norm):
-                    history.diverged = True
-                    break
-                if clip:
-                    clip_grad_norm(grads, clip)
-                optimizer.step(model.params, grads)
-                if not all(np.all(np.isfinite(p)) for p in model.params.values()):
-                    history.diverged = True
-                    break
-                losses.append(value)
-                norms.append(norm)
-                history.step_loss.append(value)
-                history.step_grad_norm.append(norm)
-            if history.diverged:
-                break
-        if losses:
-            history.loss.append(float(np.mean(losses)))
-            history.grad_norm.append(float(np.mean(norms)))
-        if history.diverged:
-            if verbose:
-                print(f"epoch {epoch}: stopped, the loss or the gradients are no longer finite (diverged); "
-                      "try a smaller learning rate or gradient clipping")
-            break
-        if verbose and (epoch == 1 or epoch % log_every == 0 or epoch == epochs):
-            print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4f}  "
-                  f"grad norm {history.grad_norm[-1]:.4f}")
-        if callback is not None and callback(epoch, history) is False:
-            break
-    return history
 
+    net = type(nets[0])._stack(nets) if many else nets[0]
+    trainer = _Trainer(net, S, many, batched, loss_fn, optimizer, clip, truncate)
+    rngs = [np.random.default_rng(s) for s in seeds]
+    pick = np.arange(S)[:, None]
+    for epoch in range(1, epochs + 1):
+        orders = np.array([rng.permutation(N) if batched else np.arange(N) for rng in rngs])
+        trainer.start_epoch()
+        for b in _slices(N, batch_size):
+            idx = orders[:, b]
+            if many:
+                Xb, tb, wb = X3[:, pick, idx], targets[:, pick, idx], weights[:, pick, idx]
+                h = None if H0 is None else H0[pick, idx]
+            else:
+                Xb, tb, wb = X3[:, idx[0]], targets[:, idx[0]], weights[:, idx[0]]
+                h = None if H0 is None else H0[idx[0]]
+            Xb, tb = state_layout(Xb), state_layout(tb)      # (T, [S,] K, B): see rnnlib.model
+            h = None if h is None else state_layout(h)
+            for s in _slices(T, chunk):
+                h = trainer.piece(Xb[s], tb[s], wb[s], h)
+                if trainer.all_diverged():
+                    break
+            if trainer.all_diverged():
+                break
+        trainer.end_epoch()
+        if verbose:
+            _report(epoch, epochs, log_every, trainer)
+        if trainer.all_diverged():
+            break
+        if callback is not None and callback(epoch, trainer.histories if many else trainer.histories[0]) is False:
+            break
+    if many:
+        net._unstack_into(nets)
+    return trainer.histories if many else trainer.histories[0]
+
+
+def _report(epoch, epochs, log_every, trainer):
+    """Print one line of progress, and a line for each network that has just diverged."""
+    for s in trainer.newly_stopped():
+        who = f"network {s}: " if trainer.many else ""
+        print(f"epoch {epoch}: {who}stopped, the loss or the gradients are no longer finite (diverged); "
+              "try a smaller learning rate or gradient clipping")
+    if trainer.all_diverged() or not (epoch == 1 or epoch % log_every == 0 or epoch == epochs):
+        return
+    live = [h for h in trainer.histories if not h.diverged and h.loss]
+    if not live:
+        return
+    if trainer.many:
+        losses = [h.loss[-1] for h in live]
+        print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {min(losses):.4f} to {max(losses):.4f} "
+              f"({len(live)} networks)")
+    else:
+        print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {live[0].loss[-1]:.4f}  "
+              f"grad norm {live[0].grad_norm[-1]:.4f}")
+
+
+class _Trainer:
+    """One update per piece of a sequence for one network or a stack of S networks (chapter 05)."""
+
+    def __init__(self, net, S, many, batched, loss_fn, optimizer, clip, truncate):
+        self.net, self.S, self.many, self.batched = net, S, many, batched
+        self.loss_fn, self.fused = loss_fn, FUSED.get(loss_fn)
+        self.optimizer, self.clip, self.truncate = optimizer, clip, truncate
+        self.histories = [History() for _ in range(S)]
+        self.stopped = np.zeros(S, dtype=bool)     # diverged networks, frozen at their last finite weights
+        self.frozen = None
+        self._reported = np.zeros(S, dtype=bool)
+
+    def all_diverged(self):
+        return bool(self.stopped.all())
+
+    def newly_stopped(self):
+        new = np.flatnonzero(self.stopped & ~self._reported)
+        self._reported |= self.stopped
+        return [int(s) for s in new]
+
+    def start_epoch(self):
+        self.epoch_losses = [[] for _ in range(self.S)]
+        self.epoch_norms = [[] for _ in range(self.S)]
+
+    def end_epoch(self):
+        for hist, losses, norms in zip(self.histories, self.epoch_losses, self.epoch_norms):
+            if losses:
+                hist.loss.append(float(np.mean(losses)))
+                hist.grad_norm.append(float(np.mean(norms)))
+
+    def piece(self, X, target, w, h_in):
+        """Forward, loss, BPTT and one update on a piece of the sequences; returns the state to carry."""
+        net = self.net
+        with np.errstate(over="ignore", invalid="ignore"):
+            run = net._run(X, h_in)
+        h_out = net._carry(run)
+        counted = self._counts(w)
+        if not counted.any():
+            return h_out                            # nothing to learn here: only carry the state
+        if not counted.all():
+            raise ValueError("networks trained side by side must have their fully masked pieces at the same "
+                             "places; train them one at a time")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            values, dY = self._loss(run[1], target, w)
+            values = np.broadcast_to(values, (self.S,)).copy()
+            ok = np.isfinite(values) & ~self.stopped
+            if ok.any():
+                dY[~np.isfinite(dY)] = 0.0
+                grads = net._grads(X, h_in, run, dY, self.truncate)
+                norms = np.sqrt(sum(_sum_squares(g, self.many) for g in grads.values()))
+                norms = np.broadcast_to(norms, (self.S,)).copy()
+            else:
+                grads, norms = None, np.full(self.S, np.inf)
+        ok &= np.isfinite(norms)
+        self._stop(~ok & ~self.stopped)
+        if not ok.any():
+            return h_out
+        self._update(grads, norms, ok)
+        for s in np.flatnonzero(ok):
+            self.epoch_losses[s].append(float(values[s]))
+            self.epoch_norms[s].append(float(norms[s]))
+            self.histories[s].step_loss.append(float(values[s]))
+            self.histories[s].step_grad_norm.append(float(norms[s]))
+        return h_out
+
+    def _counts(self, w):
+        """Whether each network has any counted step in this piece."""
+        return (w.reshape(w.shape[0], self.S, -1) if self.many else w.reshape(w.shape[0], 1, -1)).any(axis=(0, 2))
+
+    def _loss(self, Y, target, w):
+        """Loss per network and dY, fused for the named losses; a custom loss runs per network."""
+        if self.fused is not None:
+            return self.fused(Y, target, w)
+        values, grads = [], []
+        for s in range(self.S):
+            Ys, ts, ws = (Y[:, s], target[:, s], w[:, s]) if self.many else (Y, target, w)
+            Ys, ts = state_layout(Ys), state_layout(ts)            # the book's (T, N, O)
+            if not self.batched:
+                Ys, ts, ws = Ys[:, 0], ts[:, 0], ws[:, 0]
+            value, dY = self.loss_fn(Ys, ts, ws)
+            dY = np.asarray(dY, dtype=Y.dtype).reshape(Ys.shape[0], -1, Y.shape[-2])
+            values.append(value)
+            grads.append(state_layout(dY))
+        if not self.many:
+            return values[0], grads[0]
+        return np.array(values), np.stack(grads, axis=1)
+
+    def _stop(self, newly):
+        """Freeze networks whose loss or gradients stopped being finite, at their current weights."""
+        if newly.any():
+            self.stopped |= newly
+            for s in np.flatnonzero(newly):
+                self.histories[s].diverged = True
+            self.frozen = {name: p.copy() for name, p in self.net.params.items()}
+
+    def _update(self, grads, norms, ok):
+        """Clip each network's gradients to its own norm, zero the frozen ones, and step the optimiser."""
+        params = self.net.params
+        scale = np.ones(self.S)
+        if self.clip:
+            big = norms > self.clip
+            scale[big] = self.clip / norms[big]
+        scale[~ok] = 0.0
+        for g in grads.values():
+            g[~np.isfinite(g)] = 0.0
+            if self.many:
+                if not (scale == 1.0).all():
+                    g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))
+            elif scale[0] != 1.0:
+                g *= scale[0]
+        if isinstance(self.optimizer, _Optimiser):
+            self.optimizer._bind(params)
+            self.optimizer._update(params, grads)
+        else:
+            self.optimizer.step(params, grads)
+        if self.many and self.stopped.any():
+            for name, p in params.items():
+                p[self.stopped] = self.frozen[name][self.stopped]
+        bad = np.zeros(self.S, dtype=bool)
+        for p in params.values():
+            bad |= ~np.isfinite(p.reshape(self.S, -1)).all(axis=1)
+        if bad.any():
+            self._stop(bad & ~self.stopped)

@@ -1,0 +1,203 @@
+"""Arithmetic whose result does not depend on the machine (ARCHITECTURE.md, "Same digits on every machine").
+
+The book promises that every reader gets the digits printed in the chapters.
+Two things break that promise in plain numpy:
+
+- a matrix product ``A @ B`` is computed by the BLAS library, whose kernels
+  (chosen by CPU: OpenBLAS's Haswell or Prescott kernel, Apple's Accelerate,
+  MKL, a thread count) add the terms in different orders, so the last bits differ;
+- ``np.tanh`` and ``np.exp`` use different code paths on different CPUs
+  (AVX-512, AVX2, NEON, the C library), which differ in the last bit.
+
+Training turns a last-bit difference into a different trained network within a
+few hundred updates (chapter 05). So everything that feeds training is built
+here from the basic operations + - * / (and ``rint``, ``ldexp``), which the
+IEEE-754 standard requires to be correctly rounded on every machine, applied in
+an order fixed by this code:
+
+- ``matmul(A, B)`` = A B and ``rows_dot(A, B)`` = A B^T: the products are formed
+  elementwise, then added in an order fixed by this code and numpy's C loops:
+  one term after another along a short axis (``matmul``, the time loops), or
+  numpy's pairwise summation along the contiguous last axis (``rows_dot``, the
+  long sums over every step of a weight gradient). Both broadcast over leading
+  axes, so one call serves one network or several networks side by side.
+- ``expm1``, ``exp``, ``tanh`` and ``sigmoid``: range reduction by powers of two
+  and a rational (Pade) approximation, accurate to a few units in the last place.
+
+The price is speed: ``rows_dot`` forms every product in memory (about 3-10x a
+BLAS call at the book's sizes, far more at large sizes), and ``tanh`` takes
+about 30 array operations instead of one. ``benchmarks/bench_rnn.py`` measures
+both paths; models built with ``exact=False`` use BLAS and numpy's functions.
+"""
+import math
+
+import numpy as np
+
+# ln 2 split in two: LN2_HI has its last 21 bits zero, so k * LN2_HI is exact for |k| < 2**20
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e+00
+
+# Pade (6, 6) approximation of exp(r) = (E + O) / (E - O) for |r| <= ln(2) / 2 (error below 2e-19):
+# E = 1 + r^2/44*5 + r^4/792 + r^6/665280 (even part), O = r (1/2 + r^2/66 + r^4/15840) (odd part)
+_E2, _E4, _E6 = 5.0 / 44.0, 1.0 / 792.0, 1.0 / 665280.0
+_O1, _O3, _O5 = 0.5, 1.0 / 66.0, 1.0 / 15840.0
+
+# how many numbers rows_dot may form at once (8 MB of float64); larger products go in slices
+_CHUNK = 1 << 20
+
+
+def rows_dot(A, B):
+    """A B^T, i.e. ``out[..., m, n] = sum_k A[..., m, k] * B[..., n, k]``, in a machine-independent order.
+
+    ``A`` is (..., M, K) and ``B`` is (..., N, K); leading axes broadcast, as in
+    ``np.matmul``. Used for every product of chapter 02's formula
+    (W x_t, D h_{t-1}, V h_t) and of chapter 05's BPTT. Each term is one IEEE
+    product; the K terms are added by numpy's pairwise summation along the
+    contiguous last axis, whose order depends only on K.
+    """
+    A = np.asarray(A)
+    B = np.asarray(B)
+    M, K = A.shape[-2:]
+    N = B.shape[-2]
+    if K == 1:                                  # one term: a plain product
+        return np.multiply(A, np.swapaxes(B, -1, -2), order="C")
+    if max(A.size * N, B.size * M) <= _CHUNK * K:     # (an upper bound of the number of products)
+        return _add_rows(np.multiply(A[..., :, None, :], B[..., None, :, :], order="C"))
+    lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    rows = max(1, _CHUNK // max(1, N * K * math.prod(lead)))
+    out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
+    for i in range(0, M, rows):
+        part = np.multiply(A[..., i:i + rows, None, :], B[..., None, :, :], order="C")
+        out[..., i:i + rows, :] = _add_rows(part)
+    return out
+
+
+def matmul(A, B):
+    """A @ B over the last two axes, machine-independent: ``out[..., m, n] = sum_k A[..., m, k] B[..., k, n]``.
+
+    ``A`` is (..., M, K) and ``B`` is (..., K, N); leading axes broadcast. The
+    K terms are added one after another (k = 1, 2, ..., K), each addition done
+    for a whole contiguous row of N numbers at once. This is the product of the
+    time loops (D h_{t-1} in chapter 02, dL/da_{t+1} D in chapter 05), where K
+    is the hidden size and N the number of sequences.
+    """
+    A = np.asarray(A)
+    B = np.asarray(B)
+    M, K = A.shape[-2:]
+    N = B.shape[-1]
+    if K == 1:                                  # one term: a plain product
+        return np.multiply(A, B, order="C")
+    if max(A.size * N, B.size * M) <= _CHUNK * K:
+        return np.add.reduce(np.multiply(A[..., :, :, None], B[..., None, :, :], order="C"), axis=-2)
+    lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    rows = max(1, _CHUNK // max(1, N * K * math.prod(lead)))
+    out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
+    for i in range(0, M, rows):
+        part = np.multiply(A[..., i:i + rows, :, None], B[..., None, :, :], order="C")
+        out[..., i:i + rows, :] = np.add.reduce(part, axis=-2)
+    return out
+
+
+def sum_rows(A):
+    """Sum over the second-to-last axis, keeping it: (..., K, N) -> (..., 1, N), adding row after row.
+
+    The softmax denominator over the classes of a (..., classes, N) array (chapter 08).
+    """
+    return np.add.reduce(A, axis=-2, keepdims=True)
+
+
+def _add_rows(P):
+    """Sum along the last axis of a C-contiguous array: numpy's pairwise summation, order fixed by K."""
+    return np.add.reduce(P, axis=-1)
+
+
+def _pade(x):
+    """Range reduction and Pade (6, 6) for exp: returns (2^k, E, O) with exp(x) = 2^k (E + O) / (E - O).
+
+    x = k ln 2 + r with k an integer and |r| <= ln(2)/2 (Cody and Waite's two-part ln 2).
+    """
+    x = np.clip(x, -745.0, 709.0)
+    k = np.rint(x * _INV_LN2)
+    r = x - k * _LN2_HI
+    r -= k * _LN2_LO
+    z = r * r
+    E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
+    O = ((_O5 * z + _O3) * z + _O1) * r
+    return np.ldexp(1.0, k.astype(np.int32)), E, O
+
+
+def expm1(x):
+    """exp(x) - 1 for float64 x, machine-independent, accurate also for tiny |x| (builds the tanh table).
+
+    exp(x) - 1 = 2^k (exp(r) - 1) + (2^k - 1) with exp(r) - 1 = 2 O / (E - O).
+    """
+    s, E, O = _pade(np.asarray(x, dtype=np.float64))
+    return (2.0 * O / (E - O)) * s + (s - 1.0)
+
+
+def exp(x):
+    """exp(x) for float64 x, machine-independent (softmax and sigmoid outputs of the losses, chapters 05, 08)."""
+    s, E, O = _pade(np.asarray(x, dtype=np.float64))
+    return (E + O) / (E - O) * s
+
+
+def _tanh_pade(x):
+    """tanh(x) = -m / (2 + m) with m = expm1(-2|x|), signed: slow but accurate; builds ``_TANH_TABLE``."""
+    m = expm1(-2.0 * np.abs(x))
+    return np.copysign(-m / (2.0 + m), x)
+
+
+# tanh at the multiples j/1024 of [-20, 20], stored so that TABLE[j] is tanh(j/1024) for
+# j = -20480..20480 (negative j index from the end). Beyond 20, tanh is 1 to double precision.
+_STEPS = 1024
+_JMAX = 20 * _STEPS
+_TANH_TABLE = _tanh_pade(np.concatenate([np.arange(0, _JMAX + 1), np.arange(-_JMAX, 0)]) / _STEPS)
+# tanh r = r + r^3 (-1/3 + r^2 2/15) + O(r^7) for |r| <= 1/2048 (error below 4e-25)
+_T3, _T5 = -1.0 / 3.0, 2.0 / 15.0
+
+
+def tanh(a, out=None):
+    """tanh(a), machine-independent and accurate to a few units in the last place (chapter 02).
+
+    a = j/1024 + r with j an integer and |r| <= 1/2048; t = tanh(j/1024) comes
+    from a table, tanh r from its Taylor series, and the addition theorem gives
+    tanh(a) = (t + tanh r) / (1 + t tanh r). About 17 array operations.
+    Float32 input is computed in float64 and rounded once. ``out`` may be ``a`` itself.
+    """
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return tanh(a[None])[0] if out is None else tanh(a[None], out=out[None])[0]
+    y = np.multiply(a, _STEPS, dtype=np.float64)
+    np.clip(y, -_JMAX, _JMAX, out=y)
+    j = np.rint(y)
+    y -= j
+    y *= 1.0 / _STEPS                        # r
+    t = _TANH_TABLE.take(j.astype(np.intp))  # tanh(j/1024)
+    z = y * y
+    z *= _T5
+    z += _T3
+    z *= y
+    z *= y
+    z *= y
+    z += y                                  # tanh r
+    y = t * z
+    y += 1.0
+    t += z
+    t /= y
+    if out is None:
+        return t.astype(a.dtype, copy=False) if a.dtype.kind == "f" else t
+    out[...] = t
+    return out
+
+
+def sigmoid(a, out=None):
+    """The logistic function 1 / (1 + exp(-a)) = (1 + tanh(a/2)) / 2, machine-independent (chapters 03, 06)."""
+    a = np.asarray(a)
+    t = tanh(np.multiply(a, 0.5, dtype=np.float64))
+    t += 1.0
+    t *= 0.5
+    if out is None:
+        return t.astype(a.dtype, copy=False) if a.dtype.kind == "f" else t
+    out[...] = t
+    return out
