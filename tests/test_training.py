@@ -76,8 +76,10 @@ def test_clipping_leaves_the_norm_exactly_at_the_limit():
     evidence.check_clip(rnnlib.clip_grad_norm)
 
 
-@pytest.mark.parametrize("opt", [rnnlib.SGD(lr=0.1), rnnlib.SGD(lr=0.05, momentum=0.9), rnnlib.Adam(lr=0.1)])
-def test_optimisers_minimise_a_quadratic(opt):
+@pytest.mark.parametrize("make", [lambda: rnnlib.SGD(lr=0.1), lambda: rnnlib.SGD(lr=0.05, momentum=0.9),
+                                  lambda: rnnlib.Adam(lr=0.1)])
+def test_optimisers_minimise_a_quadratic(make):
+    opt = make()        # a fresh optimiser each run: an optimiser is bound to the parameters it updates
     p = {"x": np.array([3.0, -2.0])}
     for _ in range(300):
         opt.step(p, {"x": 2 * p["x"]})
