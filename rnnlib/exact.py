@@ -15,18 +15,21 @@ here from the basic operations + - * / (and ``rint``, ``ldexp``), which the
 IEEE-754 standard requires to be correctly rounded on every machine, applied in
 an order fixed by this code:
 
-- ``matmul(A, B)`` = A B and ``rows_dot(A, B)`` = A B^T: the products are formed
-  elementwise, then added in an order fixed by this code and numpy's C loops:
-  one term after another along a short axis (``matmul``, the time loops), or
-  numpy's pairwise summation along the contiguous last axis (``rows_dot``, the
-  long sums over every step of a weight gradient). Both broadcast over leading
-  axes, so one call serves one network or several networks side by side.
+- ``matmul(A, B)`` = A B and ``rows_dot(A, B)`` = A B^T: small products are
+  formed elementwise, then added in an order fixed by this code and numpy's C
+  loops: one term after another along a short axis (``matmul``, the time
+  loops), or numpy's pairwise summation along the contiguous last axis
+  (``rows_dot``, the long sums over every step of a weight gradient). Large
+  products (M K N >= 2^18 per network) run on BLAS after splitting both factors
+  into slices so short that BLAS computes every slice product exactly, in
+  whatever order its kernel adds (Ozaki et al. 2012). Both broadcast over
+  leading axes, so one call serves one network or several side by side.
 - ``expm1``, ``exp``, ``tanh`` and ``sigmoid``: range reduction by powers of two
   and a rational (Pade) approximation, accurate to a few units in the last place.
 
-The price is speed: ``rows_dot`` forms every product in memory (about 3-10x a
-BLAS call at the book's sizes, far more at large sizes), and ``tanh`` takes
-about 30 array operations instead of one. ``benchmarks/bench_rnn.py`` measures
+The price is speed: small products form every term in memory (about 3-10x a
+BLAS call at the book's sizes), large ones take six BLAS calls, and ``tanh``
+takes about 17 array operations instead of one. ``benchmarks/bench_rnn.py`` measures
 both paths; models built with ``exact=False`` use BLAS and numpy's functions.
 """
 import math
@@ -62,6 +65,8 @@ def rows_dot(A, B):
     N = B.shape[-2]
     if K == 1:                                  # one term: a plain product
         return np.multiply(A, np.swapaxes(B, -1, -2), order="C")
+    if M * K * N >= _SLICED:
+        return _sliced_rows_dot(A, B)
     if max(A.size * N, B.size * M) <= _CHUNK * K:     # (an upper bound of the number of products)
         return _add_rows(np.multiply(A[..., :, None, :], B[..., None, :, :], order="C"))
     lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
@@ -71,6 +76,48 @@ def rows_dot(A, B):
         part = np.multiply(A[..., i:i + rows, None, :], B[..., None, :, :], order="C")
         out[..., i:i + rows, :] = _add_rows(part)
     return out
+
+
+# products with at least this many terms (M * K * N per network) run on BLAS by exact slices
+_SLICED = 1 << 18
+
+
+def _slices(A, beta):
+    """A = A_1 + A_2 + A_3 + (a remainder below 2^(-3 beta) of each row's largest entry), row by row.
+
+    Slice k holds the bits of A between 2^(e - (k-1) beta) and 2^(e - k beta),
+    where 2^e bounds the row: adding and subtracting 1.5 * 2^(e - k beta + 52)
+    rounds to that grid exactly (Ozaki et al. 2012). Every operation is exact.
+    """
+    e = np.frexp(np.max(np.abs(A), axis=-1, keepdims=True))[1]
+    out, R = [], A
+    for k in range(1, 4):
+        sigma = np.ldexp(1.5, e - k * beta + 52)
+        S = (R + sigma) - sigma
+        out.append(S)
+        R = R - S
+    return out
+
+
+def _sliced_rows_dot(A, B):
+    """A B^T on BLAS, yet machine-independent: each slice product is exact.
+
+    With beta bits per slice and 2 beta + log2(K) <= 53, every product of two
+    slices and every partial sum is a whole multiple of one small power of two
+    below 2^53 of it, so BLAS computes it exactly in any order, on any kernel,
+    with or without fused multiply-adds. The six leading slice products are
+    then added in a fixed order (their sum is accurate to about 2^-60 of the
+    rows' and columns' largest entries).
+    """
+    K = A.shape[-1]
+    dtype = np.result_type(A, B)
+    beta = (53 - max(1, math.ceil(math.log2(K)))) // 2
+    a, b = _slices(A.astype(np.float64, copy=False), beta), _slices(B.astype(np.float64, copy=False), beta)
+    bt = [np.swapaxes(x, -1, -2) for x in b]
+    small = np.matmul(a[0], bt[2]) + np.matmul(a[1], bt[1]) + np.matmul(a[2], bt[0])
+    small += np.matmul(a[0], bt[1]) + np.matmul(a[1], bt[0])
+    small += np.matmul(a[0], bt[0])
+    return small.astype(dtype, copy=False)
 
 
 def matmul(A, B):
@@ -88,6 +135,8 @@ def matmul(A, B):
     N = B.shape[-1]
     if K == 1:                                  # one term: a plain product
         return np.multiply(A, B, order="C")
+    if M * K * N >= _SLICED:
+        return _sliced_rows_dot(A, np.swapaxes(B, -1, -2))
     if max(A.size * N, B.size * M) <= _CHUNK * K:
         return np.add.reduce(np.multiply(A[..., :, :, None], B[..., None, :, :], order="C"), axis=-2)
     lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
@@ -169,26 +218,25 @@ def tanh(a, out=None):
     if a.ndim == 0:
         return tanh(a[None])[0] if out is None else tanh(a[None], out=out[None])[0]
     y = np.multiply(a, _STEPS, dtype=np.float64)
-    np.clip(y, -_JMAX, _JMAX, out=y)
+    np.minimum(y, _JMAX, out=y)
+    np.maximum(y, -_JMAX, out=y)
     j = np.rint(y)
     y -= j
-    y *= 1.0 / _STEPS                        # r
+    y *= 1.0 / _STEPS                        # r, exactly
     t = _TANH_TABLE.take(j.astype(np.intp))  # tanh(j/1024)
     z = y * y
-    z *= _T5
-    z += _T3
-    z *= y
-    z *= y
-    z *= y
-    z += y                                  # tanh r
-    y = t * z
-    y += 1.0
-    t += z
-    t /= y
+    p = z * _T5
+    p += _T3
+    p *= z
+    p *= y
+    p += y                                  # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
+    z = np.multiply(t, p, out=z)
+    z += 1.0
+    t += p
     if out is None:
+        t /= z
         return t.astype(a.dtype, copy=False) if a.dtype.kind == "f" else t
-    out[...] = t
-    return out
+    return np.divide(t, z, out=out)
 
 
 def sigmoid(a, out=None):

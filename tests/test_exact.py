@@ -1,0 +1,220 @@
+"""rnnlib.exact and what it promises: the same digits on every machine (ARCHITECTURE.md).
+
+Accuracy against numpy's own functions, products against BLAS, networks trained
+side by side against networks trained alone (bit for bit), and the same
+fingerprint of a training run under other BLAS kernels and numpy CPU paths,
+each run in a fresh process.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import exact, tasks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_tanh_is_accurate_to_a_few_units_in_the_last_place():
+    a = np.concatenate([np.random.default_rng(0).uniform(-25, 25, 200_000),
+                        np.random.default_rng(1).uniform(-1e-3, 1e-3, 50_000), [0.0, -0.0, 19.5, -30.0]])
+    t, ref = exact.tanh(a), np.tanh(a)
+    assert np.max(np.abs(t - ref)) <= 6e-16
+    assert np.max(np.abs(t - ref) / np.spacing(np.abs(ref) + 1e-300)) <= 6   # units in the last place
+    assert np.array_equal(exact.tanh(-a), -t)                                 # odd, exactly
+    assert exact.tanh(np.array([40.0]))[0] == 1.0 and exact.tanh(np.array([1e-300]))[0] == 1e-300
+
+
+def test_tanh_float32_scalar_and_in_place():
+    a = np.linspace(-3, 3, 101)
+    assert exact.tanh(a.astype(np.float32)).dtype == np.float32
+    assert np.array_equal(exact.tanh(a.astype(np.float32)), exact.tanh(a.astype(np.float32).astype(float)).astype(np.float32))
+    b = a.copy()
+    assert exact.tanh(b, out=b) is b and np.array_equal(b, exact.tanh(a))
+    assert float(exact.tanh(np.float64(0.5))) == float(exact.tanh(np.array([0.5]))[0])
+
+
+def test_exp_expm1_and_sigmoid_are_accurate():
+    x = np.random.default_rng(2).uniform(-700, 700, 100_000)
+    assert np.max(np.abs(exact.exp(x) - np.exp(x)) / np.exp(x)) < 1e-15
+    y = np.random.default_rng(3).uniform(-1, 1, 100_000)
+    assert np.max(np.abs(exact.expm1(y) - np.expm1(y)) / np.abs(np.expm1(y))) < 1e-15
+    z = np.random.default_rng(4).uniform(-40, 40, 100_000)
+    assert np.max(np.abs(exact.sigmoid(z) - 1 / (1 + np.exp(-z)))) < 1e-15
+
+
+@pytest.mark.parametrize("shape_a, shape_b", [((5, 3), (3, 4)), ((7, 1), (1, 6)), ((2, 5, 8), (2, 8, 9)),
+                                              ((1, 40), (40, 1))])
+def test_products_agree_with_blas(shape_a, shape_b):
+    rng = np.random.default_rng(5)
+    A, B = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
+    np.testing.assert_allclose(exact.matmul(A, B), A @ B, rtol=1e-13, atol=1e-13)
+    Bt = np.swapaxes(B, -1, -2)
+    np.testing.assert_allclose(exact.rows_dot(A, Bt), A @ B, rtol=1e-13, atol=1e-13)
+
+
+def test_large_products_run_exactly_on_blas_slices():
+    rng = np.random.default_rng(9)
+    A, B = rng.standard_normal((2, 70, 2100)), rng.standard_normal((2, 60, 2100)) * 1e5
+    assert 70 * 2100 * 60 >= exact._SLICED
+    ref = np.matmul(A, np.swapaxes(B, -1, -2))
+    got = exact.rows_dot(A, B)
+    assert np.max(np.abs(got - ref)) <= 1e-14 * np.max(np.abs(ref))
+    for k, a in enumerate(exact._slices(A, 20)):     # slices: multiples of 2^(e - 20 k), at most 21 bits
+        e = np.frexp(np.max(np.abs(A), axis=-1, keepdims=True))[1]
+        q = np.ldexp(1.0, e - 20 * (k + 1))
+        assert np.array_equal(np.rint(a / q), a / q) and np.max(np.abs(a / q)) <= 2 ** 21
+    assert np.array_equal(exact.rows_dot(A[:1], B[:1]), got[:1])   # the same bits alone or stacked
+
+
+def test_large_products_go_in_slices_with_the_same_bits(monkeypatch):
+    rng = np.random.default_rng(6)
+    A, B, C = rng.standard_normal((3, 30, 20)), rng.standard_normal((3, 20, 25)), rng.standard_normal((3, 25, 20))
+    whole_mm, whole_rd = exact.matmul(A, B), exact.rows_dot(A, C)
+    monkeypatch.setattr(exact, "_CHUNK", 64)
+    assert np.array_equal(exact.matmul(A, B), whole_mm)
+    assert np.array_equal(exact.rows_dot(A, C), whole_rd)
+
+
+def test_exact_and_blas_paths_agree():
+    rng = np.random.default_rng(7)
+    X, dY, h0 = rng.standard_normal((9, 4, 3)), rng.standard_normal((9, 4, 2)), rng.standard_normal((4, 5))
+    for act in ("tanh", "relu", "sigmoid"):
+        a, b = rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1), rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1, exact=False)
+        np.testing.assert_allclose(a.forward(X, h0)[1], b.forward(X, h0)[1], rtol=1e-12, atol=1e-13)
+        ga, gb = a.backward(X, dY, h0), b.backward(X, dY, h0)
+        for k in ga:
+            np.testing.assert_allclose(ga[k], gb[k], rtol=1e-11, atol=1e-12)
+    assert "exact=False" in repr(b)
+
+
+def _xor_data(seed, N=24):
+    return tasks.xor_previous(12, N, seed=seed)
+
+
+@pytest.mark.parametrize("make, extra", [
+    (lambda s: rnnlib.ElmanRNN(1, 6, 1, seed=s), dict(chunk=5, clip=0.5)),
+    (lambda s: rnnlib.ElmanRNN(1, 6, 1, activation="relu", seed=s), dict(truncate=2, batch_size=10)),
+    (lambda s: rnnlib.JordanRNN(1, 6, 1, feedback="sigmoid", seed=s), dict(batch_size=8)),
+    (lambda s: rnnlib.FeedForward(1, 6, 1, seed=s), dict()),
+])
+def test_networks_trained_side_by_side_end_exactly_as_alone(make, extra):
+    seeds = [0, 1, 2]
+    data = [_xor_data(10 + s) for s in seeds]
+    together = [make(s) for s in seeds]
+    hists = rnnlib.fit(together, [d[0] for d in data], [d[1] for d in data], mask=[d[2] for d in data],
+                       loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=6, seed=seeds, verbose=False, **extra)
+    for s, net, hist, (X, t, m) in zip(seeds, together, hists, data):
+        alone = make(s)
+        h = rnnlib.fit(alone, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=6, seed=s,
+                       verbose=False, **extra)
+        assert h.step_loss == hist.step_loss and h.step_grad_norm == hist.step_grad_norm
+        for name in alone.param_names:
+            assert np.array_equal(alone.params[name], net.params[name]), name
+
+
+def test_side_by_side_with_mse_cross_entropy_h0_and_shared_data():
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((10, 6, 2))
+    labels = rng.integers(0, 3, size=(10, 6))
+    h0 = rng.standard_normal((6, 4))
+    for loss, target in (("mse", rng.standard_normal((10, 6, 3))), ("cross_entropy", labels)):
+        nets = [rnnlib.ElmanRNN(2, 4, 3, seed=s) for s in (3, 4)]
+        rnnlib.fit(nets, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=[0, 1], verbose=False)
+        for s, net in zip((0, 1), nets):
+            alone = rnnlib.ElmanRNN(2, 4, 3, seed=3 + s)
+            rnnlib.fit(alone, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=s, verbose=False)
+            assert all(np.array_equal(alone.params[k], net.params[k]) for k in alone.param_names)
+
+
+def test_a_diverging_network_stops_alone_and_the_others_go_on(capsys):
+    X, t, m = _xor_data(3)
+    nets = [rnnlib.ElmanRNN(1, 6, 1, seed=s, activation="relu") for s in (0, 1)]
+    nets[1].D = 40 * np.eye(6)                 # its states overflow at once
+    nets[1].W = 40 * np.ones((6, 1))
+    hists = rnnlib.fit(nets, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=True)
+    assert hists[1].diverged and not hists[0].diverged and len(hists[0].loss) == 4
+    assert "network 1: stopped" in capsys.readouterr().out
+    alone = rnnlib.ElmanRNN(1, 6, 1, seed=0, activation="relu")
+    rnnlib.fit(alone, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=False)
+    assert all(np.array_equal(alone.params[k], nets[0].params[k]) for k in alone.param_names)
+
+
+def test_side_by_side_refuses_mixed_networks_and_mismatched_lists():
+    X, t, m = _xor_data(4)
+    with pytest.raises(ValueError, match="same kind, sizes"):
+        rnnlib.fit([rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 5, 1)], X, t, epochs=1, verbose=False)
+    net = rnnlib.ElmanRNN(1, 4, 1)
+    with pytest.raises(ValueError, match="same network twice"):
+        rnnlib.fit([net, net], X, t, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="one entry per network"):
+        rnnlib.fit([rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 4, 1)], [X], t, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="non-empty"):
+        rnnlib.fit([], X, t)
+
+
+FINGERPRINT = r"""
+import hashlib, numpy as np, rnnlib
+from rnnlib import exact, tasks, linalg
+parts = []
+for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN), ("relu", rnnlib.ElmanRNN)):
+    X, t, m = tasks.delayed_bit(30, 32, k=2, seed=1)
+    nets = [make(1, 12, 1, activation=act, seed=s) for s in (0, 1)]
+    rnnlib.fit(nets, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.02), epochs=10, batch_size=16,
+               chunk=10, clip=1.0, verbose=False)
+    parts += [p.tobytes() for net in nets for p in net.params.values()]
+rng = np.random.default_rng(2)
+A = rng.standard_normal((40, 30)); B = rng.standard_normal((30, 50))
+L1 = rng.standard_normal((2, 64, 3000)); L2 = rng.standard_normal((2, 48, 3000)) * 1e-3
+parts += [exact.matmul(A, B).tobytes(), exact.rows_dot(A, B.T).tobytes(), exact.rows_dot(L1, L2).tobytes(),
+          exact.matmul(L2[0, :, :300], L1[0, :, :300].T.copy()).tobytes(),
+          exact.tanh(np.linspace(-21, 21, 5001)).tobytes(), exact.exp(np.linspace(-700, 700, 5001)).tobytes(),
+          np.float64(linalg.spectral_radius(rng.standard_normal((16, 16)))).tobytes()]
+print(hashlib.sha256(b"".join(parts)).hexdigest())
+"""
+
+VARIANTS = {
+    "OpenBLAS Prescott kernel": {"OPENBLAS_CORETYPE": "Prescott"},
+    "OpenBLAS Sandybridge kernel, 2 threads": {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "2"},
+    "numpy x86-64-v2 code paths": {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4", "OPENBLAS_CORETYPE": "Prescott"},
+}
+
+
+def _fingerprint(extra_env, argv=(sys.executable,)):
+    env = dict(os.environ, **extra_env)
+    out = subprocess.run([*argv, "-c", FINGERPRINT], env=env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.skipif(os.uname().machine not in ("x86_64", "AMD64"), reason="the variants name x86-64 BLAS kernels")
+def test_same_digits_under_other_blas_kernels_and_cpu_paths():
+    """A training run, products, tanh, exp and a spectral radius give the same bits in fresh
+    processes with another OpenBLAS kernel, thread count or numpy CPU dispatch level."""
+    reference = _fingerprint({})
+    for name, env in VARIANTS.items():
+        assert _fingerprint(env) == reference, f"digits differ under: {name}"
+    assert len(hashlib.sha256(reference.encode()).hexdigest()) == 64
+
+
+def _arm64_python():
+    """The emulated ARM64 Python of ../shared/tools/arm64_setup.sh, if a developer prepared it."""
+    root = Path(os.environ.get("ARM64_ROOT", Path.home() / ".cache" / "arm64-python"))
+    site, py = root / f"site-{np.__version__}", root / "sys" / "usr" / "bin" / "python3.11"
+    if not (site.is_dir() and os.access(py, os.X_OK) and shutil.which("qemu-aarch64-static")):
+        return None
+    return (["qemu-aarch64-static", "-L", str(root / "sys"), str(py)],
+            {"QEMU_LD_PREFIX": str(root / "sys"), "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])})
+
+
+@pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (bash ../shared/tools/arm64_setup.sh)")
+def test_same_digits_on_arm64():
+    """Another CPU architecture (aarch64 numpy under qemu) gives the same bits."""
+    argv, env = _arm64_python()
+    assert _fingerprint(env, argv) == _fingerprint({})
