@@ -336,3 +336,97 @@ def test_gradient_tools_refuse_bad_input():
     assert rnnlib.SGD(lr=np.int64(1)).lr == 1.0
     with pytest.raises(ValueError, match="mask must not be negative"):
         rnnlib.mse(np.zeros((3, 1)), np.zeros((3, 1)), mask=[1, -1, 1])
+
+
+# ------------------------------------------------ killing the mutants that mattered (issue 14)
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: rnnlib.SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1.0\), got 1.0"),
+    (lambda: rnnlib.Adam(beta1=1.0), ValueError, r"beta1 must be in \[0, 1.0\)"),
+    (lambda: rnnlib.Adam(beta2=1.5), ValueError, r"beta2 must be in \[0, 1.0\)"),
+    (lambda: rnnlib.Adam(eps=-1e-8), ValueError, "eps must be non-negative"),
+    (lambda: rnnlib.SGD().step({"x": np.zeros(2)}, [np.zeros(2)]), TypeError, "params and grads must be dicts"),
+    (lambda: rnnlib.SGD().step([np.zeros(2)], {"x": np.zeros(2)}), TypeError, "params and grads must be dicts"),
+    (lambda: rnnlib.SGD().step({"x": np.zeros(2), "y": np.zeros(1)}, {"x": np.zeros(2)}), ValueError,
+     r"gradients missing for \['y'\]"),
+    (lambda: rnnlib.SGD().step({"x": np.zeros(2, dtype=int)}, {"x": np.zeros(2)}), TypeError,
+     "parameter x must be a float numpy array .* got ndarray"),
+    (lambda: rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.zeros(3)}), ValueError,
+     r"gradient of x has shape \(3,\), parameter has \(2,\)"),
+    (lambda: rnnlib.clip_grad_norm({"x": np.ones(2)}, -1.0), ValueError, "max_norm must be non-negative"),
+    (lambda: rnnlib.clip_grad_norm({"x": [3.0, 4.0]}, 1.0), TypeError, "gradient x must be a float numpy array .* got list"),
+])
+def test_optimiser_and_clipping_input_checks(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_a_momentum_just_below_one_is_accepted():
+    assert rnnlib.SGD(momentum=0.999).momentum == 0.999
+
+
+class HandSGD:
+    """A user's optimiser: any object with step(params, grads) that updates in place."""
+
+    def __init__(self, lr):
+        self.lr, self.calls = lr, 0
+
+    def step(self, params, grads):
+        self.calls += 1
+        for k, p in params.items():
+            p -= self.lr * grads[k]
+
+
+def test_fit_uses_a_user_optimiser_object(rng):
+    X, Y = rng.standard_normal((6, 3, 2)), rng.standard_normal((6, 3, 1))
+    a, b = rnnlib.ElmanRNN(2, 4, 1, seed=1), rnnlib.ElmanRNN(2, 4, 1, seed=1)
+    opt = HandSGD(0.1)
+    rnnlib.fit(a, X, Y, optimizer=opt, epochs=2, chunk=3, verbose=False)
+    rnnlib.fit(b, X, Y, optimizer=rnnlib.SGD(lr=0.1), epochs=2, chunk=3, verbose=False)
+    assert opt.calls == 4
+    for k in a.param_names:
+        np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-13, atol=1e-15)
+
+
+def test_fit_passes_the_mask_to_a_callable_loss(rng):
+    """A batched callable loss receives each batch's piece of the mask, and its dY is used."""
+    T, N = 6, 4
+    X, Y = rng.standard_normal((T, N, 2)), rng.standard_normal((T, N, 1))
+    mask = (rng.random((T, N)) > 0.3).astype(float)
+    seen = []
+
+    def weighted_mse(Yp, target, w):
+        seen.append(None if w is None else np.array(w))
+        return rnnlib.mse(Yp, target, w)
+
+    a, b = rnnlib.ElmanRNN(2, 3, 1, seed=3), rnnlib.ElmanRNN(2, 3, 1, seed=3)
+    rnnlib.fit(a, X, Y, loss=weighted_mse, mask=mask, optimizer=rnnlib.SGD(lr=0.1), epochs=2, batch_size=2,
+               verbose=False)
+    rnnlib.fit(b, X, Y, loss="mse", mask=mask, optimizer=rnnlib.SGD(lr=0.1), epochs=2, batch_size=2, verbose=False)
+    assert len(seen) == 4 and all(w is not None and w.shape == (T, 2) for w in seen)
+    for k in a.param_names:
+        np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-15)
+
+
+def test_softmax_cross_entropy_checks_its_targets_in_its_own_words():
+    Y = np.zeros((3, 2, 4))
+    with pytest.raises(ValueError, match=r"class labels must be integers in \[0, 4\), got dtype float64 outside that"):
+        rnnlib.softmax_cross_entropy(Y, np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"class labels must be integers in \[0, 4\), got values outside that"):
+        rnnlib.softmax_cross_entropy(Y, np.full((3, 2), 4))
+    with pytest.raises(ValueError, match="target rows must be probabilities"):
+        rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.3))                 # rows sum to 1.2
+    bad = np.full((3, 2, 4), 0.25)
+    bad[0, 0] = [0.75, 0.5, -0.25, 0.0]                                           # sums to 1, one negative
+    with pytest.raises(ValueError, match="target rows must be probabilities"):
+        rnnlib.softmax_cross_entropy(Y, bad)
+    with pytest.raises(ValueError, match=r"target must have shape \(3, 2, 4\)"):
+        rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 2), 0.5))
+    # uniform rows against equal logits: ln 4, whether given as rows or as (float) one-hot rows
+    assert rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.25))[0] == pytest.approx(np.log(4), rel=1e-14)
+
+
+def test_softmax_cross_entropy_is_stable_for_large_logits():
+    Y = np.array([[800.0, 0.0], [0.0, 800.0]])
+    loss, dY = rnnlib.softmax_cross_entropy(Y, np.array([0, 0]))
+    assert loss == pytest.approx(400.0, rel=1e-12)                  # (0 + 800) / 2
+    np.testing.assert_allclose(dY, [[0.0, 0.0], [-0.5, 0.5]], atol=1e-15)   # (softmax - one-hot) / 2
