@@ -126,6 +126,8 @@ def test_parameter_broken_in_place_is_caught(net):
 def test_bad_step_input(net):
     with pytest.raises(ValueError, match=r"x must be one time step of shape \(3,\)"):
         net.step(np.zeros(2))
+    with pytest.raises(TypeError, match="x must contain real numbers"):
+        net.step(["a", "b", "c"])
 
 
 # ------------------------------------------------ the shared checks (rnnlib._checks)
