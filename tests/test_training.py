@@ -430,3 +430,54 @@ def test_softmax_cross_entropy_is_stable_for_large_logits():
     loss, dY = rnnlib.softmax_cross_entropy(Y, np.array([0, 0]))
     assert loss == pytest.approx(400.0, rel=1e-12)                  # (0 + 800) / 2
     np.testing.assert_allclose(dY, [[0.0, 0.0], [-0.5, 0.5]], atol=1e-15)   # (softmax - one-hot) / 2
+
+
+@pytest.mark.parametrize("kw,match", [
+    ({"epochs": 0}, "epochs must be a positive integer, got 0"),
+    ({"batch_size": 0}, "batch_size must be a positive integer, got 0"),
+    ({"chunk": 0}, "chunk must be a positive integer, got 0"),
+    ({"truncate": 0}, "truncate must be a positive integer, got 0"),
+    ({"log_every": 0}, "log_every must be a positive integer, got 0"),
+    ({"clip": 0}, r"clip must be a positive number \(the largest gradient norm allowed\) or None, got 0"),
+    ({"clip": True}, "clip must be a positive number"),
+    ({"h0": np.zeros((3, 5))}, r"h0 must have shape \(2,\) or \(3, 2\), got \(3, 5\)"),
+    ({"X": np.zeros((4, 3, 2))}, r"X has 2 features per step \(last axis\), expected 1"),
+    ({"target": np.zeros((4, 3, 2))}, r"target must have the same time steps \(and sequences\) as X and one value"),
+    ({"X": np.zeros((4, 1)), "target": np.zeros((4, 2))}, r"target must have the same time steps as X and one value"),
+])
+def test_fit_names_the_bad_argument(kw, match):
+    args = {"X": np.zeros((4, 3, 1)), "target": np.zeros((4, 3, 1))}
+    args.update(kw)
+    X, target = args.pop("X"), args.pop("target")
+    with pytest.raises(ValueError, match=match):
+        rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), X, target, verbose=False, **args)
+
+
+@pytest.mark.parametrize("epochs,log_every,shown", [(5, None, [1, 2, 3, 4, 5]), (25, None, [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25]),
+                                                    (7, 3, [1, 3, 6, 7])])
+def test_fit_prints_every_log_every_epochs(epochs, log_every, shown, capsys):
+    """By default about ten lines: every max(1, epochs // 10) epochs, plus the first and the last."""
+    rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), epochs=epochs, log_every=log_every)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [int(line.split("/")[0].split()[-1]) for line in lines] == shown
+
+
+def test_fit_default_seed_is_zero(rng):
+    X, Y = delayed_copy_task(rng, N=8)
+    a, b = rnnlib.ElmanRNN(1, 3, 1), rnnlib.ElmanRNN(1, 3, 1)
+    rnnlib.fit(a, X, Y, epochs=2, batch_size=3, verbose=False)
+    rnnlib.fit(b, X, Y, epochs=2, batch_size=3, verbose=False, seed=0)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
+
+
+def test_diverging_training_raises_no_floating_point_warnings(rng):
+    """fit stops a diverging run by itself; numpy's overflow warnings are silenced along the way."""
+    import warnings
+
+    X, Y = delayed_copy_task(rng, T=30, N=8)
+    net = rnnlib.ElmanRNN(1, 8, 1, activation="relu", seed=0)
+    net.D = 3.0 * np.eye(8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        hist = rnnlib.fit(net, X, Y * 1e3, epochs=50, optimizer=rnnlib.SGD(lr=10.0), verbose=False)
+    assert hist.diverged
