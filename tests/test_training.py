@@ -426,10 +426,40 @@ def test_softmax_cross_entropy_checks_its_targets_in_its_own_words():
 
 
 def test_softmax_cross_entropy_is_stable_for_large_logits():
-    Y = np.array([[800.0, 0.0], [0.0, 800.0]])
-    loss, dY = rnnlib.softmax_cross_entropy(Y, np.array([0, 0]))
-    assert loss == pytest.approx(400.0, rel=1e-12)                  # (0 + 800) / 2
-    np.testing.assert_allclose(dY, [[0.0, 0.0], [-0.5, 0.5]], atol=1e-15)   # (softmax - one-hot) / 2
+    """Each row is shifted by its own maximum: logits of +-800 (and a row far below the others)
+    neither overflow nor underflow."""
+    Y = np.array([[800.0, 0.0], [0.0, 800.0], [-800.0, -1000.0]])
+    loss, dY = rnnlib.softmax_cross_entropy(Y, np.array([0, 0, 0]))
+    assert loss == pytest.approx(800.0 / 3, rel=1e-12)              # (0 + 800 + 0) / 3
+    np.testing.assert_allclose(dY, [[0.0, 0.0], [-1 / 3, 1 / 3], [0.0, 0.0]], atol=1e-15)   # (softmax - one-hot) / 3
+
+
+@pytest.mark.parametrize("name", ["mse", "bce", "cross_entropy"])
+def test_public_losses_with_a_mask_count_only_the_kept_steps(name, rng):
+    """loss(Y, t, mask) of 0/1 weights equals the loss over the kept steps alone, with several
+    outputs and sequences; the gradient is zero on the dropped steps. An all-zero mask is refused."""
+    fn = {"mse": rnnlib.mse, "bce": rnnlib.bce_with_logits, "cross_entropy": rnnlib.softmax_cross_entropy}[name]
+    Y = rng.standard_normal((5, 3, 4))
+    if name == "cross_entropy":
+        t = rng.integers(0, 4, size=(5, 3))
+    else:
+        t = rng.random((5, 3, 4)) if name == "bce" else rng.standard_normal((5, 3, 4))
+    mask = np.ones((5, 3))
+    mask[1, 0] = mask[3, 2] = mask[4, 1] = 0
+    keep = mask.astype(bool)
+    loss, dY = fn(Y, t, mask)
+    alone, dkept = fn(Y[keep], t[keep])                    # the kept steps as one (K, O) sequence
+    assert loss == pytest.approx(alone, rel=1e-12)
+    np.testing.assert_allclose(dY[keep], dkept, rtol=1e-12, atol=1e-15)
+    assert not dY[~keep].any()
+    with pytest.raises(ValueError, match="mask leaves no time step to count"):
+        fn(Y, t, np.zeros((5, 3)))
+
+
+def test_mse_and_bce_average_over_the_output_units():
+    Y = np.array([[[1.0, 2.0, 3.0]]])                   # T = 1, N = 1, O = 3
+    assert rnnlib.mse(Y, np.zeros_like(Y))[0] == pytest.approx(14 / 3, rel=1e-14)
+    assert rnnlib.bce_with_logits(np.zeros((2, 3)), np.ones((2, 3)))[0] == pytest.approx(np.log(2), rel=1e-14)
 
 
 @pytest.mark.parametrize("kw,match", [
