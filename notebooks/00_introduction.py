@@ -45,9 +45,6 @@
 import numpy as np
 
 import rnnlib
-from rnnlib import diagrams, plotting
-
-plt = plotting.use_style()
 
 # %% [markdown]
 # ## Sequence problems
@@ -87,8 +84,11 @@ bits = rng.integers(0, 2, size=2001)
 x_now, target = bits[1:], bits[:-1]          # target at step t is x_{t-1}
 best_accuracy = rnnlib.tasks.best_rule_accuracy   # features: one row of seen values per step
 
-print(f"best accuracy seeing x_t only          : {best_accuracy(x_now[:, None], target):.3f}")
-print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now, bits[:-1]], 1), target):.3f}")
+only_now = best_accuracy(x_now[:, None], target)
+with_past = best_accuracy(np.stack([x_now, bits[:-1]], 1), target)
+print(f"best accuracy seeing x_t only          : {only_now:.3f}")
+print(f"best accuracy seeing x_t and x_(t-1)   : {with_past:.3f}")
+assert abs(only_now - 0.5) < 0.03 and with_past == 1.0, "the text says: chance level, then perfect"
 
 # %% [markdown]
 # The first line is at chance level and the second is perfect, as expected: the information
@@ -105,8 +105,8 @@ print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now,
 # %% [markdown]
 # ## Jordan and Elman networks
 #
-# Two networks of the 1980s gave the feed-forward network a memory by *feeding part of
-# itself back* as an extra input at the next step:
+# Two networks, published in 1986 and 1990, gave the feed-forward network a memory by
+# *feeding part of itself back* as an extra input at the next step:
 #
 # - **Jordan (1986)**, in a report on how networks could produce ordered sequences of
 #   actions (*serial order*), copied the network's **output** back into a set of “state
@@ -119,28 +119,29 @@ print(f"best accuracy seeing x_t and x_(t-1)   : {best_accuracy(np.stack([x_now,
 #   words begin (chapter 06 reproduces these experiments).
 #
 # The article calls the fed-back values the **delayed input** (延迟输入, *yánchí shūrù*),
-# as opposed to the current, “real-time” input $x_t$. The figure below draws both networks
-# for two time steps with rnnlib. The only difference is where the orange delayed-input
-# arrow starts: at the previous output $y_{t-1}$ (Jordan) or at the previous hidden layer
-# $h_{t-1}$ (Elman). Chapter 01 explains every part of the drawing; chapter 03 compares the
-# two networks in experiments.
-
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-diagrams.draw_unrolled(2, ax=axes[0], feedback="output", title="Jordan (1986): the output is fed back")
-diagrams.draw_unrolled(2, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back")
-plt.show()
-
-# %% [markdown]
+# as opposed to the current, “real-time” input $x_t$. Drawn step by step, the two networks
+# look alike: in each step the input layer feeds a hidden layer, which feeds an output layer,
+# and an arrow carries something from one step into the hidden layer of the next. The only
+# difference is where that delayed-input arrow starts: at the previous output (Jordan) or at
+# the previous hidden layer $h_{t-1}$ (Elman). [Chapter 01](01_structure.ipynb) draws the
+# Elman network and explains every part of the drawing; [chapter 03](03_input_view.ipynb)
+# draws the two networks side by side and compares them in experiments.
+#
 # Why does feeding back the hidden layer help? The output has to be whatever the task asks
 # for, so it is a narrow, already-interpreted summary (a single predicted bit, say), while
 # the hidden layer (隐层, *yǐncéng*) is the network's own internal code, free to keep
-# whatever the future will need. The article puts it this way: the hidden layer is the “more
-# original” information. The next cell shows that an Elman network *can* solve the
-# previous-bit task above. We do not train it; we set its weights by hand so that hidden
-# unit 1 encodes the current bit and hidden unit 2 copies hidden unit 1 of the previous step
-# (through the delayed-input weight $D$); the output reads hidden unit 2. We expect the
-# output to be right at every step but the first, where there is no previous bit yet.
+# whatever the future will need. In the article's words, the generated hidden values make the
+# fed-back information “more raw” (更加原始, *gèngjiā yuánshǐ*), closer to the input than an
+# output already shaped for the task; the book uses “more raw” for this throughout. The next
+# cell shows that an Elman network *can* solve the previous-bit task above. We do not train
+# it; we set its weights by hand so that hidden unit 1 encodes the current bit and hidden
+# unit 2 copies hidden unit 1 of the previous step; the output reads hidden unit 2. We expect
+# the output to be right at every step but the first, where there is no previous bit yet.
+#
+# The cell uses the names of the network's five arrays before the [notation](#Notation)
+# section defines them: $W$ weighs the current input, $D$ the delayed input (the previous
+# hidden layer), $B$ is the hidden layer's threshold (bias), and $V$ and $c$ make the output
+# from the hidden layer, $y_t = V h_t + c$.
 
 # %%
 net = rnnlib.ElmanRNN(n_in=1, n_hidden=2, n_out=1, seed=0)
@@ -158,6 +159,7 @@ for t in range(1, 7):
     prev = "-" if t == 1 else str(bits[t - 2])
     print(f"{t:2d}   {bits[t - 1]}         {prev}          {Y[t - 1, 0]:.3f}")
 print(f"accuracy over steps 2..{len(bits)}: {np.mean(pred[1:] == bits[:-1]):.3f}")
+assert np.all(pred[1:] == bits[:-1]) and Y[0, 0] == 0.5, "right at every step but the first, which is 0.5"
 
 # %% [markdown]
 # The hidden layer carried the previous bit across one step, which no function of $x_t$
@@ -174,8 +176,10 @@ print(f"accuracy over steps 2..{len(bits)}: {np.mean(pred[1:] == bits[:-1]):.3f}
 # (a state carried from step to step and updated from the new input) and changes how the
 # update is computed.
 #
-# The article therefore makes a deliberate choice of words. It does not present “the Elman
-# network”, the starting point of a history, but the “basic RNN” (基础RNN, *jīchǔ* RNN):
+# To tell it apart from these later models, the article says, the Elman network is also
+# called the “classic RNN model” (经典RNN模型, *jīngdiǎn* RNN *móxíng*) or the “basic RNN
+# model”. The article then makes a deliberate choice between the names. It does not present
+# “the Elman network”, the starting point of a history, but the “basic RNN” (基础RNN, *jīchǔ* RNN):
 # the same network seen **in hindsight**, as the common base and the simplest summary of all
 # the RNNs that followed. The structure and the formula are identical; what changes is the
 # point of view. Looking back from today, the questions that matter are those that carry
@@ -260,19 +264,67 @@ for t, y in enumerate(Y, start=1):
 # | [04. The hidden view](04_hidden_view.ipynb) | §02 view 2 | the hidden state as a summary of the whole past: perturbations, moving averages, an interactive explorer, probes, memory capacity and the spectral radius of $D$, a trained hidden state drawn as a path |
 # | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping, truncated BPTT |
 # | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences against the best possible error, word boundaries as error peaks; Elman's one-step training rule against full BPTT |
-# | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running |
+# | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running (error against horizon); a block bootstrap of the gap; a nonlinear autoregression that separates nonlinear from recurrent |
+# | [08. A language model of characters](08_char_lm.ipynb) | beyond | the RNN reads a novel one character at a time: softmax outputs, bits per character against n-gram baselines, truncated BPTT over a long text, sampling with a temperature, where it is surprised, what single hidden units track |
 #
 # Chapters 01 and 02 are the core and should be read in order. Chapters 03 and 04 give the
-# article's two ways of understanding the network and can be read in either order. Both
-# already train small networks with `rnnlib.fit`, used there as a tool; chapter 05 explains
-# how training works, and is needed for 06 and 07.
+# article's two ways of understanding the network and can be read in either order. The first
+# reads the network from the inputs each step takes into account (the current input and the
+# fed-back hidden layer); the article itself calls this reading relatively primitive and
+# direct (相对原始、相对直接), because it points straight at what each step takes in. The
+# second, which came later as RNNs developed, reads the hidden layer as information that
+# every step updates and that therefore carries the whole past. Both chapters already train
+# small networks with `rnnlib.fit`, used there as a tool; chapter 05 explains how training
+# works, and is needed for 06, 07 and 08.
 #
 # **How to read.** On GitHub every notebook shows its stored outputs and figures. To run
 # one, click its Binder badge, or install the repository (see the README) and open it in
-# JupyterLab; every chapter runs top to bottom in a few seconds. Change a number and run it
-# again: that is what the code is for. Each chapter ends with exercises; their solutions are
-# folded away in “Solution” boxes, and every code solution is run by the test suite, so
-# it is known to work.
+# JupyterLab. Change a number and run it again: that is what the code is for. Each chapter
+# ends with exercises; their solutions are folded away in “Solution” boxes, and every code
+# solution is run by the test suite, so it is known to work.
+#
+# ### Same digits on every machine
+#
+# The numbers printed in the chapters are the numbers you get when you run them, to the
+# last digit shown, whatever your processor (x86 or ARM), your BLAS library or your number
+# of threads. In plain numpy this would not hold. A matrix product is handed to a
+# BLAS library, and each library, and each processor's kernel within one, adds up the terms
+# in its own order; floating-point addition is not associative, so the last bits differ.
+# `np.tanh` and `np.exp` also take different code paths on different processors. Such a
+# last-bit difference would not matter by itself, but training magnifies it: within a few
+# hundred updates it becomes a different network, and a sentence like “5 of 5 seeds solve
+# the task” can read “4 of 5” on another machine.
+#
+# So `rnnlib` computes everything that feeds training or a printed number from the basic
+# operations + − × ÷ (and exact steps such as rounding to a whole number), which IEEE-754
+# arithmetic rounds the same way on every machine, applied in an order that its own code
+# fixes (the design note [ARCHITECTURE.md](../ARCHITECTURE.md) and
+# [`rnnlib/exact.py`](../rnnlib/exact.py) explain the details). A product is formed term by
+# term and the terms are added in a fixed order; $\tanh$ comes from a table of its values
+# (computed the same way) and a short series, not from the system's maths library. The chapters keep to the same rule; where they use a
+# library routine whose last bits vary (a least-squares fit, an eigenvalue), they print it
+# rounded to a few digits.
+#
+# *The cost* is speed. A product computed term by term is slower than a BLAS call, and the
+# gap grows with the size of the network (`benchmarks/` times both paths). At the book's
+# small sizes the fixed cost of each numpy call weighs more; for large networks the products
+# dominate. A model built with `exact=False` (for example
+# `rnnlib.ElmanRNN(10, 256, 1, exact=False)`) uses BLAS and numpy's own functions instead: faster, equal to the exact path up to rounding in the last digits, but
+# no longer bit for bit the same on every machine. The cell below runs one network both ways.
+
+# %%
+Xr = np.random.default_rng(5).normal(size=(50, 8, 3))      # 50 steps, 8 sequences, 3 inputs
+_, Y_exact = rnnlib.ElmanRNN(3, 4, 2, seed=0).forward(Xr)                # exact=True is the default
+_, Y_fast = rnnlib.ElmanRNN(3, 4, 2, seed=0, exact=False).forward(Xr)    # BLAS and np.tanh
+agree = np.abs(Y_exact - Y_fast).max() < 1e-12
+print(f"exact and fast paths agree to within 1e-12: {agree}")
+assert agree
+
+# %% [markdown]
+# *To check it yourself*, run `pytest` from the repository root: it re-runs every chapter and
+# compares every printed output with the stored one (nbval), and one of its tests trains a
+# network under other BLAS kernels and numpy CPU settings and checks that the weights come
+# out bit for bit the same (`tests/test_exact.py`).
 
 # %% [markdown]
 # ## Glossary
@@ -284,6 +336,7 @@ for t, y in enumerate(Y, start=1):
 # |---|---|---|---|
 # | 循环神经网络 | xúnhuán shénjīng wǎngluò | recurrent neural network (RNN) | |
 # | 基础RNN | jīchǔ RNN | basic RNN (the Elman network seen in hindsight) | |
+# | 经典RNN模型 | jīngdiǎn RNN móxíng | classic RNN model: another name for the Elman network | |
 # | 前馈神经网络 | qiánkuì shénjīng wǎngluò | feed-forward neural network | |
 # | BP神经网络 | BP shénjīng wǎngluò | BP network: a feed-forward network trained by backpropagation | |
 # | 拓扑结构 | tuòpū jiégòu | topology, the structure (wiring) of a network | |
@@ -292,6 +345,7 @@ for t, y in enumerate(Y, start=1):
 # | 输入层 | shūrùcéng | input layer | $x_t$, $I$ values |
 # | 实时输入 | shíshí shūrù | real-time (current) input | $x_t$ |
 # | 延迟输入 | yánchí shūrù | delayed input: the previous hidden layer fed to the current step | $h_{t-1}$ |
+# | 更加原始 | gèngjiā yuánshǐ | more raw: what the fed-back hidden layer is, compared with the output | |
 # | 隐层 | yǐncéng | hidden layer (hidden state) | $h_t$, $H$ values |
 # | 隐节点 | yǐn jiédiǎn | hidden node, hidden unit | $h_{t,j}$ |
 # | 输出层 | shūchūcéng | output layer | $y_t$, $O$ values |
@@ -456,14 +510,14 @@ for t, y in enumerate(Y, start=1):
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. The preface and the name “basic RNN”: the source this book follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The preface and the name “basic RNN”: the source this book follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org).
-# 5. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” (d2l.ai).
-# 6. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation*, 9(8), 1735–1780, 1997.
-# 7. K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio, “Learning phrase representations using RNN encoder–decoder for statistical machine translation,” *Proceedings of EMNLP*, 1724–1734, 2014.
-# 8. PyTorch documentation, `torch.nn.RNN` (pytorch.org/docs/stable/generated/torch.nn.RNN.html).
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 5. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” ([d2l.ai](https://d2l.ai/); [arXiv:2106.11342](https://arxiv.org/abs/2106.11342)).
+# 6. S. Hochreiter and J. Schmidhuber, “Long short-term memory,” *Neural Computation*, 9(8), 1735–1780, 1997. [doi:10.1162/neco.1997.9.8.1735](https://doi.org/10.1162/neco.1997.9.8.1735)
+# 7. K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio, “Learning phrase representations using RNN encoder–decoder for statistical machine translation,” *Proceedings of EMNLP*, 1724–1734, 2014. [doi:10.3115/v1/D14-1179](https://doi.org/10.3115/v1/D14-1179)
+# 8. PyTorch documentation, `torch.nn.RNN` ([pytorch.org/docs/stable/generated/torch.nn.RNN.html](https://pytorch.org/docs/stable/generated/torch.nn.RNN.html)).
 
 # %% [markdown]
 # [01. Structure →](01_structure.ipynb)

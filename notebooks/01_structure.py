@@ -55,7 +55,7 @@ plt = plotting.use_style()
 # usually drawn along the time axis, one column per time step. The article draws three
 # steps; `rnnlib.diagrams.draw_unrolled` draws the same picture (`T=3` is its default):
 
-# %%
+# %% mystnb={"figure": {"caption": "The basic RNN unrolled over three time steps."}, "image": {"alt": "Diagram of the basic RNN unrolled over three time steps t = 1, 2, 3. Each step has an input node x_t, a hidden node h_t and an output node y_t: W carries x_t up to h_t, V carries h_t up to y_t, B and c are the thresholds, and D carries each hidden state to the next step's hidden state, from h0 = 0 on the left to step 4 on the right."}}
 diagrams.draw_unrolled(T=3)
 plt.show()
 
@@ -77,7 +77,7 @@ plt.show()
 # Unrolling is a way of drawing, not a different network. Drawn once, the same network is a
 # single feed-forward network with a loop through a one-step delay:
 
-# %%
+# %% mystnb={"figure": {"caption": "The same network folded: one network with a one-step delay loop."}, "image": {"alt": "Diagram of the folded basic RNN: the input x_t feeds the hidden node h_t through W, h_t feeds the output y_t through V, and a loop from h_t through a box labelled 'delay 1 step' comes back into h_t through D, so D acts on h_(t-1)."}}
 diagrams.draw_folded()
 plt.show()
 
@@ -98,7 +98,7 @@ plt.show()
 # network whose input layer has $I + H$ nodes: the current input and, below it, the
 # delayed input.
 
-# %%
+# %% mystnb={"figure": {"caption": "One time step is a three-layer BP network whose input layer also holds the delayed input h_(t-1)."}, "image": {"alt": "Diagram of one time step as a three-layer feed-forward (BP) network. The input layer holds the 3 current inputs x_t and, below them, the 4 delayed inputs h_(t-1); each of them is connected to each of the 4 hidden units, through W from the current inputs and through D from the delayed ones. A bias node B feeds the hidden units, and the hidden units feed 2 output units through V, with bias c."}}
 diagrams.draw_step(n_in=3, n_hidden=4, n_out=2)
 plt.show()
 
@@ -136,31 +136,27 @@ print(f"D = 0: the RNN and the BP network agree at all {len(X)} steps (to within
 # **Claim 2.** With $D \neq 0$, the delayed input is nothing but an extra block of inputs.
 # Stack the current input and the previous hidden layer into one input vector
 # $z_t = [x_t;\, h_{t-1}]$ of length $I + H$, and the two hidden weights side by side into
-# one matrix $[W\; D]$ of shape $(H, I + H)$. Then $[W\; D]\, z_t = W x_t + D h_{t-1}$, and
-# the same `bp_network` computes the RNN step; all the recurrence does is hand $h_t$ on to
-# the next step. We expect the loop below to reproduce `net.forward` exactly.
+# one matrix $[W\; D]$ of shape $(H, I + H)$. Then $[W\; D]\, z_t = W x_t + D h_{t-1}$: the
+# step is the BP network above with a longer input layer, exactly as drawn, and all the
+# recurrence adds is to hand $h_t$ on to the next step. [Chapter 02](02_formula.ipynb)
+# (section 5) writes this concatenated form out with numbers and checks it against the
+# library. Here we check only that the extra block matters: the same network with its
+# delayed input ($D \neq 0$) and without it ($D = 0$; same $W, B, V, c$) on the same sequence.
+# We expect the outputs of step 1 to agree, since there $h_0 = 0$ and $D h_0 = 0$, and the
+# later outputs to differ.
 
 # %%
-Hs, Y = net.forward(X)
-
-WD = np.hstack([net.W, net.D])                  # (H, I + H): one weight for the whole input layer
-h_prev = np.zeros(4)                            # h_0 = 0
-for t, x in enumerate(X):
-    z = np.concatenate([x, h_prev])             # input layer: current input + delayed input
-    h, y = bp_network(z, WD, net.B, net.V, net.c)
-    assert np.allclose(h, Hs[t], rtol=0, atol=1e-12) and np.allclose(y, Y[t], rtol=0, atol=1e-12)
-    h_prev = h                                  # kept as the delayed input of the next step
-print(f"[W D] has shape {WD.shape}; z_t has {z.size} entries")
-print("BP network on [x_t; h_(t-1)] reproduces every step of net.forward")
-print(f"the delayed input changes the outputs by up to {np.abs(Y - Y_cut).max():.3f}")
+_, Y = net.forward(X)
+difference = np.abs(Y - Y_cut).max(axis=1)                 # largest change at each step
+print("the delayed input changes the output of step t by: "
+      + ", ".join(f"{d:.3f}" for d in difference))
+assert difference[0] == 0 and np.all(difference[1:] > 0)
 
 # %% [markdown]
-# The last line compares the network with its delayed input ($D \neq 0$) and without it
-# ($D = 0$; same $W, B, V, c$) on the same sequence: the outputs differ, so the delayed
-# input does change what the network computes. Apart from that block, nothing in one step
-# is new; everything known about feed-forward networks applies inside a step. What is new
-# is only *how the steps are chained*. Chapter 02 writes this step as a formula and checks
-# the stacked form $[W\;D]\,[x;h]$ against the library in more detail.
+# Step 1 is the same BP network with or without $D$; every later step is changed by the delayed
+# input, so it does change what the network computes. Apart from that block, nothing in one
+# step is new; everything known about feed-forward networks applies inside a step. What is new
+# is only *how the steps are chained*.
 
 # %% [markdown]
 # ## Three weights and two thresholds
@@ -192,7 +188,7 @@ print(f"H*I + H*H + H + O*H + O = {H * I} + {H * H} + {H} + {O * H} + {O} = {cou
 #
 # `draw_unrolled` can print these shapes into the picture with `sizes=(I, H, O)`:
 
-# %%
+# %% mystnb={"figure": {"caption": "The unrolled network with the shapes of its three weights and two thresholds."}, "image": {"alt": "The unrolled three-step diagram again, labelled with shapes for 3 inputs, 4 hidden units and 2 outputs: W is 4\u00d73, D is 4\u00d74, B has 4 values, V is 2\u00d74 and c has 2 values, the same at every step."}}
 diagrams.draw_unrolled(T=3, sizes=(I, H, O))
 plt.show()
 
@@ -224,14 +220,14 @@ print("\n".join(lines))
 h_half = next(h for h in range(1, 1000) if h * h > h * I + h + O * h + O)
 print(f"D holds more than half of the parameters from H = {h_half} on (I = {I}, O = {O})")
 
-# %%
+# %% mystnb={"figure": {"caption": "Parameter count against hidden size: D, with H\u00b2 entries, dominates for large H."}, "image": {"alt": "Log-log line chart of the number of parameters against the number of hidden units H from 1 to 256, for 3 inputs and 2 outputs, with one line each for W (H\u00b7I), D (H\u00b7H), B (H), V + c (O\u00b7H + O) and the total. All grow in proportion to H except D, which grows like H squared and makes up almost all of the total for large H; a dotted vertical line marks where D becomes half of all parameters."}}
 fig, ax = plt.subplots(figsize=(7, 4))
 colours = [plotting.PALETTE[k] for k in ("blue", "orange", "purple", "vermillion")]
 for (key, values), colour in zip(blocks.items(), colours):
     ax.plot(hidden_sizes, values, "o-", color=colour, label=key)
 ax.plot(hidden_sizes, totals, "k--", lw=1.2, label="total = n_params")
 ax.axvline(h_half, color="#888888", lw=1, ls=":")
-ax.text(h_half * 1.1, 1.0, f"D is half\nfrom H = {h_half}", va="bottom", fontsize=10, color="#555555")
+ax.text(h_half * 1.1, 1.0, f"D is more than half\nfrom H = {h_half}", va="bottom", fontsize=10, color="#555555")
 ax.set(xscale="log", yscale="log", xlabel="hidden units H", ylabel="number of parameters",
        title="Parameters of the basic RNN (I = 3, O = 2): D grows like H²")
 ax.set_xticks(hidden_sizes, [str(h) for h in hidden_sizes])
@@ -257,23 +253,34 @@ plt.show()
 # input: every step uses the same $W, D, B, V, c$. This is called **weight sharing**
 # (across time).
 #
-# To check it, we read the five arrays once, then walk along a sequence with a loop that
-# only ever uses those five arrays. We expect the loop to reproduce every hidden state and
-# every output of `net.forward`.
+# What sharing means is easiest to see by changing a shared weight. In the unrolled picture
+# every orange arrow is labelled $D$, and all of them are the same array. So if we change one
+# entry of $D$, the change should show up at *every* step that uses $D$: at every step from
+# step 2 on, but not at step 1, whose delayed input is $h_0 = 0$, so that $D h_0 = 0$ whatever
+# $D$ is. (If each step had a weight of its own, changing the weight of one step would leave all
+# earlier steps alone.)
 
 # %%
 net = rnnlib.ElmanRNN(3, 4, 2, seed=2)
 net.c = [0.1, -0.2]
 X = rng.normal(size=(6, 3))
-Hs, Y = net.forward(X)
+_, Y_before = net.forward(X)
 
-W, D, B, V, c = net.W, net.D, net.B, net.V, net.c   # read once, used at every step
-h = np.zeros(4)                                      # h_0 = 0
+D_new = net.D.copy()                   # the one delayed-input weight, used at every step
+D_new[0, 1] += 0.5                     # change a single entry
+net.D = D_new
+_, Y_after = net.forward(X)
+change = np.abs(Y_after - Y_before).max(axis=1)
 for t in range(len(X)):
-    h = np.tanh(W @ X[t] + D @ h + B)                # hidden layer of step t ...
-    y = V @ h + c                                    # ... and its output; h is kept for step t + 1
-    assert np.allclose(h, Hs[t], rtol=0, atol=1e-12) and np.allclose(y, Y[t], rtol=0, atol=1e-12)
-    print(f"step {t + 1}: y = [{y[0]:+.3f}, {y[1]:+.3f}]  (same as net.forward)")
+    print(f"step {t + 1}: y = [{Y_before[t, 0]:+.3f}, {Y_before[t, 1]:+.3f}] -> "
+          f"[{Y_after[t, 0]:+.3f}, {Y_after[t, 1]:+.3f}]   change {change[t]:.3f}")
+assert change[0] == 0 and np.all(change[1:] > 0), "one entry of D moves every step's output from step 2 on"
+
+# %% [markdown]
+# One number changed, and the output of every step from 2 on moved: the same $D$ acts at
+# every step. The same is true of $W$, $B$, $V$ and $c$, which act at step 1 as well. This is
+# also why training a basic RNN (chapter 05) has to add up, for each weight, the effects of
+# that weight at every step.
 
 # %% [markdown]
 # Sharing the weights does not mean that every step computes the same thing. The step
@@ -307,7 +314,7 @@ for T in (1, 10, 100, 1000):
 # weights. Both grow with $T$, and both can only be used for the sequence length they were
 # built for. The figure compares the counts for $I = 3$, $H = 4$, $O = 2$.
 
-# %%
+# %% mystnb={"figure": {"caption": "Weight sharing: the RNN's number of parameters does not grow with the sequence length."}, "image": {"alt": "Log-log line chart of the number of parameters against the sequence length T from 1 to 1000, for 3 inputs, 4 hidden units and 2 outputs. A network with one set of parameters per step and a feed-forward net on a window of T inputs both grow in proportion to T; the basic RNN with shared weights is a flat line, its size independent of T."}}
 lengths = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
 I, H, O = 3, 4, 2
 shared = np.full(lengths.shape, net.n_params)
@@ -349,21 +356,25 @@ plt.show()
 #
 # **1. Count by hand.** A basic RNN reads one number per step ($I = 1$), has $H = 10$ hidden
 # units and predicts one number ($O = 1$). How many parameters does it have? How many with
-# $H = 20$, and why does doubling $H$ nearly quadruple the count?
+# $H = 20$? Doubling $H$ multiplies the count by about three and a half: why not by 2, and
+# why not quite by 4?
 #
 # <details>
 # <summary>Solution</summary>
 #
-# $H = 10$: $10 + 100 + 10 + 10 + 1 = 131$. $H = 20$: $20 + 400 + 20 + 20 + 1 = 461$. The
-# $H^2$ term of $D$ dominates, and it quadruples when $H$ doubles.
+# $H = 10$: $10 + 100 + 10 + 10 + 1 = 131$. $H = 20$: $20 + 400 + 20 + 20 + 1 = 461$, so the
+# ratio is $461 / 131 \approx 3.52$. The $H^2$ term of $D$ (100 of the 131) quadruples when $H$
+# doubles, which pushes the ratio well above 2; the terms linear in $H$ only double, and the
+# output threshold stays, which keeps it below 4. The larger $H$, the larger the share of $D$,
+# and the closer the ratio comes to 4.
 #
 # ```python
 # import rnnlib
 #
-# counts = {H: rnnlib.ElmanRNN(1, H, 1).n_params for H in (10, 20)}
-# print(counts, f"ratio {counts[20] / counts[10]:.2f}")
-# assert counts == {10: 131, 20: 461}
-# assert 3 < counts[20] / counts[10] < 4
+# counts = {H: rnnlib.ElmanRNN(1, H, 1).n_params for H in (10, 20, 100, 200)}
+# print(counts, f"ratio {counts[20] / counts[10]:.2f}, for 100 -> 200: {counts[200] / counts[100]:.2f}")
+# assert counts[10] == 131 and counts[20] == 461
+# assert 3.5 < counts[20] / counts[10] < 3.55 < counts[200] / counts[100] < 4
 # ```
 #
 # </details>
@@ -491,11 +502,11 @@ plt.show()
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 01, the structure: the source this chapter follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 01, the structure: the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
 # 3. M. I. Jordan, “Serial order: a parallel distributed processing approach,” ICS Report 8604, Institute for Cognitive Science, University of California, San Diego, 1986.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org); section 10.1 on unfolding computational graphs and parameter sharing.
-# 5. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986.
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)); section 10.1 on unfolding computational graphs and parameter sharing.
+# 5. D. E. Rumelhart, G. E. Hinton and R. J. Williams, “Learning representations by back-propagating errors,” *Nature*, 323, 533–536, 1986. [doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)
 
 # %% [markdown]
 # [← 00. Introduction](00_introduction.ipynb) | [02. The formula →](02_formula.ipynb)

@@ -75,9 +75,15 @@ def vec(v, digits=3):
 # | $f$ | the hidden activation, applied element by element: usually $\tanh$ or ReLU, $\max(0, a)$ | |
 #
 # These are the three weights and two thresholds of chapter 01. The same five arrays are
-# used at every step; only $x_t$ and $h_{t-1}$ change. The output layer here is linear,
-# as in the article; a task may add its own squashing on top (a sigmoid for
-# probabilities, a softmax for classes), which belongs to the loss, not to the RNN.
+# used at every step; only $x_t$ and $h_{t-1}$ change. What the article says about the output
+# layer is limited: its formulas were images that did not survive in our copy of the text,
+# and its list of symbols names an activation function for the hidden layer only (tanh or
+# ReLU) and, for the output layer, just a weight and a threshold. So the article supports
+# a hidden activation $f$, but says nothing either way about an output activation. This book
+# takes the output layer to be linear, $y_t = V h_t + c$, as Goodfellow et al. (2016) do and
+# as PyTorch's `nn.RNN` followed by an `nn.Linear` does; a task may add its own squashing on
+# top (a sigmoid for probabilities, a softmax for classes), which then belongs to the loss,
+# not to the RNN.
 #
 # Applying the formula step after step gives the output at every time. The first step
 # needs $h_0$, a "previous hidden layer" that does not exist; it has to be chosen, and
@@ -142,11 +148,14 @@ print("y_1 = V h_1 + c =", vec(y1))
 
 # %%
 h = np.zeros(2)                  # h_0
+H_hand, Y_hand = [], []          # kept, to compare with rnnlib below
 print(f" t | {'x_t':12} | {'W x_t':16} | {'D h_(t-1)':16} | {'h_t':16} | y_t")
 for t, x in enumerate(X, start=1):
     Wx, Dh = W @ x, D @ h
     h = np.tanh(Wx + Dh + B)     # h now holds h_t
     y = V @ h + c
+    H_hand.append(h)
+    Y_hand.append(y)
     print(f" {t} | {vec(x, 1)} | {vec(Wx)} | {vec(Dh)} | {vec(h)} | {vec(y)}")
 
 # %% [markdown]
@@ -163,14 +172,9 @@ print("Hs shape", Hs.shape, " Y shape", Y.shape)
 for t in range(len(X)):
     print(f"t={t + 1}:  h_t = {vec(Hs[t])}   y_t = {vec(Y[t])}")
 
-# the loop above, written once more as a reference, must agree to the last digits
-h, H_loop, Y_loop = np.zeros(2), [], []
-for x in X:
-    h = np.tanh(W @ x + D @ h + B)
-    H_loop.append(h)
-    Y_loop.append(V @ h + c)
-np.testing.assert_allclose(Hs, H_loop, rtol=1e-12, atol=1e-12)
-np.testing.assert_allclose(Y, Y_loop, rtol=1e-12, atol=1e-12)
+# the hand computation of the previous cell must agree (to round-off: 1e-12)
+np.testing.assert_allclose(Hs, H_hand, rtol=1e-12, atol=1e-12)
+np.testing.assert_allclose(Y, Y_hand, rtol=1e-12, atol=1e-12)
 h_step, y_step = net.step(X[0])      # one step at a time is also available
 np.testing.assert_allclose(h_step, h1)
 np.testing.assert_allclose(y_step, y1)
@@ -186,7 +190,7 @@ print("rnnlib agrees with the hand computation")
 # tanh is bounded and centred on zero; ReLU is zero for negative input and unbounded for
 # positive input. `rnnlib.activate(name, a)` applies either one.
 
-# %%
+# %% mystnb={"figure": {"caption": "tanh is bounded between \u22121 and 1; ReLU is zero for negative inputs and unbounded above."}, "image": {"alt": "Line plot of the two activation functions for pre-activations a from \u22123 to 3: tanh(a), an S-shaped curve through 0 that levels off at \u22121 and 1 (dotted lines), and ReLU(a) = max(0, a), zero for negative a and a straight rising line for positive a."}}
 a = np.linspace(-3, 3, 241)
 fig, ax = plt.subplots(figsize=(5.5, 3.4))
 ax.plot(a, rnnlib.activate("tanh", a), color=C["blue"], label="tanh(a)")
@@ -215,34 +219,45 @@ for act in ("tanh", "relu"):
     n = rnnlib.ElmanRNN(2, 2, 1, activation=act)
     n.W, n.D, n.B, n.V, n.c = W, D, B, V, c
     states[act], _ = n.forward(X20)
-print("eigenvalues of D:", vec(np.linalg.eigvals(D)))
-for act, S in states.items():
-    growth = np.linalg.norm(S[-1]) / np.linalg.norm(S[-2])
-    print(f"{act:4}: largest |h| = {np.abs(S).max():8.3f}   |h_20| / |h_19| = {growth:.3f}")
 
-# %%
+# D is symmetric 2 x 2, so its eigenvalues are m ± sqrt(m^2 - det D), with m half its trace
+m, det = (D[0, 0] + D[1, 1]) / 2, D[0, 0] * D[1, 1] - D[0, 1] * D[1, 0]
+lam = np.array([m + np.sqrt(m * m - det), m - np.sqrt(m * m - det)])
+print("eigenvalues of D:", vec(lam))
+norm = {act: np.sqrt(np.sum(S * S, axis=1)) for act, S in states.items()}   # |h_t| at every step
+for act, S in states.items():
+    growth = norm[act][-1] / norm[act][-2]
+    print(f"{act:4}: largest |h| = {np.abs(S).max():8.3f}   |h_20| / |h_19| = {growth:.3f}")
+assert np.abs(states["tanh"]).max() < 1 and abs(norm["relu"][-1] / norm["relu"][-2] - lam[0]) < 0.01
+
+# %% mystnb={"figure": {"caption": "Same weights, same inputs: tanh keeps the hidden state bounded, ReLU lets it grow by the largest eigenvalue of D per step."}, "image": {"alt": "Two panels over 20 time steps, with the same weights and the same inputs. Left, f = tanh: the two hidden units' values stay between \u22121 and 1. Right, f = ReLU, on a logarithmic axis: the length of the hidden state grows from about 1 to a few hundred by step 20, and after the first few steps it follows a dashed straight line whose slope is the largest eigenvalue of D, 1.309 per step."}}
 t = np.arange(1, 21)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-for ax, act in zip(axes, ("tanh", "relu")):
-    S = states[act]
-    ax.plot(t, S[:, 0], "o-", ms=3, color=C["blue"], label="hidden unit 1")
-    ax.plot(t, S[:, 1], "s-", ms=3, color=C["vermillion"], label="hidden unit 2")
-    ax.set(xlabel="time step t", ylabel="$h_t$", title=f"f = {act}")
+S = states["tanh"]
+axes[0].plot(t, S[:, 0], "o-", ms=3, color=C["blue"], label="hidden unit 1")
+axes[0].plot(t, S[:, 1], "s-", ms=3, color=C["vermillion"], label="hidden unit 2")
 axes[0].axhline(1, color="grey", lw=0.8, ls=":")
 axes[0].axhline(-1, color="grey", lw=0.8, ls=":")
-axes[0].set_ylim(-1.15, 1.15)
+axes[0].set(xlabel="time step t", ylabel="$h_t$", title="f = tanh", ylim=(-1.15, 1.15))
 axes[0].legend(loc="lower right")
+axes[1].semilogy(t, norm["relu"], "o-", ms=3, color=C["green"], label="$|h_t|$")
+axes[1].semilogy(t, norm["relu"][-1] * lam[0] ** (t - 20.0), "k--", lw=1,
+                 label=f"slope of {lam[0]:.3f}$^t$ (largest eigenvalue)")
+axes[1].set(xlabel="time step t", ylabel="$|h_t|$ (log scale)", title="f = ReLU")
+axes[1].legend(loc="upper left")
 fig.suptitle("Same weights, same inputs: only the activation differs")
 plt.show()
 
 # %% [markdown]
 # The printout and the figure show the two behaviours. With tanh the states wander
 # but never leave $(-1, 1)$ (dotted lines): tanh *saturates*, so large pre-activations are
-# squeezed to nearly $\pm 1$. With ReLU the states grow step after step, and the ratio of
-# the last two state norms is close to the largest eigenvalue of $D$, as the linear
-# argument predicted. (For tanh that ratio means little: its states are bounded, and the
-# ratio just goes up and down with the inputs.) The ReLU network is not broken; its
-# weights are simply the kind that only a bounded activation keeps in check.
+# squeezed to nearly $\pm 1$. With ReLU the length of the state grows step after step. On the
+# logarithmic axis of the right panel, growth by a constant factor per step is a straight
+# line, and after the first few steps the ReLU states follow the dashed line whose slope is
+# the largest eigenvalue of $D$; the ratio of the last two state lengths is within 0.01 of
+# it, as the linear argument predicted. (For tanh that ratio means little: its states are
+# bounded, and the ratio just goes up and down with the inputs.) The ReLU network is not
+# broken; its weights are simply the kind that only a bounded activation keeps in check.
 #
 # This is one reason why tanh is the usual default (PyTorch's `nn.RNN`, for instance, uses
 # it unless told otherwise). ReLU can work in an RNN when $D$ is kept small or carefully
@@ -270,27 +285,35 @@ plt.show()
 rng = np.random.default_rng(1)
 X30 = rng.uniform(-1, 1, size=(30, 2))
 starts = rng.uniform(-1, 1, size=(8, 2))
-diffs = {}
+diffs, runs = {}, {}
 for label, scale in (("D", 1.0), ("3 D", 3.0)):
     n = rnnlib.ElmanRNN(2, 2, 1)
     n.W, n.D, n.B, n.V, n.c = W, scale * D, B, V, c
     H_ref, _ = n.forward(X30)                       # h_0 = 0
-    diffs[label] = np.array([np.abs(n.forward(X30, h0=s)[0] - H_ref).max(axis=1) for s in starts])
+    runs[label] = np.array([n.forward(X30, h0=s)[0] for s in starts])      # (8 starts, 30 steps, H)
+    diffs[label] = np.abs(runs[label] - H_ref).max(axis=2)
 for label, d in diffs.items():
     print(f"feedback {label:3}: largest difference at t=1: {d[:, 0].max():.3f}, "
           f"at t=10: {d[:, 9].max():.3f}, at t=30: {d[:, -1].max():.1e}")
     print(f"               starts still apart at t=30 (> 0.01): {int((d[:, -1] > 0.01).sum())} of {len(starts)}")
+apart = diffs["3 D"][:, -1] > 0.01
+same_from = 1 + min(t for t in range(30) if np.all(runs["3 D"][apart, t:] == runs["3 D"][apart][0, t:]))
+zero_from = 1 + min(t for t in range(30) if np.all(diffs["3 D"][~apart, t:] == 0))
+print(f"feedback 3 D: the {apart.sum()} starts still apart are identical to each other from step {same_from} on;")
+print(f"              the {(~apart).sum()} others are identical to the h_0 = 0 run from step {zero_from} on")
+assert diffs["D"][:, -1].max() < 1e-4 and apart.sum() == 4 and diffs["3 D"][apart, -1].min() > 1.9
 
-# %%
+# %% mystnb={"figure": {"caption": "The initial state fades with the feedback weight D; with 3D some starts are never forgotten."}, "image": {"alt": "Two panels, log scale, over 30 time steps: the largest absolute difference between the hidden state started from each of eight other initial states and the one started from h0 = 0, one colour per start. Left, feedback weight D: all eight differences shrink steadily by orders of magnitude, so the starting state is forgotten. Right, feedback weight 3D: four starts merge with the h0 = 0 run, their four lines nearly on top of each other and reaching exactly zero at step 16, while the other four stay apart through step 30 at a difference close to 2, their four lines exactly on top of each other from step 10 on."}}
 t = np.arange(1, 31)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
 for ax, (label, d) in zip(axes, diffs.items()):
     for k, row in enumerate(d):
-        ax.semilogy(t, np.maximum(row, 1e-16), color=plotting.CYCLE[k % 7], lw=1.3)
+        ax.semilogy(t, np.maximum(row, 1e-16), color=plotting.CYCLE[k], lw=1.3)   # 8 colours, one per start
     ax.set(xlabel="time step t", title=f"feedback weight {label}")
-apart = int((diffs["3 D"][:, -1] > 0.01).sum())
-axes[1].text(30, 0.3, f"{apart} starts: still apart at t = 30", ha="right", va="top")
-axes[1].text(30, 1e-13, f"{len(starts) - apart} starts: merge\nwith the $h_0 = 0$ run", ha="right", va="bottom")
+axes[1].text(30, 0.3, f"{apart.sum()} lines, one on top of the other\nfrom t = {same_from}: still apart at t = 30",
+             ha="right", va="top")
+axes[1].text(30, 1e-13, f"{(~apart).sum()} lines, nearly on top of each other:\nmerge with the $h_0 = 0$ run",
+             ha="right", va="bottom")
 axes[0].set_ylabel("largest |difference| in $h_t$")
 axes[0].set_ylim(1e-16, 10)
 fig.suptitle("Eight other initial states compared with $h_0 = 0$ (one line each)")
@@ -300,11 +323,13 @@ plt.show()
 # With the original weights (left) every line falls on the logarithmic scale, by several
 # orders of magnitude over the 30 steps: the influence of $h_0$ fades roughly geometrically,
 # and the printout shows how small the largest difference is at $t = 30$. With the
-# feedback three times stronger (right), the printout shows some starts still far apart at
-# the end. Their lines overlap at the top, at a difference close to 2: in those runs a
-# hidden unit sits near $+1$ where the $h_0 = 0$ run has it near $-1$, or the reverse. The
-# other starts merged with the $h_0 = 0$ run, down to exactly zero in floating point
-# (drawn at the bottom edge). Such a network has more than one stable pattern of
+# feedback three times stronger (right), the printout shows four starts still far apart at
+# the end, at a difference close to 2: in those runs a hidden unit sits near $+1$ where the
+# $h_0 = 0$ run has it near $-1$, or the reverse. Their four lines look like one because they
+# are one: from the step printed above on, the four runs are identical to the last bit, since
+# all four have fallen into the same other pattern. The other four starts merged with the
+# $h_0 = 0$ run, down to exactly zero in floating point (drawn at the bottom edge); their
+# lines, too, nearly coincide. Such a network has more than one stable pattern of
 # saturated hidden values, and which one it settles in depends on where it started. That
 # is memory of $h_0$ that never fades.
 #
@@ -344,7 +369,7 @@ plt.show()
 # one matrix (TensorFlow 1's `BasicRNNCell`, for example, which stores it transposed because
 # it multiplies row vectors). The figure draws it for step 2 of the hand example.
 
-# %%
+# %% mystnb={"figure": {"caption": "The concatenated form: one product of [W | D] with [x_t; h_(t-1)], plus B."}, "image": {"alt": "Colour-coded table of one matrix product: the 2\u00d74 matrix [W | D], the input weights and the delayed-input weights side by side separated by a line, multiplies the stacked column [x_2; h_1]; adding B gives the pre-activations a_2 of the two hidden units. Every cell shows its number."}}
 WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
 xh = np.concatenate([X[1], Hs[0]])           # (I + H,) = (4,): x_2 stacked on h_1
 a2 = WD @ xh + B
@@ -366,7 +391,7 @@ fig, axes = plt.subplots(1, 4, figsize=(9, 3.0), width_ratios=[4, 1, 1, 1])
 show_block(axes[0], WD, "[W | D], shape (2, 4)", ["W: input 1", "W: input 2", "D: $h$ 1", "D: $h$ 2"],
            ["hidden 1", "hidden 2"])
 axes[0].axvline(1.5, color="black", lw=2)
-show_block(axes[1], xh[:, None], "$[x_2; h_1]$", yt=["$x_{2,1}$", "$x_{2,2}$", "$h_{1,1}$", "$h_{1,2}$"])
+show_block(axes[1], xh[:, None], "× $[x_2; h_1]$", yt=["$x_{2,1}$", "$x_{2,2}$", "$h_{1,1}$", "$h_{1,2}$"])
 axes[1].axhline(1.5, color="black", lw=2)
 show_block(axes[2], B[:, None], "+ B")
 show_block(axes[3], a2[:, None], "= $a_2$")
@@ -571,12 +596,18 @@ except ValueError as err:
 #
 # **4. (Conceptual and coding) A bound on the output.** With $f = \tanh$, why can
 # $|y_{t,o}|$ never exceed $\sum_j |V_{oj}| + |c_o|$, however long the sequence and however large the
-# inputs? Does the same hold for ReLU? Check both with very large inputs.
+# inputs? Can it reach the bound? Does the same hold for ReLU? Check both with very large inputs.
 #
 # <details>
 # <summary>Solution</summary>
 #
-# Every $|h_{t,j}| < 1$ with tanh, so $|y_{t,o}| = |\sum_j V_{oj} h_{t,j} + c_o| < \sum_j |V_{oj}| + |c_o|$.
+# Every $|h_{t,j}| \le 1$ with tanh, so by the triangle inequality
+# $|y_{t,o}| = |\sum_j V_{oj} h_{t,j} + c_o| \le \sum_j |V_{oj}|\,|h_{t,j}| + |c_o| \le \sum_j |V_{oj}| + |c_o|$.
+# In exact arithmetic $|\tanh a| < 1$, and the bound is never reached. In floating point,
+# $\tanh a$ of a pre-activation beyond about 19 rounds to exactly $\pm 1$: with inputs as
+# large as these, most hidden values are exactly $\pm 1$ (the check below counts them), and if
+# every unit saturated with the sign of its weight $V_{oj}$, and $c_o$ had that sign too,
+# $|y_{t,o}|$ would equal the bound. So the honest statement, and the check, use $\le$, not $<$.
 # ReLU has no upper limit, so $h_t$, and with it $y_t$, grows with the inputs.
 #
 # ```python
@@ -589,9 +620,13 @@ except ValueError as err:
 # for act in ("tanh", "relu"):
 #     net = rnnlib.ElmanRNN(3, 4, 2, activation=act, seed=1)
 #     net.c = [0.3, -0.2]
-#     _, Y = net.forward(X)
+#     Hs, Y = net.forward(X)
 #     bound = np.abs(net.V).sum(axis=1) + np.abs(net.c)
 #     bound_ok[act] = bool(np.all(np.abs(Y) <= bound))
+#     if act == "tanh":
+#         saturated = np.mean(np.abs(Hs) == 1.0)
+#         print(f"tanh: {saturated:.0%} of the hidden values are exactly +1 or -1")
+#         assert saturated > 0.5                     # |h| < 1 does not hold in floating point
 # assert bound_ok == {"tanh": True, "relu": False}
 # ```
 #
@@ -600,11 +635,11 @@ except ValueError as err:
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 01, the formula: the source this chapter follows.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 3. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org).
-# 4. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” (d2l.ai); its section on RNNs with hidden states checks the concatenated form numerically as well.
-# 5. Q. V. Le, N. Jaitly and G. E. Hinton, “A simple way to initialize recurrent networks of rectified linear units,” arXiv:1504.00941, 2015.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 01, the formula: the source this chapter follows.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 3. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)).
+# 4. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Chapter 9, “Recurrent Neural Networks” ([d2l.ai](https://d2l.ai/); [arXiv:2106.11342](https://arxiv.org/abs/2106.11342)); its section on RNNs with hidden states checks the concatenated form numerically as well.
+# 5. Q. V. Le, N. Jaitly and G. E. Hinton, “A simple way to initialize recurrent networks of rectified linear units,” [arXiv:1504.00941](https://arxiv.org/abs/1504.00941), 2015.
 # 6. H. Jaeger, “The ‘echo state’ approach to analysing and training recurrent neural networks,” GMD Report 148, German National Research Center for Information Technology, 2001.
 
 # %% [markdown]

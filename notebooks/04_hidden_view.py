@@ -25,7 +25,23 @@
 # something of the whole past, and the output is read from the store alone. In this reading
 # the formula $h_t = f(W x_t + D h_{t-1} + B)$ is the *update rule* of the store, and the
 # weights (权重) say how much the newest input $x_t$ and the stored history, the delayed
-# input (延迟输入) $h_{t-1}$, each count.
+# input (延迟输入) $h_{t-1}$, each count. Two terms are easy to mix up here: the hidden *layer* is a
+# part of the network, $H$ units with their weights, the same at every step, while the hidden
+# *state* $h_t$ is the vector of values those units hold at step $t$, which changes every step.
+#
+# In the language of probability this second reading has a compact, formal version. A model that predicts a
+# sequence wants the distribution of the next element given everything so far,
+# $P(x_{t+1} \mid x_1, \dots, x_t)$, whose condition grows with $t$. The hidden-information view
+# replaces the growing history by the store of fixed size:
+#
+# $$P(x_{t+1} \mid x_1, \dots, x_t) \approx P(x_{t+1} \mid h_t),$$
+#
+# and when the task is to predict the next element, the output $y_t = V h_t + c$ is the model of
+# that distribution (for bits, $\sigma(y_t)$ is the probability of a 1, as in chapter 03). The approximation is exact when $h_t$ keeps everything
+# about the past that matters for what comes next; how much it keeps is what this chapter
+# measures. *Dive into Deep Learning* writes the same formula one index earlier,
+# $P(x_t \mid x_{t-1}, \dots, x_1) \approx P(x_t \mid h_{t-1})$, and draws the same
+# distinction between hidden layers and hidden states.
 #
 # The seed is already in Elman (1990), who described his copied-back hidden units, the
 # *context units*, as the network's memory of its previous internal state; the second
@@ -39,7 +55,7 @@
 # - that one linear hidden unit is an exponential moving average: $D$ weighs the history, $W$ the newest input;
 # - how $W$, $D$ and the threshold (阈值, i.e. the bias) $B$ shape the response of a unit, with sliders;
 # - how to read the past out of $h_t$ with *linear probes*, and what training changes in what can be read;
-# - the *memory capacity* of a network, how it depends on the spectral radius of $D$, and why it can never exceed the number of hidden units;
+# - the *memory capacity* of a network, how it depends on the spectral radius of $D$, and why it can never exceed the number of hidden units (an optional section);
 # - what a trained two-unit hidden state looks like when drawn as a path in the plane.
 #
 # **Prerequisites:** [02. The formula](02_formula.ipynb); [03. The input view](03_input_view.ipynb)
@@ -47,7 +63,7 @@
 # explained in [05. Training by BPTT](05_training_bptt.ipynb). Least squares (a linear
 # regression); eigenvalues of a matrix.
 #
-# **Time to read:** about 40 minutes (the notebook runs in a few seconds).
+# **Time to read:** about 40 minutes (section 5 is optional).
 
 # %%
 import os
@@ -94,35 +110,60 @@ def echo_net(H, rho, seed, input_scale=1.0):
 # step.
 #
 # **Experiment.** Take tanh networks with $H = 20$ hidden units whose $D$ is a random matrix
-# rescaled to $\rho(D) \in \{0.5, 0.9, 1.0, 1.5\}$ (5 networks each), feed a random input
-# stream, then feed it again with only $x_1$ changed by $\varepsilon = 10^{-3}$, and record
+# rescaled to $\rho(D) \in \{0.5, 0.9, 1.0, 1.5\}$ (5 networks each) and input weights uniform in
+# $[-1, 1]$, feed a random input stream (uniform in $[-1, 1]$), then feed it again with only $x_1$
+# changed by $\varepsilon = 10^{-3}$, and record
 # $\lVert \Delta h_t \rVert$. **Expected:** for $\rho < 1$ the difference dies away
 # geometrically, roughly like $\rho^t$ or faster, since the tanh slope of at most 1 adds
 # shrinkage (a rule of thumb for random matrices like these, not a theorem for every $D$); for
 # $\rho > 1$ it need not die: small differences are amplified until tanh saturates, and then they stay.
 
 # %%
-H, T, eps, radii = 20, 60, 1e-3, [0.5, 0.9, 1.0, 1.5]
-delta = {}  # rho -> (5, T) array of ||h'_t - h_t||
-for rho in radii:
-    runs = []
-    for seed in range(5):
-        net = echo_net(H, rho, seed)
-        x = np.random.default_rng(100 + seed).uniform(-1, 1, (T, 1))
-        X = np.stack([x, x], axis=1)  # a batch of two sequences ...
-        X[0, 1, 0] += eps             # ... that differ only in x_1
-        Hs, _ = net.forward(X)
-        runs.append(np.linalg.norm(Hs[:, 1] - Hs[:, 0], axis=1))
-    delta[rho] = np.array(runs)
+def perturbation_sizes(net, x, eps):
+    """||h'_t - h_t|| for t = 1..T when only x_1 is changed by eps, and the mean tanh slope 1 - h_t^2."""
+    X = np.stack([x, x], axis=1)  # a batch of two sequences ...
+    X[0, 1, 0] += eps             # ... that differ only in x_1
+    Hs, _ = net.forward(X)
+    d = Hs[:, 1] - Hs[:, 0]
+    return np.sqrt(np.sum(d * d, axis=1)), np.mean(1 - Hs[:, 0] ** 2)
 
+
+def per_step_factor(sizes, t):
+    """exp of the least-squares slope of log(size) against t: the average factor per step."""
+    y, tc = np.log(sizes), t - t.mean()
+    return np.exp(np.sum(tc * (y - y.mean())) / np.sum(tc * tc))
+
+
+def small(v):
+    """A size for printing: values below 1e-12 are rounding noise of float64, not a trace of x_1."""
+    return f"{v:.1e}" if v >= 1e-12 else "< 1e-12"
+
+
+H, T, eps, radii = 20, 60, 1e-3, [0.5, 0.9, 1.0, 1.5]
 t = np.arange(1, T + 1)
-print("rho   per-step factor (t = 2..20, median net)   ||dh_t|| at t = 10, 30, 60 (median)")
+delta, slope = {}, {}  # rho -> (5, T) array of ||h'_t - h_t||; rho -> mean tanh slope of the 5 nets
+for rho in radii:
+    runs = [perturbation_sizes(echo_net(H, rho, seed), np.random.default_rng(100 + seed).uniform(-1, 1, (T, 1)), eps)
+            for seed in range(5)]
+    delta[rho] = np.array([sizes for sizes, _ in runs])
+    slope[rho] = np.mean([mean_slope for _, mean_slope in runs])
+
+factor = {rho: per_step_factor(np.median(delta[rho], axis=0)[1:20], t[1:20]) for rho in radii}
+print("rho   per-step factor      rho x mean      ||dh_t|| at t = 10, 30, 60")
+print("      (t = 2..20, median)  tanh slope      (median of 5 nets)")
 for rho in radii:
     med = np.median(delta[rho], axis=0)
-    factor = np.exp(np.polyfit(t[1:20], np.log(med[1:20]), 1)[0])
-    print(f"{rho:<5} {factor:>10.3f}{'':31}" + "  ".join(f"{med[i]:.1e}" for i in (9, 29, 59)))
+    print(f"{rho:<5} {factor[rho]:>10.3f} {rho * slope[rho]:>17.3f}        "
+          + "  ".join(f"{small(med[i]):>8}" for i in (9, 29, 59)))
 
-# %%
+assert all(factor[rho] < rho for rho in radii if rho < 1)      # below rho: tanh adds shrinkage
+assert factor[1.0] < 1 and factor[1.5] < 1                     # rho = 1 forgets; rho = 1.5 does not amplify
+med15 = np.median(delta[1.5], axis=0)
+assert 0.3 < med15[59] / med15[9] < 1                           # rho = 1.5: at t = 60 still about half of t = 10
+assert all(abs(factor[rho] - rho * slope[rho]) < 0.05 for rho in radii)   # the rough estimate
+assert np.median(delta[0.5], axis=0)[59] < 1e-12               # rho = 0.5: lost in rounding by t = 60
+
+# %% mystnb={"figure": {"caption": "The trace of x_1 in h_t fades at a rate set by the spectral radius of D."}, "image": {"alt": "Line chart, log scale, over 60 time steps: how much the hidden state changes after the first input x_1 is changed by 10^-3, for random networks whose D has spectral radius 0.5, 0.9, 1.0 and 1.5 (thin lines: 5 networks each; thick: their median; dashed: guides proportional to \u03c1^t). The change decays fastest for \u03c1 = 0.5, down to rounding level near step 40, more slowly for 0.9 and 1.0, and only slowly for 1.5, which does not amplify it."}}
 fig, ax = plt.subplots(figsize=(7, 3.8))
 colors = [C["blue"], C["green"], C["orange"], C["vermillion"]]
 for rho, col in zip(radii, colors):
@@ -145,17 +186,44 @@ plt.show()
 # The thin lines are single networks, the thick lines their median, and the dashed lines
 # fall by exactly $\rho$ per step, for comparison. With $\rho(D) < 1$ the trace of $x_1$
 # fades geometrically, as expected, and the fitted per-step factor in the table is *below*
-# $\rho$: the driven tanh units work away from zero, where their slope is less than 1. For the
-# same reason even $\rho(D) = 1$ forgets, only more slowly. With $\rho(D) = 1.5$ the
-# difference does not fade: it stays around the size of the original change for all 60 steps
-# (larger in some networks, smaller in others). That network never forgets $x_1$, but it
-# keeps it only as a scrambled difference in a restless state, not in a form that is easy to
-# read back. The $\rho = 0.5$ curves flatten out near $10^{-16}$: there the difference is lost
-# in the rounding of float64.
+# $\rho$. Even $\rho(D) = 1$ forgets, only more slowly. The $\rho = 0.5$ curves flatten out
+# near $10^{-16}$: there the difference is lost in the rounding of float64.
 #
-# So the hidden state is a summary of the whole past, but a *fading* one when $\rho(D) < 1$:
-# every step the old content is multiplied by $D$ (and squashed by $f$), and new content is
-# added through $W$. The next section makes this exact for a single unit.
+# **For $\rho(D) = 1.5$ the prediction failed.** We expected the small difference to grow until
+# tanh saturates. It did not grow: the median network shrinks it by a factor of 0.969 per step,
+# slowly, so that at $t = 60$ it is still 5.7e-04, about half its size at $t = 10$ (some single
+# networks grow it for a while, others shrink it faster). What the prediction left out is the
+# size of the tanh slopes. A small difference passes through the slope at every step,
+# $\Delta h_t \approx \mathrm{diag}(1 - h_t^2)\, D\, \Delta h_{t-1}$, and inputs of size up to 1,
+# together with the recurrent input, keep the units well away from zero, where the slope
+# $1 - h_t^2$ is far below 1. The table's middle column multiplies $\rho$ by the mean slope of
+# the run: a rough estimate of the effective gain per step, and within 0.05 of the measured
+# factor for every $\rho$. For $\rho = 1.5$ it is 0.974: the driving input keeps the units
+# saturated enough to cancel the expansion by $D$, and leaves an effective gain just below 1.
+#
+# If that explanation is right, the prediction should hold where it was derived, near $h = 0$:
+# with inputs 100 times weaker, the slopes start near 1, so the same five networks should
+# amplify the difference, until their own activity saturates tanh.
+
+# %%
+weak = [perturbation_sizes(echo_net(H, 1.5, seed), 0.01 * np.random.default_rng(100 + seed).uniform(-1, 1, (T, 1)), eps)
+        for seed in range(5)]
+weak_median = np.median([sizes for sizes, _ in weak], axis=0)
+weak_factor = per_step_factor(weak_median[1:20], t[1:20])
+print(f"rho = 1.5, input x 0.01: per-step factor (t = 2..20, median) {weak_factor:.3f}")
+print("||dh_t|| at t = 1, 10, 20, 30, 60 (median): " + "  ".join(small(weak_median[i]) for i in (0, 9, 19, 29, 59)))
+assert weak_factor > 1.1                                       # amplified, as predicted ...
+assert weak_median[19] > 10 * weak_median[0] and weak_median[59] < 2 * weak_median[19]   # ... then it stops
+
+# %% [markdown]
+# With weak input the prediction holds: the difference grows by a factor of 1.238 per step, from
+# 2.6e-03 at $t = 1$ to 1.5e-01 at $t = 20$. Then tanh saturates and the growth stops; the
+# difference stays at that size (1.6e-01 at $t = 60$). So $\rho(D) > 1$ means amplification only
+# for a network that is near rest; a strongly driven network of the same $D$ can still forget, slowly.
+#
+# So the hidden state is a summary of the whole past, and with $\rho(D) \le 1$, or strong input,
+# a *fading* one: every step the old content is multiplied by $D$ and by the tanh slopes, and new
+# content is added through $W$. The next section makes this exact for a single unit.
 
 # %% [markdown]
 # ## 2. One unit: a moving average of the past
@@ -183,7 +251,7 @@ for xt in x:                       # the EMA by hand, alpha = 1 - D
     ema.append(m)
 h = unit_response(x, W=1 - D, D=D, B=0.0, activation="linear")
 assert np.allclose(h, ema, rtol=1e-12, atol=1e-12)
-print(f"linear unit vs hand EMA: max |difference| = {np.max(np.abs(h - ema)):.1e}")
+print(f"linear unit vs hand EMA: largest difference below 1e-12: {np.max(np.abs(h - ema)) < 1e-12}")
 
 # the book's tanh unit (an ElmanRNN with one hidden unit) is the same EMA for small signals
 net = rnnlib.ElmanRNN(1, 1, 1)
@@ -206,7 +274,7 @@ for scale in (1.0, 0.1, 0.01):
 # input ($h_t = x_t$, no memory), and as $D \to 1$ the response to a step gets slower and the
 # response to a noisy signal smoother.
 
-# %%
+# %% mystnb={"figure": {"caption": "A linear unit with W = 1 \u2212 D is a moving average: the larger D, the longer the memory and the smoother the output."}, "image": {"alt": "Two panels of a linear unit with W = 1 \u2212 D, an exponential moving average, for D = 0, 0.5, 0.8, 0.9 and 0.95. Left, a step input at t = 10: with D = 0 the unit jumps at once; the larger D, the more slowly it rises towards 1. Right, a noisy sine: D = 0 copies the noisy input; larger D gives smoother, more delayed curves."}}
 Ds = [0.0, 0.5, 0.8, 0.9, 0.95]
 print(" D     half-life (steps)   mean age of the content (steps)")
 for D in Ds:
@@ -217,15 +285,17 @@ T1 = 80
 step = (np.arange(T1) >= 10).astype(float)
 rng = np.random.default_rng(1)
 noisy = np.sin(np.arange(T1) / 8) + 0.5 * rng.normal(size=T1)
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.1), sharey=True, layout="constrained")
 for ax, inp, name in zip(axes, (step, noisy), ("a step input", "a noisy sine")):
-    ax.plot(np.arange(1, T1 + 1), inp, color="#aaaaaa", lw=1.2, label="input $x_t$")
     for D, col in zip(Ds, [C["black"], C["sky"], C["green"], C["orange"], C["vermillion"]]):
-        ax.plot(np.arange(1, T1 + 1), unit_response(inp, 1 - D, D, 0.0, "linear"), color=col, label=f"D = {D}")
+        # D = 0 gives h_t = x_t: that curve *is* the input, so it is drawn once, with both names
+        label = f"D = {D}" if D > 0 else "D = 0, i.e. the input $x_t$"
+        ax.plot(np.arange(1, T1 + 1), unit_response(inp, 1 - D, D, 0.0, "linear"), color=col,
+                lw=1.2 if D == 0 else 1.8, label=label)
     ax.set_xlabel("time step t")
     ax.set_title(f"EMA unit ($W = 1 - D$) on {name}")
 axes[0].set_ylabel("$h_t$")
-axes[1].legend(loc="lower left", fontsize=9, ncol=2)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=9)
 plt.show()
 
 # %% [markdown]
@@ -252,7 +322,7 @@ plt.show()
 # - $W$ sets how loudly the input speaks; a large $W$ drives tanh into saturation.
 # - $B$ shifts the level the unit rests at when the input is zero.
 
-# %%
+# %% mystnb={"figure": {"caption": "The explorer's static figure: one unit's response for six settings of W, D and B."}, "image": {"alt": "Six small panels of one hidden unit's response h_t (blue dots) to the same input x_t (grey: a step of 1 from t = 6 to 20, then a short pulse of \u22121 around t = 31 to 33), for six settings of W, D and B. No memory (D = 0): h follows the input. Long memory (D = 0.8): h rises and decays slowly. Alternating (D = \u22120.8): h oscillates. Latch (D = 1.3, weak input): h stays high after the input ends. A strong pulse flips the latch to a negative value. Shifted (B = 0.5): h rests above zero."}}
 settings = [(1.0, 0.0, 0.0, "no memory: D = 0"), (1.0, 0.8, 0.0, "long memory: D = 0.8"),
             (1.0, -0.8, 0.0, "alternating: D = -0.8"), (0.3, 1.3, 0.0, "latch: D = 1.3, weak input"),
             (1.0, 1.3, 0.0, "a strong pulse flips the latch"), (1.0, 0.8, 0.5, "shifted: B = 0.5")]
@@ -268,11 +338,11 @@ axes[0, 0].legend(loc="lower right", fontsize=9)
 plt.show()
 
 # %% [markdown]
-# The interactive version (in JupyterLab or on Binder, with a running kernel; on GitHub only
-# the static figure above is shown). The picture is redrawn by
+# The interactive version (in JupyterLab or on Binder, with a running kernel; on GitHub and
+# in the HTML book only the static figure above is shown). The picture is redrawn by
 # `rnnlib.explorer.render_png` whenever a slider moves.
 
-# %%
+# %% tags=["remove-cell"]
 explorer(xe, W=1.0, D=0.8, B=0.0)
 
 # %% [markdown]
@@ -306,9 +376,9 @@ A = np.c_[Hs, np.ones(len(Hs))]                # states with a column of ones fo
 target = np.r_[np.zeros(k), u[:-k, 0]]         # target[t] = x_{t-k}
 p = np.linalg.lstsq(A[t0:split], target[t0:split], rcond=None)[0]
 r2 = np.corrcoef(A[split:] @ p, target[split:])[0, 1] ** 2
-print(f"by hand: r^2 for delay {k} on held-out steps = {r2:.4f}")
+print(f"by hand: r^2 for delay {k} on held-out steps = {r2:.3f}")
 print(f"rnnlib : r^2 for delay {k} on held-out steps = "
-      f"{memory_curve(Hs[t0:], u[t0:], max_delay=k, train_fraction=0.5)[k]:.4f}")
+      f"{memory_curve(Hs[t0:], u[t0:], max_delay=k, train_fraction=0.5)[k]:.3f}")
 
 # %% [markdown]
 # The recipe is the same; the two numbers differ slightly because `memory_curve` first drops
@@ -334,23 +404,33 @@ mask = np.ones(X_train.shape[:2])
 mask[:LAG] = 0                                          # nothing to recall in the first steps
 X_test = np.random.default_rng(1).uniform(-1, 1, (200, 20, 1))
 
-curves = {"untrained": [], "trained": []}
+SEEDS3 = range(3)
+nets = [rnnlib.ElmanRNN(1, H8, 1, seed=seed) for seed in SEEDS3]
+curves = {"untrained": [memory_curve(net.forward(X_test)[0], X_test, 15, washout=10) for net in nets]}
+# the three networks share the training data and train side by side, each exactly as if alone
+hists = rnnlib.fit(nets, X_train, Y_train, mask=mask, epochs=300, verbose=False)
+curves["trained"] = []
 print("seed   loss before -> after training   test MSE of the trained output on x_(t-6)")
-for seed in range(3):
-    net = rnnlib.ElmanRNN(1, H8, 1, seed=seed)
-    curves["untrained"].append(memory_curve(net.forward(X_test)[0], X_test, 15, washout=10))
-    hist = rnnlib.fit(net, X_train, Y_train, mask=mask, epochs=300, verbose=False)
+for seed, net, hist in zip(SEEDS3, nets, hists):
     Hs, Y = net.forward(X_test)
     curves["trained"].append(memory_curve(Hs, X_test, 15, washout=10))
     test_mse = np.mean((Y[LAG:, :, 0] - X_test[:-LAG, :, 0]) ** 2)
     print(f"{seed:>4}   {hist.loss[0]:.4f} -> {hist.loss[-1]:.5f}{'':13}{test_mse:.5f}")
 curves = {name: np.array(c) for name, c in curves.items()}
+mc = {name: c.sum(axis=1) for name, c in curves.items()}
+print("\nheld-out r^2 of the probe for x_(t-k), mean of 3 seeds")
+print(f"{'k':>9}: " + "".join(f"{k:>6}" for k in range(10)) + "   memory capacity (sum over k = 0..15)")
 for name, c in curves.items():
-    mc = c.sum(axis=1)
-    print(f"{name:>9}: r^2 at k = 6: {c[:, 6].mean():.3f}, at k = 8: {c[:, 8].mean():.3f};"
-          f"  sum over k (memory capacity) {mc.mean():.2f} +- {mc.std():.2f}")
+    print(f"{name:>9}: " + "".join(f"{v:6.2f}" for v in c[:, :10].mean(axis=0))
+          + f"   {mc[name].mean():.2f} ± {mc[name].std(ddof=1):.2f} (sample sd)")
 
-# %%
+untrained, trained = curves["untrained"].mean(axis=0), curves["trained"].mean(axis=0)
+assert np.all(trained[:LAG + 1] > 0.95) and trained[LAG + 2] < 0.05   # flat near 1 up to k = 6, then a cliff
+assert untrained[3] > 0.95 and untrained[4] < 0.9 and untrained[LAG] < 0.5   # untrained: sags after k = 3 ...
+assert np.all(np.diff(untrained[3:10]) < 0)                                   # ... and keeps falling
+assert mc["untrained"].mean() < mc["trained"].mean() < H8             # training raised the capacity, below H
+
+# %% mystnb={"figure": {"caption": "Training shapes the hidden state to hold exactly the window the task needs."}, "image": {"alt": "Memory curves: held-out r\u00b2 of the linear probe for x_(t\u2212k) against the delay k from 0 to 15, for a network with 8 hidden units before and after training on the task y_t = x_(t\u22126) (mean of 3 seeds; band: their range). The trained curve stays near 1 up to k = 6, marked by a dashed line, then drops to 0 by k = 8; the untrained curve stays near 1 up to k = 3, then sags quickly and keeps falling (0.27 at k = 6)."}}
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ks = np.arange(16)
 for (name, c), col in zip(curves.items(), (C["orange"], C["blue"])):
@@ -369,14 +449,18 @@ plt.show()
 # The trained network's curve is flat near 1 up to the task's delay and then falls off a
 # cliff: training has shaped the hidden state to hold exactly the window the output needs.
 # The untrained network also holds the most recent inputs well (a random recurrent network
-# is already a useful memory, the starting point of Jaeger's *echo state networks*), but its
-# curve sags long before $k = 6$ and decays gradually. Note what training did *not* do: it did
+# is already a useful memory, the starting point of Jaeger's *echo state networks*): its $r^2$
+# is still 0.96 at $k = 3$. Then the curve sags quickly, to 0.87 at $k = 4$, 0.49 at $k = 5$ and
+# 0.27 at the task's delay $k = 6$, and keeps falling. Note what training did *not* do: it did
 # not simply increase the memory everywhere. The sum of the curve (the *memory capacity* of
 # the next section) grew, from 5.68 to 7.37, close to the 8 that the next section shows to be
 # the most 8 units can hold; but remembering beyond $k = 6$ was not rewarded and did not happen.
 
 # %% [markdown]
-# ## 5. How much can $h_t$ hold? Memory capacity and the spectral radius
+# ## 5. How much can $h_t$ hold? Memory capacity and the spectral radius (optional)
+#
+# *This section is optional. It goes beyond the article, into what the literature says about
+# how much a hidden state can hold. Section 6 does not need it; exercises 1, 4 and 5 build on it.*
 #
 # Summing the memory curve over all delays gives one number, the short-term **memory
 # capacity** of Jaeger (2001):
@@ -398,13 +482,13 @@ H = 20
 u = np.random.default_rng(2).uniform(-1, 1, (4000, 1))
 D_shift, W_shift = np.eye(H, k=-1), np.eye(H)[:, :1]
 states, h = [], np.zeros(H)
-for xt in u:                                   # linear units: h_t = D h_(t-1) + W x_t
-    h = D_shift @ h + W_shift @ xt
-    states.append(h)
+for xt in u:                                   # linear units: h_t = D h_(t-1) + W x_t, which for
+    h = np.concatenate([xt, h[:-1]])           # this D and W moves every value one unit down
+    states.append(h)                           # and writes x_t into unit 1
 curve = memory_curve(np.array(states), u, max_delay=2 * H, washout=50)
 mc_shift = memory_capacity(np.array(states), u, max_delay=2 * H, washout=50)
 print(f"shift register with H = {H}: spectral radius {spectral_radius(D_shift):.1f}, MC = {mc_shift:.3f}")
-print(f"  delays k < {H}: r^2 from {curve[:H].min():.4f} to {curve[:H].max():.4f}, sum {curve[:H].sum():.3f}")
+print(f"  delays k < {H}: r^2 from {curve[:H].min():.3f} to {curve[:H].max():.3f}, sum {curve[:H].sum():.3f}")
 print(f"  delays k >= {H} (not stored at all): sum {curve[H:].sum():.3f}, the sampling noise of the estimate")
 
 # %% [markdown]
@@ -440,36 +524,49 @@ for i, s in enumerate(scales):
 close = [rho for rho, m in zip(rhos, MC[0].mean(axis=1)) if m >= H - 0.5]
 print(f"input scale {scales[0]:g}: mean MC within 0.5 of H = {H} at rho = {', '.join(map(str, close))}")
 
-# %%
+mean_MC, sd_MC = MC.mean(axis=2), MC.std(axis=2, ddof=1)       # (input scale, rho), over 3 networks
+up_to_1 = [j for j, rho in enumerate(rhos) if rho <= 1]
+assert mean_MC.max() <= H and MC.max() < H + 0.1                # the bound, up to sampling noise
+assert close == [0.7, 0.8, 0.9, 0.95]                           # weak input: nearly H below rho = 1
+assert np.all(np.diff(mean_MC[:, up_to_1], axis=0) < 0)         # up to rho = 1: stronger input, less MC
+assert rhos[int(np.argmax(mean_MC[2]))] == 1.0 and mean_MC[2].max() < 8   # full strength: low peak at 1
+assert np.all(mean_MC[:, -1] < 6.5)                             # rho = 1.4: all three low
+assert max(sd_MC[i, j] for i in range(3) for j, rho in enumerate(rhos) if rho > 1) > 2   # nets differ
+
+# %% mystnb={"figure": {"caption": "Memory capacity peaks just below spectral radius 1 and never exceeds the number of hidden units."}, "image": {"alt": "Line chart of memory capacity MC against the spectral radius of D from 0.1 to 1.4, for random 20-unit tanh networks with the input scaled by 0.0001, 0.1 and 1 (mean \u00b1 sample sd of 3), a star for a shift register at \u03c1 = 0 reaching 20, and a dashed line for the bound MC \u2264 H = 20. With the tiny input scale the capacity comes close to the bound for \u03c1 between about 0.7 and 1; larger inputs give lower capacities; beyond \u03c1 = 1 all curves fall and scatter widely."}}
 fig, ax = plt.subplots(figsize=(7.5, 4.4))
 for i, (s, col) in enumerate(zip(scales, (C["blue"], C["green"], C["vermillion"]))):
-    mean, sd = MC[i].mean(axis=1), MC[i].std(axis=1)
-    ax.errorbar(rhos, mean, yerr=sd, marker="o", ms=4, capsize=3, color=col, label=f"tanh, input × {s:g}")
+    ax.errorbar(rhos, mean_MC[i], yerr=sd_MC[i], marker="o", ms=4, capsize=3, color=col, label=f"tanh, input × {s:g}")
 ax.axhline(H, color=C["black"], lw=1.2, ls="--")
 ax.text(0.3, H + 0.5, f"bound: MC ≤ H = {H} (Jaeger's N)", fontsize=9)
 ax.plot([0], [mc_shift], marker="*", ms=13, color=C["purple"], ls="none", label="shift register (ρ = 0)")
 ax.set_xlabel(r"spectral radius $\rho(D)$")
 ax.set_ylabel("memory capacity MC")
 ax.set_ylim(0, H + 2)
-ax.set_title("Memory capacity of random 20-unit networks (mean ± sd of 3)")
+ax.set_title("Memory capacity of random 20-unit networks (mean ± sample sd of 3)")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=9)
 plt.show()
 
 # %% [markdown]
-# The measured curves stay at the bound $H$ or below it. The largest single value (the
-# table's last column) may exceed $H$ by a few hundredths: that is the sampling noise of a
-# held-out estimate, whose size the shift register showed. With the weakest input the network
-# comes close to $H$ over a wide band of $\rho$ below 1 (the last line of the table), which matches theory: a linear
-# network with a generic random $D$ can in principle reach the full $H$ (Gonon, Grigoryeva
-# and Ortega, 2020). What stops it at small $\rho$ is that a trace shrunk by $\rho^k$ soon
-# drowns in tiny disturbances: here the slight curvature of tanh, and at the latest the
-# rounding of float64 (Ballarin et al., 2023, show how such numerical effects distort
-# measured capacities). Past $\rho = 1$ the capacity
-# falls, unevenly rather than steadily, and varies a lot between networks. Up to $\rho = 1$ stronger inputs cost capacity,
-# as expected, and at full strength the peak is low and broad around $\rho \approx 1$; at
-# $\rho = 1.4$ all three strengths end up low together. The star is the
-# shift register of the cell before: $\rho = 0$ and yet perfect memory of $H$ steps, so the
-# spectral radius is a useful knob for *random* networks, not a law for every network.
+# What the figure and the table show, point by point (each point is checked in the cell above):
+#
+# - **The bound holds.** Every mean stays at or below $H$. A single network may exceed $H$ by a few
+#   hundredths (the table's last column): the sampling noise of a held-out estimate, whose size
+#   the shift register showed.
+# - **Weak input and $\rho$ somewhat below 1 give almost the full $H$.** With input × 0.0001 the
+#   mean is within 0.5 of $H$ from $\rho = 0.7$ to $0.95$. This matches theory: a linear network
+#   with a generic random $D$ can reach $H$ (Gonon, Grigoryeva and Ortega, 2020).
+# - **A small $\rho$ costs memory.** A trace shrunk by $\rho^k$ soon drowns in tiny disturbances:
+#   here the slight curvature of tanh, and at the latest the rounding of float64 (Ballarin et al.,
+#   2023, show how such numerical effects distort measured capacities).
+# - **Strong input costs memory.** Up to $\rho = 1$, every stronger input gives less capacity at
+#   every $\rho$, as expected; at full strength the peak is low and broad, at $\rho = 1$.
+# - **$\rho > 1$ costs memory, unevenly.** Past $\rho = 1$ the capacity falls, not steadily, and
+#   varies a lot between networks (the long error bars); at $\rho = 1.4$ all three strengths end
+#   up low together.
+# - **The spectral radius is a knob, not a law.** The star is the shift register: $\rho = 0$ and
+#   yet a perfect memory of $H$ steps. For *random* networks $\rho$ is a useful setting; for a
+#   designed $D$ it says little.
 #
 # Put together with section 4: the hidden state of $H$ units is a budget of at most $H$
 # "input-steps" of linear memory. A random network spreads it thinly over many delays;
@@ -508,9 +605,10 @@ acc = np.mean((np.sign(Yp) == Yt)[Mt > 0])
 print(f"loss {hist.loss[0]:.3f} -> {hist.loss[-1]:.5f}; sign of the output correct on "
       f"{100 * acc:.1f}% of {int(Mt.sum())} test steps")
 print(f"trained D has eigenvalues {np.round(np.linalg.eigvals(net2.D).real, 2)}: spectral radius "
-      f"{spectral_radius(net2.D):.2f}")
+      f"{spectral_radius(net2.D):.2f}")      # LAPACK: printed to 2 decimals only
+assert acc > 0.99 and spectral_radius(net2.D) > 1   # the text below: solved, and one self-exciting direction
 
-# %%
+# %% mystnb={"figure": {"caption": "A trained hidden state keeps one bit as two resting points."}, "image": {"alt": "Two scatter plots of the two hidden-state coordinates over 100 steps of the sign-memory task, coloured by the sign of the last pulse (+1 blue, \u22121 orange, no pulse yet grey), with the steps that carry a pulse circled. Left, the untrained network: the states stay in a small cluster near the centre. Right, the trained network: the states sit at two far-apart points, one for each remembered sign, and jump between them when an opposite pulse arrives."}}
 xs, ys = Xt[:, 0], Yt[:, 0, 0]                     # one test sequence of 100 steps
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
 for ax, model, name in zip(axes, (untrained, net2), ("untrained", "trained")):
@@ -552,8 +650,12 @@ plt.show()
 # - In the hidden-information view the hidden layer is a store that starts at $h_0 = 0$ and
 #   is rewritten by every input; $h_t = f(W x_t + D h_{t-1} + B)$ is its update rule, and the
 #   output is read from the store alone.
+# - The hidden layer is the $H$ units and their weights; the hidden state $h_t$ is what they hold
+#   at step $t$. In probability terms the view says $P(x_{t+1} \mid x_1, \dots, x_t) \approx P(x_{t+1} \mid h_t)$.
 # - $h_t$ depends on every earlier input. With $\rho(D) < 1$ the trace of an old input fades
-#   geometrically (about $\rho^k$ or faster); with $\rho(D) > 1$ it can persist, scrambled.
+#   geometrically (about $\rho^k$ or faster). $\rho(D) > 1$ amplifies small differences only near
+#   rest: driven by strong inputs, the tanh slopes bring the effective gain below 1, and the
+#   trace fades slowly (measured: 0.969 per step at $\rho = 1.5$).
 # - One linear unit is an exponential moving average: $h_t = \sum_k D^k W x_{t-k}$. $D$ weighs
 #   the history, $W$ the newest input; $W = 1 - D$ gives the textbook EMA. A tanh unit behaves
 #   this way for small inputs, and latches a bit when $D > 1$.
@@ -771,14 +873,15 @@ plt.show()
 # %% [markdown]
 # ## References
 #
-# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 (www.bbbdata.com), 2024. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
+# 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. Section 02, the second interpretation (the hidden-information view): the source this chapter follows.
 # 2. H. Jaeger, “Short term memory in echo state networks,” GMD Report 152, German National Research Center for Information Technology, 2001 (revised 2002). Memory capacity and the bound MC ≤ N.
-# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
-# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” (www.deeplearningbook.org); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
-# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020 (arXiv:2004.11234).
-# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” arXiv:2305.01457, 2023 (revised 2024). Linear networks: why measured capacities fall short of the theoretical value for purely numerical reasons.
-# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013.
-# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” arXiv:1610.01644, 2016.
+# 3. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. [doi:10.1207/s15516709cog1402_1](https://doi.org/10.1207/s15516709cog1402_1)
+# 4. I. Goodfellow, Y. Bengio and A. Courville, *Deep Learning*, MIT Press, 2016. Chapter 10, “Sequence Modeling: Recurrent and Recursive Nets” ([www.deeplearningbook.org](https://www.deeplearningbook.org/)); section 10.7 on long-term dependencies and section 10.8 on echo state networks.
+# 5. L. Gonon, L. Grigoryeva and J.-P. Ortega, “Memory and forecasting capacities of nonlinear recurrent networks,” *Physica D*, 414, 132721, 2020, [doi:10.1016/j.physd.2020.132721](https://doi.org/10.1016/j.physd.2020.132721) ([arXiv:2004.11234](https://arxiv.org/abs/2004.11234)).
+# 6. G. Ballarin, L. Grigoryeva and J.-P. Ortega, “Memory of recurrent networks: Do we compute it right?,” [arXiv:2305.01457](https://arxiv.org/abs/2305.01457), 2023 (revised 2024). Linear networks: why measured capacities fall short of the theoretical value for purely numerical reasons.
+# 7. D. Sussillo and O. Barak, “Opening the black box: low-dimensional dynamics in high-dimensional recurrent neural networks,” *Neural Computation*, 25(3), 626–649, 2013. [doi:10.1162/NECO_a_00409](https://doi.org/10.1162/NECO_a_00409)
+# 8. G. Alain and Y. Bengio, “Understanding intermediate layers using linear classifier probes,” [arXiv:1610.01644](https://arxiv.org/abs/1610.01644), 2016.
+# 9. A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning*, Cambridge University Press, 2023. Section 9.4, “Recurrent Neural Networks”: the approximation P(x_t | x_(t-1), ..., x_1) ≈ P(x_t | h_(t-1)), and hidden layers versus hidden states ([d2l.ai](https://d2l.ai/)).
 
 # %% [markdown]
 # [← 03. The input view](03_input_view.ipynb) | [05. Training by BPTT →](05_training_bptt.ipynb)

@@ -2,7 +2,7 @@
 
 The notebooks in ``notebooks/`` show each idea in a few lines of numpy and then
 use this package. Each public function's docstring names the chapter that
-introduces it. Notation (DESIGN.md): h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c.
+introduces it. Notation (ARCHITECTURE.md): h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c.
 
 Modules, one concern each:
 
@@ -10,13 +10,15 @@ Modules, one concern each:
 - ``losses``, ``optim``, ``train``, ``gradcheck``, ``gradients``: training by BPTT (chapter 05)
 - ``baselines`` (JordanRNN, FeedForward), ``tasks``: the input view (chapter 03)
 - ``probes``, ``linalg``: memory of the hidden state, spectral radius (chapters 04-05)
-- ``elman1990``: the data of Elman (1990) (chapter 06)
+- ``elman1990``, ``clustering``: the data of Elman (1990) and the clustering of its
+  hidden states (chapter 06)
 - ``datasets``, ``forecast``: sunspots and forecasting baselines (chapter 07)
+- ``text``, ``ngram``: characters as sequences, sampling, and counting baselines (chapter 08)
 - ``plotting``, ``diagrams``, ``explorer``: figures, network drawings and the
   interactive explorer; they need matplotlib and are imported on their own
   (``from rnnlib import plotting``).
 """
-from . import baselines, datasets, elman1990, forecast, gradients, linalg, probes, tasks
+from . import baselines, clustering, datasets, elman1990, forecast, gradients, linalg, ngram, probes, tasks, text
 from .activations import ACTIVATIONS, activate
 from .baselines import FeedForward, JordanRNN
 from .elman import ElmanRNN
@@ -30,6 +32,7 @@ __all__ = [
     "check_gradients", "numerical_gradients", "relative_error",
     "LOSSES", "bce_with_logits", "mse", "softmax_cross_entropy",
     "SGD", "Adam", "clip_grad_norm", "History", "fit",
-    "baselines", "datasets", "elman1990", "forecast", "gradients", "linalg", "probes", "tasks",
+    "baselines", "clustering", "datasets", "elman1990", "forecast", "gradients", "linalg", "ngram", "probes",
+    "tasks", "text",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Real data sets shipped inside rnnlib (chapter 07).
+"""Real data sets shipped inside rnnlib (chapters 07 and 08).
 
 The files live in ``rnnlib/data/``; their source, licence and units are written
 in ``rnnlib/data/README.md``. Loaders read them with the standard library only
@@ -6,6 +6,7 @@ and check them, so a damaged or edited file fails loudly instead of silently
 changing a chapter's numbers.
 """
 import csv
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import numpy as np
 
 SUNSPOTS_FILE = "sunspots.csv"
 SUNSPOTS_HEADER = ("year", "sunspots")
+AUSTEN_FILE = "pride_and_prejudice_vol1.txt"
 
 
 def _open_data(name, path):
@@ -64,3 +66,28 @@ def load_sunspots(path=None):
         raise ValueError(f"sunspot years must be consecutive (one row per year, in order); "
                          f"{years[k]} is followed by {years[k + 1]}")
     return years, np.array(values, dtype=float)
+
+
+def load_austen(path=None, prose_only=False, lower=False):
+    """Jane Austen, *Pride and Prejudice* (1813), Volume I, as one string (chapter 08).
+
+    Public domain; from Project Gutenberg (eBook #1342) as packaged in the R
+    package janeaustenr, one paragraph per line, Project Gutenberg's italics
+    underscores removed (``rnnlib/data/README.md``; made by
+    ``scripts/make_austen_text.py``). ``prose_only=True`` leaves out the title,
+    the author line and the chapter headings ("Chapter 1", ...); ``lower=True``
+    folds capitals to lower case (chapter 08 does both, to keep the alphabet
+    small). ``path`` reads another plain-text file instead. The text must be
+    non-empty ASCII, else ValueError.
+    """
+    with _open_data(AUSTEN_FILE, path) as fh:
+        text = fh.read()
+    if not text:
+        raise ValueError("the text file is empty")
+    if not text.isascii():
+        bad = sorted({c for c in text if not c.isascii()})
+        raise ValueError(f"the text file must be ASCII (chapter 08's alphabet), got {''.join(bad[:10])!r}")
+    if prose_only:
+        lines = text.split("\n")
+        text = "\n".join(line for line in lines[2:] if not re.fullmatch(r"Chapter \d+", line))
+    return text.lower() if lower else text

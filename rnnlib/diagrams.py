@@ -1,11 +1,12 @@
 """Network diagrams drawn with matplotlib (chapter 01, reused by chapter 03).
 
-Three pictures of the basic RNN, in the book's notation (DESIGN.md section 2):
+Three pictures of the basic RNN, in the book's notation (ARCHITECTURE.md, Invariants):
 
 * ``draw_unrolled``  the network unrolled over T time steps: one input, hidden
   and output layer per step, the hidden layer of step t-1 fed to step t as the
   *delayed input* (weight D); ``feedback="output"`` draws the Jordan variant,
-  where the previous *output* is fed back instead (chapter 03).
+  where the previous *output* is fed back instead (chapter 03), as it is
+  (y_0 = 0) or, with ``squash="sigmoid"``, as s_t = sigma(y_t) (s_0 = 0).
 * ``draw_folded``    the same network drawn once, with a loop through a
   one-step delay.
 * ``draw_step``      one time step at the level of single neurons: a 3-layer
@@ -27,6 +28,7 @@ from .plotting import PALETTE
 
 PARAMS = ("W", "D", "B", "V", "c")
 FEEDBACK_FROM = ("hidden", "output")  # the layer fed back: Elman (hidden) or Jordan (output)
+SQUASH = ("identity", "sigmoid")        # what the Jordan net applies to y_t before feeding it back
 MAX_STEPS = 8          # wider drawings stop being readable on a GitHub page
 MAX_NEURONS = 8        # the same for draw_step
 
@@ -129,21 +131,26 @@ def param_labels(ax):
 
 
 # ---------------------------------------------------------------- diagrams
-def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
+def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None, squash="identity"):
     """The basic RNN unrolled over ``T`` time steps (chapter 01; Jordan variant chapter 03).
 
     Each column t is one time step: input x_t -> hidden h_t (weight W, threshold B)
     -> output y_t (weight V, threshold c). ``feedback="hidden"`` (the Elman
     network, the article's figure) feeds h_{t-1} to h_t through D, starting from
     h_0 = 0; ``feedback="output"`` (the Jordan network) feeds y_{t-1} instead,
-    starting from y_0 = 0. ``sizes=(I, H, O)`` adds the layer sizes and the
-    parameter shapes to the labels. Returns the Axes.
+    starting from y_0 = 0. With ``feedback="output", squash="sigmoid"`` the
+    drawing shows what ``JordanRNN(..., feedback="sigmoid")`` computes: a node
+    s_t = sigma(y_t) between the steps, fed back through D, starting from
+    s_0 = 0. ``sizes=(I, H, O)`` adds the layer sizes and the parameter shapes
+    to the labels. Returns the Axes.
     """
+    _check_squash(squash, feedback)
     T = _check_steps(T)
     check_choice("feedback", feedback, FEEDBACK_FROM)
     sizes = _check_sizes(sizes)
     dx, ys = (2.4 if sizes is None else 2.8), {"x": 0.0, "h": 1.6, "y": 3.2}
     ax = _check_ax(ax, figsize=(2.2 + 0.72 * dx * T, 4.4))
+    ds = dx / 2 if squash == "sigmoid" else 0.0   # where s_t sits: halfway between steps t and t+1
     # layer names on the left
     names = {"x": "input", "h": "hidden", "y": "output"}
     if sizes is not None:
@@ -152,8 +159,12 @@ def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
         ax.text(-0.75, y, names[k], ha="right", va="center", fontsize=11, color=_LAYER_COLOUR[k])
     # the initial delayed input
     back = "h" if feedback == "hidden" else "y"
-    _node(ax, (0.0, ys[back]), f"${back}_0$", PALETTE["orange"], dashed=True)
-    ax.text(0.0, ys[back] - _R - 0.12, "= 0", ha="center", va="top", fontsize=11, color=PALETTE["orange"])
+    fed = "s" if squash == "sigmoid" else back   # the name of what reaches the next step
+    _node(ax, (ds, ys[back]), f"${fed}_0$", PALETTE["orange"], dashed=True)
+    if squash == "sigmoid":  # above s_0: below it runs the arrow to h_1
+        ax.text(ds, ys[back] + _R + 0.08, "= 0", ha="center", va="bottom", fontsize=11, color=PALETTE["orange"])
+    else:
+        ax.text(ds, ys[back] - _R - 0.12, "= 0", ha="center", va="top", fontsize=11, color=PALETTE["orange"])
     for t in range(1, T + 1):
         x0 = t * dx
         for k, y in ys.items():
@@ -171,8 +182,13 @@ def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
         _arrow(ax, tail, (x0, ys["y"]), _PARAM_COLOUR["c"], rp=0.0, lw=1.4)
         _label(ax, (tail[0] - 0.1, tail[1] - 0.05), "c", _param_text("c", sizes, feedback, " "),
                fontsize=12 if sizes is None else 11, ha="right", va="top")
+        if squash == "sigmoid":  # s_t = sigma(y_t), the value the next step sees
+            _node(ax, (x0 + ds, ys["y"]), f"$s_{t}$", PALETTE["orange"], dashed=True)
+            _arrow(ax, (x0, ys["y"]), (x0 + ds, ys["y"]), PALETTE["orange"], lw=1.6)
+            ax.text(x0 + ds / 2, ys["y"] + 0.1, r"$\sigma$", ha="center", va="bottom", fontsize=13,
+                    color=PALETTE["orange"], zorder=5)
         # the delayed input
-        src = ((t - 1) * dx, ys[back])
+        src = ((t - 1) * dx + ds, ys[back])
         _arrow(ax, src, (x0, ys["h"]), _PARAM_COLOUR["D"], lw=2.2)
         text = _param_text("D", sizes, feedback, " ")
         if feedback == "hidden":
@@ -181,7 +197,7 @@ def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
             _label(ax, ((src[0] + x0) / 2, (ys["y"] + ys["h"]) / 2), "D", text,
                    fontsize=13 if sizes is None else 11)
     # what step T keeps for step T+1
-    end = (T * dx, ys[back])
+    end = (T * dx + ds, ys[back])
     ax.add_patch(FancyArrowPatch((end[0] + _R, end[1]), (end[0] + 1.1, end[1]), arrowstyle="-|>",
                                  mutation_scale=14, color=PALETTE["orange"], lw=1.6, linestyle="--", zorder=2))
     ax.text(end[0] + 1.15, end[1], f"to\nstep {T + 1}", ha="left", va="center", fontsize=10,
@@ -190,9 +206,11 @@ def draw_unrolled(T=3, ax=None, feedback="hidden", sizes=None, title=None):
     for t in range(1, T + 1):
         ax.text(t * dx, -_R - 0.2, f"t = {t}", ha="center", va="top", fontsize=11)
     if title is None:
-        kind = "Elman: hidden layer fed back" if feedback == "hidden" else "Jordan: output fed back"
+        kind = {"hidden": "Elman: hidden layer fed back", "output": "Jordan: output fed back"}[feedback]
+        if squash == "sigmoid":
+            kind = "Jordan: sigmoid of the output fed back"
         title = f"The basic RNN unrolled over {T} time steps ({kind})"
-    return _finish(ax, (-2.3 if sizes else -1.9, T * dx + 1.9), (-0.95, ys["y"] + 1.05), title)
+    return _finish(ax, (-2.3 if sizes else -1.9, T * dx + ds + 1.9), (-0.95, ys["y"] + 1.05), title)
 
 
 def draw_folded(ax=None, feedback="hidden", sizes=None, title=None):
@@ -302,12 +320,63 @@ def draw_step(n_in=3, n_hidden=4, n_out=2, ax=None, title=None):
     for xc, ycol, name in ((X1, mid_y, "B"), (X2, out_y, "c")):
         xb = xc - 0.9
         _node(ax, (xb, top), "1", "#777777", r=0.16, fontsize=9)
-        for yv in ycol:
+        for yv in ycol:          # curves bowed away from the layer, so that they pass clear of its other nodes
             a, b = _ends((xb, top), (xc, yv), 0.16, r)
-            ax.plot([a[0], b[0]], [a[1], b[1]], color="#777777", lw=0.8, alpha=0.6, zorder=1)
+            bend = (a + b) / 2 + (0.12 + 0.05 * (top - yv)) * np.array([b[1] - a[1], a[0] - b[0]])
+            s = np.linspace(0.0, 1.0, 40)[:, None]
+            curve = (1 - s) ** 2 * a + 2 * (1 - s) * s * bend + s ** 2 * b      # a quadratic Bezier curve
+            ax.plot(curve[:, 0], curve[:, 1], color="#777777", lw=0.8, alpha=0.6, zorder=1)
         _label(ax, (xb + 0.3, top + 0.02), name, fontsize=12, ha="left")
     for xc, text in ((X0, "input layer"), (X1, "hidden layer"), (X2, "output layer")):
         ax.text(xc, bot_d - 0.3, text, ha="center", va="top", fontsize=11)
     if title is None:
         title = "One time step = a 3-layer BP network with an extra input block"
     return _finish(ax, (X0 - 3.0, X2 + 0.6), (bot_d - 0.8, top + 0.4), title)
+
+
+def _check_squash(squash, feedback):
+    """``squash`` is "identity" or "sigmoid"; "sigmoid" only with ``feedback="output"`` (chapter 03)."""
+    check_choice("squash", squash, SQUASH)
+    if squash == "sigmoid" and feedback != "output":
+        raise ValueError(f"squash='sigmoid' applies to the fed-back output, so it needs feedback='output'; "
+                         f"got feedback={feedback!r}")
+
+
+# ------------------------------------------------- backpropagation through time
+BACKWARD_COLOUR = PALETTE["purple"]    # the error flowing back (chapter 05); no parameter uses this colour
+
+
+def draw_backward(T=3, ax=None, title=None):
+    """The unrolled Elman network of ``draw_unrolled`` with the error of BPTT drawn on top (chapter 05).
+
+    Forward arrows as in ``draw_unrolled``; the backward flow in purple. The
+    error dL/dh_t arriving at h_t has two sources (chapter 05, formula 2):
+    its own output, through V^T (dL/dy_t), and the next step, through D^T
+    (dL/da_{t+1}); step T has no next step. Each backward label's gid is
+    ``"back-V"`` or ``"back-D"``: T of the first and T-1 of the second.
+    Returns the Axes.
+    """
+    T = _check_steps(T)
+    if title is None:
+        title = ("Forward pass (coloured by weight) and the error sent back (purple):\n"
+                 r"$\partial L/\partial h_t = V^\top \partial L/\partial y_t + D^\top \partial L/\partial a_{t+1}$")
+    ax = draw_unrolled(T, ax=ax, feedback="hidden", title=title)
+    dx, yh, yy = 2.4, 1.6, 3.2          # the layout of draw_unrolled without sizes
+    for t in range(1, T + 1):
+        x0 = t * dx
+        # from the output: V^T dL/dy_t, on a curve left of the forward V arrow
+        _arrow(ax, (x0, yy), (x0, yh), BACKWARD_COLOUR, rad=0.6, lw=2.0)
+        _back_label(ax, (x0 - 0.5, (yh + yy) / 2), r"$V^\top$", "back-V")
+        if t < T:   # from the next step: D^T dL/da_{t+1}, on a curve below the forward D arrow
+            _arrow(ax, (x0 + dx, yh), (x0, yh), BACKWARD_COLOUR, rad=-0.4, lw=2.0)
+            _back_label(ax, (x0 + dx / 2, yh - 0.42), r"$D^\top$", "back-D")
+    ax.text(T * dx + 0.5, yh - 0.5, r"$\partial L/\partial a_{T+1} = 0$", ha="left", va="center",
+            fontsize=10, color=BACKWARD_COLOUR)
+    return ax
+
+
+def _back_label(ax, xy, text, gid):
+    t = ax.text(*xy, text, ha="center", va="center", fontsize=12, color=BACKWARD_COLOUR, fontweight="bold",
+                zorder=5, bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
+    t.set_gid(gid)
+    return t

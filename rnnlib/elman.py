@@ -50,8 +50,10 @@ class ElmanRNN(Model):
         x = as_float_array("x", x, self.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.n_in:
             raise ValueError(f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got {x.shape}")
-        Hs, Y = self.forward(x[None], h_prev)
-        return Hs[0], Y[0]
+        XT, H0, batched = self._inputs(x[None], h_prev, "h_prev")
+        run = self._checked_run(XT, H0)
+        Hs, Y = run[0][0], run[1][0]                 # (H, N) and (O, N)
+        return (Hs.T.copy(), Y.T.copy()) if batched else (Hs[:, 0].copy(), Y[:, 0].copy())
 
     # ------------------------------------------------------------------ forward
     def _run(self, X, H0):

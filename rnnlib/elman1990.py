@@ -11,7 +11,11 @@ Three streams on which a network is trained to predict its next input:
   on such a stream;
 * ``word_stream``: sentences from a small lexicon, written without spaces,
   with the positions where words begin (``random_letter_codes`` gives each
-  letter a random 5-bit code, as in the paper).
+  letter a random 5-bit code, as in the paper);
+* ``word_numbers``: two- and three-word sentences from nouns and verbs in
+  classes (``WORD_CLASSES``, ``CLASS_FRAMES``, after the paper's Tables 3 and
+  4), one number per word, for the word-class simulation (its clustering is in
+  ``rnnlib.clustering``).
 
 ``next_step_pairs`` turns a coded stream into inputs and next-step targets, and
 ``parallel_streams`` cuts a long stream into N time-major sequences (T, N, F)
@@ -304,3 +308,77 @@ def squared_errors(model, X, target, h0=None):
     if target.shape != Y.shape:
         raise ValueError(f"target must have the shape of the outputs {Y.shape}, got {target.shape}")
     return (sigmoid(Y) - target) ** 2
+
+
+# ------------------------------------------------- lexical classes from word order
+
+WORD_CLASSES = {
+    "NOUN_HUMAN": ("man", "woman", "girl"),
+    "NOUN_ANIMAL": ("cat", "mouse", "dog"),
+    "NOUN_PREDATOR": ("dragon", "monster", "lion"),
+    "NOUN_THING": ("book", "rock", "car"),
+    "NOUN_FRAGILE": ("glass", "plate"),
+    "NOUN_FOOD": ("cookie", "bread", "sandwich"),
+    "VERB_INTRANS": ("think", "sleep"),
+    "VERB_TRANS": ("see", "chase"),
+    "VERB_AGPAT": ("move", "break"),
+    "VERB_PERCEPT": ("smell", "notice"),
+    "VERB_DESTROY": ("smash", "shatter"),
+    "VERB_EAT": ("eat",),
+}
+"""A 28-word lexicon in 12 classes, modelled on the categories of Elman (1990), Table 3.
+
+Unlike the paper's, every word belongs to one class only (the paper lists
+*see* and *break* under two verb classes each)."""
+
+ANIMATE_CLASSES = ("NOUN_HUMAN", "NOUN_ANIMAL", "NOUN_PREDATOR")
+"""The noun classes whose members act as the subject of most frames (the rest are inanimate)."""
+
+CLASS_FRAMES = (
+    ("NOUN_HUMAN", "VERB_EAT", "NOUN_FOOD"),
+    ("NOUN_HUMAN", "VERB_PERCEPT", "NOUN_THING"),
+    ("NOUN_HUMAN", "VERB_DESTROY", "NOUN_FRAGILE"),
+    ("NOUN_HUMAN", "VERB_INTRANS"),
+    ("NOUN_HUMAN", "VERB_TRANS", "NOUN_HUMAN"),
+    ("NOUN_HUMAN", "VERB_AGPAT", "NOUN_THING"),
+    ("NOUN_HUMAN", "VERB_AGPAT"),
+    ("NOUN_ANIMAL", "VERB_EAT", "NOUN_FOOD"),
+    ("NOUN_ANIMAL", "VERB_TRANS", "NOUN_ANIMAL"),
+    ("NOUN_ANIMAL", "VERB_AGPAT", "NOUN_THING"),
+    ("NOUN_ANIMAL", "VERB_AGPAT"),
+    ("NOUN_THING", "VERB_AGPAT"),
+    ("NOUN_PREDATOR", "VERB_DESTROY", "NOUN_FRAGILE"),
+    ("NOUN_PREDATOR", "VERB_EAT", "NOUN_HUMAN"),
+    ("NOUN_PREDATOR", "VERB_EAT", "NOUN_ANIMAL"),
+    ("NOUN_PREDATOR", "VERB_EAT", "NOUN_FOOD"),
+)
+"""Sentence frames of two or three words (after Elman 1990, Table 4): a sentence is a frame
+with a random word of each class."""
+
+VOCABULARY = tuple(w for words in WORD_CLASSES.values() for w in words)
+"""The words of ``WORD_CLASSES`` in order (nouns first); a word's number is its place here."""
+
+
+def class_sentences(n_sentences, seed=0):
+    """``n_sentences`` random sentences from ``CLASS_FRAMES``, each a list of words (chapter 06).
+
+    Each sentence picks a frame at random (all equally likely) and a random word
+    of each class named by the frame.
+    """
+    n_sentences = check_size("n_sentences", n_sentences)
+    rng = _rng(seed)
+    out = []
+    for k in rng.integers(0, len(CLASS_FRAMES), size=n_sentences):
+        frame = CLASS_FRAMES[k]
+        out.append([WORD_CLASSES[cls][rng.integers(len(WORD_CLASSES[cls]))] for cls in frame])
+    return out
+
+
+def word_numbers(n_sentences, seed=0):
+    """Sentences of ``class_sentences`` run together: one int per word, its place in ``VOCABULARY`` (chapter 06).
+
+    Nothing marks where a sentence ends: the network sees one word after
+    another, as in the paper.
+    """
+    index = {w: i for i, w in enumerate(VOCABULARY)}
+    return np.array([index[w] for s in class_sentences(n_sentences, seed) for w in s], dtype=int)

@@ -21,10 +21,17 @@ from ._checks import as_float_array, check_shape
 from .model import state_layout, steps_flat
 
 
-def _prepare(Y, target, mask, name="target"):
+def _check_outputs(Y):
+    """Y as a float array of outputs (T, O) or (T, N, O) with at least one step and one output."""
     Y = as_float_array("Y", Y)
-    if Y.ndim < 2:
-        raise ValueError(f"Y must be outputs of shape (T, O) or (T, N, O), got shape {Y.shape}")
+    if Y.ndim not in (2, 3) or 0 in Y.shape:
+        raise ValueError(f"Y must be outputs of shape (T, O) or (T, N, O) with at least one time step, "
+                         f"sequence and output, got shape {Y.shape}")
+    return Y
+
+
+def _prepare(Y, target, mask, name="target"):
+    Y = _check_outputs(Y)
     target = as_float_array(name, target)
     check_shape(name, target, Y.shape)
     return Y, target, _weights(mask, Y.shape[:-1])
@@ -152,9 +159,7 @@ def softmax_cross_entropy(Y, target, mask=None):
     ``target`` is either integer labels of shape Y.shape[:-1] or rows of
     probabilities of Y's shape. The loss is the mean over counted steps.
     """
-    Y = as_float_array("Y", Y)
-    if Y.ndim < 2:
-        raise ValueError(f"Y must be outputs of shape (T, O) or (T, N, O), got shape {Y.shape}")
+    Y = _check_outputs(Y)
     t = class_rows(Y.shape, target)
     return _in_state_layout(_cross_entropy, Y, t, _weights(mask, Y.shape[:-1]))
 

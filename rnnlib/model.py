@@ -248,10 +248,10 @@ class Model:
         the last hidden state h_T; networks that feed back something else override it."""
         return np.array(Hs[-1])
 
-    def _inputs(self, X, h0):
+    def _inputs(self, X, h0, h0_name=None):
         """Check a sequence and an initial state once, in the state layout: X (T, I, N), h0 (state, N)."""
         X3, batched = as_sequence("X", X, self.n_in, self.dtype)
-        H0 = as_state(self._h0_name, h0, X3.shape[1], self.state_size(), self.dtype, batched)
+        H0 = as_state(h0_name or self._h0_name, h0, X3.shape[1], self.state_size(), self.dtype, batched)
         return state_layout(X3), state_layout(H0), batched
 
     def _checked_run(self, XT, H0):

@@ -33,6 +33,8 @@ def _check_grads(params, grads):
         if not (isinstance(p, np.ndarray) and p.dtype.kind == "f"):
             raise TypeError(f"parameter {name} must be a float numpy array (it is updated in place), "
                             f"got {type(p).__name__}")
+        if not p.flags.writeable:
+            raise ValueError(f"parameter {name} is read-only, so the optimiser cannot update it in place")
         if np.shape(grads[name]) != p.shape:
             raise ValueError(f"gradient of {name} has shape {np.shape(grads[name])}, parameter has {p.shape}")
         if not np.all(np.isfinite(grads[name])):
@@ -152,10 +154,17 @@ def clip_grad_norm(grads, max_norm):
     max_norm = _check_rate("max_norm", max_norm)
     if max_norm == 0:
         raise ValueError("max_norm must be positive, got 0")
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict name -> array, such as model.backward(...), got {type(grads).__name__}")
     for name, g in grads.items():
         if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):
             raise TypeError(f"gradient {name} must be a float numpy array (it is rescaled in place), got {type(g).__name__}")
+        if not g.flags.writeable:
+            raise ValueError(f"gradient {name} is read-only, so it cannot be rescaled in place")
     norm = global_norm(grads)
+    if not np.isfinite(norm):
+        raise ValueError("the gradients contain NaN or infinite values: no rescaling makes them finite "
+                         "(try a smaller learning rate)")
     if norm > max_norm:
         for g in grads.values():
             g *= max_norm / norm

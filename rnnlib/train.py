@@ -147,7 +147,9 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     trained side by side as one computation, each with its own optimiser
     statistics, shuffling, clipping and divergence stop, and each ends exactly
     as if it had been trained alone. A list of Histories is returned and
-    ``callback`` receives that list.
+    ``callback`` receives that list. An optimiser of your own (any object with
+    ``step(params, grads)``) then receives the stacked arrays: each parameter
+    and gradient with a leading axis, one slice per network.
     """
     nets, many = _check_models(model)
     S = len(nets)
@@ -278,7 +280,8 @@ class _Trainer:
             values = np.broadcast_to(values, (self.S,)).copy()
             ok = np.isfinite(values) & ~self.stopped
             if ok.any():
-                dY[~np.isfinite(dY)] = 0.0
+                if not ok.all():
+                    dY[~np.isfinite(dY)] = 0.0
                 grads = net._grads(X, h_in, run, dY, self.truncate)
                 norms = np.sqrt(sum(_sum_squares(g, self.many) for g in grads.values()))
                 norms = np.broadcast_to(norms, (self.S,)).copy()
@@ -310,8 +313,15 @@ class _Trainer:
             Ys, ts = state_layout(Ys), state_layout(ts)            # the book's (T, N, O)
             if not self.batched:
                 Ys, ts, ws = Ys[:, 0], ts[:, 0], ws[:, 0]
-            value, dY = self.loss_fn(Ys, ts, ws)
-            dY = np.asarray(dY, dtype=Y.dtype).reshape(Ys.shape[0], -1, Y.shape[-2])
+            result = self.loss_fn(Ys, ts, ws)
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise TypeError("a loss function must return a pair (loss, dY), the mean loss and its gradient "
+                                f"with the shape of Y {Ys.shape}, got {type(result).__name__}")
+            value, dY = result
+            dY = np.asarray(dY, dtype=Y.dtype)
+            if dY.shape != Ys.shape:
+                raise ValueError(f"the loss function's dY must have the shape of Y, {Ys.shape}, got {dY.shape}")
+            dY = dY.reshape(Ys.shape[0], -1, Y.shape[-2])
             values.append(value)
             grads.append(state_layout(dY))
         if not self.many:
@@ -335,7 +345,8 @@ class _Trainer:
             scale[big] = self.clip / norms[big]
         scale[~ok] = 0.0
         for g in grads.values():
-            g[~np.isfinite(g)] = 0.0
+            if not ok.all():
+                g[~np.isfinite(g)] = 0.0
             if self.many:
                 if not (scale == 1.0).all():
                     g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))

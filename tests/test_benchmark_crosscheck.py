@@ -1,7 +1,7 @@
 """The speed benchmark's cross-check at tiny sizes, so that benchmarks/bench_rnn.py cannot rot.
 
 benchmarks/bench_rnn.py times rnnlib's ElmanRNN against a naive per-step numpy
-loop and PyTorch (DESIGN.md section 4), after checking that all of them compute
+loop and PyTorch (ARCHITECTURE.md, benchmarks), after checking that all of them compute
 the same outputs and gradients. These tests run that check; they never time
 anything. The PyTorch part is skipped when torch is not installed (it is not
 part of the book's environment), and fails instead when RNNLIB_REQUIRE_TORCH=1

@@ -186,3 +186,26 @@ def test_a_refused_weight_leaves_the_old_one():
     with pytest.raises(ValueError, match="NaN"):
         net.D = np.full((3, 3), np.nan)
     assert np.array_equal(net.D, D)
+
+
+def test_core_edge_cases_found_by_the_property_suite():
+    with pytest.raises(ValueError, match="at least one time step"):
+        rnnlib.mse(np.zeros((0, 2)), np.zeros((0, 2)))
+    with pytest.raises(TypeError, match="grads must be a dict"):
+        rnnlib.clip_grad_norm([np.ones(3)], 1.0)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        rnnlib.clip_grad_norm({"W": np.array([np.inf, 1.0])}, 1.0)
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    frozen = {k: v.copy() for k, v in net.params.items()}
+    frozen["W"].flags.writeable = False
+    with pytest.raises(ValueError, match="parameter W is read-only"):
+        rnnlib.SGD(lr=0.1).step(frozen, {k: np.ones_like(v) for k, v in frozen.items()})
+    X, t = np.ones((4, 2)), np.zeros((4, 1))
+    with pytest.raises(TypeError, match=r"must return a pair \(loss, dY\)"):
+        rnnlib.fit(net, X, t, loss=lambda Y, target, mask: 0.5, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="h_prev must have shape"):
+        net.step(np.ones(2), np.ones(5))
+    h, y = net.step(np.ones((3, 2)), np.zeros((3, 3)))
+    assert h.shape == (3, 3) and y.shape == (3, 1)
+    Hs, Y = net.forward(np.ones((1, 3, 2)))
+    assert np.array_equal(h, Hs[0]) and np.array_equal(y, Y[0])

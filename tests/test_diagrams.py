@@ -165,3 +165,85 @@ def test_feedback_choices_name_the_layer_fed_back():
         assert f"${symbol[feedback]}_0$" in text, (feedback, text)
     with pytest.raises(ValueError, match="choose one of 'hidden', 'output'"):
         diagrams.draw_folded(feedback="input")
+
+
+# ------------------------------------------ the Jordan network of chapter 03
+@pytest.mark.parametrize("T", [1, 3])
+def test_sigmoid_feedback_draws_s_not_y(T):
+    """squash="sigmoid" draws what JordanRNN(feedback="sigmoid") computes: s_t = sigma(y_t)
+    between the steps, fed back through D, starting from s_0 = 0; y_0 is not drawn."""
+    ax = diagrams.draw_unrolled(T, feedback="output", squash="sigmoid")
+    text = all_text(ax)
+    assert "$s_0$" in text and "$y_0$" not in text and "$h_0$" not in text
+    assert all(f"$s_{t}$" in text for t in range(1, T + 1))
+    assert text.count(r"$\sigma$") == T              # one sigma per step, from y_t to s_t
+    labels = diagrams.param_labels(ax)
+    assert {k: len(v) for k, v in labels.items()} == {k: T for k in PARAMS}
+    # x, h, y per step, one s per step, and s_0
+    assert len(circles(ax)) == 4 * T + 1
+    # each D arrow starts at s_(t-1): the node drawn halfway between steps t-1 and t
+    s_nodes = sorted(c.center[0] for c in circles(ax) if c.get_linestyle() == "--")
+    h_nodes = sorted(c.center[0] for c in circles(ax) if c.get_linestyle() == "-" and c.center[1] == 1.6)
+    assert len(s_nodes) == T + 1 and len(h_nodes) == T
+    assert all(s < h < s_next for s, h, s_next in zip(s_nodes, h_nodes, s_nodes[1:]))
+
+
+def test_identity_feedback_is_the_default_drawing():
+    plain = all_text(diagrams.draw_unrolled(2, feedback="output"))
+    same = all_text(diagrams.draw_unrolled(2, feedback="output", squash="identity"))
+    assert plain == same and "$y_0$" in plain and r"$\sigma$" not in plain
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(squash="tanh", feedback="output"), ValueError, "unknown squash 'tanh'; choose one of 'identity', 'sigmoid'"),
+    (dict(squash="sigmoid"), ValueError, "squash='sigmoid' applies to the fed-back output"),
+    (dict(squash=None, feedback="output"), ValueError, "unknown squash None"),
+])
+def test_squash_bad_arguments(kwargs, exc, match):
+    before = plt.get_fignums()
+    with pytest.raises(exc, match=match):
+        diagrams.draw_unrolled(2, **kwargs)
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("sizes", [(3, 4, 2), (1, 1, 1), (2, 8, 3), (1, 8, 8)])
+def test_step_threshold_lines_pass_clear_of_the_other_nodes(sizes):
+    """Chapter 01's one-step figure: a line from a constant 1 to one node must not run behind another node."""
+    import numpy as np
+    ax = diagrams.draw_step(*sizes)
+    nodes = [(np.asarray(c.center), c.radius) for c in circles(ax)]
+    threshold_lines = [line for line in ax.lines if matplotlib.colors.to_hex(line.get_color()) == "#777777"]
+    assert len(threshold_lines) == sizes[1] + sizes[2]
+
+    def distance(points, centre):
+        """Shortest distance from centre to the polyline through points (segment by segment)."""
+        a, b = points[:-1], points[1:]
+        u = np.clip(np.sum((centre - a) * (b - a), axis=1) / np.sum((b - a) ** 2, axis=1), 0, 1)
+        return np.hypot(*(a + u[:, None] * (b - a) - centre).T).min()
+
+    for line in threshold_lines:
+        points = line.get_xydata()
+        for centre, radius in nodes:
+            ends_here = min(np.hypot(*(points[0] - centre)), np.hypot(*(points[-1] - centre))) < 1.5 * radius
+            if not ends_here:
+                assert distance(points, centre) > radius, (sizes, centre)
+
+
+@pytest.mark.parametrize("T", [1, 2, 4])
+def test_backward_adds_the_two_error_paths_to_the_unrolled_drawing(T):
+    ax = diagrams.draw_backward(T)
+    # the forward drawing is draw_unrolled's: every parameter once per step, same nodes
+    labels = diagrams.param_labels(ax)
+    assert all(len(labels[name]) == T for name in PARAMS)
+    assert len(circles(ax)) == 3 * T + 1
+    # the backward flow: V^T at every step, D^T between neighbouring steps, none after step T
+    gids = [t.get_gid() for t in ax.texts]
+    assert gids.count("back-V") == T and gids.count("back-D") == T - 1
+    assert r"\partial L/\partial a_{T+1} = 0" in all_text(ax)
+
+
+def test_backward_checks_its_arguments():
+    with pytest.raises(ValueError, match="at most"):
+        diagrams.draw_backward(diagrams.MAX_STEPS + 1)
+    with pytest.raises(TypeError, match="matplotlib Axes"):
+        diagrams.draw_backward(2, ax="not an axes")

@@ -246,3 +246,31 @@ def test_squared_errors_are_those_of_the_sigmoid_outputs():
     np.testing.assert_allclose(e9.squared_errors(net, X, target), 0.25)
     with pytest.raises(ValueError, match="target must have the shape of the outputs"):
         e9.squared_errors(net, X, target[:, :, :1])
+
+
+# ------------------------------------------------------------- lexical classes
+
+def test_every_word_has_one_class_and_a_number():
+    words = [w for ws in e9.WORD_CLASSES.values() for w in ws]
+    assert len(words) == len(set(words)) == len(e9.VOCABULARY) == 28
+    assert list(e9.VOCABULARY) == words
+    assert set(e9.ANIMATE_CLASSES) <= set(e9.WORD_CLASSES)
+    assert all(cls in e9.WORD_CLASSES for frame in e9.CLASS_FRAMES for cls in frame)
+
+
+def test_class_sentences_follow_the_frames():
+    word_class = {w: c for c, ws in e9.WORD_CLASSES.items() for w in ws}
+    sents = e9.class_sentences(3000, seed=2)
+    frames = {tuple(word_class[w] for w in s) for s in sents}
+    assert frames == set(e9.CLASS_FRAMES)             # every frame is used, and only frames
+    counts = np.bincount([e9.VOCABULARY.index(w) for s in sents for w in s], minlength=28)
+    assert np.all(counts > 0)
+    assert e9.class_sentences(5, seed=1) == e9.class_sentences(5, seed=1) != e9.class_sentences(5, seed=4)
+
+
+def test_word_numbers_run_the_sentences_together():
+    ids = e9.word_numbers(50, seed=3)
+    words = [w for s in e9.class_sentences(50, seed=3) for w in s]
+    assert ids.dtype.kind == "i" and [e9.VOCABULARY[i] for i in ids] == words
+    with pytest.raises(ValueError):
+        e9.word_numbers(0)

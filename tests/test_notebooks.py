@@ -103,7 +103,7 @@ def test_every_script_has_a_notebook():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_chapter_sections(path):
-    """DESIGN.md section 5: goals, prerequisites, reading time, takeaways, exercises with
+    """ARCHITECTURE.md, anatomy of a chapter: goals, prerequisites, reading time, takeaways, exercises with
     solutions, references (the article first), and links to the neighbouring chapters."""
     md = "\n\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "markdown")
     for needed in ("What you will learn", "Prerequisites", "Time to read",
@@ -112,8 +112,10 @@ def test_chapter_sections(path):
     exercises = md.split("## Exercises")[1].split("## References")[0]
     assert exercises.count("<details>") >= 3, f"{path.name}: fewer than 3 exercises with solutions in <details>"
     assert exercises.count("<details>") == exercises.count("</details>")
-    items = re.findall(r"^(?:\d+\.|-)\s+(.*)", md.split("## References")[1], re.M)
+    items = re.split(r"^(?:\d+\.|-)\s+", md.split("## References")[1], flags=re.M)[1:]
     assert items and "基础RNN循环神经网络" in items[0], f"{path.name}: the source article is not the first reference"
+    for detail in ("老饼", "老饼讲解-深度学习", "](https://www.bbbdata.com/)", "published 2024-04-05", "updated 2024-04-12"):
+        assert detail in items[0], f"{path.name}: the article's reference lacks {detail!r}"
     names = [p.name for p in NOTEBOOKS]
     i = names.index(path.name)
     last = md.strip().splitlines()[-1]

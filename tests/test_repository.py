@@ -1,5 +1,6 @@
 """The reader's surfaces stay true: chapter lists, links, badges, pins (issues 2 and 5)."""
 import re
+import subprocess
 import urllib.parse
 
 import jupytext
@@ -104,9 +105,52 @@ def test_requirements_are_pinned_and_explained():
             continue
         spec, _, comment = line.partition("#")
         assert comment.strip(), f"requirements.txt: no comment saying what uses {spec.strip()}"
+        if spec.strip().startswith("python-too-old @ file:///ERROR/"):
+            assert 'python_version < "3.11"' in spec, "the old-Python guard must only apply before 3.11"
+            continue
         assert "==" in spec or spec.strip() == "-e .", f"requirements.txt: {spec.strip()} is not pinned with =="
 
 
-def test_python_version_is_the_same_everywhere():
-    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
-    assert 'python-version: "3.11"' in (ROOT / ".github/workflows/tests.yml").read_text()
+SUPPORTED = ("3.11", "3.12", "3.13")
+
+
+def test_supported_pythons_are_the_same_everywhere():
+    """Binder runs the oldest supported Python; CI tests the oldest and the newest; the README
+    and pyproject.toml name the same range."""
+    assert (ROOT / "binder/runtime.txt").read_text().strip() == f"python-{SUPPORTED[0]}"
+    assert not (ROOT / "runtime.txt").exists(), "repo2docker ignores a root runtime.txt when binder/ exists"
+    workflow = (ROOT / ".github/workflows/tests.yml").read_text()
+    matrix = re.search(r"python-version:\s*\[([^\]]*)\]", workflow)
+    assert matrix, "the workflow has no python-version matrix"
+    tested = re.findall(r'"([\d.]+)"', matrix.group(1))
+    assert SUPPORTED[0] in tested and SUPPORTED[-1] in tested, f"CI tests {tested}, not {SUPPORTED[0]} and {SUPPORTED[-1]}"
+    assert set(tested) <= set(SUPPORTED), f"CI tests {tested}, the README supports {SUPPORTED}"
+    readme = (ROOT / "README.md").read_text()
+    assert f"Python {SUPPORTED[0]}, {SUPPORTED[1]} or {SUPPORTED[2]}" in readme
+    assert f'requires-python = ">={SUPPORTED[0]}"' in (ROOT / "pyproject.toml").read_text()
+
+
+# a design note named in a file: any *.md whose name contains "design" or "architecture"
+# (in any case, with or without a folder), or the bare word DESIGN in backticks
+DESIGN_NOTE = re.compile(r"[\w./-]*(?:design|architecture)[\w-]*\.md|`DESIGN[`]", re.I)
+
+
+def tracked_text_files():
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    for name in listed.stdout.split("\0"):
+        path = ROOT / name
+        if name and path.is_file() and path.suffix in {".py", ".md", ".ipynb", ".txt", ".yml", ".toml", ".cff", ".sh", ""}:
+            yield path
+
+
+def test_no_file_cites_a_design_note_that_does_not_exist():
+    missing = []
+    for path in tracked_text_files():
+        for cited in set(DESIGN_NOTE.findall(path.read_text(encoding="utf-8", errors="replace"))):
+            name = cited.strip("`")
+            if not name.lower().endswith(".md") or not ((ROOT / name).exists() or (path.parent / name).exists()):
+                missing.append(f"{path.relative_to(ROOT)}: {cited}")
+    assert (ROOT / "ARCHITECTURE.md").exists()
+    assert not missing, "cites a design note that is not in the repository:\n" + "\n".join(sorted(missing))

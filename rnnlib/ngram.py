@@ -1,0 +1,151 @@
+"""Counting models of text, the baselines of the character-level RNN (chapter 08).
+
+An n-gram model predicts the next character from the n - 1 characters before
+it, by counting in the training text how often each character followed that
+context. Every model here is a *table* of conditional probabilities: an array
+with n axes whose entry ``P[a, b, c]`` (for n = 3) is p(c | a b), so that each
+row ``P[a, b]`` sums to one. Order 1 (unigram) ignores the context, ``P[c]``.
+
+- uniform:  p(c) = 1 / V
+- add-k:    p(c | ctx) = (count(ctx c) + k) / (count(ctx) + k V)   (k = 1: Laplace)
+- interpolated (Jelinek-Mercer): p(c | a b) = w0 / V + w1 p1(c) + w2 p2(c | b) + w3 p3(c | a b),
+  with weights w >= 0 that sum to one
+
+k and the weights are chosen on validation text, never on the test text.
+Scores are in bits: the surprisal of a character is -log2 p(c | ctx), and the
+mean over a text is the cross-entropy in bits per character.
+"""
+import numpy as np
+
+from ._checks import check_count, check_real, check_size
+
+
+def _check_ids(name, ids, size):
+    arr = np.asarray(ids)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer character indices, got an array of dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one sequence of shape (T,), got shape {arr.shape}")
+    if arr.size and (arr.min() < 0 or arr.max() >= size):
+        raise ValueError(f"{name} must be indices in [0, {size}), got values from {arr.min()} to {arr.max()}")
+    return arr
+
+
+def _check_table(table):
+    table = np.asarray(table, dtype=float)
+    if table.ndim < 1 or len(set(table.shape)) != 1:
+        raise ValueError(f"table must have n equal axes (V, ..., V), got shape {table.shape}")
+    return table
+
+
+def uniform(size):
+    """The uniform model (chapter 08): p(c) = 1/V for each of the V characters, a table of shape (V,)."""
+    size = check_size("size", size)
+    return np.full(size, 1.0 / size)
+
+
+def counts(ids, order, size):
+    """How often each n-gram occurs in ``ids`` (chapter 08): an array of shape (V,) * order.
+
+    ``counts(ids, 3, V)[a, b, c]`` is the number of positions t with
+    ids[t-2], ids[t-1], ids[t] = a, b, c.
+    """
+    order, size = check_size("order", order), check_size("size", size)
+    ids = _check_ids("ids", ids, size)
+    if len(ids) < order:
+        raise ValueError(f"ids must hold at least order = {order} characters, got {len(ids)}")
+    flat = np.zeros(len(ids) - order + 1, dtype=np.int64)
+    for j in range(order):
+        flat = flat * size + ids[j:len(ids) - order + 1 + j]
+    return np.bincount(flat, minlength=size ** order).reshape((size,) * order).astype(float)
+
+
+def add_k(ids, order, size, k):
+    """The add-k n-gram table (chapter 08): p(c | ctx) = (count(ctx c) + k) / (count(ctx) + k V).
+
+    Every character gets k imaginary extra counts in every context, so nothing
+    has probability zero; a context never seen gives the uniform row 1/V.
+    """
+    k = check_real("k", k, 0.0)
+    if k == 0:
+        raise ValueError("k must be positive: with k = 0 an unseen n-gram gets probability 0 (infinite surprise)")
+    n = counts(ids, order, size) + k
+    return n / n.sum(axis=-1, keepdims=True)
+
+
+def interpolate(tables, weights):
+    """The mixture sum_j w_j P_j of tables of orders 1..n (chapter 08), as one table of the highest order.
+
+    Lower-order tables line up with the last axes: a (V,) table gives p(c), a
+    (V, V) table p(c | b), whatever the longer context. Weights must be
+    non-negative and sum to one, so the rows of the result sum to one too.
+    """
+    tables = [_check_table(t) for t in tables]
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (len(tables),):
+        raise ValueError(f"weights must hold one weight per table ({len(tables)}), got shape {weights.shape}")
+    if np.any(weights < 0) or abs(weights.sum() - 1) > 1e-9:
+        raise ValueError(f"weights must be non-negative and sum to 1, got {weights.tolist()}")
+    if len({t.shape[0] for t in tables}) != 1:
+        raise ValueError(f"tables must share one vocabulary size, got shapes {[t.shape for t in tables]}")
+    out = np.zeros(max(tables, key=np.ndim).shape)
+    for w, t in zip(weights, tables):
+        out = out + w * t
+    return out
+
+
+def probabilities(table, ids, start=None):
+    """p(ids[t] | the n - 1 characters before it) for t = start, ..., T-1 (chapter 08).
+
+    ``start`` defaults to n - 1, the first position with a full context, and
+    may not be smaller. Models of different orders are compared on the same
+    characters by giving them the same ``start``.
+    """
+    table = _check_table(table)
+    n = table.ndim
+    ids = _check_ids("ids", ids, table.shape[0])
+    start = n - 1 if start is None else check_count("start", start)
+    if start < n - 1:
+        raise ValueError(f"start must be at least n - 1 = {n - 1} for a table of order {n}, got {start}")
+    if start >= len(ids):
+        raise ValueError(f"start must be below the length of ids ({len(ids)}), got {start}")
+    index = tuple(ids[start - n + 1 + j:len(ids) - n + 1 + j] for j in range(n))
+    return table[index]
+
+
+def surprisal(table, ids, start=None):
+    """-log2 p(ids[t] | context) for t = start, ..., T-1 (chapter 08): bits of surprise per character."""
+    return -np.log2(probabilities(table, ids, start))
+
+
+def choose_k(train_ids, val_ids, order, size, ks, start=None):
+    """Choose k of ``add_k`` on validation text (chapter 08): returns ``(best_k, bits)``.
+
+    ``bits[i]`` is the validation cross-entropy (bits per character) with
+    ``ks[i]``; the best k is the one with the fewest bits. The test text plays no part.
+    """
+    ks = [check_real("ks", k, 0.0) for k in ks]
+    if not ks:
+        raise ValueError("ks must hold at least one candidate k")
+    bits = np.array([surprisal(add_k(train_ids, order, size, k), val_ids, start).mean() for k in ks])
+    return ks[int(np.argmin(bits))], bits
+
+
+def fit_weights(tables, val_ids, start=None, iterations=200):
+    """Interpolation weights that maximise the likelihood of validation text (chapter 08).
+
+    The expectation-maximisation rule of Jelinek and Mercer (1980): with p_j(t)
+    each table's probability of validation character t,
+    w_j <- mean over t of w_j p_j(t) / sum_i w_i p_i(t), from equal weights.
+    Each iteration cannot lower the validation likelihood. Returns the weights.
+    """
+    iterations = check_size("iterations", iterations)
+    tables = [_check_table(t) for t in tables]
+    n = max(t.ndim for t in tables)
+    start = n - 1 if start is None else start
+    P = np.array([probabilities(t, val_ids, start) for t in tables])     # (tables, characters)
+    w = np.full(len(tables), 1.0 / len(tables))
+    for _ in range(iterations):
+        r = w[:, None] * P
+        w = (r / r.sum(axis=0)).mean(axis=1)
+    return w / w.sum()
