@@ -30,3 +30,20 @@ def rng():
     import numpy as np
 
     return np.random.default_rng(12345)
+
+
+def require_optional(module):
+    """Import an optional test dependency (torch, threadpoolctl: tests/requirements-torch.txt).
+
+    Skips the test when it is missing, except when RNNLIB_REQUIRE_TORCH=1 (set by .ci/run in
+    the environment that installs them), where a missing dependency is a failure: there the
+    cross-check must run, not be skipped.
+    """
+    if os.environ.get("RNNLIB_REQUIRE_TORCH") == "1":
+        import importlib
+
+        try:
+            return importlib.import_module(module)
+        except ImportError as exc:
+            pytest.fail(f"RNNLIB_REQUIRE_TORCH=1 but {module} cannot be imported: {exc}")
+    return pytest.importorskip(module, reason=f"{module} is not installed (pip install -r tests/requirements-torch.txt)")

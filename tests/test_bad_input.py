@@ -1,4 +1,6 @@
 """Bad input gets a clear error in rnnlib's own words (chapter 02 shows some)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -124,12 +126,8 @@ def test_parameter_broken_in_place_is_caught(net):
 def test_bad_step_input(net):
     with pytest.raises(ValueError, match=r"x must be one time step of shape \(3,\)"):
         net.step(np.zeros(2))
-
-
-@pytest.mark.parametrize("seed,exc", [(-1, ValueError), (1.5, TypeError), ("a", TypeError), (None, TypeError), (True, TypeError)])
-def test_bad_seed(seed, exc):
-    with pytest.raises(exc, match="seed must be a non-negative integer"):
-        rnnlib.ElmanRNN(1, 2, 1, seed=seed)
+    with pytest.raises(TypeError, match="x must contain real numbers"):
+        net.step(["a", "b", "c"])
 
 
 # ------------------------------------------------ the shared checks (rnnlib._checks)
@@ -148,16 +146,25 @@ def test_check_count_accepts_zero_and_numpy_integers():
     assert out == 7 and type(out) is int
 
 
-@pytest.mark.parametrize("call", [
-    lambda seed: rnnlib.ElmanRNN(1, 2, 1, seed=seed),
-    lambda seed: rnnlib.tasks.bit_stream(3, 2, seed=seed),
-    lambda seed: rnnlib.elman1990.temporal_xor_stream(3, seed=seed),
-    lambda seed: rnnlib.gradients.random_orthogonal(3, seed=seed),
-    lambda seed: _checks.check_seed("seed", seed),
-])
-@pytest.mark.parametrize("seed,exc", [(-1, ValueError), (1.5, TypeError), (True, TypeError)])
-def test_every_seed_follows_one_rule(call, seed, exc):
-    with pytest.raises(exc, match="seed must be a non-negative integer"):
+# The seed rule, once: the shared check refuses every kind of bad seed, and each module that
+# takes a seed (model, train, tasks, elman1990, gradients) goes through it.
+SEED_RULE = [
+    ("check_seed", lambda seed: _checks.check_seed("seed", seed), -1, ValueError),
+    ("check_seed", lambda seed: _checks.check_seed("seed", seed), 1.5, TypeError),
+    ("check_seed", lambda seed: _checks.check_seed("seed", seed), "a", TypeError),
+    ("check_seed", lambda seed: _checks.check_seed("seed", seed), None, TypeError),
+    ("check_seed", lambda seed: _checks.check_seed("seed", seed), True, TypeError),
+    ("ElmanRNN", lambda seed: rnnlib.ElmanRNN(1, 2, 1, seed=seed), -1, ValueError),
+    ("fit", lambda seed: rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), seed=seed), "a", TypeError),
+    ("tasks", lambda seed: rnnlib.tasks.xor_previous(5, 2, seed=seed), 1.5, TypeError),
+    ("elman1990", lambda seed: rnnlib.elman1990.letter_stream(3, seed=seed), True, TypeError),
+    ("gradients", lambda seed: rnnlib.gradients.random_orthogonal(3, seed=seed), -1, ValueError),
+]
+
+
+@pytest.mark.parametrize("where,call,seed,exc", SEED_RULE, ids=[f"{w}-{s!r}" for w, _, s, _ in SEED_RULE])
+def test_the_seed_rule(where, call, seed, exc):
+    with pytest.raises(exc, match="seed must be a non-negative integer, got " + re.escape(repr(seed))):
         call(seed)
 
 

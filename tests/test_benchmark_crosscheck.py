@@ -4,13 +4,16 @@ benchmarks/bench_rnn.py times rnnlib's ElmanRNN against a naive per-step numpy
 loop and PyTorch (ARCHITECTURE.md, benchmarks), after checking that all of them compute
 the same outputs and gradients. These tests run that check; they never time
 anything. The PyTorch part is skipped when torch is not installed (it is not
-part of the book's environment).
+part of the book's environment), and fails instead when RNNLIB_REQUIRE_TORCH=1
+(.ci/run sets it in the environment that installs tests/requirements-torch.txt).
 """
 import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from conftest import require_optional
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_rnn.py"
 TINY = [(1, 1, 1, 1, 1), (5, 1, 2, 3, 1), (4, 3, 2, 5, 2), (6, 2, 1, 4, 3)]
@@ -65,7 +68,7 @@ def test_the_naive_loop_is_the_formula(bench):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("shape", TINY)
 def test_rnnlib_and_naive_agree_with_torch(bench, shape, dtype):
-    pytest.importorskip("torch")
+    require_optional("torch")
     worst = bench.crosscheck(shape, dtype, use_torch=True, h0=True)
     assert set(worst) == {"rnnlib", "fast", "torch"}
 
@@ -81,7 +84,7 @@ def test_table_has_one_row_per_case(bench):
 
 def test_main_runs_end_to_end_at_tiny_sizes(bench, tmp_path):
     """The whole script on tiny shapes: cross-check, one timing round, the report (no timing checks)."""
-    pytest.importorskip("threadpoolctl")
+    require_optional("threadpoolctl")
     out = tmp_path / "results.md"
     bench.main(["--repeats", "1", "--warmup", "0", "--shapes", "3,2,2,3,1", "2,1,1,2,1", "--output", str(out)])
     text = out.read_text()

@@ -154,11 +154,17 @@ def test_a_failed_call_leaves_no_figure_behind():
 
 
 def test_feedback_choices_name_the_layer_fed_back():
+    """Each choice of FEEDBACK_FROM draws the delayed input of that layer (h_0 or y_0), and a
+    name outside it is refused with the list of choices."""
     # not called FEEDBACKS: rnnlib.baselines.FEEDBACKS names the Jordan net's squashing of y_{t-1}
-    assert diagrams.FEEDBACK_FROM == ("hidden", "output")
     assert not hasattr(diagrams, "FEEDBACKS")
+    symbol = {"hidden": "h", "output": "y"}
+    assert set(diagrams.FEEDBACK_FROM) == set(symbol)
     for feedback in diagrams.FEEDBACK_FROM:
-        diagrams.draw_folded(feedback=feedback)
+        text = all_text(diagrams.draw_unrolled(1, feedback=feedback))
+        assert f"${symbol[feedback]}_0$" in text, (feedback, text)
+    with pytest.raises(ValueError, match="choose one of 'hidden', 'output'"):
+        diagrams.draw_folded(feedback="input")
 
 
 # ------------------------------------------ the Jordan network of chapter 03

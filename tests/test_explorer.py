@@ -185,5 +185,12 @@ def test_draw_response_ylim_none_and_lists():
     fig, ax = plt.subplots()
     draw_response(explorer_input(), ax=ax, ylim=[-2, 2])
     assert ax.get_ylim() == (-2.0, 2.0)
-    draw_response(explorer_input(), ax=ax, ylim=None)
+    plt.close(fig)
+    # ylim=None: the axis fits the curves instead of the fixed (-1.6, 1.6) of the default
+    fig, ax = plt.subplots()
+    x = 10 * explorer_input()
+    draw_response(x, W=1.0, D=0.0, activation="relu", ax=ax, ylim=None)
+    low, high = ax.get_ylim()
+    assert high >= max(np.max(line.get_ydata()) for line in ax.get_lines()) > 1.6
+    assert (low, high) != (-1.6, 1.6)
     plt.close(fig)

@@ -166,7 +166,11 @@ def test_linear_network_with_D_rho_identity_matches_theory(rho, rng):
     states = linear_states(rng.standard_normal(H), rho * np.eye(H), x)
     curve = memory_curve(states, x, 8, washout=100)
     theory = rho ** (2 * np.arange(9)) * (1 - rho ** 2)
-    np.testing.assert_allclose(curve, theory, atol=0.02)
+    # the sampling noise is about 0.01 with 20000 steps: the tolerance 0.015 is well below
+    # the theory at the first lags (>= 3 of them above 0.04), where the comparison has teeth;
+    # at the later lags it only says that the curve is small
+    assert np.sum(theory > 0.04) >= 3
+    np.testing.assert_allclose(curve, theory, atol=0.015)
     assert memory_capacity(states, x, 40, washout=100) == pytest.approx(1.0, abs=0.05)  # not H
 
 
