@@ -298,7 +298,7 @@ for t, y in enumerate(Y, start=1):
 # So `rnnlib` computes everything that feeds training or a printed number from the basic
 # operations + − × ÷ (and exact steps such as rounding to a whole number), which IEEE-754
 # arithmetic rounds the same way on every machine, applied in an order that its own code
-# fixes (the design note [ARCHITECTURE.md](../ARCHITECTURE.md) and
+# fixes (the design note [ARCHITECTURE.md](https://github.com/basic-rnn-textbook/basic-rnn/blob/main/ARCHITECTURE.md#same-digits-on-every-machine) and
 # [`rnnlib/exact.py`](../rnnlib/exact.py) explain the details). A product is formed term by
 # term and the terms are added in a fixed order; $\tanh$ comes from a table of its values
 # (computed the same way) and a short series, not from the system's maths library. The chapters keep to the same rule; where they use a
