@@ -150,6 +150,8 @@ def test_no_file_cites_a_design_note_that_does_not_exist():
     for path in tracked_text_files():
         for cited in set(DESIGN_NOTE.findall(path.read_text(encoding="utf-8", errors="replace"))):
             name = cited.strip("`")
+            if "/blob/" in name:      # a link to the file on the repository's web page: its path here
+                name = name.split("/blob/", 1)[1].split("/", 1)[-1]
             if not name.lower().endswith(".md") or not ((ROOT / name).exists() or (path.parent / name).exists()):
                 missing.append(f"{path.relative_to(ROOT)}: {cited}")
     assert (ROOT / "ARCHITECTURE.md").exists()
