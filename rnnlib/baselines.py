@@ -23,8 +23,7 @@ import numpy as np
 
 from ._checks import check_choice
 from .activations import sigmoid
-from .elman import _transposed
-from .model import Model, steps_flat
+from .model import Model, steps_flat, transposed
 
 FEEDBACKS = ("identity", "sigmoid")
 
@@ -57,7 +56,7 @@ class FeedForward(Model):
         Z = run[0]
         grads = {}
         self._readout_grads(grads, dY, Z)
-        dA = self._mm(_transposed(self.V), dY)
+        dA = self._mm(transposed(self.V), dY)
         dA *= self._f_grad(Z)
         grads["W"] = self._weight_grad(dA, X)
         grads["B"] = steps_flat(dA).sum(axis=-1)
@@ -141,7 +140,7 @@ class JordanRNN(Model):
         Gp = S * (1.0 - S) if self.feedback == "sigmoid" else None
         dYt = np.empty_like(dY)     # total error at y_t (outside + through the feedback)
         dA = np.empty_like(Z)       # dL/da_t
-        VT, DT = _transposed(self.V), _transposed(self.D)
+        VT, DT = transposed(self.V), transposed(self.D)
         carry = np.zeros_like(dY[0])   # dL/ds_t from step t+1
         for t in range(len(Z) - 1, -1, -1):
             gy = dYt[t]

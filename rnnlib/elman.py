@@ -20,7 +20,7 @@ leading axis of stacked networks (``Model._stack``), trained side by side.
 import numpy as np
 
 from ._checks import as_float_array
-from .model import Model, steps_flat
+from .model import Model, steps_flat, transposed
 
 
 class ElmanRNN(Model):
@@ -90,7 +90,7 @@ class ElmanRNN(Model):
         Z = run[0]
         grads = {}
         self._readout_grads(grads, dY, Z)
-        G = self._mm(_transposed(self.V), dY)       # dL/dh_t from the outputs: V^T dY_t
+        G = self._mm(transposed(self.V), dY)       # dL/dh_t from the outputs: V^T dY_t
         Fp = self._f_grad(Z)                        # f'(a_t) of all steps, from h_t
         if truncate is not None and truncate < len(Z):
             dA = self._truncated_grads(G, Fp, truncate)
@@ -109,7 +109,7 @@ class ElmanRNN(Model):
 
             dL/da_t = (dL/dh_t from y_t + D^T dL/da_{t+1}) * f'(a_t)
         """
-        DT = _transposed(self.D)
+        DT = transposed(self.D)
         G[-1] *= Fp[-1]
         for t in range(len(G) - 2, -1, -1):
             g = G[t]
@@ -123,7 +123,7 @@ class ElmanRNN(Model):
         The error of the output at step s reaches a_t only for s - t < k:
         E_0 = G * f'; E_j[t] = (D^T E_{j-1}[t+1]) * f'(a_t); dL/da = sum over j < k of E_j.
         """
-        DT = _transposed(self.D)
+        DT = transposed(self.D)
         E = G * Fp
         dA = E.copy()
         for _ in range(1, k):
@@ -133,8 +133,3 @@ class ElmanRNN(Model):
             E = shifted
             dA += E
         return dA
-
-
-def _transposed(M):
-    """M^T over the last two axes, contiguous."""
-    return np.ascontiguousarray(np.swapaxes(M, -1, -2))

@@ -46,7 +46,7 @@ _INV_LN2 = 1.44269504088896338700e+00
 _E2, _E4, _E6 = 5.0 / 44.0, 1.0 / 792.0, 1.0 / 665280.0
 _O1, _O3, _O5 = 0.5, 1.0 / 66.0, 1.0 / 15840.0
 
-# how many numbers rows_dot may form at once (8 MB of float64); larger products go in slices
+# how many terms a small product forms at once (8 MB of float64); more go in blocks of rows
 _CHUNK = 1 << 20
 
 
@@ -54,27 +54,36 @@ def rows_dot(A, B):
     """A B^T, i.e. ``out[..., m, n] = sum_k A[..., m, k] * B[..., n, k]``, in a machine-independent order.
 
     ``A`` is (..., M, K) and ``B`` is (..., N, K); leading axes broadcast, as in
-    ``np.matmul``. Used for every product of chapter 02's formula
-    (W x_t, D h_{t-1}, V h_t) and of chapter 05's BPTT. Each term is one IEEE
-    product; the K terms are added by numpy's pairwise summation along the
-    contiguous last axis, whose order depends only on K.
+    ``np.matmul``. The long sums of chapter 05's weight gradients (over every
+    step and sequence) use it. Each term is one IEEE product; the K terms are
+    added by numpy's pairwise summation along the contiguous last axis, whose
+    order depends only on K.
     """
-    A = np.asarray(A)
-    B = np.asarray(B)
+    A, B = np.asarray(A), np.asarray(B)
+    return _product(A, B, lambda a: np.multiply(a[..., :, None, :], B[..., None, :, :], order="C"), axis=-1)
+
+
+def _product(A, Bt, terms, axis):
+    """A Bt^T: ``terms(rows of A)`` forms the products, summed along ``axis``; large products on BLAS slices.
+
+    A product with one term is that term. One with M K N >= 2^18 terms per
+    network runs on exact BLAS slices. Otherwise the terms are formed for as many
+    rows of A at a time as fit in ``_CHUNK`` numbers; each row's sum is the same
+    whatever the block, so the result depends only on the shapes.
+    """
     M, K = A.shape[-2:]
-    N = B.shape[-2]
-    if K == 1:                                  # one term: a plain product
-        return np.multiply(A, np.swapaxes(B, -1, -2), order="C")
+    N = Bt.shape[-2]
+    if K == 1:
+        return terms(A).reshape(np.broadcast_shapes(A.shape[:-2], Bt.shape[:-2]) + (M, N))
     if M * K * N >= _SLICED:
-        return _sliced_rows_dot(A, B)
-    if max(A.size * N, B.size * M) <= _CHUNK * K:     # (an upper bound of the number of products)
-        return _add_rows(np.multiply(A[..., :, None, :], B[..., None, :, :], order="C"))
-    lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+        return _sliced_rows_dot(A, Bt)
+    lead = np.broadcast_shapes(A.shape[:-2], Bt.shape[:-2])
     rows = max(1, _CHUNK // max(1, N * K * math.prod(lead)))
-    out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
+    if rows >= M:
+        return np.add.reduce(terms(A), axis=axis)
+    out = np.empty(lead + (M, N), dtype=np.result_type(A, Bt))
     for i in range(0, M, rows):
-        part = np.multiply(A[..., i:i + rows, None, :], B[..., None, :, :], order="C")
-        out[..., i:i + rows, :] = _add_rows(part)
+        out[..., i:i + rows, :] = np.add.reduce(terms(A[..., i:i + rows, :]), axis=axis)
     return out
 
 
@@ -126,26 +135,12 @@ def matmul(A, B):
     ``A`` is (..., M, K) and ``B`` is (..., K, N); leading axes broadcast. The
     K terms are added one after another (k = 1, 2, ..., K), each addition done
     for a whole contiguous row of N numbers at once. This is the product of the
-    time loops (D h_{t-1} in chapter 02, dL/da_{t+1} D in chapter 05), where K
+    time loops (D h_{t-1} in chapter 02, D^T dL/da_{t+1} in chapter 05), where K
     is the hidden size and N the number of sequences.
     """
-    A = np.asarray(A)
-    B = np.asarray(B)
-    M, K = A.shape[-2:]
-    N = B.shape[-1]
-    if K == 1:                                  # one term: a plain product
-        return np.multiply(A, B, order="C")
-    if M * K * N >= _SLICED:
-        return _sliced_rows_dot(A, np.swapaxes(B, -1, -2))
-    if max(A.size * N, B.size * M) <= _CHUNK * K:
-        return np.add.reduce(np.multiply(A[..., :, :, None], B[..., None, :, :], order="C"), axis=-2)
-    lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
-    rows = max(1, _CHUNK // max(1, N * K * math.prod(lead)))
-    out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
-    for i in range(0, M, rows):
-        part = np.multiply(A[..., i:i + rows, :, None], B[..., None, :, :], order="C")
-        out[..., i:i + rows, :] = np.add.reduce(part, axis=-2)
-    return out
+    A, B = np.asarray(A), np.asarray(B)
+    return _product(A, np.swapaxes(B, -1, -2),
+                    lambda a: np.multiply(a[..., :, :, None], B[..., None, :, :], order="C"), axis=-2)
 
 
 def sum_rows(A):
@@ -154,11 +149,6 @@ def sum_rows(A):
     The softmax denominator over the classes of a (..., classes, N) array (chapter 08).
     """
     return np.add.reduce(A, axis=-2, keepdims=True)
-
-
-def _add_rows(P):
-    """Sum along the last axis of a C-contiguous array: numpy's pairwise summation, order fixed by K."""
-    return np.add.reduce(P, axis=-1)
 
 
 def _pade(x):

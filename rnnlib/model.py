@@ -65,13 +65,18 @@ def _blas_matmul(A, B):
     return np.matmul(A, B)
 
 
-def state_layout(A):
-    """(T, *L, N, H) -> (T, *L, H, N), contiguous: the layout of the time loops.
+def transposed(A):
+    """A with its last two axes swapped, as a new contiguous array.
 
-    Each step's product D h_{t-1} is then ``matmul(D, h)`` with the N sequences
-    along the contiguous last axis, the fastest order for the exact products.
+    Gives D^T and V^T for the backward pass (chapter 05), and moves sequences
+    between the book's layout (T, N, K) and the *state layout* (T, K, N) of the
+    time loops, in which each step's product D h_{t-1} is ``matmul(D, h)`` with
+    the N sequences along the contiguous last axis (``state_layout``).
     """
     return np.ascontiguousarray(np.swapaxes(A, -1, -2))
+
+
+state_layout = transposed      # (T, N, K) <-> (T, K, N): the same swap, named for what it does to sequences
 
 
 def steps_flat(A):
@@ -233,8 +238,9 @@ class Model:
         return self._grads(XT, H0, run, state_layout(dY3), truncate)
 
     def final_state(self, Hs, Y):
-        """The state to carry into the next piece of a sequence (``fit(chunk=)``, chapter 05):
-        the last hidden state h_T; networks that feed back something else override it."""
+        """The state to carry into the next piece of a sequence, from ``forward``'s results (chapter 05):
+        the last hidden state h_T; networks that feed back something else override it. (``fit``
+        carries the same state with ``_carry``, from its own pass in the state layout.)"""
         return np.array(Hs[-1])
 
     def _inputs(self, X, h0, h0_name=None):

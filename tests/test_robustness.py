@@ -10,7 +10,7 @@ from rnnlib import _checks
 from rnnlib import elman1990 as e9
 from rnnlib import forecast as fc
 from rnnlib import gradients, probes, tasks
-from rnnlib.explorer import Explorer, draw_response, explorer_input, render_png, unit_response
+from rnnlib.explorer import Explorer, draw_response, explorer_input, render_png
 
 
 # ------------------------------------------------------------------------ aliasing
