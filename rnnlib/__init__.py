@@ -17,7 +17,10 @@ Modules, one concern each:
 - ``plotting``, ``diagrams``, ``explorer``: figures, network drawings and the
   interactive explorer; they need matplotlib and are imported on their own
   (``from rnnlib import plotting``).
+- ``exact``: arithmetic with the same digits on every machine; ``_memory``: keeps
+  freed memory for the next update (Linux with glibc).
 """
+from . import _memory  # noqa: F401  (first: keeps freed memory for re-use; see rnnlib/_memory.py)
 from . import baselines, clustering, datasets, elman1990, forecast, gradients, linalg, ngram, probes, tasks, text
 from .activations import ACTIVATIONS, activate
 from .baselines import FeedForward, JordanRNN
