@@ -73,11 +73,11 @@ def _product(A, Bt, terms, axis):
     """
     M, K = A.shape[-2:]
     N = Bt.shape[-2]
+    lead = A.shape[:-2] if A.shape[:-2] == Bt.shape[:-2] else np.broadcast_shapes(A.shape[:-2], Bt.shape[:-2])
     if K == 1:
-        return terms(A).reshape(np.broadcast_shapes(A.shape[:-2], Bt.shape[:-2]) + (M, N))
+        return terms(A).reshape(lead + (M, N))
     if M * K * N >= _SLICED:
         return _sliced_rows_dot(A, Bt)
-    lead = np.broadcast_shapes(A.shape[:-2], Bt.shape[:-2])
     rows = max(1, _CHUNK // max(1, N * K * math.prod(lead)))
     if rows >= M:
         return np.add.reduce(terms(A), axis=axis)
