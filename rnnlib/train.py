@@ -147,7 +147,9 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     trained side by side as one computation, each with its own optimiser
     statistics, shuffling, clipping and divergence stop, and each ends exactly
     as if it had been trained alone. A list of Histories is returned and
-    ``callback`` receives that list. An optimiser of your own (any object with
+    ``callback`` receives that list; when it runs, every network in ``model``
+    holds its weights of that epoch, so it can score each one (changes it makes
+    to them are not trained on: the stack is what trains). An optimiser of your own (any object with
     ``step(params, grads)``) then receives the stacked arrays: each parameter
     and gradient with a leading axis, one slice per network.
     """
@@ -208,8 +210,11 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
             _report(epoch, epochs, log_every, trainer)
         if trainer.all_diverged():
             break
-        if callback is not None and callback(epoch, trainer.histories if many else trainer.histories[0]) is False:
-            break
+        if callback is not None:
+            if many:
+                net._unstack_into(nets)         # the callback sees each network's weights of this epoch
+            if callback(epoch, trainer.histories if many else trainer.histories[0]) is False:
+                break
     if many:
         net._unstack_into(nets)
     return trainer.histories if many else trainer.histories[0]

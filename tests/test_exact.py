@@ -133,6 +133,28 @@ def test_side_by_side_with_mse_cross_entropy_h0_and_shared_data():
             assert all(np.array_equal(alone.params[k], net.params[k]) for k in alone.param_names)
 
 
+def test_a_callback_sees_each_network_of_the_stack_as_it_is_at_that_epoch():
+    """Chapter 07 scores each seed on the validation years while it trains, all seeds side by side:
+    what the callback sees of each network, epoch by epoch, is what it would see training alone."""
+    seeds = [0, 1, 2]
+    data = [_xor_data(20 + s) for s in seeds]
+
+    def score(net, X):
+        return float(np.sum(net.forward(X)[1]))
+
+    together = [rnnlib.ElmanRNN(1, 5, 1, seed=s) for s in seeds]
+    seen = []
+    rnnlib.fit(together, [d[0] for d in data], [d[1] for d in data], mask=[d[2] for d in data], loss="bce",
+               optimizer=rnnlib.Adam(lr=0.05), epochs=5, batch_size=8, seed=seeds, verbose=False,
+               callback=lambda epoch, hists: seen.append([score(n, d[0]) for n, d in zip(together, data)]))
+    for i, (s, (X, t, m)) in enumerate(zip(seeds, data)):
+        alone, own = rnnlib.ElmanRNN(1, 5, 1, seed=s), []
+        rnnlib.fit(alone, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=5, batch_size=8,
+                   seed=s, verbose=False, callback=lambda epoch, hist: own.append(score(alone, X)))
+        assert [row[i] for row in seen] == own
+    assert len({tuple(row) for row in seen}) == 5          # the networks changed from epoch to epoch
+
+
 def test_a_diverging_network_stops_alone_and_the_others_go_on(capsys):
     X, t, m = _xor_data(3)
     nets = [rnnlib.ElmanRNN(1, 6, 1, seed=s, activation="relu") for s in (0, 1)]
