@@ -205,28 +205,20 @@ def training_windows(series):
     return X, Y, mask
 
 
-def train_rnn(series, seed, epochs, score=None, every=10):
-    """Train a fresh H-unit RNN on 40-year windows of `series`; record `score(net)` every `every` epochs."""
-    X, Y, mask = training_windows(series)
-    net = rnnlib.ElmanRNN(1, H, 1, seed=seed)
-    scores = []
-
-    def callback(epoch, history):
-        if score is not None and epoch % every == 0:
-            scores.append(score(net))
-
-    rnnlib.fit(net, X, Y, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, mask=mask,
-               seed=seed, verbose=False, callback=callback)
-    return net, scores
-
-
-def train_rnns(series, epochs):
-    """One fresh H-unit RNN per seed, trained side by side in one `fit` call (each ends as if trained alone)."""
+def train_rnns(series, epochs, score=None, every=10):
+    """One fresh H-unit RNN per seed on 40-year windows of `series`, side by side in one `fit` call (each
+    ends as if trained alone); with `score`, also `score(net)` of each every `every` epochs, (seeds, scores)."""
     X, Y, mask = training_windows(series)
     nets = [rnnlib.ElmanRNN(1, H, 1, seed=seed) for seed in SEEDS]
+    scores = []
+
+    def callback(epoch, histories):                  # fit has put each network's weights of this epoch back
+        if epoch % every == 0:
+            scores.append([score(net) for net in nets])
+
     rnnlib.fit(nets, X, Y, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, mask=mask,
-               seed=list(SEEDS), verbose=False)
-    return nets
+               seed=list(SEEDS), verbose=False, callback=None if score is None else callback)
+    return nets, np.array(scores).T
 
 
 example = rnnlib.ElmanRNN(1, H, 1)
@@ -243,9 +235,9 @@ print(f"{example}: {example.n_params} parameters; Adam with learning rate {LR}")
 # are the least that can make an oscillation, and then change little. The RNN's validation
 # error should fall as it learns the cycle and then creep up again as it starts to fit the
 # particular noise of the training years; we stop where the mean over the seeds is lowest.
-# (The five networks are trained one at a time here, because each is scored while it trains;
-# from section 4 on, five networks of the same size are trained side by side in one `fit`
-# call, which gives each of them exactly the weights it would get alone.)
+# (Here and below the five networks are trained side by side in one `fit` call, which gives
+# each of them exactly the weights it would get alone; the callback that scores them every ten
+# epochs sees each network as it is at that epoch.)
 
 # %%
 val_truth = s[i_val:i_test]
@@ -267,7 +259,7 @@ def val_rmse(net):
 
 
 EVERY, MAX_EPOCHS = 10, 300
-curves = np.array([train_rnn(z[:i_val], seed, MAX_EPOCHS, score=val_rmse, every=EVERY)[1] for seed in SEEDS])
+curves = train_rnns(z[:i_val], MAX_EPOCHS, score=val_rmse, every=EVERY)[1]       # (seeds, 30)
 grid = EVERY * np.arange(1, curves.shape[1] + 1)
 k = int(np.argmin(curves.mean(axis=0)))
 epochs = int(grid[k])
@@ -315,7 +307,7 @@ plt.show()
 # %%
 truth = s[i_test:]
 phi, phi0 = fc.fit_ar(z[:i_test], p)
-nets = train_rnns(z[:i_test], epochs)                # five seeds side by side
+nets = train_rnns(z[:i_test], epochs)[0]             # five seeds side by side
 
 one_step = {
     "training mean": np.full(n_test, mu),
@@ -679,23 +671,24 @@ def nar_one_step(net, start, end):
     return to_units(net.forward(L[start - p:][None])[1][0, :, 0])
 
 
-def train_nar(series, seed, epochs, score=None, every=EVERY):
-    """Train a fresh feed-forward net on the lag rows of `series`; record `score(net)` every `every` epochs."""
+def train_nars(series, epochs, score, every=EVERY):
+    """One fresh feed-forward net per seed on the lag rows of `series`, side by side; `score(net)` of each
+    every `every` epochs, as an array (seeds, scores)."""
     X_lag, y_lag = lag_rows(series)
-    net = rnnlib.FeedForward(p, H, 1, seed=seed)
+    nets = [rnnlib.FeedForward(p, H, 1, seed=seed) for seed in SEEDS]
     scores = []
 
-    def callback(epoch, history):
-        if score is not None and epoch % every == 0:
-            scores.append(score(net))
+    def callback(epoch, histories):
+        if epoch % every == 0:
+            scores.append([score(net) for net in nets])
 
-    rnnlib.fit(net, X_lag, y_lag, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, seed=seed,
+    rnnlib.fit(nets, X_lag, y_lag, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, seed=list(SEEDS),
                verbose=False, callback=callback)
-    return net, scores
+    return np.array(scores).T
 
 
 nar_score = lambda net: fc.rmse(val_truth, nar_one_step(net, i_val, i_test))
-nar_curves = np.array([train_nar(z[:i_val], seed, MAX_EPOCHS, score=nar_score)[1] for seed in SEEDS])
+nar_curves = train_nars(z[:i_val], MAX_EPOCHS, score=nar_score)
 k_nar = int(np.argmin(nar_curves.mean(axis=0)))
 nar_epochs = int(grid[k_nar])
 nars = [rnnlib.FeedForward(p, H, 1, seed=seed) for seed in SEEDS]
