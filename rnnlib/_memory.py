@@ -5,8 +5,8 @@ step, f'(a_t), the terms of the products) and frees them again. On Linux,
 glibc's ``malloc`` returns such blocks to the kernel when they are freed and
 asks for them again at the next update; the kernel must then zero every 4 KB
 page on first touch. Measured on the book's 2-core machine, that page-fault
-work was about 40% of chapter 03's run time (16.5 s -> 9.5 s without it) and 1.7
-million page faults per run.
+work was about 40% of chapter 03's run time (16.5 s -> 10.2 s without it, the
+script of the chapter) and 1.7 million page faults per run.
 
 So, on Linux with glibc, importing rnnlib raises two of malloc's thresholds once
 (``mallopt``): blocks up to 32 MiB come from the heap rather than fresh

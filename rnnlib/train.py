@@ -149,9 +149,9 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     as if it had been trained alone. A list of Histories is returned and
     ``callback`` receives that list; when it runs, every network in ``model``
     holds its weights of that epoch, so it can score each one (changes it makes
-    to them are not trained on: the stack is what trains). An optimiser of your own (any object with
-    ``step(params, grads)``) then receives the stacked arrays: each parameter
-    and gradient with a leading axis, one slice per network.
+    to them are not trained on: the stack is what trains). An optimiser of your
+    own (any object with ``step(params, grads)``) then receives the stacked
+    arrays: each parameter and gradient with a leading axis, one slice per network.
     """
     nets, many = _check_models(model)
     S = len(nets)
