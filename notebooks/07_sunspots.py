@@ -205,11 +205,10 @@ def training_windows(series):
     return X, Y, mask
 
 
-def train_rnns(series, epochs, score=None, every=10):
-    """One fresh H-unit RNN per seed on 40-year windows of `series`, side by side in one `fit` call (each
-    ends as if trained alone); with `score`, also `score(net)` of each every `every` epochs, (seeds, scores)."""
-    X, Y, mask = training_windows(series)
-    nets = [rnnlib.ElmanRNN(1, H, 1, seed=seed) for seed in SEEDS]
+def train_seeds(make, X, Y, epochs, score=None, every=10, mask=None):
+    """One fresh network `make(seed)` per seed, trained on X -> Y side by side in one `fit` call (each ends
+    as if trained alone); with `score`, also `score(net)` of each every `every` epochs, (seeds, scores)."""
+    nets = [make(seed) for seed in SEEDS]
     scores = []
 
     def callback(epoch, histories):                  # fit has put each network's weights of this epoch back
@@ -219,6 +218,12 @@ def train_rnns(series, epochs, score=None, every=10):
     rnnlib.fit(nets, X, Y, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, mask=mask,
                seed=list(SEEDS), verbose=False, callback=None if score is None else callback)
     return nets, np.array(scores).T
+
+
+def train_rnns(series, epochs, score=None, every=10):
+    """Five H-unit RNNs (one per seed) on 40-year windows of `series`: `train_seeds` returns (nets, scores)."""
+    X, Y, mask = training_windows(series)
+    return train_seeds(lambda seed: rnnlib.ElmanRNN(1, H, 1, seed=seed), X, Y, epochs, score, every, mask)
 
 
 example = rnnlib.ElmanRNN(1, H, 1)
@@ -671,29 +676,16 @@ def nar_one_step(net, start, end):
     return to_units(net.forward(L[start - p:][None])[1][0, :, 0])
 
 
-def train_nars(series, epochs, score, every=EVERY):
-    """One fresh feed-forward net per seed on the lag rows of `series`, side by side; `score(net)` of each
-    every `every` epochs, as an array (seeds, scores)."""
-    X_lag, y_lag = lag_rows(series)
-    nets = [rnnlib.FeedForward(p, H, 1, seed=seed) for seed in SEEDS]
-    scores = []
-
-    def callback(epoch, histories):
-        if epoch % every == 0:
-            scores.append([score(net) for net in nets])
-
-    rnnlib.fit(nets, X_lag, y_lag, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, seed=list(SEEDS),
-               verbose=False, callback=callback)
-    return np.array(scores).T
+def train_nars(series, epochs, score=None):
+    """Five feed-forward nets (one per seed) on the lag rows of `series`: `train_seeds` returns (nets, scores)."""
+    return train_seeds(lambda seed: rnnlib.FeedForward(p, H, 1, seed=seed), *lag_rows(series), epochs, score, EVERY)
 
 
 nar_score = lambda net: fc.rmse(val_truth, nar_one_step(net, i_val, i_test))
-nar_curves = train_nars(z[:i_val], MAX_EPOCHS, score=nar_score)
+nar_curves = train_nars(z[:i_val], MAX_EPOCHS, score=nar_score)[1]
 k_nar = int(np.argmin(nar_curves.mean(axis=0)))
 nar_epochs = int(grid[k_nar])
-nars = [rnnlib.FeedForward(p, H, 1, seed=seed) for seed in SEEDS]
-rnnlib.fit(nars, *lag_rows(z[:i_test]), loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=nar_epochs,
-           seed=list(SEEDS), verbose=False)
+nars = train_nars(z[:i_test], nar_epochs)[0]
 nar_one = np.array([nar_one_step(net, i_test, len(z)) for net in nars])    # (seeds, years)
 
 print(f"nonlinear AR: {nars[0]}, {nars[0].n_params} parameters")

@@ -20,7 +20,9 @@ Modules, one concern each:
 - ``exact``: arithmetic with the same digits on every machine; ``_memory``: keeps
   freed memory for the next update (Linux with glibc).
 """
-from . import _memory  # noqa: F401  (first: keeps freed memory for re-use; see rnnlib/_memory.py)
+from . import _memory
+
+_memory.keep_freed_memory()   # first: freed memory is kept for the next update (rnnlib/_memory.py)
 from . import baselines, clustering, datasets, elman1990, forecast, gradients, linalg, ngram, probes, tasks, text
 from .activations import ACTIVATIONS, activate
 from .baselines import FeedForward, JordanRNN

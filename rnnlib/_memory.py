@@ -25,8 +25,15 @@ MMAP_THRESHOLD = 32 << 20     # blocks below this come from the heap (glibc's la
 TRIM_THRESHOLD = 64 << 20     # freed heap kept for re-use before any is returned to the kernel
 
 
+ACTIVE = False                # whether keep_freed_memory() has raised the thresholds in this process
+
+
 def keep_freed_memory():
-    """Raise glibc malloc's mmap and trim thresholds; returns True if it did (Linux with glibc only)."""
+    """Raise glibc malloc's mmap and trim thresholds (``rnnlib/__init__.py`` calls it once); sets ``ACTIVE``.
+
+    Returns True if it did: Linux with glibc, and ``RNNLIB_MALLOC`` is not "default".
+    """
+    global ACTIVE
     if os.environ.get("RNNLIB_MALLOC") == "default":
         return False
     try:
@@ -37,7 +44,5 @@ def keep_freed_memory():
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
-
-
-ACTIVE = keep_freed_memory()
+    ACTIVE = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    return ACTIVE

@@ -23,7 +23,7 @@ import numpy as np
 
 from ._checks import check_choice
 from .activations import sigmoid
-from .model import Model, steps_flat, transposed
+from .model import Model, previous_states, steps_flat, transposed
 
 FEEDBACKS = ("identity", "sigmoid")
 
@@ -153,17 +153,15 @@ class JordanRNN(Model):
             ga[...] = self._mm(VT, gy)
             ga *= Fp[t]
             carry = self._mm(DT, ga)
-        S_prev = np.empty_like(S)
-        S_prev[0] = 0.0 if S0 is None else S0
-        S_prev[1:] = S[:-1]
         grads = {}
         self._readout_grads(grads, dYt, Z)
         grads["W"] = self._weight_grad(dA, X)
-        grads["D"] = self._weight_grad(dA, S_prev)
+        grads["D"] = self._weight_grad(dA, previous_states(S, S0))     # sum of dL/da_t s_{t-1}^T
         grads["B"] = steps_flat(dA).sum(axis=-1)
         return {name: grads[name] for name in self.param_names}
 
     def final_state(self, Hs, Y):
-        """The state to carry into the next piece of a sequence: s_T = g(y_T) (used by ``fit(chunk=)``)."""
+        """The state to carry into the next piece of a sequence, from ``forward``'s results: s_T = g(y_T)
+        (``fit`` carries the same state with ``_carry``)."""
         y = np.array(Y[-1], dtype=self.dtype)
         return sigmoid(y) if self.feedback == "sigmoid" else y

@@ -20,7 +20,7 @@ leading axis of stacked networks (``Model._stack``), trained side by side.
 import numpy as np
 
 from ._checks import as_float_array
-from .model import Model, steps_flat, transposed
+from .model import Model, previous_states, steps_flat, transposed
 
 
 class ElmanRNN(Model):
@@ -96,11 +96,8 @@ class ElmanRNN(Model):
             dA = self._truncated_grads(G, Fp, truncate)
         else:
             dA = self._recur_back(G, Fp)
-        Z_prev = np.empty_like(Z)                   # h_{t-1} for t = 1..T
-        Z_prev[0] = 0.0 if H0 is None else H0
-        Z_prev[1:] = Z[:-1]
         grads["W"] = self._weight_grad(dA, X)
-        grads["D"] = self._weight_grad(dA, Z_prev)
+        grads["D"] = self._weight_grad(dA, previous_states(Z, H0))     # sum of dL/da_t h_{t-1}^T
         grads["B"] = steps_flat(dA).sum(axis=-1)
         return {name: grads[name] for name in self.param_names}
 

@@ -79,6 +79,18 @@ def transposed(A):
 state_layout = transposed      # (T, N, K) <-> (T, K, N): the same swap, named for what it does to sequences
 
 
+def previous_states(Z, first):
+    """The states one step back, z_{t-1} for t = 1..T: ``first`` (z_0; None for zeros), then Z[:-1].
+
+    A recurrent weight's gradient pairs dL/da_t with the state fed in at step t
+    (chapter 05: h_{t-1} for D; s_{t-1} for the Jordan network's D, chapter 03).
+    """
+    P = np.empty_like(Z)
+    P[0] = 0.0 if first is None else first
+    P[1:] = Z[:-1]
+    return P
+
+
 def steps_flat(A):
     """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis.
 
