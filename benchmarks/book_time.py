@@ -5,7 +5,10 @@ test command (pytest with nbval in strict mode), today's tree against an
 earlier one, in one sitting, on one machine. Each notebook is run by a fresh
 ``pytest --nbval`` process, alternately in the two trees (A B, B A, ...), and
 the medians of pytest's own reported durations are kept (wall time, which adds
-Python start-up and collection, is reported too).
+Python start-up and collection, is reported too). Hypothesis's pytest plugin is
+turned off in these runs: it imports all of Hypothesis when the session ends,
+about 0.9 s that pytest counts in every notebook's time here but that the
+README's single ``pytest`` run pays once, for the property tests.
 
     python benchmarks/book_time.py --before 69a4d46            # writes benchmarks/results_book.md
     python benchmarks/book_time.py --before 69a4d46 --also 98a0a1a   # and a commit in between
@@ -36,8 +39,8 @@ def run_notebook(tree, notebook):
     """Run one notebook under nbval in ``tree``: (pytest seconds, wall seconds, passed?)."""
     env = dict(os.environ, PYTHONPATH=str(tree), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-                          "--nbval", "--nbval-current-env", str(notebook)],
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+                          "-o", "addopts=", "--nbval", "--nbval-current-env", str(notebook)],
                          cwd=tree, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     m = re.search(r" in ([0-9.]+)s", out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "")
