@@ -91,6 +91,32 @@ def previous_states(Z, first):
     return P
 
 
+def picked_columns(W, XT):
+    """W x_t for one-hot inputs x_t (chapter 08): the column of W that each x_t picks, or None.
+
+    W is (H, I) or, stacked, (S, H, I); XT is (T, I, N) or (T, S, I, N) in the
+    state layout. If every column x of XT holds a single 1 and zeros elsewhere,
+    W x is column c of W, where c is the place of the 1: every other term of the
+    sum is a zero, so any order of adding gives exactly W[:, c], the number
+    ``exact.matmul`` computes. (A weight that is exactly 0 could differ in the
+    sign of that zero, and an infinite one gives NaN in the product, so such a
+    W is left to the product, as is any other input.) Returns a new
+    (T, [S,] H, N) array, or None when X is not one-hot.
+    """
+    if XT.ndim != W.ndim + 1 or XT.shape[1:-2] != W.shape[:-2] or XT.shape[-2] != W.shape[-1]:
+        return None
+    if np.count_nonzero(XT) * XT.shape[-2] != XT.size:         # not one nonzero entry per x_t on average
+        return None
+    if not (np.count_nonzero(XT, axis=-2) == 1).all():         # nor exactly one in each
+        return None
+    c = XT.argmax(axis=-2)                                      # (T, [S,] N): where the 1 is
+    if not (np.take_along_axis(XT, c[..., None, :], axis=-2) == 1).all() or not (W.all() and np.isfinite(W).all()):
+        return None
+    Wt = np.swapaxes(W, -1, -2)                                 # (..., I, H): row c is column c of W
+    cols = Wt[c] if W.ndim == 2 else Wt[np.arange(W.shape[0])[:, None], c]   # (T, [S,] N, H)
+    return np.ascontiguousarray(np.swapaxes(cols, -1, -2))
+
+
 def steps_flat(A):
     """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis.
 
@@ -288,8 +314,14 @@ class Model:
         return self._params[name][..., :, None]
 
     def _input_projection(self, XT):
-        """W x_t + B for every step as one (T, [S,] H, N) array: one product (chapter 02)."""
-        A = self._mm(self.W, XT)
+        """W x_t + B for every step as one (T, [S,] H, N) array: one product (chapter 02).
+
+        One-hot inputs (chapter 08's characters) skip the product: W x_t is the
+        column of W that x_t picks (``picked_columns``), the same numbers.
+        """
+        A = picked_columns(self.W, XT) if self._exact else None
+        if A is None:
+            A = self._mm(self.W, XT)
         A += self._column("B")
         return A
 

@@ -240,3 +240,91 @@ def test_same_digits_on_arm64():
     """Another CPU architecture (aarch64 numpy under qemu) gives the same bits."""
     argv, env = _arm64_python()
     assert _fingerprint(env, argv) == _fingerprint({})
+
+
+# --------------------------------------------------------------- one-hot inputs (chapter 08)
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from rnnlib.model import picked_columns  # noqa: E402
+
+
+def _one_hot(rng, shape_lead, I, N):
+    """A (T, [S,] I, N) array whose every column x_t holds one 1, and where the 1s are."""
+    c = rng.integers(0, I, shape_lead + (N,))
+    X = np.zeros(shape_lead + (I, N))
+    np.put_along_axis(X, c[..., None, :], 1.0, axis=-2)
+    return X, c
+
+
+@settings(max_examples=60, deadline=None)
+@given(T=st.integers(1, 5), I=st.integers(1, 9), N=st.integers(1, 4), H=st.integers(1, 6),
+       S=st.sampled_from([None, 1, 3]), dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 2**16))
+def test_one_hot_inputs_pick_the_columns_the_product_computes(T, I, N, H, S, dtype, seed):
+    """W x_t for one-hot x_t is column c of W, bit for bit what exact.matmul adds up (signs of zeros included)."""
+    rng = np.random.default_rng(seed)
+    lead = (T,) if S is None else (T, S)
+    X, c = _one_hot(rng, lead, I, N)
+    W = rng.standard_normal((H, I) if S is None else (S, H, I))
+    X, W = X.astype(dtype), W.astype(dtype)
+    got, ref = picked_columns(W, X), exact.matmul(W, X)
+    assert got is not None and got.dtype == ref.dtype and got.flags.c_contiguous
+    assert np.array_equal(got, ref) and np.array_equal(np.signbit(got), np.signbit(ref))
+    t, n = 0, N - 1                                   # and it is the column the text names
+    expected = W[:, c[t, n]] if S is None else W[S - 1, :, c[t, S - 1, n]]
+    assert np.array_equal(got[t, :, n] if S is None else got[t, S - 1, :, n], expected)
+
+
+@pytest.mark.parametrize("spoil", ["two ones", "a two", "an empty step", "a NaN", "a zero weight", "an infinite weight",
+                                   "a shape mismatch"])
+def test_anything_but_one_hot_is_left_to_the_product(spoil):
+    rng = np.random.default_rng(0)
+    X, _ = _one_hot(rng, (4, 2), 5, 3)
+    W = rng.standard_normal((2, 6, 5))
+    if spoil == "two ones":
+        X[1, 0, :, 2] = 0.0
+        X[1, 0, :2, 2] = 1.0
+        X[1, 0, :, 1] = 0.0                       # the total count stays one per step
+        X[1, 0, 4, 1] = 0.0
+    elif spoil == "a two":
+        X[2, 1, :, 0] = 0.0
+        X[2, 1, 3, 0] = 2.0
+    elif spoil == "an empty step":
+        X[0, 0, :, 0] = 0.0
+    elif spoil == "a NaN":
+        X[3, 1, :, 2] = 0.0
+        X[3, 1, 0, 2] = np.nan
+    elif spoil == "a zero weight":
+        W[1, 2, 3] = -0.0
+    elif spoil == "an infinite weight":
+        W[0, 0, 0] = np.inf
+    else:
+        W = W[:, :, :4]
+    assert picked_columns(W, X) is None
+
+
+def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch):
+    """fit on one-hot characters, side by side and alone: the weights equal those of the product, bit for bit."""
+    import rnnlib.model
+
+    text = "the cat sat on the mat. the dog sat on the log. " * 6
+    chars = rnnlib.text.alphabet(text)
+    ids = rnnlib.text.encode(text, chars)
+
+    def train(nets):
+        rnnlib.text.fit_char_lm(nets, ids, n_streams=4, chunk=9, updates=6, lr=0.02, clip=5.0,
+                                seed=list(range(len(nets))))
+        return [np.concatenate([p.ravel() for p in net.params.values()]) for net in nets]
+
+    def nets(seeds):
+        return [rnnlib.ElmanRNN(len(chars), 7, len(chars), seed=s) for s in seeds]
+
+    picks = []
+    original = rnnlib.model.picked_columns
+    monkeypatch.setattr(rnnlib.model, "picked_columns", lambda W, X: picks.append(original(W, X)) or picks[-1])
+    picked, alone = train(nets([0, 1])), train(nets([0]))
+    assert picks and all(p is not None for p in picks), "the characters were picked, not multiplied"
+    monkeypatch.setattr(rnnlib.model, "picked_columns", lambda W, X: None)
+    multiplied = train(nets([0, 1]))
+    assert all(np.array_equal(a, b) for a, b in zip(picked, multiplied))
+    assert np.array_equal(alone[0], multiplied[0])
