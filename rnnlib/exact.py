@@ -136,11 +136,39 @@ def matmul(A, B):
     K terms are added one after another (k = 1, 2, ..., K), each addition done
     for a whole contiguous row of N numbers at once. This is the product of the
     time loops (D h_{t-1} in chapter 02, D^T dL/da_{t+1} in chapter 05), where K
-    is the hidden size and N the number of sequences.
+    is the hidden size and N the number of sequences, and of the input and
+    output layers of all steps at once (W x_t, V h_t).
     """
     A, B = np.asarray(A), np.asarray(B)
+    (M, K), N = A.shape[-2:], B.shape[-1]
+    if K >= 2 and N >= 2 and M * K * N < _SLICED:
+        lead = A.shape[:-2] if A.shape[:-2] == B.shape[:-2] else np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+        if math.prod(lead) * M * N >= _ACCUMULATE:
+            return _accumulate(A, B)
     return _product(A, np.swapaxes(B, -1, -2),
                     lambda a: np.multiply(a[..., :, :, None], B[..., None, :, :], order="C"), axis=-2)
+
+
+# products with at least this many outputs (and N >= 2) add their terms into the output one k at a time
+_ACCUMULATE = 1 << 14
+
+
+def _accumulate(A, B):
+    """``matmul`` for many outputs: out = 0 + t_1 + t_2 + ... + t_K with t_k = A[..., :, k] B[..., k, :].
+
+    The same sums, in the same order, as adding up the array of all K terms
+    along its K axis (``_product``, whose reduction also starts from +0, so
+    even the signs of zero results agree), but one term at a time into the
+    output, so the terms never fill memory: 1.3-2x faster for the products of
+    all steps at once (W x_t + B before the time loop, V h_t after it).
+    """
+    out = np.multiply(A[..., :, 0, None], B[..., 0, None, :])
+    out += 0.0                                       # 0 + t_1: a -0 becomes +0, as in the reduction
+    term = np.empty_like(out)
+    for k in range(1, A.shape[-1]):
+        np.multiply(A[..., :, k, None], B[..., k, None, :], out=term)
+        out += term
+    return out
 
 
 def sum_rows(A):

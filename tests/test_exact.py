@@ -328,3 +328,48 @@ def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch)
     multiplied = train(nets([0, 1]))
     assert all(np.array_equal(a, b) for a, b in zip(picked, multiplied))
     assert np.array_equal(alone[0], multiplied[0])
+
+
+# ------------------------------------------------- products of all steps at once (exact._accumulate)
+VALUES = [0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 3.0, 1e-300, -7.25]
+
+
+@settings(max_examples=150, deadline=None)
+@given(lead_a=st.sampled_from([(), (1,), (3,), (2, 3)]), lead_b=st.sampled_from([(), (3,), (4, 3), (2, 1)]),
+       M=st.integers(1, 6), K=st.integers(2, 9), N=st.integers(2, 7), dtype=st.sampled_from(["float64", "float32"]),
+       seed=st.integers(0, 2**16), dense=st.booleans())
+def test_products_added_term_by_term_keep_the_bits_of_the_array_of_terms(lead_a, lead_b, M, K, N, dtype, seed, dense):
+    """matmul adding one term at a time into its output gives what summing the array of all terms gave, bit for bit.
+
+    The reference is the formula the stored outputs were computed with: all K terms in one array, added by
+    numpy along the K axis. Values include zeros of both signs, so the signs of zero results are checked too.
+    (K = 1 and N = 1 keep that formula: a single term is returned as it is, and a single column is added
+    by numpy's pairwise summation, not term by term.)
+    """
+    try:
+        np.broadcast_shapes(lead_a, lead_b)
+    except ValueError:
+        return
+    rng = np.random.default_rng(seed)
+    draw = (lambda shape: rng.standard_normal(shape)) if dense else (lambda shape: rng.choice(VALUES, shape))
+    A, B = draw(lead_a + (M, K)).astype(dtype), draw(lead_b + (K, N)).astype(dtype)
+    ref = np.add.reduce(np.multiply(A[..., :, :, None], B[..., None, :, :]), axis=-2)
+    saved = exact._ACCUMULATE
+    exact._ACCUMULATE = 1                                   # every product with K, N >= 2 adds term by term
+    try:
+        got = exact.matmul(A, B)
+    finally:
+        exact._ACCUMULATE = saved
+    assert got.dtype == ref.dtype and got.shape == ref.shape and got.flags.c_contiguous
+    assert np.array_equal(got, ref) and np.array_equal(np.signbit(got), np.signbit(ref))
+
+
+def test_the_products_of_all_steps_add_term_by_term(monkeypatch):
+    """A chapter-sized input projection (all steps, 3 networks) takes the term-by-term path, not the array of terms."""
+    rng = np.random.default_rng(3)
+    W, X = rng.standard_normal((3, 20, 5)), rng.standard_normal((22, 3, 5, 200))
+    calls = []
+    monkeypatch.setattr(exact, "_accumulate", lambda A, B: calls.append(A.shape) or np.matmul(A, B))
+    exact.matmul(W, X)
+    exact.matmul(W[0], X[0, 0, :, :2])                      # one step of one network: 40 outputs, the array of terms
+    assert calls == [(3, 20, 5)]
