@@ -27,10 +27,12 @@ an order fixed by this code:
 - ``expm1``, ``exp``, ``tanh`` and ``sigmoid``: range reduction by powers of two
   and a rational (Pade) approximation, accurate to a few units in the last place.
 
-The price is speed: small products form every term in memory (about 3-10x a
-BLAS call at the book's sizes), large ones take six BLAS calls, and ``tanh``
-takes about 17 array operations instead of one. ``benchmarks/bench_rnn.py`` measures
-both paths; models built with ``exact=False`` use BLAS and numpy's functions.
+The price is speed: small products form every term (about 3-10x a BLAS call
+at the book's sizes; those with many outputs add them into the output one k at
+a time, ``_accumulate``), large ones take six BLAS calls, and ``tanh`` takes
+about 17 array operations instead of one. ``benchmarks/bench_rnn.py`` measures
+both paths, ``benchmarks/exact_cost.py`` what they cost each chapter; models
+built with ``exact=False`` use BLAS and numpy's functions.
 """
 import math
 
