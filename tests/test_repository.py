@@ -156,3 +156,29 @@ def test_no_file_cites_a_design_note_that_does_not_exist():
                 missing.append(f"{path.relative_to(ROOT)}: {cited}")
     assert (ROOT / "ARCHITECTURE.md").exists()
     assert not missing, "cites a design note that is not in the repository:\n" + "\n".join(sorted(missing))
+
+
+def _book_times():
+    """benchmarks/results_book.md: {notebook: after seconds}, the whole book after, and the whole book before."""
+    text = (ROOT / "benchmarks" / "results_book.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d\d_\w+)\.ipynb \|(.*)$", text, flags=re.M)
+    after = {name[:2]: float(re.findall(r"([0-9.]+) \(", cols)[-1]) for name, cols in rows}
+    totals = [float(x) for x in re.findall(r"\*\*([0-9.]+)\*\*", re.search(r"^\| \*\*whole book\*\*.*$", text, re.M).group(0))]
+    return after, totals[-1], totals[0]
+
+
+def test_the_run_times_the_docs_quote_are_the_measured_ones():
+    """README's and CONTRIBUTING's chapter times are benchmarks/results_book.md's, rounded: re-measure, re-quote."""
+    after, book_after, book_before = _book_times()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    m = re.search(r"the chapters alone took (\d+) s under nbval there on [^,]+, from ([0-9.]+) s for chapter 00 "
+                  r"to (\d+) s for chapter 06; the same machine, the same hour, ran the first edition's eight "
+                  r"chapters in (\d+) s", readme)
+    assert m, "README no longer states the book's run times in the sentence this test reads"
+    assert int(m.group(1)) == round(book_after) and int(m.group(4)) == round(book_before)
+    assert float(m.group(2)) == round(after["00"], 1) and int(m.group(3)) == round(after["06"])
+    contributing = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    m = re.search(r"today chapters 03-08 take (\d+)-(\d+) s under nbval", contributing)
+    assert m, "CONTRIBUTING no longer states the chapters' run times in the sentence this test reads"
+    slow = [after[k] for k in ("03", "04", "05", "06", "07", "08")]
+    assert (int(m.group(1)), int(m.group(2))) == (round(min(slow)), round(max(slow)))
