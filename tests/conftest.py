@@ -9,6 +9,8 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,15 @@ REFERENCE_ACTIVATIONS = {
     "relu": lambda a: np.maximum(a, 0),
     "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
 }
+
+
+def load_script(relative_path):
+    """Import a script of the repository that is not part of rnnlib (benchmarks/, scripts/) as a module."""
+    path = ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -7,24 +7,17 @@ anything. The PyTorch part is skipped when torch is not installed (it is not
 part of the book's environment), and fails instead when RNNLIB_REQUIRE_TORCH=1
 (.ci/run sets it in the environment that installs tests/requirements-torch.txt).
 """
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from conftest import require_optional
+from conftest import load_script, require_optional
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_rnn.py"
 TINY = [(1, 1, 1, 1, 1), (5, 1, 2, 3, 1), (4, 3, 2, 5, 2), (6, 2, 1, 4, 3)]
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_rnn", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_rnn.py")
 
 
 @pytest.mark.parametrize("h0", [False, True])

@@ -4,23 +4,16 @@ The benchmark is only meaningful if its BLAS runs really build every network
 with ``exact=False`` (whatever the chapter asks for) and its exact runs leave
 them alone. The tests never time anything.
 """
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import rnnlib
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "exact_cost.py"
+from conftest import load_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("exact_cost", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/exact_cost.py")
 
 
 @pytest.mark.parametrize("make", [

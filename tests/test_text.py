@@ -1,6 +1,5 @@
 """rnnlib.text and chapter 08's data: encoding, streams, scoring, sampling, the shipped text and run."""
 import hashlib
-import importlib.util
 import json
 from importlib import resources
 
@@ -8,7 +7,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from conftest import ROOT
+from conftest import load_script
 from rnnlib import text as tx
 from rnnlib.datasets import load_austen
 
@@ -139,10 +138,7 @@ def test_fit_char_lm_updates_continue_the_same_run():
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("train_char_lm", ROOT / "scripts" / "train_char_lm.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/train_char_lm.py")
 
 
 def test_shipped_weights_match_their_record():
