@@ -65,6 +65,11 @@ def rows_dot(A, B):
     return _product(A, B, lambda a: np.multiply(a[..., :, None, :], B[..., None, :, :], order="C"), axis=-1)
 
 
+def _lead(A, B):
+    """The leading (network, step) axes of a product of A and B, broadcast (no call when they are equal)."""
+    return A.shape[:-2] if A.shape[:-2] == B.shape[:-2] else np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+
+
 def _product(A, Bt, terms, axis):
     """A Bt^T: ``terms(rows of A)`` forms the products, summed along ``axis``; large products on BLAS slices.
 
@@ -75,7 +80,7 @@ def _product(A, Bt, terms, axis):
     """
     M, K = A.shape[-2:]
     N = Bt.shape[-2]
-    lead = A.shape[:-2] if A.shape[:-2] == Bt.shape[:-2] else np.broadcast_shapes(A.shape[:-2], Bt.shape[:-2])
+    lead = _lead(A, Bt)
     if K == 1:
         return terms(A).reshape(lead + (M, N))
     if M * K * N >= _SLICED:
@@ -143,10 +148,8 @@ def matmul(A, B):
     """
     A, B = np.asarray(A), np.asarray(B)
     (M, K), N = A.shape[-2:], B.shape[-1]
-    if K >= 2 and N >= 2 and M * K * N < _SLICED:
-        lead = A.shape[:-2] if A.shape[:-2] == B.shape[:-2] else np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
-        if math.prod(lead) * M * N >= _ACCUMULATE:
-            return _accumulate(A, B)
+    if K >= 2 and N >= 2 and M * K * N < _SLICED and math.prod(_lead(A, B)) * M * N >= _ACCUMULATE:
+        return _accumulate(A, B)
     return _product(A, np.swapaxes(B, -1, -2),
                     lambda a: np.multiply(a[..., :, :, None], B[..., None, :, :], order="C"), axis=-2)
 

@@ -98,7 +98,7 @@ def picked_columns(W, XT):
     state layout. If every column x of XT holds a single 1 and zeros elsewhere,
     W x is column c of W, where c is the place of the 1: every other term of the
     sum is a zero, so any order of adding gives exactly W[:, c], the number
-    ``exact.matmul`` computes. (A weight that is exactly 0 could differ in the
+    ``exact.matmul`` (and BLAS) computes. (A weight that is exactly 0 could differ in the
     sign of that zero, and an infinite one gives NaN in the product, so such a
     W is left to the product, as is any other input.) Returns a new
     (T, [S,] H, N) array, or None when X is not one-hot.
@@ -319,7 +319,7 @@ class Model:
         One-hot inputs (chapter 08's characters) skip the product: W x_t is the
         column of W that x_t picks (``picked_columns``), the same numbers.
         """
-        A = picked_columns(self.W, XT) if self._exact else None
+        A = picked_columns(self.W, XT)
         if A is None:
             A = self._mm(self.W, XT)
         A += self._column("B")
