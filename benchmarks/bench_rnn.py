@@ -7,9 +7,11 @@ Compares, for the forward pass and for forward + backward (BPTT):
              book's numbers;
 * fast       the same with ``exact=False``: BLAS products and numpy's tanh,
              whose last bits depend on the machine;
-* naive      the textbook loop written step by step in numpy: for each t,
-             h = f(W x_t + D h + B), y = V h + c, and BPTT that accumulates the
-             weight-gradient outer products inside the backward loop;
+* naive      the textbook loop written step by step in plain numpy,
+             ``rnnlib.reference``: for each t, h = f(W x_t + D h + B) (the input
+             part W x_t + B and the outputs y = V h + c of all steps computed at
+             once), and BPTT whose backward loop finds dL/da_t, with the weight
+             gradients summed over the steps after it;
 * torch      PyTorch CPU ``nn.RNN`` + ``nn.Linear`` holding the same weights
              (only if torch can be imported).
 
@@ -39,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 import rnnlib
+from rnnlib import reference
 from rnnlib.model import state_layout
 
 HERE = Path(__file__).resolve().parent
@@ -73,52 +76,22 @@ def make_problem(shape, dtype, activation="tanh", seed=0, h0=False):
 
 
 # ------------------------------------------------------------ naive numpy
-_NAIVE_F = {
-    "tanh": (np.tanh, lambda h: 1 - h * h),
-    "relu": (lambda a: np.maximum(a, 0), lambda h: (h > 0).astype(h.dtype)),
-    "sigmoid": (lambda a: 1 / (1 + np.exp(-a)), lambda h: h * (1 - h)),
-}
-
-
 def naive_forward(p, X, h0=None, activation="tanh"):
     """The textbook loop (chapter 02), one step at a time: returns ``(Hs, Y)``.
 
     ``p`` holds W, D, B, V, c; X is (T, N, I); h0 (N, H) or None for zeros.
+    It is ``rnnlib.reference.forward``, the one-page plain-numpy RNN.
     """
-    f = _NAIVE_F[activation][0]
-    T, N, _ = X.shape
-    h = np.zeros((N, p["D"].shape[0]), X.dtype) if h0 is None else h0
-    Hs, Y = [], []
-    for t in range(T):
-        h = f(X[t] @ p["W"].T + h @ p["D"].T + p["B"])   # h_t = f(W x_t + D h_{t-1} + B)
-        Hs.append(h)
-        Y.append(h @ p["V"].T + p["c"])                 # y_t = V h_t + c
-    return np.stack(Hs), np.stack(Y)
-
-
-def naive_backward(p, X, Hs, dY, h0=None, activation="tanh"):
-    """Textbook BPTT (chapter 05) of sum(dY * Y), outer products inside the loop."""
-    fprime = _NAIVE_F[activation][1]
-    T, N, _ = X.shape
-    g = {k: np.zeros_like(v) for k, v in p.items()}
-    carry = np.zeros_like(Hs[0])                 # dL/dh_t arriving from step t + 1
-    for t in range(T - 1, -1, -1):
-        h = Hs[t]
-        h_prev = (np.zeros_like(h) if h0 is None else h0) if t == 0 else Hs[t - 1]
-        g["V"] += dY[t].T @ h
-        g["c"] += dY[t].sum(axis=0)
-        da = (dY[t] @ p["V"] + carry) * fprime(h)  # dL/da_t
-        g["W"] += da.T @ X[t]
-        g["D"] += da.T @ h_prev
-        g["B"] += da.sum(axis=0)
-        carry = da @ p["D"]
-    return g
+    return reference.forward(p, X, h0, f=activation)
 
 
 def naive_forward_backward(p, X, dY, h0=None, activation="tanh"):
-    """Naive forward then naive BPTT: returns ``(Y, grads)``."""
-    Hs, Y = naive_forward(p, X, h0, activation)
-    return Y, naive_backward(p, X, Hs, dY, h0, activation)
+    """Textbook BPTT (chapter 05) of sum(dY * Y), ``rnnlib.reference.bptt``: returns the gradients.
+
+    It runs its own forward pass (one, as ``rnnlib_forward_backward`` does) and returns
+    only the gradients; the cross-check takes Y from ``naive_forward``.
+    """
+    return reference.bptt(p, X, dY, h0, f=activation)
 
 
 # ------------------------------------------------------------------- rnnlib
@@ -231,7 +204,7 @@ def crosscheck(shape, dtype, activation="tanh", use_torch=True, h0=False, seed=0
     net, X, dY, H0 = make_problem(shape, dtype, activation, seed, h0)
     p = {k: v.copy() for k, v in net.params.items()}
     _, Y_ref = naive_forward(p, X, H0, activation)
-    _, g_ref = naive_forward_backward(p, X, dY, H0, activation)
+    g_ref = naive_forward_backward(p, X, dY, H0, activation)
 
     fast = fast_copy(net)
     results = {"rnnlib": (rnnlib_forward(net, X, H0), *rnnlib_forward_backward(net, X, dY, H0)),

@@ -8,12 +8,14 @@ broken implementations, where they must fail (tests/test_broken_variants.py):
 that is the evidence that the checks can fail.
 
 The expected values are worked out here by hand from the definitions, not by
-calling rnnlib.
+calling rnnlib's implementation; truncated BPTT's comes from ``rnnlib.reference``,
+the one-page plain-numpy reference, which shares no code with it.
 """
 import numpy as np
 
 import rnnlib
-from conftest import REFERENCE_ACTIVATIONS
+from conftest import REFERENCE_ACTIVATIONS      # tests/test_broken_variants.py uses evidence.REFERENCE_ACTIVATIONS
+from rnnlib import reference
 
 # the slope f'(a) written with h = f(a), independently of rnnlib.activations
 REFERENCE_SLOPES = {
@@ -190,24 +192,13 @@ def check_fit_clips(fit_fn):
 def brute_force_truncated(net, X, dY, h0, k):
     """Truncated BPTT written output by output: the error of output s reaches
     a_s, a_{s-1}, ..., a_{s-k+1} (k hidden states), and each a_t credits W with x_t,
-    D with h_{t-1} and B with 1. Returns {W, D, B}. X is (T, N, I), dY (T, N, O), h0 (N, H)."""
-    f = REFERENCE_ACTIVATIONS[net.activation]
-    slope = REFERENCE_SLOPES[net.activation]
-    T, N, _ = X.shape
-    H = net.n_hidden
-    hs = [np.broadcast_to(h0, (N, H))]
-    for t in range(T):
-        hs.append(f(X[t] @ net.W.T + hs[-1] @ net.D.T + net.B))
-    grads = {"W": np.zeros_like(net.W), "D": np.zeros_like(net.D), "B": np.zeros_like(net.B)}
-    for s in range(T):
-        e = (dY[s] @ net.V) * slope(hs[s + 1])            # dL_s / da_s, (N, H)
-        for t in range(s, max(s - k, -1), -1):            # t = s, s-1, ..., s-k+1
-            grads["W"] += e.T @ X[t]
-            grads["D"] += e.T @ hs[t]                     # hs[t] is h_{t-1} of step t (1-based t+1)
-            grads["B"] += e.sum(axis=0)
-            if t > 0:
-                e = (e @ net.D) * slope(hs[t])
-    return grads
+    D with h_{t-1} and B with 1. Returns {W, D, B}. X is (T, N, I), dY (T, N, O), h0 (N, H).
+
+    That is the truncated branch of ``rnnlib.reference.bptt`` (the loop over outputs s),
+    a different computation from rnnlib's (``ElmanRNN._truncated_grads``: the errors of
+    all outputs moved back one step at a time)."""
+    grads = reference.bptt(net.params, X, dY, h0, truncate=k, f=net.activation)
+    return {name: grads[name] for name in ("W", "D", "B")}
 
 
 def truncation_problem(activation, T=7, N=3, seed=3):

@@ -5,9 +5,10 @@ float64, integers, booleans, strings), array kinds (lists, read-only arrays,
 non-contiguous views, Fortran order, NaN), bad types and bad options. Whatever
 it gets, a call must either
 
-- return correct arrays (checked against a short reference written here), that
-  share no memory with its inputs, with each other or with the model, and that
-  can be modified without changing the inputs or the next call's result; or
+- return correct arrays (checked against a short reference: ``rnnlib.reference``
+  or one written here), that share no memory with its inputs, with each other
+  or with the model, and that can be modified without changing the inputs or
+  the next call's result; or
 - raise rnnlib's own ValueError or TypeError (raised inside rnnlib, not by
   numpy), whose message names one of the arguments;
 
@@ -29,7 +30,7 @@ from hypothesis.extra import numpy as hnp
 
 import rnnlib
 from rnnlib import elman1990 as e9
-from rnnlib import explorer, forecast, gradients, linalg, probes, tasks, text
+from rnnlib import explorer, forecast, gradients, linalg, probes, reference, tasks, text
 
 from conftest import REFERENCE_ACTIVATIONS
 
@@ -275,18 +276,12 @@ def small_net(draw, n_in=None, n_out=None, kinds=("elman",)):
 
 
 def reference_forward(net, X, h0=None):
-    """h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c, step by step in float64 (chapter 02)."""
-    f = REFERENCE_ACTIVATIONS[net.activation]
-    W, D, B, V, c = (np.asarray(p, dtype=np.float64) for p in (net.W, net.D, net.B, net.V, net.c))
+    """h_t = f(W x_t + D h_{t-1} + B), y_t = V h_t + c, step by step in float64 (chapter 02):
+    ``rnnlib.reference.forward`` on float64 copies of the weights and data."""
+    params = {name: numeric(p) for name, p in net.params.items()}
     X = numeric(X)
-    h = np.zeros(X.shape[1:-1] + (net.n_hidden,)) if h0 is None else np.broadcast_to(
-        numeric(h0), X.shape[1:-1] + (net.n_hidden,))
-    Hs, Y = [], []
-    for x in X:
-        h = f(x @ W.T + h @ D.T + B)
-        Hs.append(h)
-        Y.append(h @ V.T + c)
-    return np.array(Hs), np.array(Y)
+    h0 = None if h0 is None else np.broadcast_to(numeric(h0), X.shape[1:-1] + (net.n_hidden,))
+    return reference.forward(params, X, h0, f=net.activation)
 
 
 # ------------------------------------------------------------------- tasks (ch. 03)
