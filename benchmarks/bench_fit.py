@@ -6,11 +6,11 @@ against the same update written with PyTorch CPU (``nn.RNN`` + ``nn.Linear``,
 the same loss, ``torch.optim.Adam``), both on one thread, float64, from the
 same weights and data. Three rnnlib variants are timed:
 
-* exact      the default: machine-independent arithmetic (``rnnlib.exact``),
+* exact      the default: machine-independent arithmetic (``rnnlib.portable``),
              which produces the book's numbers;
 * exact x S  S networks of that size trained side by side by one ``fit`` call
              (as the chapters do for seeds), time per network;
-* fast       ``exact=False``: BLAS products and numpy's tanh.
+* fast       ``reproducible=False``: BLAS products and numpy's tanh.
 
 Before timing, the weights of rnnlib and PyTorch after 5 updates are compared
 (they must agree to 1e-9 relative): the two compute the same thing. Timings
@@ -120,7 +120,7 @@ def bench(torch, case, repeats, updates):
     name, T, N, I, H, O, loss, S = case
     net, X, target = make_case(T, N, I, H, O, loss)
     fast = copy.copy(net)
-    fast.exact = False
+    fast.reproducible = False
     many = [make_case(T, N, I, H, O, loss, seed=s)[0] for s in range(S)]
     fns = {"exact": lambda: rnnlib_updates(copy.copy(net), X, target, loss, updates),
            f"exact x{S}": lambda: rnnlib_updates([copy.copy(m) for m in many], X, target, loss, updates),

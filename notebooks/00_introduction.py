@@ -295,29 +295,31 @@ for t, y in enumerate(Y, start=1):
 # hundred updates it becomes a different network, and a sentence like “5 of 5 seeds solve
 # the task” can read “4 of 5” on another machine.
 #
-# So `rnnlib` computes everything that feeds training or a printed number from the basic
-# operations + − × ÷ (and exact steps such as rounding to a whole number), which IEEE-754
-# arithmetic rounds the same way on every machine, applied in an order that its own code
-# fixes (the design note [ARCHITECTURE.md](https://github.com/basic-rnn-textbook/basic-rnn/blob/main/ARCHITECTURE.md#same-digits-on-every-machine) and
-# [`rnnlib/exact.py`](../rnnlib/exact.py) explain the details). A product is formed term by
-# term and the terms are added in a fixed order; $\tanh$ comes from a table of its values
-# (computed the same way) and a short series, not from the system's maths library. The chapters keep to the same rule; where they use a
-# library routine whose last bits vary (a least-squares fit, an eigenvalue), they print it
-# rounded to a few digits.
+# So every product, sum and activation of `rnnlib`'s networks goes through one small seam,
+# [`rnnlib/arithmetic.py`](../rnnlib/arithmetic.py), whose default is *reproducible*: it
+# uses only the operations + − × ÷ (and exact steps such as rounding to a whole number), which
+# IEEE-754 rounds the same way on every machine, in an order that `rnnlib`'s own code writes
+# down ([`rnnlib/portable.py`](../rnnlib/portable.py); the design note
+# [ARCHITECTURE.md](https://github.com/basic-rnn-textbook/basic-rnn/blob/main/ARCHITECTURE.md#same-digits-on-every-machine)
+# explains it). The short sums of the time loop add their terms one after another, the long
+# sums over every step add them pairwise, and $\tanh$ comes from a table of its values and a
+# short series, not from the system's maths library. The loops are compiled with Numba,
+# which keeps each operation as written, so they run faster than numpy calling BLAS at the
+# book's sizes; where Numba is missing, the same order runs in plain numpy, with the same
+# bits. Where a chapter uses a library routine whose last bits vary (a least-squares fit, an
+# eigenvalue), it prints the result rounded to a few digits.
 #
-# *The cost* is speed. A product computed term by term is slower than a BLAS call, and the
-# gap grows with the size of the network (`benchmarks/` times both paths). At the book's
-# small sizes the fixed cost of each numpy call weighs more; for large networks the products
-# dominate. A model built with `exact=False` (for example
-# `rnnlib.ElmanRNN(10, 256, 1, exact=False)`) uses BLAS and numpy's own functions instead: faster, equal to the exact path up to rounding in the last digits, but
-# no longer bit for bit the same on every machine. The cell below runs one network both ways.
+# A model built with `reproducible=False` (for example
+# `rnnlib.ElmanRNN(10, 256, 1, reproducible=False)`) uses BLAS and numpy's own functions
+# instead: equal to the reproducible path up to rounding in the last digits, but no longer
+# bit for bit the same on every machine. The cell below runs one network both ways.
 
 # %%
 Xr = np.random.default_rng(5).normal(size=(50, 8, 3))      # 50 steps, 8 sequences, 3 inputs
-_, Y_exact = rnnlib.ElmanRNN(3, 4, 2, seed=0).forward(Xr)                # exact=True is the default
-_, Y_fast = rnnlib.ElmanRNN(3, 4, 2, seed=0, exact=False).forward(Xr)    # BLAS and np.tanh
-agree = np.abs(Y_exact - Y_fast).max() < 1e-12
-print(f"exact and fast paths agree to within 1e-12: {agree}")
+_, Y_same = rnnlib.ElmanRNN(3, 4, 2, seed=0).forward(Xr)                       # reproducible (the default)
+_, Y_blas = rnnlib.ElmanRNN(3, 4, 2, seed=0, reproducible=False).forward(Xr)   # BLAS and np.tanh
+agree = np.abs(Y_same - Y_blas).max() < 1e-12
+print(f"reproducible and BLAS paths agree to within 1e-12: {agree}")
 assert agree
 
 # %% [markdown]

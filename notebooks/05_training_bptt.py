@@ -54,7 +54,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one BLAS thread: faster for our
 import numpy as np
 
 import rnnlib
-from rnnlib import diagrams, exact, gradients, plotting, tasks
+from rnnlib import diagrams, gradients, plotting, portable, tasks
 from rnnlib.linalg import scale_spectral_radius, spectral_radius
 
 plt = plotting.use_style()
@@ -540,9 +540,9 @@ def one_unit(B, W=1.0, D=2.0, V=1.0, c=0.0):
 
 def final_states(B, T, W=1.0, D=2.0):
     """h_T of the +1 and the -1 stream for an array of thresholds B at once: shape (2, len(B))."""
-    h = exact.tanh(W * np.array([[1.0], [-1.0]]) + B)
+    h = portable.tanh(W * np.array([[1.0], [-1.0]]) + B)
     for _ in range(T - 1):
-        h = exact.tanh(D * h + B)
+        h = portable.tanh(D * h + B)
     return h
 
 

@@ -103,7 +103,7 @@ X = tx.one_hot(ids, V)
 print(f"one-hot: shape {X.shape}; row 0 has its 1 at column {int(X[0].argmax())}, "
       f"the index of {chars[int(X[0].argmax())]!r}")
 net = rnnlib.ElmanRNN(V, 4, V, seed=0)
-assert np.array_equal(rnnlib.exact.matmul(net.W, X[0][:, None])[:, 0], net.W[:, ids[0]])   # W x = column ids[0] of W
+assert np.array_equal(rnnlib.portable.matmul(net.W, X[0][:, None])[:, 0], net.W[:, ids[0]])   # W x = column ids[0] of W
 
 # %% [markdown]
 # ## 2. How good is a model of text? Bits per character

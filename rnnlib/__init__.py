@@ -17,13 +17,14 @@ Modules, one concern each:
 - ``plotting``, ``diagrams``, ``explorer``: figures, network drawings and the
   interactive explorer; they need matplotlib and are imported on their own
   (``from rnnlib import plotting``).
-- ``exact``: arithmetic with the same digits on every machine; ``_memory``: keeps
-  freed memory for the next update (Linux with glibc).
+- ``arithmetic`` (the one seam: every product, sum and activation of the networks),
+  ``portable`` (its reproducible orders: the same digits on every machine; ``exact``
+  is its old name), compiled by Numba in ``_kernels`` when that pays;
+  ``reference``: the whole RNN in one page of plain numpy (chapters 02 and 05).
+- ``_memory``: opt-in tuning of glibc's malloc for long training runs (benchmarks).
 """
-from . import _memory
-
-_memory.keep_freed_memory()   # first: freed memory is kept for the next update (rnnlib/_memory.py)
-from . import baselines, clustering, datasets, elman1990, forecast, gradients, linalg, ngram, probes, tasks, text
+from . import (arithmetic, baselines, clustering, datasets, elman1990, forecast, gradients, linalg, ngram, portable, probes,
+               reference, tasks, text)
 from .activations import ACTIVATIONS, activate
 from .baselines import FeedForward, JordanRNN
 from .elman import ElmanRNN
@@ -38,6 +39,6 @@ __all__ = [
     "LOSSES", "bce_with_logits", "mse", "softmax_cross_entropy",
     "SGD", "Adam", "clip_grad_norm", "History", "fit",
     "baselines", "clustering", "datasets", "elman1990", "forecast", "gradients", "linalg", "ngram", "probes",
-    "tasks", "text",
+    "tasks", "text", "arithmetic", "portable", "reference",
 ]
 __version__ = "0.1.0"

@@ -6,38 +6,22 @@ an in-place forward ``f(a, out)`` and its derivative ``f_grad(h, out=None)``
 written in terms of the *output* h = f(a), which is all that backpropagation
 through time needs (chapter 05), so pre-activations never have to be kept.
 
-tanh and sigmoid come from ``rnnlib.exact`` (the same digits on every machine);
-``get_activation(name, exact=False)`` gives numpy's faster ``np.tanh`` instead,
-whose last bit depends on the CPU. ReLU and the derivatives use only + - * and
+tanh and sigmoid come from ``rnnlib.portable`` (the same digits on every
+machine); a network's forward pass applies f through its ``arithmetic``
+(``rnnlib/arithmetic.py``), which may use numpy's ``np.tanh`` instead
+(``reproducible=False``). ReLU and the derivatives use only + - * and
 comparisons, which are the same everywhere.
 """
 import numpy as np
 
-from . import exact as _exact
+from . import portable
 from ._checks import as_float_array, check_choice
-
-
-def _np_tanh(a, out):
-    return np.tanh(a, out=out)
-
-
-def _np_sigmoid(a, out):
-    # sigmoid(a) = (1 + tanh(a / 2)) / 2, computed in place
-    np.multiply(a, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1.0
-    out *= 0.5
-    return out
 
 
 def _tanh_grad(h, out=None):
     # tanh' = 1 - h^2
     out = np.multiply(h, h, out=out)
     return np.subtract(1.0, out, out=out)
-
-
-def _relu(a, out):
-    return np.maximum(a, 0.0, out=out)
 
 
 def _relu_grad(h, out=None):
@@ -54,20 +38,16 @@ def _sigmoid_grad(h, out=None):
 
 
 ACTIVATIONS = {
-    "tanh": (_exact.tanh, _tanh_grad),
-    "relu": (_relu, _relu_grad),
-    "sigmoid": (_exact.sigmoid, _sigmoid_grad),
+    "tanh": (portable.tanh, _tanh_grad),
+    "relu": (portable.relu, _relu_grad),
+    "sigmoid": (portable.sigmoid, _sigmoid_grad),
 }
-_FAST = {"tanh": (_np_tanh, _tanh_grad), "relu": ACTIVATIONS["relu"], "sigmoid": (_np_sigmoid, _sigmoid_grad)}
 
 
-def get_activation(name, exact=True):
-    """Return ``(f, f_grad_from_output)`` for ``name`` in ``ACTIVATIONS`` (chapter 02).
-
-    ``exact=False`` gives numpy's tanh (faster, last bit machine-dependent).
-    """
+def get_activation(name):
+    """Return ``(f, f_grad_from_output)`` for ``name`` in ``ACTIVATIONS`` (chapter 02), portable."""
     check_choice("activation", name, tuple(ACTIVATIONS))
-    return (ACTIVATIONS if exact else _FAST)[name]
+    return ACTIVATIONS[name]
 
 
 def sigmoid(a, out=None):
@@ -77,7 +57,7 @@ def sigmoid(a, out=None):
     (chapter 03) and the probabilities of ``bce_with_logits`` (chapter 05).
     ``out`` may be ``a`` itself (in place).
     """
-    return _exact.sigmoid(np.asarray(a, dtype=float) if out is None else a, out=out)
+    return portable.sigmoid(np.asarray(a, dtype=float) if out is None else a, out=out)
 
 
 def activate(name, a):

@@ -22,8 +22,7 @@ true target (no teacher forcing), and the gradients flow back through it.
 import numpy as np
 
 from ._checks import check_choice
-from .activations import sigmoid
-from .model import Model, previous_states, steps_flat, transposed
+from .model import Model, _deprecated_exact, previous_states, steps_flat, transposed
 
 FEEDBACKS = ("identity", "sigmoid")
 
@@ -31,7 +30,7 @@ FEEDBACKS = ("identity", "sigmoid")
 class FeedForward(Model):
     """A 3-layer BP network applied to each step on its own (chapter 03).
 
-    ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", exact=True)``
+    ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True)``
 
     h_t = f(W x_t + B), y_t = V h_t + c: the basic RNN with D removed, so the
     output at step t depends on x_t only. ``h0`` is accepted so that code
@@ -59,7 +58,7 @@ class FeedForward(Model):
         dA = self._mm(transposed(self.V), dY)
         dA *= self._f_grad(Z)
         grads["W"] = self._weight_grad(dA, X)
-        grads["B"] = steps_flat(dA).sum(axis=-1)
+        grads["B"] = self.arithmetic.total(steps_flat(dA))
         return {name: grads[name] for name in self.param_names}
 
     def _carry(self, run):
@@ -74,7 +73,7 @@ class FeedForward(Model):
 class JordanRNN(Model):
     """The Jordan network: the previous output, not the hidden layer, is fed back (chapter 03).
 
-    ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64", exact=True)``
+    ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64", reproducible=True)``
 
         h_t = f(W x_t + D s_{t-1} + B),   y_t = V h_t + c,   s_t = g(y_t),   s_0 = 0
 
@@ -90,9 +89,12 @@ class JordanRNN(Model):
     _h0_name = "h0 (the initial fed-back output s_0)"
 
     def __init__(self, n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64",
-                 exact=True):
+                 reproducible=True, exact=None):
         self.feedback = check_choice("feedback", feedback, FEEDBACKS)
-        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype, exact)
+        if exact is not None:
+            _deprecated_exact()         # warned here, so that it names the caller's line
+            reproducible = exact
+        super().__init__(n_in, n_hidden, n_out, activation, seed, dtype, reproducible)
 
     def _repr_extra(self):
         return f", feedback={self.feedback!r}"
@@ -122,7 +124,7 @@ class JordanRNN(Model):
             y = Y[t]
             y[...] = self._mm(V, h)
             y += c                            # y_t = V h_t + c
-            s = sigmoid(y, out=S[t]) if squash else y
+            s = self.arithmetic.activate("sigmoid", y, S[t]) if squash else y
         return Z, Y, S
 
     def _carry(self, run):
@@ -157,11 +159,11 @@ class JordanRNN(Model):
         self._readout_grads(grads, dYt, Z)
         grads["W"] = self._weight_grad(dA, X)
         grads["D"] = self._weight_grad(dA, previous_states(S, S0))     # sum of dL/da_t s_{t-1}^T
-        grads["B"] = steps_flat(dA).sum(axis=-1)
+        grads["B"] = self.arithmetic.total(steps_flat(dA))
         return {name: grads[name] for name in self.param_names}
 
     def final_state(self, Hs, Y):
         """The state to carry into the next piece of a sequence, from ``forward``'s results: s_T = g(y_T)
         (``fit`` carries the same state with ``_carry``)."""
         y = np.array(Y[-1], dtype=self.dtype)
-        return sigmoid(y) if self.feedback == "sigmoid" else y
+        return self.arithmetic.activate("sigmoid", y, y) if self.feedback == "sigmoid" else y

@@ -9,13 +9,15 @@ W (H, I) input to hidden weight, D (H, H) delayed-input weight, B (H,) hidden
 threshold, V (O, H) output weight, c (O,) output threshold. Sequences are
 time-major: one sequence X is (T, I), a batch is (T, N, I).
 
-Every product goes through ``Model._dot``: by default ``rnnlib.exact.rows_dot``,
-so that the numbers are the same on every machine (ARCHITECTURE.md). Speed
-comes from doing each thing once: the input projection W x_t + B of all steps
-is one product before the time loop, so the loop holds only the recurrent part;
-in ``backward`` the slopes f'(a_t) of all steps are computed at once, and the
-weight gradients are single products after the loop. Parameters may carry a
-leading axis of stacked networks (``Model._stack``), trained side by side.
+The time loops run in the network's ``arithmetic`` (``rnnlib/arithmetic.py``):
+by default the portable orders, compiled, so that the numbers are the same on
+every machine (ARCHITECTURE.md). Speed comes from doing each thing once: the
+input projection W x_t + B of all steps is one product before the time loop,
+so the loop holds only the recurrent part; in ``backward`` the slopes f'(a_t)
+of all steps are computed at once, and the weight gradients are single
+products after the loop. Parameters may carry a leading axis of stacked
+networks (``Model._stack``), trained side by side. ``rnnlib.reference`` is the
+same network in one page of plain numpy.
 """
 import numpy as np
 
@@ -26,7 +28,7 @@ from .model import Model, previous_states, steps_flat, transposed
 class ElmanRNN(Model):
     """The basic RNN of the article (Elman network), chapters 01-02 and 05.
 
-    ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", exact=True)``
+    ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True)``
 
     Weights are drawn uniformly from [-1/sqrt(H), 1/sqrt(H)] (the convention of
     PyTorch's ``nn.RNN``) from ``np.random.default_rng(seed)``; the output
@@ -35,6 +37,7 @@ class ElmanRNN(Model):
     """
 
     param_names = ("W", "D", "B", "V", "c")
+    supports_truncate = True
 
     def param_shapes(self):
         """Shapes of the three weights and two thresholds (chapter 01)."""
@@ -64,15 +67,8 @@ class ElmanRNN(Model):
         product, written into the array that then receives the hidden states,
         step by step. Returns (Hs, Y), (T, [S,] H, N) and (T, [S,] O, N).
         """
-        Z = self._input_projection(X)
-        D, f = self.D, self._f
-        if H0 is not None:
-            Z[0] += self._mm(D, H0)                    # step 1 starts from h_0
-        f(Z[0], Z[0])
-        for t in range(1, len(Z)):
-            a = Z[t]
-            a += self._mm(D, Z[t - 1])                 # a_t = W x_t + B + D h_{t-1}
-            f(a, a)                                    # h_t = f(a_t)
+        Z = self._input_projection(X)                           # W x_t + B, every step
+        self.arithmetic.elman_forward(Z, self.D, H0, self.activation)   # h_t = f(Z_t + D h_{t-1})
         return Z, self._readout(Z)
 
     def _carry(self, run):
@@ -98,7 +94,7 @@ class ElmanRNN(Model):
             dA = self._recur_back(G, Fp)
         grads["W"] = self._weight_grad(dA, X)
         grads["D"] = self._weight_grad(dA, previous_states(Z, H0))     # sum of dL/da_t h_{t-1}^T
-        grads["B"] = steps_flat(dA).sum(axis=-1)
+        grads["B"] = self.arithmetic.total(steps_flat(dA))
         return {name: grads[name] for name in self.param_names}
 
     def _recur_back(self, G, Fp):
@@ -106,13 +102,7 @@ class ElmanRNN(Model):
 
             dL/da_t = (dL/dh_t from y_t + D^T dL/da_{t+1}) * f'(a_t)
         """
-        DT = transposed(self.D)
-        G[-1] *= Fp[-1]
-        for t in range(len(G) - 2, -1, -1):
-            g = G[t]
-            g += self._mm(DT, G[t + 1])             # + D^T dL/da_{t+1}
-            g *= Fp[t]                              # * f'(a_t)
-        return G
+        return self.arithmetic.elman_backward(G, self.D, Fp)
 
     def _truncated_grads(self, G, Fp, k):
         """dL/da_t of truncated BPTT, ``truncate=k`` (chapters 05 and 06).

@@ -11,12 +11,14 @@ Each loss and its gradient are computed together in one pass (``_mse``,
 ``_bce``, ``_cross_entropy``) on arrays in the state layout of
 ``rnnlib.model``, (T, [S,] O, N) with weights (T, [S,] N); ``rnnlib.fit``
 checks its data once and then calls these directly. The gradients (which feed
-training) use only machine-independent arithmetic (``rnnlib.exact``); the loss
-values, which are only reported, use numpy's log.
+training) use only the portable arithmetic (``rnnlib.portable``, through
+``rnnlib.arithmetic.REPRODUCIBLE``); the loss values, which are only reported,
+use numpy's log.
 """
 import numpy as np
 
-from . import exact as _exact
+from . import portable
+from .arithmetic import REPRODUCIBLE as _ARITH
 from ._checks import as_float_array, check_shape
 from .model import state_layout, steps_flat
 
@@ -53,7 +55,7 @@ def _weights(mask, steps_shape):
 
 def _total(A):
     """Sum of a (T, [S,] O, N) array over steps, sequences and units: a number, or one per stacked network."""
-    return steps_flat(A).sum(axis=-1).sum(axis=-1)
+    return _ARITH.total(_ARITH.total(steps_flat(A)))
 
 
 def _count(w):
@@ -81,7 +83,7 @@ def _bce(Y, target, w):
     n = _count(w) * Y.shape[-2]
     per = np.logaddexp(0.0, -np.abs(Y)) + np.maximum(Y, 0.0) - Y * target
     per *= w[..., None, :]
-    dY = _exact.sigmoid(Y)
+    dY = portable.sigmoid(Y)
     dY -= target
     dY *= w[..., None, :]
     dY *= _per_network(1.0 / n)
@@ -92,8 +94,8 @@ def _cross_entropy(Y, target, w):
     """Cross-entropy of softmax(Y) against probability rows and its gradient (softmax(Y) - target) / n."""
     n = _count(w)
     z = Y - Y.max(axis=-2, keepdims=True)
-    e = _exact.exp(z)
-    total = _exact.sum_rows(e)
+    e = _ARITH.exp(z)
+    total = _ARITH.sum_rows(e)
     per = target * (np.log(total) - z)
     per *= w[..., None, :]
     e /= total                                    # softmax(Y)

@@ -19,15 +19,17 @@ The public ``forward``, ``backward`` and ``step`` check their input once and
 call these; ``rnnlib.fit`` checks its data once and calls them directly, also
 for several networks trained side by side (``Model._stack``): then every
 parameter has a leading axis of length S (one slice per network) and every
-sequence array has shape (T, S, K, N). All products go through ``_dot``,
-which is ``exact.rows_dot`` (the same digits on every machine) unless the
-network was made with ``exact=False``.
+sequence array has shape (T, S, K, N). Every product, sum and activation goes
+through the network's ``arithmetic`` (``rnnlib/arithmetic.py``): the portable
+orders, the same digits on every machine, unless the network was made with
+``reproducible=False`` (BLAS and numpy's tanh).
 """
 import copy
+import warnings
 
 import numpy as np
 
-from . import exact as _exact
+from . import arithmetic
 from ._checks import (as_float_array, as_sequence, as_state, check_alloc, check_dtype, check_seed, check_shape,
                       check_size)
 from .activations import get_activation
@@ -54,15 +56,6 @@ class Parameter:
         arr = as_float_array(f"{type(model).__name__}.{self.name}", value, model.dtype)
         check_shape(f"{type(model).__name__}.{self.name}", arr, model.param_shapes()[self.name])
         model._params[self.name] = np.array(arr, dtype=model.dtype, copy=True)
-
-
-def _blas_rows_dot(A, B):
-    """A B^T by BLAS (``np.matmul``): fast, but its last bits depend on the machine."""
-    return np.matmul(A, np.swapaxes(B, -1, -2))
-
-
-def _blas_matmul(A, B):
-    return np.matmul(A, B)
 
 
 def transposed(A):
@@ -135,10 +128,11 @@ class Model:
 
     Weights are drawn uniformly from [-1/sqrt(H), 1/sqrt(H)] (the convention of
     PyTorch's ``nn.RNN``) from ``np.random.default_rng(seed)``, in the order of
-    ``param_shapes``; the output threshold c starts at zero. ``exact=True``
-    (the default) computes with ``rnnlib.exact``, so results are identical on
-    every machine; ``exact=False`` uses BLAS and numpy's tanh (faster for large
-    networks, last bits machine-dependent).
+    ``param_shapes``; the output threshold c starts at zero. ``reproducible=True``
+    (the default) computes in the portable orders of ``rnnlib.portable``, so
+    results are identical on every machine; ``reproducible=False`` uses BLAS and
+    numpy's tanh (last bits machine-dependent). ``exact=`` is the old name of
+    ``reproducible=`` (deprecated).
     """
 
     param_names = ()
@@ -153,14 +147,18 @@ class Model:
                 param.__set_name__(cls, name)
                 setattr(cls, name, param)
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", exact=True):
+    supports_truncate = False      # truncated BPTT (``truncate=k``) is the basic RNN's
+
+    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True,
+                 exact=None):
         self.n_in = check_size("n_in", n_in)
         self.n_hidden = check_size("n_hidden", n_hidden)
         self.n_out = check_size("n_out", n_out)
         self.dtype = check_dtype(dtype)
-        if not isinstance(exact, (bool, np.bool_)):
-            raise TypeError(f"exact must be True or False, got {exact!r}")
-        self._exact = bool(exact)
+        if exact is not None:
+            _deprecated_exact()
+            reproducible = exact
+        self.reproducible = reproducible
         self.activation = activation
         self._check_memory()
         self._params = {}
@@ -177,28 +175,42 @@ class Model:
 
     @activation.setter
     def activation(self, name):
-        self._f, self._f_grad = get_activation(name, self._exact)
+        self._f_grad = get_activation(name)[1]
         self._activation = name
 
     @property
+    def reproducible(self):
+        """True: the portable orders (the same digits on every machine, chapter 00); False: BLAS and np.tanh."""
+        return self.arithmetic.reproducible
+
+    @reproducible.setter
+    def reproducible(self, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"reproducible must be True or False, got {value!r}")
+        self.arithmetic = arithmetic.get(bool(value))
+
+    @property
     def exact(self):
-        """True: products and tanh from ``rnnlib.exact`` (same digits everywhere); False: BLAS and np.tanh."""
-        return self._exact
+        """The old name of ``reproducible`` (deprecated)."""
+        _deprecated_exact()
+        return self.reproducible
 
     @exact.setter
     def exact(self, value):
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"exact must be True or False, got {value!r}")
-        self._exact = bool(value)
-        self.activation = self._activation
+        _deprecated_exact()
+        self.reproducible = value
+
+    def _f(self, a, out):
+        """h = f(a) into ``out`` (chapter 02), in the network's arithmetic."""
+        return self.arithmetic.activate(self._activation, a, out)
 
     def _dot(self, A, B):
-        """A B^T over the last two axes (every product of the formulas of chapters 02 and 05)."""
-        return _exact.rows_dot(A, B) if self._exact else _blas_rows_dot(A, B)
+        """A B^T over the last two axes (the weight gradients of chapter 05)."""
+        return self.arithmetic.rows_dot(A, B)
 
     def _mm(self, A, B):
         """A B over the last two axes (the products of the time loops, chapters 02 and 05)."""
-        return _exact.matmul(A, B) if self._exact else _blas_matmul(A, B)
+        return self.arithmetic.matmul(A, B)
 
     def _check_memory(self):
         """Refuse at once a network whose parameters would not fit in this machine's memory."""
@@ -211,7 +223,7 @@ class Model:
         return ""
 
     def __repr__(self):
-        extra = "" if self._exact else ", exact=False"
+        extra = "" if self.reproducible else ", reproducible=False"
         return (f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
                 f"activation={self.activation!r}{self._repr_extra()}, dtype={np.dtype(self.dtype).name!r}{extra})")
 
@@ -270,10 +282,18 @@ class Model:
         T, N = XT.shape[0], XT.shape[-1]
         expected = (T, N, self.n_out) if batched else (T, self.n_out)
         dY3 = check_shape("dY", as_float_array("dY", dY, self.dtype), expected).reshape(T, N, self.n_out)
-        if truncate is not None:
-            truncate = check_size("truncate", truncate)
+        truncate = self._check_truncate(truncate)
         run = self._checked_run(XT, H0)
         return self._grads(XT, H0, run, state_layout(dY3), truncate)
+
+    def _check_truncate(self, truncate):
+        """``truncate=k`` checked: a positive integer, for a network that has truncated BPTT (chapter 05)."""
+        if truncate is None:
+            return None
+        if not self.supports_truncate:
+            raise ValueError(f"{type(self).__name__} has no truncated BPTT; truncate= is for rnnlib.ElmanRNN "
+                             "(leave it out, or None)")
+        return check_size("truncate", truncate)
 
     def final_state(self, Hs, Y):
         """The state to carry into the next piece of a sequence, from ``forward``'s results (chapter 05):
@@ -333,13 +353,12 @@ class Model:
 
     def _readout_grads(self, grads, dY, Z):
         """Gradients of V and c (chapter 05): sums over every step and sequence of dY_t h_t^T and dY_t."""
-        dYf = steps_flat(dY)
-        grads["V"] = self._dot(dYf, steps_flat(Z))
-        grads["c"] = dYf.sum(axis=-1)
+        grads["V"] = self.arithmetic.weight_grad(dY, Z)
+        grads["c"] = self.arithmetic.total(steps_flat(dY))
 
     def _weight_grad(self, dA, Z):
         """sum over t and n of dA_t z_t^T: the gradient of a weight that multiplies z (chapter 05)."""
-        return self._dot(steps_flat(dA), steps_flat(Z))
+        return self.arithmetic.weight_grad(dA, Z)
 
     # ------------------------------------------------ several networks at once
     @classmethod
@@ -360,3 +379,8 @@ class Model:
         for s, m in enumerate(models):
             for name in self.param_names:
                 m._params[name][...] = self._params[name][s]
+
+
+def _deprecated_exact():
+    warnings.warn("exact= is now called reproducible= (the arithmetic is reproducible: the same digits on every "
+                  "machine); exact= will be removed", DeprecationWarning, stacklevel=3)

@@ -13,7 +13,7 @@ and sampling with a temperature.
 """
 import numpy as np
 
-from . import exact
+from . import portable
 from ._checks import as_float_array, check_alloc, check_count, check_real, check_seed, check_size
 from .model import Model
 
@@ -132,13 +132,13 @@ def streams(ids, n_streams):
 def log_softmax(Y):
     """log softmax(Y) over the last axis (chapter 08): ``Y - max - log(sum(exp(Y - max)))``, natural log.
 
-    exp is ``rnnlib.exact.exp`` (the same digits on every machine); the log is
+    exp is ``rnnlib.portable.exp`` (the same digits on every machine); the log is
     numpy's, whose last bit may differ between machines: fine for scores printed
     to a few decimals, which is all it is used for.
     """
     Y = _check_scores("Y", Y)
     Z = Y - Y.max(axis=-1, keepdims=True)
-    return Z - np.log(exact.exp(Z).sum(axis=-1, keepdims=True))
+    return Z - np.log(portable.total(portable.exp(Z))[..., None])
 
 
 def read(net, ids, n_streams=1, warmup=100):
@@ -213,7 +213,7 @@ def temperature_probs(y, temperature=1.0):
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
     z = _check_scores("y", y) / temperature
-    p = exact.exp(z - z.max(axis=-1, keepdims=True))       # machine-independent: samples are the same everywhere
+    p = portable.exp(z - z.max(axis=-1, keepdims=True))       # machine-independent: samples are the same everywhere
     return p / p.sum(axis=-1, keepdims=True)
 
 

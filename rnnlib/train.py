@@ -13,6 +13,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_sequence, as_state, check_seed, check_size
 from .losses import FUSED, LOSSES, _weights, check_unit_interval, class_rows
+from .arithmetic import REPRODUCIBLE as _ARITH
 from .model import Model, state_layout
 from .optim import Adam, _Optimiser
 
@@ -115,7 +116,7 @@ def _stack_data(parts, many):
 def _sum_squares(g, many):
     """Sum of squares of a gradient, one per network when stacked, in the same order either way."""
     sq = np.square(g)
-    return sq.reshape(len(g), -1).sum(axis=-1) if many else sq.reshape(-1).sum()
+    return _ARITH.total(sq.reshape(len(g), -1)) if many else _ARITH.total(sq.reshape(-1))
 
 
 def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=None, mask=None,
@@ -165,7 +166,7 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float, np.integer, np.floating))
                              or not clip > 0 or not np.isfinite(clip)):
         raise ValueError(f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}")
-    truncate = None if truncate is None else check_size("truncate", truncate)
+    truncate = nets[0]._check_truncate(truncate)
     seeds = [check_seed("seed", s) for s in _per_network(seed, "seed", S, many)]
     data = [_check_data(net, x, t, m, h, loss_fn) for net, x, t, m, h in
             zip(nets, *(_per_network(v, n, S, many) for v, n in

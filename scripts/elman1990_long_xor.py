@@ -10,8 +10,8 @@ lr 0.1, 150 pieces of 27 bits, seeds 0, 1, 2) with Elman's rule (truncate=1)
 and with full BPTT for 3,000 epochs instead of the chapter's 300, and prints
 the squared error on the XOR bit and on the random bits of the chapter's test
 stream (the same window of 12 positions) after 300, 1,000 and 3,000 epochs.
-Arithmetic is rnnlib's exact arithmetic, so the digits are the same on every
-machine.
+Arithmetic is rnnlib's reproducible arithmetic (``rnnlib.portable``), so the
+digits are the same on every machine.
 """
 import numpy as np
 

@@ -231,6 +231,25 @@ def test_bad_forward_and_backward_input():
         j.forward(np.zeros((4, 2)))
 
 
+@pytest.mark.parametrize("make", [lambda: JordanRNN(2, 3, 1, seed=1), lambda: FeedForward(2, 3, 1, seed=1)])
+def test_truncate_is_refused_it_is_the_basic_rnns(make):
+    """Truncated BPTT belongs to the basic RNN: backward and fit refuse truncate= at once, leaving the net as it was."""
+    net = make()
+    X, dY = np.ones((5, 2)), np.ones((5, 1))
+    before = {k: v.copy() for k, v in net.params.items()}
+    for k in (1, 2, 10):
+        with pytest.raises(ValueError, match=r"truncate= is for rnnlib\.ElmanRNN"):
+            net.backward(X, dY, truncate=k)
+        with pytest.raises(ValueError, match=r"truncate= is for rnnlib\.ElmanRNN"):
+            rnnlib.fit(net, X, dY, epochs=1, truncate=k, verbose=False)
+        with pytest.raises(ValueError, match=r"truncate= is for rnnlib\.ElmanRNN"):
+            rnnlib.fit([net, make()], X, dY, epochs=1, truncate=k, verbose=False)
+    assert all(np.array_equal(before[k], v) for k, v in net.params.items())
+    g = net.backward(X, dY, truncate=None)                  # None is the default: full BPTT
+    assert all(np.array_equal(g[k], v) for k, v in net.backward(X, dY).items())
+    rnnlib.fit(net, X, dY, epochs=1, truncate=None, verbose=False)
+
+
 def test_repr():
     assert repr(JordanRNN(1, 4, 1, feedback="sigmoid")) == (
         "JordanRNN(n_in=1, n_hidden=4, n_out=1, activation='tanh', feedback='sigmoid', dtype='float64')")

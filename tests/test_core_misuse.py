@@ -174,8 +174,8 @@ def test_assigning_the_activation_changes_the_computation():
     with pytest.raises(ValueError, match="unknown activation"):
         net.activation = "softsign"
     assert net.activation == "relu"
-    with pytest.raises(TypeError, match="exact must be True or False"):
-        rnnlib.ElmanRNN(1, 3, 1, exact="yes")
+    with pytest.raises(TypeError, match="reproducible must be True or False"):
+        rnnlib.ElmanRNN(1, 3, 1, reproducible="yes")
 
 
 def test_a_refused_weight_leaves_the_old_one():

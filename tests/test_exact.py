@@ -1,4 +1,4 @@
-"""rnnlib.exact and what it promises: the same digits on every machine (ARCHITECTURE.md).
+"""rnnlib.portable (formerly rnnlib.exact) and what it promises: the same digits on every machine (ARCHITECTURE.md).
 
 Accuracy against numpy's own functions, products against BLAS, networks trained
 side by side against networks trained alone (bit for bit), and the same
@@ -6,17 +6,19 @@ fingerprint of a training run under other BLAS kernels and numpy CPU paths,
 each run in a fresh process.
 """
 import hashlib
+import math
 import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import exact, tasks
+from rnnlib import arithmetic, portable, tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,29 +26,29 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_tanh_is_accurate_to_a_few_units_in_the_last_place():
     a = np.concatenate([np.random.default_rng(0).uniform(-25, 25, 200_000),
                         np.random.default_rng(1).uniform(-1e-3, 1e-3, 50_000), [0.0, -0.0, 19.5, -30.0]])
-    t, ref = exact.tanh(a), np.tanh(a)
+    t, ref = portable.tanh(a), np.tanh(a)
     assert np.max(np.abs(t - ref)) <= 6e-16
     assert np.max(np.abs(t - ref) / np.spacing(np.abs(ref) + 1e-300)) <= 6   # units in the last place
-    assert np.array_equal(exact.tanh(-a), -t)                                 # odd, exactly
-    assert exact.tanh(np.array([40.0]))[0] == 1.0 and exact.tanh(np.array([1e-300]))[0] == 1e-300
+    assert np.array_equal(portable.tanh(-a), -t)                                 # odd, exactly
+    assert portable.tanh(np.array([40.0]))[0] == 1.0 and portable.tanh(np.array([1e-300]))[0] == 1e-300
 
 
 def test_tanh_float32_scalar_and_in_place():
     a = np.linspace(-3, 3, 101)
-    assert exact.tanh(a.astype(np.float32)).dtype == np.float32
-    assert np.array_equal(exact.tanh(a.astype(np.float32)), exact.tanh(a.astype(np.float32).astype(float)).astype(np.float32))
+    assert portable.tanh(a.astype(np.float32)).dtype == np.float32
+    assert np.array_equal(portable.tanh(a.astype(np.float32)), portable.tanh(a.astype(np.float32).astype(float)).astype(np.float32))
     b = a.copy()
-    assert exact.tanh(b, out=b) is b and np.array_equal(b, exact.tanh(a))
-    assert float(exact.tanh(np.float64(0.5))) == float(exact.tanh(np.array([0.5]))[0])
+    assert portable.tanh(b, out=b) is b and np.array_equal(b, portable.tanh(a))
+    assert float(portable.tanh(np.float64(0.5))) == float(portable.tanh(np.array([0.5]))[0])
 
 
 def test_exp_expm1_and_sigmoid_are_accurate():
     x = np.random.default_rng(2).uniform(-700, 700, 100_000)
-    assert np.max(np.abs(exact.exp(x) - np.exp(x)) / np.exp(x)) < 1e-15
+    assert np.max(np.abs(portable.exp(x) - np.exp(x)) / np.exp(x)) < 1e-15
     y = np.random.default_rng(3).uniform(-1, 1, 100_000)
-    assert np.max(np.abs(exact.expm1(y) - np.expm1(y)) / np.abs(np.expm1(y))) < 1e-15
+    assert np.max(np.abs(portable.expm1(y) - np.expm1(y)) / np.abs(np.expm1(y))) < 1e-15
     z = np.random.default_rng(4).uniform(-40, 40, 100_000)
-    assert np.max(np.abs(exact.sigmoid(z) - 1 / (1 + np.exp(-z)))) < 1e-15
+    assert np.max(np.abs(portable.sigmoid(z) - 1 / (1 + np.exp(-z)))) < 1e-15
 
 
 @pytest.mark.parametrize("shape_a, shape_b", [((5, 3), (3, 4)), ((7, 1), (1, 6)), ((2, 5, 8), (2, 8, 9)),
@@ -54,44 +56,88 @@ def test_exp_expm1_and_sigmoid_are_accurate():
 def test_products_agree_with_blas(shape_a, shape_b):
     rng = np.random.default_rng(5)
     A, B = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
-    np.testing.assert_allclose(exact.matmul(A, B), A @ B, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(portable.matmul(A, B), A @ B, rtol=1e-13, atol=1e-13)
     Bt = np.swapaxes(B, -1, -2)
-    np.testing.assert_allclose(exact.rows_dot(A, Bt), A @ B, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(portable.rows_dot(A, Bt), A @ B, rtol=1e-13, atol=1e-13)
 
 
-def test_large_products_run_exactly_on_blas_slices():
+def test_large_products_are_accurate_pairwise_sums_the_same_stacked_or_alone():
+    """A B^T over 2100 terms (every step and sequence of a weight gradient) is ``total``'s pairwise sum of
+    the products: close to their correctly rounded sum, and the same bits alone or stacked, compiled or not."""
     rng = np.random.default_rng(9)
     A, B = rng.standard_normal((2, 70, 2100)), rng.standard_normal((2, 60, 2100)) * 1e5
-    assert 70 * 2100 * 60 >= exact._SLICED
+    got = portable.rows_dot(A, B)
     ref = np.matmul(A, np.swapaxes(B, -1, -2))
-    got = exact.rows_dot(A, B)
     assert np.max(np.abs(got - ref)) <= 1e-14 * np.max(np.abs(ref))
-    for k, a in enumerate(exact._slices(A, 20)):     # slices: multiples of 2^(e - 20 k), at most 21 bits
-        e = np.frexp(np.max(np.abs(A), axis=-1, keepdims=True))[1]
-        q = np.ldexp(1.0, e - 20 * (k + 1))
-        assert np.array_equal(np.rint(a / q), a / q) and np.max(np.abs(a / q)) <= 2 ** 21
-    assert np.array_equal(exact.rows_dot(A[:1], B[:1]), got[:1])   # the same bits alone or stacked
+    fsum = np.array([[math.fsum(A[0, m] * B[0, n]) for n in range(60)] for m in range(70)])
+    assert np.max(np.abs(got[0] - fsum)) <= 1e-15 * np.max(np.abs(fsum))
+    for m, n in ((0, 0), (69, 59), (33, 7)):
+        assert got[1, m, n] == portable.total(A[1, m] * B[1, n])          # the pairwise order of total
+    assert np.array_equal(portable.rows_dot(A[:1], B[:1]), got[:1])   # the same bits alone or stacked
+    for enabled in (True, False):
+        with arithmetic.compiled(enabled):
+            assert np.array_equal(arithmetic.REPRODUCIBLE.rows_dot(A, B), got)
 
 
-def test_large_products_go_in_slices_with_the_same_bits(monkeypatch):
+def test_large_products_go_in_blocks_of_rows_with_the_same_bits(monkeypatch):
     rng = np.random.default_rng(6)
     A, B, C = rng.standard_normal((3, 30, 20)), rng.standard_normal((3, 20, 25)), rng.standard_normal((3, 25, 20))
-    whole_mm, whole_rd = exact.matmul(A, B), exact.rows_dot(A, C)
-    monkeypatch.setattr(exact, "_CHUNK", 64)
-    assert np.array_equal(exact.matmul(A, B), whole_mm)
-    assert np.array_equal(exact.rows_dot(A, C), whole_rd)
+    whole_mm, whole_rd = portable.matmul(A, B), portable.rows_dot(A, C)
+    monkeypatch.setattr(portable, "_CHUNK", 64)
+    assert np.array_equal(portable.matmul(A, B), whole_mm)
+    assert np.array_equal(portable.rows_dot(A, C), whole_rd)
 
 
-def test_exact_and_blas_paths_agree():
+def test_reproducible_and_blas_paths_agree():
     rng = np.random.default_rng(7)
     X, dY, h0 = rng.standard_normal((9, 4, 3)), rng.standard_normal((9, 4, 2)), rng.standard_normal((4, 5))
     for act in ("tanh", "relu", "sigmoid"):
-        a, b = rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1), rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1, exact=False)
+        a = rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1)
+        b = rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1, reproducible=False)
         np.testing.assert_allclose(a.forward(X, h0)[1], b.forward(X, h0)[1], rtol=1e-12, atol=1e-13)
         ga, gb = a.backward(X, dY, h0), b.backward(X, dY, h0)
         for k in ga:
             np.testing.assert_allclose(ga[k], gb[k], rtol=1e-11, atol=1e-12)
-    assert "exact=False" in repr(b)
+    assert a.reproducible is True and a.arithmetic is arithmetic.REPRODUCIBLE
+    assert b.reproducible is False and b.arithmetic is arithmetic.BLAS
+    assert "reproducible=False" in repr(b) and "reproducible" not in repr(a)
+
+
+@pytest.mark.parametrize("make", [
+    lambda **kw: rnnlib.ElmanRNN(2, 3, 1, seed=1, **kw),
+    lambda **kw: rnnlib.FeedForward(2, 3, 1, seed=1, **kw),
+    lambda **kw: rnnlib.JordanRNN(2, 3, 1, seed=1, **kw),
+])
+def test_exact_is_the_deprecated_name_of_reproducible(make):
+    """``exact=`` and ``net.exact`` still work, each with a DeprecationWarning that points at the caller."""
+    with pytest.warns(DeprecationWarning, match="reproducible") as record:
+        net = make(exact=False)
+    assert record[0].filename == __file__, "the warning must name the caller's line, not rnnlib's"
+    assert net.reproducible is False and net.arithmetic is arithmetic.BLAS and "reproducible=False" in repr(net)
+    assert all(np.array_equal(getattr(net, p), getattr(make(), p)) for p in net.param_names)   # the same weights
+    with pytest.warns(DeprecationWarning, match="reproducible") as record:
+        assert net.exact is False
+    assert record[0].filename == __file__
+    with pytest.warns(DeprecationWarning, match="reproducible"):
+        net.exact = True
+    assert net.reproducible is True and net.arithmetic is arithmetic.REPRODUCIBLE
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # the new name warns about nothing
+        assert make(reproducible=False).reproducible is False
+
+
+def test_rnnlib_exact_is_the_old_name_of_rnnlib_portable():
+    from rnnlib import exact
+
+    assert sorted(exact.__all__) == ["exp", "expm1", "matmul", "rows_dot", "sigmoid", "sum_rows", "tanh", "total"]
+    for name in ("exp", "expm1", "matmul", "rows_dot", "sigmoid", "tanh", "total"):
+        assert getattr(exact, name) is getattr(portable, name), name
+    A = np.random.default_rng(0).standard_normal((2, 5, 3))
+    assert np.array_equal(exact.sum_rows(A), arithmetic.REPRODUCIBLE.sum_rows(A))
+    want = np.zeros((2, 3))
+    for row in np.moveaxis(A, -2, 0):
+        want += row                                        # 0 + a_1 + ... + a_C, one row after another
+    assert np.array_equal(exact.sum_rows(A), want[:, None, :])
 
 
 def _xor_data(seed, N=24):
@@ -183,7 +229,7 @@ def test_side_by_side_refuses_mixed_networks_and_mismatched_lists():
 
 FINGERPRINT = r"""
 import hashlib, numpy as np, rnnlib
-from rnnlib import exact, tasks, linalg
+from rnnlib import portable, tasks, linalg
 parts = []
 for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN), ("relu", rnnlib.ElmanRNN)):
     X, t, m = tasks.delayed_bit(30, 32, k=2, seed=1)
@@ -194,9 +240,9 @@ for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN), ("rel
 rng = np.random.default_rng(2)
 A = rng.standard_normal((40, 30)); B = rng.standard_normal((30, 50))
 L1 = rng.standard_normal((2, 64, 3000)); L2 = rng.standard_normal((2, 48, 3000)) * 1e-3
-parts += [exact.matmul(A, B).tobytes(), exact.rows_dot(A, B.T).tobytes(), exact.rows_dot(L1, L2).tobytes(),
-          exact.matmul(L2[0, :, :300], L1[0, :, :300].T.copy()).tobytes(),
-          exact.tanh(np.linspace(-21, 21, 5001)).tobytes(), exact.exp(np.linspace(-700, 700, 5001)).tobytes(),
+parts += [portable.matmul(A, B).tobytes(), portable.rows_dot(A, B.T).tobytes(), portable.rows_dot(L1, L2).tobytes(),
+          portable.matmul(L2[0, :, :300], L1[0, :, :300].T.copy()).tobytes(),
+          portable.tanh(np.linspace(-21, 21, 5001)).tobytes(), portable.exp(np.linspace(-700, 700, 5001)).tobytes(),
           np.float64(linalg.spectral_radius(rng.standard_normal((16, 16)))).tobytes()]
 print(hashlib.sha256(b"".join(parts)).hexdigest())
 """
@@ -261,13 +307,13 @@ def _one_hot(rng, shape_lead, I, N):
 @given(T=st.integers(1, 5), I=st.integers(1, 9), N=st.integers(1, 4), H=st.integers(1, 6),
        S=st.sampled_from([None, 1, 3]), dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 2**16))
 def test_one_hot_inputs_pick_the_columns_the_product_computes(T, I, N, H, S, dtype, seed):
-    """W x_t for one-hot x_t is column c of W, bit for bit what exact.matmul adds up (signs of zeros included)."""
+    """W x_t for one-hot x_t is column c of W, bit for bit what portable.matmul adds up (signs of zeros included)."""
     rng = np.random.default_rng(seed)
     lead = (T,) if S is None else (T, S)
     X, c = _one_hot(rng, lead, I, N)
     W = rng.standard_normal((H, I) if S is None else (S, H, I))
     X, W = X.astype(dtype), W.astype(dtype)
-    got, ref = picked_columns(W, X), exact.matmul(W, X)
+    got, ref = picked_columns(W, X), portable.matmul(W, X)
     assert got is not None and got.dtype == ref.dtype and got.flags.c_contiguous
     assert np.array_equal(got, ref) and np.array_equal(np.signbit(got), np.signbit(ref))
     t, n = 0, N - 1                                   # and it is the column the text names
@@ -330,21 +376,57 @@ def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch)
     assert np.array_equal(alone[0], multiplied[0])
 
 
-# ------------------------------------------------- products of all steps at once (exact._accumulate)
+# ------------------------------------------------- the order of portable.matmul, written out by hand
 VALUES = [0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 3.0, 1e-300, -7.25]
+
+
+def _pairwise_by_hand(terms):
+    """``portable.pairwise``'s order along the last axis, from its docstring: under 8 terms one after
+    another; up to 128, eight running sums combined as a tree, then the rest; beyond, two halves."""
+    n = terms.shape[-1]
+    if n < 8:
+        res = terms[..., 0].copy()
+        for i in range(1, n):
+            res = res + terms[..., i]
+        return res
+    if n <= 128:
+        r = [terms[..., j].copy() for j in range(8)]
+        for i in range(8, n - n % 8):
+            r[i % 8] = r[i % 8] + terms[..., i]
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for i in range(n - n % 8, n):
+            res = res + terms[..., i]
+        return res
+    half = n // 2 - (n // 2) % 8
+    return _pairwise_by_hand(terms[..., :half]) + _pairwise_by_hand(terms[..., half:])
+
+
+def _matmul_by_hand(A, B):
+    """A @ B in the order ``portable.matmul`` documents: K = 1, the product; N = 1, 0 + the pairwise sum;
+    else 0 + t_1 + t_2 + ... + t_K, one term after another."""
+    terms = np.multiply(A[..., :, :, None], B[..., None, :, :])       # (..., M, K, N): t_k = A[m, k] B[k, n]
+    K, N = terms.shape[-2:]
+    if K == 1:
+        return terms[..., 0, :]
+    if N == 1:
+        return (_pairwise_by_hand(terms[..., 0]) + np.zeros((), terms.dtype))[..., None]   # pairwise, then + 0
+    out = np.zeros(terms.shape[:-2] + (N,), dtype=terms.dtype)
+    for k in range(K):
+        out = out + terms[..., k, :]
+    return out
 
 
 @settings(max_examples=150, deadline=None)
 @given(lead_a=st.sampled_from([(), (1,), (3,), (2, 3)]), lead_b=st.sampled_from([(), (3,), (4, 3), (2, 1)]),
-       M=st.integers(1, 6), K=st.integers(2, 9), N=st.integers(2, 7), dtype=st.sampled_from(["float64", "float32"]),
-       seed=st.integers(0, 2**16), dense=st.booleans())
-def test_products_added_term_by_term_keep_the_bits_of_the_array_of_terms(lead_a, lead_b, M, K, N, dtype, seed, dense):
-    """matmul adding one term at a time into its output gives what summing the array of all terms gave, bit for bit.
+       M=st.integers(1, 6), K=st.sampled_from([1, 2, 3, 7, 8, 9, 17, 140]), N=st.integers(1, 7),
+       dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 2**16), dense=st.booleans())
+def test_products_keep_the_written_order(lead_a, lead_b, M, K, N, dtype, seed, dense):
+    """portable.matmul adds in the order its docstring writes down, bit for bit, and so do the compiled kernels.
 
-    The reference is the formula the stored outputs were computed with: all K terms in one array, added by
-    numpy along the K axis. Values include zeros of both signs, so the signs of zero results are checked too.
-    (K = 1 and N = 1 keep that formula: a single term is returned as it is, and a single column is added
-    by numpy's pairwise summation, not term by term.)
+    The reference is that order as a loop over the array of all terms: 0 + t_1 + ... + t_K for
+    several columns; a single term (K = 1) returned as it is; a single column (N = 1) summed pairwise
+    (the order of ``rows_dot``). Values include zeros of both signs, so the signs of zero results are
+    checked too, and tiny ones (1e-300) whose products underflow.
     """
     try:
         np.broadcast_shapes(lead_a, lead_b)
@@ -353,23 +435,44 @@ def test_products_added_term_by_term_keep_the_bits_of_the_array_of_terms(lead_a,
     rng = np.random.default_rng(seed)
     draw = (lambda shape: rng.standard_normal(shape)) if dense else (lambda shape: rng.choice(VALUES, shape))
     A, B = draw(lead_a + (M, K)).astype(dtype), draw(lead_b + (K, N)).astype(dtype)
-    ref = np.add.reduce(np.multiply(A[..., :, :, None], B[..., None, :, :]), axis=-2)
-    saved = exact._ACCUMULATE
-    exact._ACCUMULATE = 1                                   # every product with K, N >= 2 adds term by term
-    try:
-        got = exact.matmul(A, B)
-    finally:
-        exact._ACCUMULATE = saved
-    assert got.dtype == ref.dtype and got.shape == ref.shape and got.flags.c_contiguous
-    assert np.array_equal(got, ref) and np.array_equal(np.signbit(got), np.signbit(ref))
+    ref = _matmul_by_hand(A, B)
+    got = portable.matmul(A, B)
+    assert got.dtype == ref.dtype and got.shape == ref.shape
+    if K > 1 and N > 1:
+        assert got.flags.c_contiguous
+    assert np.array_equal(got, ref, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(ref))
+    for enabled in (True, False):                          # the compiled loops and numpy alone: the same bits
+        with arithmetic.compiled(enabled):
+            seam = arithmetic.REPRODUCIBLE.matmul(A, B)
+        assert seam.dtype == ref.dtype and np.array_equal(seam, ref) and np.array_equal(np.signbit(seam), np.signbit(ref))
 
 
-def test_the_products_of_all_steps_add_term_by_term(monkeypatch):
-    """A chapter-sized input projection (all steps, 3 networks) takes the term-by-term path, not the array of terms."""
+def test_the_products_of_all_steps_are_each_step_alone_in_the_written_order():
+    """A chapter-sized input projection (22 steps, 3 networks, 200 sequences, one call) gives every step of
+    every network the bits of its own product, 0 + t_1 + ... + t_K, compiled or not."""
     rng = np.random.default_rng(3)
-    W, X = rng.standard_normal((3, 20, 5)), rng.standard_normal((22, 3, 5, 200))
-    calls = []
-    monkeypatch.setattr(exact, "_accumulate", lambda A, B: calls.append(A.shape) or np.matmul(A, B))
-    exact.matmul(W, X)
-    exact.matmul(W[0], X[0, 0, :, :2])                      # one step of one network: 40 outputs, the array of terms
-    assert calls == [(3, 20, 5)]
+    W, X = rng.standard_normal((3, 20, 9)), rng.standard_normal((22, 3, 9, 200))
+    whole = portable.matmul(W, X)
+    assert whole.shape == (22, 3, 20, 200)
+    want = np.zeros((22, 3, 20, 200))
+    for k in range(9):
+        want += W[None, :, :, k, None] * X[:, :, None, k, :]
+    assert np.array_equal(whole, want)
+    for t, s in ((0, 0), (7, 2), (21, 1)):
+        assert np.array_equal(portable.matmul(W[s], X[t, s]), whole[t, s])
+        assert np.array_equal(portable.matmul(W[s], X[t, s, :, :2]), whole[t, s, :, :2])   # 2 sequences of 200
+    for enabled in (True, False):
+        with arithmetic.compiled(enabled):
+            assert np.array_equal(arithmetic.REPRODUCIBLE.matmul(W, X), whole)
+            assert np.array_equal(arithmetic.REPRODUCIBLE.matmul(W[1], X[:, 1]), whole[:, 1])
+
+
+def test_a_long_single_column_product_has_the_same_bits_compiled_or_not():
+    """D h for one sequence of a 512-unit network (512 * 512 = 2^18 terms): compiled or numpy, the same bits."""
+    rng = np.random.default_rng(0)
+    A, B = rng.standard_normal((512, 512)), rng.standard_normal((512, 1))
+    with arithmetic.compiled(True):
+        compiled = arithmetic.REPRODUCIBLE.matmul(A, B)
+    with arithmetic.compiled(False):
+        plain = arithmetic.REPRODUCIBLE.matmul(A, B)
+    assert np.array_equal(compiled, plain)

@@ -1,8 +1,10 @@
-"""rnnlib keeps freed memory for re-use (rnnlib/_memory.py, ARCHITECTURE.md "Speed").
+"""rnnlib can keep freed memory for re-use, when asked (rnnlib/_memory.py, ARCHITECTURE.md "Speed").
 
 Counted, not timed: the number of page faults while a loop allocates and frees
 the kind of array a training update makes (4 MB) 40 times, in a fresh process
-with rnnlib imported, with and without ``RNNLIB_MALLOC=default``.
+with rnnlib imported and ``rnnlib._memory.keep_freed_memory()`` called (opt-in),
+with and without ``RNNLIB_MALLOC=default``; and without the call, importing
+rnnlib alone leaves malloc as it is.
 """
 import json
 import os
@@ -12,9 +14,11 @@ import sys
 import pytest
 
 CHILD = r"""
-import json, resource
+import json, resource, sys
 import numpy as np
 import rnnlib, rnnlib._memory as m
+if "--keep" in sys.argv:
+    m.keep_freed_memory()         # opt-in: importing rnnlib does not call it
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 for _ in range(40):
     a = np.ones(1 << 19)          # 4 MB, written to: every page is touched
@@ -25,10 +29,11 @@ print(json.dumps({"active": m.ACTIVE, "faults": after - before}))
 """
 
 
-def _run(env_extra):
+def _run(env_extra, keep=True):
     env = {k: v for k, v in os.environ.items() if k != "RNNLIB_MALLOC"}
     env.update(env_extra)
-    out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True)
+    argv = [sys.executable, "-c", CHILD] + (["--keep"] if keep else [])
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
@@ -48,5 +53,13 @@ def test_freed_arrays_are_reused_without_page_faults():
     assert kept["faults"] < 4 * 1024, kept
 
 
-def test_import_leaves_malloc_alone_when_asked():
+def test_keep_freed_memory_leaves_malloc_alone_when_asked():
     assert _run({"RNNLIB_MALLOC": "default"})["active"] is False
+
+
+def test_importing_rnnlib_leaves_malloc_alone():
+    """No side effect on import: malloc's thresholds change only if keep_freed_memory() is called."""
+    plain = _run({}, keep=False)
+    assert plain["active"] is False
+    if _glibc():
+        assert plain["faults"] > 20 * 1024, plain          # as with RNNLIB_MALLOC=default: every page faults again

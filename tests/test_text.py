@@ -156,7 +156,7 @@ def test_the_script_reproduces_the_start_of_its_stored_run():
     _, history, _ = script.train(epochs=1, updates=12)
     with np.load(resources.files("rnnlib").joinpath("data").joinpath("char_lm.npz")) as z:
         stored = z["step_loss"][:12]
-    # training is bit-identical on every machine (rnnlib.exact); the loss values pass through
+    # training is bit-identical on every machine (rnnlib.portable); the loss values pass through
     # numpy's log, whose last bit may depend on the CPU: compare them to 12 significant digits
     assert np.allclose(history.step_loss, stored, rtol=1e-12, atol=0)
 

@@ -1,0 +1,338 @@
+"""The portable orders of ``rnnlib/portable.py``, compiled with Numba (ARCHITECTURE.md, "Same digits").
+
+Each function adds in exactly the order that ``portable`` writes down, one IEEE
+operation at a time: ``njit`` without ``fastmath`` neither reorders sums nor
+fuses a multiply and an add, also where LLVM vectorises a loop over
+independent outputs (the N sequences, innermost). So the results are the same
+bits as ``portable``'s, on x86-64 and ARM64 alike, and the tests check it.
+What the compiled loops save is numpy's per-call cost: a whole time loop is one call.
+
+Arrays arrive C-contiguous, with one leading axis of networks or steps
+(``rnnlib/arithmetic.py`` shapes them); a factor with fewer leading entries
+than the output is reused cyclically (``l % LA``), which is numpy's
+broadcasting of (S, M, K) against (T, S, K, N). Compiled code is cached on
+disk (``cache=True``), so only the first run of a new install compiles.
+"""
+import numba
+import numpy as np
+
+from .portable import JMAX, STEPS, T3, T5, TANH_TABLE
+
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")   # no fastmath: IEEE, in the written order
+
+
+@_jit
+def _block(a, lo, n):
+    """a[lo:lo+n], n <= 128, in ``portable.pairwise``'s order: 8 running sums, then the last n mod 8 terms."""
+    if n < 8:
+        res = a[lo]
+        for i in range(lo + 1, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    end = lo + n - n % 8
+    for i in range(lo + 8, end, 8):
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+    res = (r0 + r1) + (r2 + r3)
+    res += (r4 + r5) + (r6 + r7)
+    for i in range(end, lo + n):
+        res += a[i]
+    return res
+
+
+@_jit
+def _pairwise(a, plan, stack):
+    """``portable.pairwise`` of a 1-D array, following ``plan`` (``arithmetic.pairwise_plan``).
+
+    The plan lists, in order, the blocks of at most 128 terms (lo, n) and, as (-1, -1),
+    each addition of the two partial sums on top of ``stack``: the halving of
+    ``portable.pairwise`` without recursion.
+    """
+    sp = 0
+    for i in range(plan.shape[0]):
+        if plan[i, 0] >= 0:
+            stack[sp] = _block(a, plan[i, 0], plan[i, 1])
+            sp += 1
+        else:
+            stack[sp - 2] += stack[sp - 1]
+            sp -= 1
+    return stack[0]
+
+
+@_jit
+def _dot_block(a, b, lo, n):
+    """sum of a[k] b[k] for k in lo..lo+n-1 (n <= 128), in ``_block``'s order: each product rounded, then added."""
+    if n < 8:
+        res = a[lo] * b[lo]
+        for i in range(lo + 1, lo + n):
+            res += a[i] * b[i]
+        return res
+    r0, r1, r2, r3 = a[lo] * b[lo], a[lo + 1] * b[lo + 1], a[lo + 2] * b[lo + 2], a[lo + 3] * b[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4] * b[lo + 4], a[lo + 5] * b[lo + 5], a[lo + 6] * b[lo + 6], a[lo + 7] * b[lo + 7]
+    end = lo + n - n % 8
+    for i in range(lo + 8, end, 8):
+        r0 += a[i] * b[i]
+        r1 += a[i + 1] * b[i + 1]
+        r2 += a[i + 2] * b[i + 2]
+        r3 += a[i + 3] * b[i + 3]
+        r4 += a[i + 4] * b[i + 4]
+        r5 += a[i + 5] * b[i + 5]
+        r6 += a[i + 6] * b[i + 6]
+        r7 += a[i + 7] * b[i + 7]
+    res = (r0 + r1) + (r2 + r3)
+    res += (r4 + r5) + (r6 + r7)
+    for i in range(end, lo + n):
+        res += a[i] * b[i]
+    return res
+
+
+@_jit
+def _dot(a, b, plan, stack):
+    """0 + the pairwise sum of the products a[k] b[k] (``portable.rows_dot``'s order), following ``plan``."""
+    sp = 0
+    for i in range(plan.shape[0]):
+        if plan[i, 0] >= 0:
+            stack[sp] = _dot_block(a, b, plan[i, 0], plan[i, 1])
+            sp += 1
+        else:
+            stack[sp - 2] += stack[sp - 1]
+            sp -= 1
+    stack[0] += 0.0
+    return stack[0]
+
+
+@_jit
+def total(A, plan, out):
+    """out[l] = 0 + pairwise(A[l, :]) for a 2-D A: the long sums (``portable.total``)."""
+    stack = np.empty(64, A.dtype)
+    for i in range(A.shape[0]):
+        out[i] = _pairwise(A[i], plan, stack)
+        out[i] += 0.0
+
+
+@_jit
+def _product_add(a, b, z, acc, buf, plan, stack):
+    """z += a @ b for one network, in ``portable.matmul``'s order: (M, K) @ (K, N) into z (M, N).
+
+    K = 1: the product itself; N = 1: 0 + pairwise over k; else 0 + t_1 + ... + t_K,
+    each term added for the whole row of N sequences (acc) before z receives the sum.
+    """
+    M, K = a.shape
+    N = b.shape[1]
+    for m in range(M):
+        if K == 1:
+            for n in range(N):
+                z[m, n] += a[m, 0] * b[0, n]
+        elif N == 1:
+            for k in range(K):
+                buf[k] = a[m, k] * b[k, 0]
+            acc[0] = _pairwise(buf, plan, stack)
+            acc[0] += 0.0
+            z[m, 0] += acc[0]
+        else:
+            acc[:] = 0.0
+            for k in range(K):
+                amk = a[m, k]
+                for n in range(N):
+                    acc[n] += amk * b[k, n]
+            for n in range(N):
+                z[m, n] += acc[n]
+
+
+@_jit
+def matmul(A, B, plan, out):
+    """out[l] = A[l % LA] @ B[l % LB] for 3-D arrays, in ``portable.matmul``'s order; out arrives zeroed."""
+    acc = np.empty(out.shape[2], out.dtype)
+    buf = np.empty(A.shape[2], out.dtype)
+    stack = np.empty(64, out.dtype)
+    for l in range(out.shape[0]):
+        a, b, o = A[l % A.shape[0]], B[l % B.shape[0]], out[l]
+        if A.shape[2] == 1:                        # one term: the product itself
+            for m in range(o.shape[0]):
+                for n in range(o.shape[1]):
+                    o[m, n] = a[m, 0] * b[0, n]
+        else:
+            _product_add(a, b, o, acc, buf, plan, stack)   # 0 + (0 + t_1 + ... + t_K): the same number
+
+
+@_jit
+def _dot_rows_block(a, BT, lo, n, R, res):
+    """res[:] = sum over k in lo..lo+n-1 (n <= 128) of a[k] BT[k, :], in ``_block``'s order for every column.
+
+    The eight running sums of ``_block`` are the rows of R, each a vector over the columns,
+    so the loops run along the contiguous columns of BT (vectorised), not along k.
+    """
+    N = BT.shape[1]
+    if n < 8:
+        for c in range(N):
+            res[c] = a[lo] * BT[lo, c]
+        for i in range(lo + 1, lo + n):
+            for c in range(N):
+                res[c] += a[i] * BT[i, c]
+        return
+    for j in range(8):
+        for c in range(N):
+            R[j, c] = a[lo + j] * BT[lo + j, c]
+    end = lo + n - n % 8
+    for i in range(lo + 8, end, 8):
+        for j in range(8):
+            aij = a[i + j]
+            for c in range(N):
+                R[j, c] += aij * BT[i + j, c]
+    for c in range(N):
+        res[c] = (R[0, c] + R[1, c]) + (R[2, c] + R[3, c])
+        res[c] += (R[4, c] + R[5, c]) + (R[6, c] + R[7, c])
+    for i in range(end, lo + n):
+        for c in range(N):
+            res[c] += a[i] * BT[i, c]
+
+
+@_jit
+def rows_dot(A, BT, plan, out):
+    """out[l] = A[l % LA] B[l % LB]^T, given BT = B^T (3-D arrays): each sum 0 + pairwise over k
+    (``portable.rows_dot``), computed for a whole row of outputs at once."""
+    K, N = BT.shape[1], BT.shape[2]
+    R = np.empty((8, N), out.dtype)
+    stack = np.empty((64, N), out.dtype)
+    for l in range(out.shape[0]):
+        a_l, bt, o = A[l % A.shape[0]], BT[l % BT.shape[0]], out[l]
+        for m in range(a_l.shape[0]):
+            a = a_l[m]
+            if K == 1:
+                for c in range(N):
+                    o[m, c] = a[0] * bt[0, c]             # one term: the product itself
+                continue
+            sp = 0
+            for i in range(plan.shape[0]):
+                if plan[i, 0] >= 0:
+                    _dot_rows_block(a, bt, plan[i, 0], plan[i, 1], R, stack[sp])
+                    sp += 1
+                else:
+                    for c in range(N):
+                        stack[sp - 2, c] += stack[sp - 1, c]
+                    sp -= 1
+            for c in range(N):
+                o[m, c] = stack[0, c]
+                o[m, c] += 0.0
+
+
+@_jit
+def weight_grad(dA, Z, plan, out):
+    """out[s] = sum over steps t and sequences n of dA[t, s] z[t, s]^T, from the state layout (chapter 05).
+
+    dA is (T, S, M, N), Z (T, S, C, N), out (S, M, C). Each sum runs over j = t N + n in
+    ``rows_dot``'s pairwise order, exactly ``rows_dot(steps_flat(dA), steps_flat(Z))``; the
+    rows are gathered here, in compiled loops, instead of by two transposed copies in numpy.
+    """
+    T, S, M, N = dA.shape
+    C = Z.shape[2]
+    A = np.empty((1, M, T * N), out.dtype)
+    BT = np.empty((1, T * N, C), out.dtype)
+    for s in range(S):
+        for t in range(T):
+            for m in range(M):
+                for n in range(N):
+                    A[0, m, t * N + n] = dA[t, s, m, n]
+            for n in range(N):
+                for c in range(C):
+                    BT[0, t * N + n, c] = Z[t, s, c, n]
+        rows_dot(A, BT, plan, out[s:s + 1])
+
+
+@_jit
+def _tanh(x):
+    """``portable.tanh`` of one float64: table value at j/1024, Taylor series of the rest, addition theorem."""
+    y = x * STEPS
+    if y != y:
+        return y                                   # NaN stays NaN
+    y = min(y, JMAX)
+    y = max(y, -JMAX)
+    j = np.rint(y)
+    y -= j
+    y *= 1.0 / STEPS                               # r, exactly
+    t = TANH_TABLE[int(j)]                         # tanh(j/1024), negative j from the end
+    z = y * y
+    p = z * T5
+    p += T3
+    p *= z
+    p *= y
+    p += y                                         # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
+    z = t * p
+    z += 1.0
+    t += p
+    return t / z                                   # (t + tanh r) / (1 + t tanh r)
+
+
+@_jit
+def _activate(z, act):
+    """f applied in place to a 2-D block: act 0 = tanh, 1 = relu, 2 = sigmoid (``portable``'s functions)."""
+    for m in range(z.shape[0]):
+        for n in range(z.shape[1]):
+            v = z[m, n]
+            if act == 0:
+                z[m, n] = _tanh(np.float64(v))
+            elif act == 1:
+                z[m, n] = v if (v > 0 or v != v) else 0.0
+            else:
+                t = _tanh(np.float64(v) * 0.5)
+                t += 1.0
+                t *= 0.5
+                z[m, n] = t
+
+
+@_jit
+def activate(Z, act):
+    """f applied in place to a 3-D array (l, rows, columns)."""
+    for l in range(Z.shape[0]):
+        _activate(Z[l], act)
+
+
+@_jit
+def elman_forward(Z, D, H0, act, plan):
+    """The time loop of chapter 02, in place: Z[t] holds W x_t + B and becomes h_t = f(Z[t] + D h_{t-1}).
+
+    Z is (T, S, H, N) in the state layout, D (S, H, H); H0 (S, H, N) is h_0, or has
+    no networks (shape[0] == 0) for h_0 = 0, when step 1 is f(W x_1 + B).
+    """
+    T, S, H, N = Z.shape
+    acc = np.empty(N, Z.dtype)
+    buf = np.empty(H, Z.dtype)
+    stack = np.empty(64, Z.dtype)
+    for s in range(S):
+        d = D[s]
+        for t in range(T):
+            z = Z[t, s]
+            if t > 0:
+                _product_add(d, Z[t - 1, s], z, acc, buf, plan, stack)   # a_t = W x_t + B + D h_{t-1}
+            elif H0.shape[0] > 0:
+                _product_add(d, H0[s], z, acc, buf, plan, stack)          # step 1 starts from h_0
+            _activate(z, act)                                # h_t = f(a_t)
+
+
+@_jit
+def elman_backward(G, DT, Fp, plan):
+    """The time loop of BPTT (chapter 05), in place on G, from t = T down to 1:
+
+        dL/da_t = (dL/dh_t from y_t + D^T dL/da_{t+1}) * f'(a_t)
+
+    G, Fp are (T, S, H, N); DT (S, H, H) holds D^T of each network.
+    """
+    T, S, H, N = G.shape
+    acc = np.empty(N, G.dtype)
+    buf = np.empty(H, G.dtype)
+    stack = np.empty(64, G.dtype)
+    for s in range(S):
+        last = G[T - 1, s]
+        last *= Fp[T - 1, s]
+        for t in range(T - 2, -1, -1):
+            g = G[t, s]
+            _product_add(DT[s], G[t + 1, s], g, acc, buf, plan, stack)    # + D^T dL/da_{t+1}
+            g *= Fp[t, s]                                    # * f'(a_t)

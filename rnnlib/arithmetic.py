@@ -1,0 +1,318 @@
+"""The one seam for arithmetic: every product and activation of rnnlib's networks, losses and training.
+
+Chapters 02 and 05 write the formulas; this module decides how the machine adds.
+It has two implementations of one small interface (``Arithmetic``):
+
+- ``REPRODUCIBLE`` (the default of every network, ``reproducible=True``): the
+  summation orders written down in ``rnnlib/portable.py``, so that every reader
+  gets the digits stored in the chapters, whatever the CPU, BLAS or thread
+  count. The work runs in Numba-compiled loops (``rnnlib/_kernels.py``) once it
+  is large enough to pay for loading them, and in ``portable``'s numpy
+  otherwise, or wherever Numba cannot be imported, or when the environment
+  variable ``RNNLIB_NUMBA=0`` is set. Both give the same bits (tested).
+- ``BLAS`` (``reproducible=False``): numpy's ``@``, ``np.tanh`` and ``np.sum``:
+  fast for large networks, last bits machine-dependent.
+
+Arrays are in the state layout of ``rnnlib.model``: (..., K, N), one column per
+sequence; leading axes (steps, stacked networks) broadcast as in ``np.matmul``.
+"""
+import contextlib
+import functools
+import math
+import os
+
+import numpy as np
+
+from . import portable
+
+ACTIVATION_CODES = {"tanh": 0, "relu": 1, "sigmoid": 2}
+
+# ------------------------------------------------------------ the compiled kernels
+
+_kernels = None        # rnnlib._kernels once loaded; False when Numba cannot be used here
+# work (multiply-adds) from which a call loads the compiled kernels if they are not loaded yet
+PAYS = 1 << 17
+
+
+def numba_enabled():
+    """Whether the compiled kernels may be used: Numba importable, and ``RNNLIB_NUMBA`` not set to 0."""
+    return _load(force=False) is not False
+
+
+def _load(force=True):
+    """rnnlib._kernels (importing Numba on first use), or False where it cannot be used."""
+    global _kernels
+    if _kernels is None and (force or os.environ.get("RNNLIB_NUMBA", "1") == "0"):
+        if os.environ.get("RNNLIB_NUMBA", "1") == "0":
+            _kernels = False
+        else:
+            try:
+                from . import _kernels as k
+            except Exception:            # no Numba, one built for another numpy, or no cache folder
+                k = False
+            _kernels = k
+    return _kernels
+
+
+@contextlib.contextmanager
+def compiled(enabled):
+    """``with compiled(False):`` runs the reproducible arithmetic in numpy only; ``compiled(True)`` always
+    in the Numba kernels (when Numba can be used), whatever the size. For tests and benchmarks:
+    the bits are the same either way."""
+    global _kernels, PAYS
+    saved = _kernels, PAYS
+    if enabled:
+        _load()
+        PAYS = 0
+    else:
+        _kernels = False
+    try:
+        yield
+    finally:
+        _kernels, PAYS = saved
+
+
+def _compiled(work):
+    """The kernels if they are loaded or ``work`` pays for loading them; else None (use numpy)."""
+    if _kernels is None and work < PAYS:
+        return None
+    return _load() or None
+
+
+@functools.lru_cache(maxsize=256)
+def pairwise_plan(n):
+    """The order of ``portable.pairwise`` over n terms, flattened for the compiled loops (no recursion).
+
+    Rows (lo, n) are blocks of at most 128 terms, summed in place; a row (-1, -1)
+    adds the two partial sums computed last. Halves as ``portable.pairwise`` does.
+    """
+    rows = []
+
+    def split(lo, n):
+        if n <= 128:
+            rows.append((lo, n))
+            return
+        half = n // 2 - (n // 2) % 8
+        split(lo, half)
+        split(lo + half, n - half)
+        rows.append((-1, -1))
+
+    split(0, max(n, 1))
+    return np.array(rows, dtype=np.int64)
+
+
+def _steps_flat(A):
+    """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis."""
+    nd = A.ndim
+    B = np.ascontiguousarray(A.transpose(tuple(range(1, nd - 1)) + (0, nd - 1)))
+    return B.reshape(B.shape[:-2] + (-1,))
+
+
+def _stack3(A, lead):
+    """A (..., M, K) as a C-contiguous (L, M, K) array whose rows repeat cyclically over ``lead``."""
+    own = A.shape[:-2]
+    if own != lead[len(lead) - len(own):]:
+        A = np.broadcast_to(A, lead + A.shape[-2:])
+    return np.ascontiguousarray(A).reshape((-1,) + A.shape[-2:])
+
+
+class Arithmetic:
+    """The interface: products, sums and activations of the formulas of chapters 02 and 05."""
+
+    reproducible = None
+
+    def matmul(self, A, B):
+        """A @ B over the last two axes."""
+        raise NotImplementedError
+
+    def rows_dot(self, A, B):
+        """A B^T over the last two axes (weight gradients: sums over every step and sequence)."""
+        raise NotImplementedError
+
+    def total(self, A):
+        """Sum along the last axis (bias gradients, losses, norms)."""
+        raise NotImplementedError
+
+    def activate(self, name, a, out):
+        """f(a) into ``out`` (may be ``a``) for f in "tanh", "relu", "sigmoid"."""
+        raise NotImplementedError
+
+    def weight_grad(self, dA, Z):
+        """sum over steps and sequences of dA_t z_t^T, from (T, [S,] M, N) and (T, [S,] C, N): ([S,] M, C)."""
+        return self.rows_dot(_steps_flat(dA), _steps_flat(Z))
+
+    def exp(self, x):
+        """exp(x) (the softmax of chapter 08)."""
+        raise NotImplementedError
+
+    def sum_rows(self, A):
+        """Sum over the second-to-last axis, kept: (..., C, N) -> (..., 1, N) (softmax denominators)."""
+        return self.matmul(np.ones((1, A.shape[-2]), dtype=A.dtype), A)
+
+    def elman_forward(self, Z, D, H0, name):
+        """In place on Z (T, [S,] H, N), holding W x_t + B: Z[t] becomes h_t = f(Z[t] + D h_{t-1})."""
+        for t in range(len(Z)):
+            prev = Z[t - 1] if t else H0
+            if prev is not None:
+                Z[t] += self.matmul(D, prev)              # a_t = W x_t + B + D h_{t-1}
+            self.activate(name, Z[t], Z[t])               # h_t = f(a_t)
+        return Z
+
+    def elman_backward(self, G, D, Fp):
+        """In place on G (T, [S,] H, N), from t = T down to 1: dL/da_t = (G_t + D^T dL/da_{t+1}) * f'(a_t)."""
+        DT = np.ascontiguousarray(np.swapaxes(D, -1, -2))
+        G[-1] *= Fp[-1]
+        for t in range(len(G) - 2, -1, -1):
+            G[t] += self.matmul(DT, G[t + 1])             # + D^T dL/da_{t+1}
+            G[t] *= Fp[t]                                 # * f'(a_t)
+        return G
+
+
+class Blas(Arithmetic):
+    """numpy's BLAS products, ``np.tanh`` and sums: fast, last bits machine-dependent."""
+
+    reproducible = False
+
+    def matmul(self, A, B):
+        return np.matmul(A, B)
+
+    def rows_dot(self, A, B):
+        return np.matmul(A, np.swapaxes(B, -1, -2))
+
+    def total(self, A):
+        return np.sum(A, axis=-1)
+
+    def activate(self, name, a, out):
+        if name == "tanh":
+            return np.tanh(a, out=out)
+        if name == "relu":
+            return np.maximum(a, 0.0, out=out)
+        np.multiply(a, 0.5, out=out)                      # sigmoid(a) = (1 + tanh(a / 2)) / 2
+        np.tanh(out, out=out)
+        out += 1.0
+        out *= 0.5
+        return out
+
+    def exp(self, x):
+        return np.exp(x)
+
+    def sum_rows(self, A):
+        return np.sum(A, axis=-2, keepdims=True)
+
+
+class Reproducible(Arithmetic):
+    """The orders of ``rnnlib.portable``: compiled by Numba where that pays and works, else numpy; same bits."""
+
+    reproducible = True
+
+    def matmul(self, A, B):
+        A, B = np.asarray(A), np.asarray(B)
+        lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+        (M, K), N = A.shape[-2:], B.shape[-1]
+        k = _compiled(math.prod(lead) * M * K * N)
+        if k is None or 0 in A.shape or 0 in B.shape:
+            return portable.matmul(A, B)
+        out = np.zeros(lead + (M, N), dtype=np.result_type(A, B))
+        k.matmul(_stack3(A, lead), _stack3(B, lead), pairwise_plan(K), out.reshape((-1, M, N)))
+        return out
+
+    def rows_dot(self, A, B):
+        A, B = np.asarray(A), np.asarray(B)
+        lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+        (M, K), N = A.shape[-2:], B.shape[-2]
+        k = _compiled(math.prod(lead) * M * K * N)
+        if k is None or 0 in A.shape or 0 in B.shape:
+            return portable.rows_dot(A, B)
+        if N < M:                                   # the kernel runs along the outputs' last axis: the longer one
+            return np.swapaxes(self.rows_dot(B, A), -1, -2).copy()   # a b = b a, bit for bit
+        out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
+        k.rows_dot(_stack3(A, lead), _stack3(np.swapaxes(B, -1, -2), lead), pairwise_plan(K), out.reshape((-1, M, N)))
+        return out
+
+    def total(self, A):
+        A = np.asarray(A)
+        k = _compiled(A.size)
+        if k is None or A.shape[-1] == 0:
+            return portable.total(A)
+        A2 = np.ascontiguousarray(A).reshape(-1, A.shape[-1])
+        out = np.empty(A2.shape[0], dtype=A.dtype)
+        k.total(A2, pairwise_plan(A2.shape[1]), out)
+        return out.reshape(A.shape[:-1])
+
+    def activate(self, name, a, out):
+        k = _compiled(a.size * 16)
+        if k is None or name == "relu" or a.dtype != out.dtype or not out.flags.c_contiguous:
+            return getattr(portable, name)(a, out=out)
+        if out is not a:
+            out[...] = a
+        k.activate(out.reshape((-1,) + out.shape[-2:]) if out.ndim >= 2 else out.reshape(1, 1, -1),
+                   ACTIVATION_CODES[name])
+        return out
+
+    def exp(self, x):
+        return portable.exp(x)
+
+    def weight_grad(self, dA, Z):
+        T, M, N, C = dA.shape[0], dA.shape[-2], dA.shape[-1], Z.shape[-2]
+        S = math.prod(dA.shape[1:-2])
+        k = _compiled(T * S * M * N * C)
+        if k is None or M > C or dA.dtype != Z.dtype or dA.shape[1:-2] != Z.shape[1:-2]:
+            return super().weight_grad(dA, Z)               # M > C: rows_dot runs along the longer axis
+        out = np.empty(dA.shape[1:-2] + (M, C), dtype=dA.dtype)
+        k.weight_grad(np.ascontiguousarray(dA).reshape(T, S, M, N), np.ascontiguousarray(Z).reshape(T, S, C, N),
+                      pairwise_plan(T * N), out.reshape(S, M, C))
+        return out
+
+    def elman_forward(self, Z, D, H0, name):
+        S = math.prod(D.shape[:-2])
+        T, H, N = Z.shape[0], Z.shape[-2], Z.shape[-1]
+        k = _compiled(T * S * H * H * N)
+        if k is None or not Z.flags.c_contiguous:
+            return super().elman_forward(Z, D, H0, name)
+        h0 = np.zeros((0, H, N), Z.dtype) if H0 is None else np.ascontiguousarray(H0, Z.dtype).reshape(S, H, N)
+        k.elman_forward(Z.reshape(T, S, H, N), np.ascontiguousarray(D).reshape(S, H, H), h0,
+                        ACTIVATION_CODES[name], pairwise_plan(H))
+        return Z
+
+    def elman_backward(self, G, D, Fp):
+        S = math.prod(D.shape[:-2])
+        T, H, N = G.shape[0], G.shape[-2], G.shape[-1]
+        k = _compiled(T * S * H * H * N)
+        if k is None or not G.flags.c_contiguous:
+            return super().elman_backward(G, D, Fp)
+        DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, H, H)
+        k.elman_backward(G.reshape(T, S, H, N), DT, np.ascontiguousarray(Fp).reshape(T, S, H, N), pairwise_plan(H))
+        return G
+
+
+REPRODUCIBLE = Reproducible()
+BLAS = Blas()
+
+
+def get(reproducible=True):
+    """The arithmetic of a network built with ``reproducible=`` (chapter 00: the same digits everywhere)."""
+    return REPRODUCIBLE if reproducible else BLAS
+
+
+def warm():
+    """Compile (or load from Numba's cache) the kernels the book uses, float64 and float32 (Binder's build).
+
+    Returns whether the kernels are available. The cache lives in ``rnnlib/__pycache__`` when the
+    package folder is writable (an editable install), else in Numba's per-user cache folder.
+    """
+    if not _load():
+        return False
+    with compiled(True):
+        for dtype in (np.float64, np.float32):
+            Z = np.ones((3, 1, 9, 2), dtype)
+            D = np.ones((1, 9, 9), dtype)
+            for name in ACTIVATION_CODES:
+                REPRODUCIBLE.elman_forward(Z.copy(), D, None, name)
+                REPRODUCIBLE.elman_forward(Z.copy(), D, Z[0], name)
+                REPRODUCIBLE.activate(name, Z, Z.copy())
+            REPRODUCIBLE.elman_backward(Z.copy(), D, Z)
+            REPRODUCIBLE.matmul(D, Z)
+            REPRODUCIBLE.rows_dot(D[0], D)
+            REPRODUCIBLE.total(Z)
+    return True
+
