@@ -368,14 +368,20 @@ class Model:
         Every parameter gets a leading axis of length S = len(models); ``fit``
         trains the stack as one computation. Every sum runs in the same order
         as for a single network, so each slice evolves exactly as that network
-        would alone.
+        would alone. A stack of one views the network's own arrays (no copy).
         """
-        stack = copy.copy(models[0])
-        stack._params = {name: np.stack([m._params[name] for m in models]) for name in cls.param_names}
+        stack = object.__new__(cls)
+        stack.__dict__.update(models[0].__dict__)
+        if len(models) == 1:
+            stack._params = {name: models[0]._params[name][None] for name in cls.param_names}
+        else:
+            stack._params = {name: np.stack([m._params[name] for m in models]) for name in cls.param_names}
         return stack
 
     def _unstack_into(self, models):
-        """Write slice s of every stacked parameter back into ``models[s]`` (in place)."""
+        """Write slice s of every stacked parameter back into ``models[s]`` (in place; a stack of one is a view)."""
+        if len(models) == 1:
+            return
         for s, m in enumerate(models):
             for name in self.param_names:
                 m._params[name][...] = self._params[name][s]

@@ -108,15 +108,9 @@ def _check_data(net, X, target, mask, h0, loss_fn):
     return X3, t.reshape(T, N, net.n_out).astype(net.dtype, copy=False), w.reshape(T, N), H0, batched
 
 
-def _stack_data(parts, many):
-    """Per-network arrays of shape (T, N, ...) as one (T, S, N, ...) array (or the one array)."""
-    return np.stack(parts, axis=1) if many else parts[0]
-
-
-def _sum_squares(g, many):
-    """Sum of squares of a gradient, one per network when stacked, in the same order either way."""
-    sq = np.square(g)
-    return _ARITH.total(sq.reshape(len(g), -1)) if many else _ARITH.total(sq.reshape(-1))
+def _sum_squares(g):
+    """Sum of squares of a stacked gradient (S, ...), one per network, in the portable order."""
+    return _ARITH.total(np.square(g).reshape(len(g), -1))
 
 
 def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=None, mask=None,
@@ -173,18 +167,16 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
                         ((X, "X"), (target, "target"), (mask, "mask"), (h0, "h0"))))]
     if len({(d[0].shape, d[4], d[3] is None) for d in data}) > 1:
         raise ValueError("networks trained side by side need data of the same shapes (and all or none with h0)")
-    X3 = _stack_data([d[0] for d in data], many)
-    targets = _stack_data([d[1] for d in data], many)
-    weights = _stack_data([d[2] for d in data], many)
-    H0 = None if data[0][3] is None else (np.stack([d[3] for d in data]) if many else data[0][3])
+    X3, targets, weights = (np.stack([d[i] for d in data], axis=1) for i in range(3))   # (T, S, N, ...)
+    H0 = None if data[0][3] is None else np.stack([d[3] for d in data])                  # (S, N, state)
     batched = data[0][4]
     T, N = data[0][0].shape[:2]
     batch_size = N if batch_size is None else min(check_size("batch_size", batch_size), N)
     chunk = T if chunk is None else check_size("chunk", chunk)
     log_every = max(1, epochs // 10) if log_every is None else check_size("log_every", log_every)
 
-    net = type(nets[0])._stack(nets) if many else nets[0]
-    trainer = _Trainer(net, S, many, batched, loss_fn, optimizer, clip, truncate)
+    net = type(nets[0])._stack(nets)              # one network is a stack of one (its own arrays, viewed)
+    trainer = _Trainer(net, nets, many, batched, loss_fn, optimizer, clip, truncate)
     rngs = [np.random.default_rng(s) for s in seeds]
     pick = np.arange(S)[:, None]
     for epoch in range(1, epochs + 1):
@@ -192,14 +184,9 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
         trainer.start_epoch()
         for b in _slices(N, batch_size):
             idx = orders[:, b]
-            if many:
-                Xb, tb, wb = X3[:, pick, idx], targets[:, pick, idx], weights[:, pick, idx]
-                h = None if H0 is None else H0[pick, idx]
-            else:
-                Xb, tb, wb = X3[:, idx[0]], targets[:, idx[0]], weights[:, idx[0]]
-                h = None if H0 is None else H0[idx[0]]
-            Xb, tb = state_layout(Xb), state_layout(tb)      # (T, [S,] K, B): see rnnlib.model
-            h = None if h is None else state_layout(h)
+            Xb, tb = state_layout(X3[:, pick, idx]), state_layout(targets[:, pick, idx])   # (T, S, K, B)
+            wb = weights[:, pick, idx]
+            h = None if H0 is None else state_layout(H0[pick, idx])
             for s in _slices(T, chunk):
                 h = trainer.piece(Xb[s], tb[s], wb[s], h)
                 if trainer.all_diverged():
@@ -212,12 +199,10 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
         if trainer.all_diverged():
             break
         if callback is not None:
-            if many:
-                net._unstack_into(nets)         # the callback sees each network's weights of this epoch
+            net._unstack_into(nets)             # the callback sees each network's weights of this epoch
             if callback(epoch, trainer.histories if many else trainer.histories[0]) is False:
                 break
-    if many:
-        net._unstack_into(nets)
+    net._unstack_into(nets)
     return trainer.histories if many else trainer.histories[0]
 
 
@@ -242,16 +227,22 @@ def _report(epoch, epochs, log_every, trainer):
 
 
 class _Trainer:
-    """One update per piece of a sequence for one network or a stack of S networks (chapter 05)."""
+    """One update per piece of a sequence for a stack of S networks (S = 1 for one network; chapter 05).
 
-    def __init__(self, net, S, many, batched, loss_fn, optimizer, clip, truncate):
-        self.net, self.S, self.many, self.batched = net, S, many, batched
+    Everything here works on the stack: parameters (S, ...), sequences (T, S, K, N)
+    in the state layout, one loss, gradient norm and divergence flag per network.
+    Only the optimiser sees what the caller gave: one network's own arrays, or the stack.
+    """
+
+    def __init__(self, net, nets, many, batched, loss_fn, optimizer, clip, truncate):
+        self.net, self.S, self.many, self.batched = net, len(nets), many, batched
         self.loss_fn, self.fused = loss_fn, FUSED.get(loss_fn)
         self.optimizer, self.clip, self.truncate = optimizer, clip, truncate
-        self.histories = [History() for _ in range(S)]
-        self.stopped = np.zeros(S, dtype=bool)     # diverged networks, frozen at their last finite weights
+        self.own = None if many else nets[0].params      # a single network's optimiser steps its own arrays
+        self.histories = [History() for _ in range(self.S)]
+        self.stopped = np.zeros(self.S, dtype=bool)      # diverged networks, frozen at their last finite weights
         self.frozen = None
-        self._reported = np.zeros(S, dtype=bool)
+        self._reported = np.zeros(self.S, dtype=bool)
 
     def all_diverged(self):
         return bool(self.stopped.all())
@@ -277,7 +268,7 @@ class _Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             run = net._run(X, h_in)
         h_out = net._carry(run)
-        counted = self._counts(w)
+        counted = w.reshape(w.shape[0], self.S, -1).any(axis=(0, 2))    # any counted step, per network
         if not counted.any():
             return h_out                            # nothing to learn here: only carry the state
         if not counted.all():
@@ -285,14 +276,12 @@ class _Trainer:
                              "places; train them one at a time")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             values, dY = self._loss(run[1], target, w)
-            values = np.broadcast_to(values, (self.S,)).copy()
             ok = np.isfinite(values) & ~self.stopped
             if ok.any():
                 if not ok.all():
                     dY[~np.isfinite(dY)] = 0.0
                 grads = net._grads(X, h_in, run, dY, self.truncate)
-                norms = np.sqrt(sum(_sum_squares(g, self.many) for g in grads.values()))
-                norms = np.broadcast_to(norms, (self.S,)).copy()
+                norms = np.sqrt(sum(_sum_squares(g) for g in grads.values()))
             else:
                 grads, norms = None, np.full(self.S, np.inf)
         ok &= np.isfinite(norms)
@@ -307,18 +296,15 @@ class _Trainer:
             self.histories[s].step_grad_norm.append(float(norms[s]))
         return h_out
 
-    def _counts(self, w):
-        """Whether each network has any counted step in this piece."""
-        return (w.reshape(w.shape[0], self.S, -1) if self.many else w.reshape(w.shape[0], 1, -1)).any(axis=(0, 2))
-
     def _loss(self, Y, target, w):
-        """Loss per network and dY, fused for the named losses; a custom loss runs per network."""
+        """Loss per network (S,) and dY, fused for the named losses; a custom loss runs per network."""
         if self.fused is not None:
-            return self.fused(Y, target, w)
+            values, dY = self.fused(Y, target, w)
+            return np.broadcast_to(values, (self.S,)).copy(), dY
         values, grads = [], []
         for s in range(self.S):
-            Ys, ts, ws = (Y[:, s], target[:, s], w[:, s]) if self.many else (Y, target, w)
-            Ys, ts = state_layout(Ys), state_layout(ts)            # the book's (T, N, O)
+            Ys, ts = state_layout(Y[:, s]), state_layout(target[:, s])     # the book's (T, N, O)
+            ws = w[:, s]
             if not self.batched:
                 Ys, ts, ws = Ys[:, 0], ts[:, 0], ws[:, 0]
             result = self.loss_fn(Ys, ts, ws)
@@ -329,12 +315,9 @@ class _Trainer:
             dY = np.asarray(dY, dtype=Y.dtype)
             if dY.shape != Ys.shape:
                 raise ValueError(f"the loss function's dY must have the shape of Y, {Ys.shape}, got {dY.shape}")
-            dY = dY.reshape(Ys.shape[0], -1, Y.shape[-2])
             values.append(value)
-            grads.append(state_layout(dY))
-        if not self.many:
-            return values[0], grads[0]
-        return np.array(values), np.stack(grads, axis=1)
+            grads.append(state_layout(dY.reshape(Ys.shape[0], -1, Y.shape[-2])))
+        return np.array(values, dtype=float).reshape(self.S), np.stack(grads, axis=1)
 
     def _stop(self, newly):
         """Freeze networks whose loss or gradients stopped being finite, at their current weights."""
@@ -355,17 +338,17 @@ class _Trainer:
         for g in grads.values():
             if not ok.all():
                 g[~np.isfinite(g)] = 0.0
-            if self.many:
-                if not (scale == 1.0).all():
-                    g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))
-            elif scale[0] != 1.0:
-                g *= scale[0]
+            if not (scale == 1.0).all():
+                g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))
+        if self.own is not None:                   # one network: its own arrays, unstacked gradients
+            params, grads = self.own, {name: g[0] for name, g in grads.items()}
         if isinstance(self.optimizer, _Optimiser):
             self.optimizer._bind(params)
             self.optimizer._update(params, grads)
         else:
             self.optimizer.step(params, grads)
-        if self.many and self.stopped.any():
+        params = self.net.params
+        if self.stopped.any():
             for name, p in params.items():
                 p[self.stopped] = self.frozen[name][self.stopped]
         bad = np.zeros(self.S, dtype=bool)
