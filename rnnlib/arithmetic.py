@@ -141,6 +141,10 @@ class Arithmetic:
         """sum over steps and sequences of dA_t z_t^T, from (T, [S,] M, N) and (T, [S,] C, N): ([S,] M, C)."""
         return self.rows_dot(_steps_flat(dA), _steps_flat(Z))
 
+    def step_total(self, dA):
+        """sum over steps and sequences of dA_t, from (T, [S,] M, N): ([S,] M) (bias gradients)."""
+        return self.total(_steps_flat(dA))
+
     def exp(self, x):
         """exp(x) (the softmax of chapter 08)."""
         raise NotImplementedError
@@ -256,12 +260,21 @@ class Reproducible(Arithmetic):
         T, M, N, C = dA.shape[0], dA.shape[-2], dA.shape[-1], Z.shape[-2]
         S = math.prod(dA.shape[1:-2])
         k = _compiled(T * S * M * N * C)
-        if k is None or M > C or dA.dtype != Z.dtype or dA.shape[1:-2] != Z.shape[1:-2]:
-            return super().weight_grad(dA, Z)               # M > C: rows_dot runs along the longer axis
+        if k is None or dA.dtype != Z.dtype or dA.shape[1:-2] != Z.shape[1:-2]:
+            return super().weight_grad(dA, Z)
+        if M > C:                                   # the kernel runs along the outputs' last axis: the longer one
+            return np.swapaxes(self.weight_grad(Z, dA), -1, -2).copy()   # a z = z a, bit for bit
         out = np.empty(dA.shape[1:-2] + (M, C), dtype=dA.dtype)
         k.weight_grad(np.ascontiguousarray(dA).reshape(T, S, M, N), np.ascontiguousarray(Z).reshape(T, S, C, N),
                       pairwise_plan(T * N), out.reshape(S, M, C))
         return out
+
+    def step_total(self, dA):
+        N = dA.shape[-1]
+        if _compiled(dA.size) is None or dA.dtype.kind != "f":
+            return super().step_total(dA)
+        ones = np.ones(dA.shape[:-2] + (1, N), dtype=dA.dtype)
+        return self.weight_grad(dA, ones)[..., 0]          # sum of dA_t * 1: the same bits as the sum
 
     def elman_forward(self, Z, D, H0, name):
         S = math.prod(D.shape[:-2])

@@ -22,7 +22,7 @@ true target (no teacher forcing), and the gradients flow back through it.
 import numpy as np
 
 from ._checks import check_choice
-from .model import Model, _deprecated_exact, previous_states, steps_flat, transposed
+from .model import Model, _deprecated_exact, previous_states, transposed
 
 FEEDBACKS = ("identity", "sigmoid")
 
@@ -58,7 +58,7 @@ class FeedForward(Model):
         dA = self._mm(transposed(self.V), dY)
         dA *= self._f_grad(Z)
         grads["W"] = self._weight_grad(dA, X)
-        grads["B"] = self.arithmetic.total(steps_flat(dA))
+        grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 
     def _carry(self, run):
@@ -159,7 +159,7 @@ class JordanRNN(Model):
         self._readout_grads(grads, dYt, Z)
         grads["W"] = self._weight_grad(dA, X)
         grads["D"] = self._weight_grad(dA, previous_states(S, S0))     # sum of dL/da_t s_{t-1}^T
-        grads["B"] = self.arithmetic.total(steps_flat(dA))
+        grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 
     def final_state(self, Hs, Y):

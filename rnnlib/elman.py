@@ -22,7 +22,7 @@ same network in one page of plain numpy.
 import numpy as np
 
 from ._checks import as_float_array
-from .model import Model, previous_states, steps_flat, transposed
+from .model import Model, previous_states, transposed
 
 
 class ElmanRNN(Model):
@@ -94,7 +94,7 @@ class ElmanRNN(Model):
             dA = self._recur_back(G, Fp)
         grads["W"] = self._weight_grad(dA, X)
         grads["D"] = self._weight_grad(dA, previous_states(Z, H0))     # sum of dL/da_t h_{t-1}^T
-        grads["B"] = self.arithmetic.total(steps_flat(dA))
+        grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 
     def _recur_back(self, G, Fp):

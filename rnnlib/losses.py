@@ -17,7 +17,6 @@ use numpy's log.
 """
 import numpy as np
 
-from . import portable
 from .arithmetic import REPRODUCIBLE as _ARITH
 from ._checks import as_float_array, check_shape
 from .model import state_layout, steps_flat
@@ -83,7 +82,7 @@ def _bce(Y, target, w):
     n = _count(w) * Y.shape[-2]
     per = np.logaddexp(0.0, -np.abs(Y)) + np.maximum(Y, 0.0) - Y * target
     per *= w[..., None, :]
-    dY = portable.sigmoid(Y)
+    dY = _ARITH.activate("sigmoid", Y, np.empty_like(Y))
     dY -= target
     dY *= w[..., None, :]
     dY *= _per_network(1.0 / n)

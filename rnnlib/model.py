@@ -24,7 +24,6 @@ through the network's ``arithmetic`` (``rnnlib/arithmetic.py``): the portable
 orders, the same digits on every machine, unless the network was made with
 ``reproducible=False`` (BLAS and numpy's tanh).
 """
-import copy
 import warnings
 
 import numpy as np
@@ -354,7 +353,7 @@ class Model:
     def _readout_grads(self, grads, dY, Z):
         """Gradients of V and c (chapter 05): sums over every step and sequence of dY_t h_t^T and dY_t."""
         grads["V"] = self.arithmetic.weight_grad(dY, Z)
-        grads["c"] = self.arithmetic.total(steps_flat(dY))
+        grads["c"] = self.arithmetic.step_total(dY)
 
     def _weight_grad(self, dA, Z):
         """sum over t and n of dA_t z_t^T: the gradient of a weight that multiplies z (chapter 05)."""
