@@ -199,6 +199,12 @@ def _dot_rows_block(a, BT, lo, n, R, res):
 def rows_dot(A, BT, plan, out):
     """out[l] = A[l % LA] B[l % LB]^T, given BT = B^T (3-D arrays): each sum 0 + pairwise over k
     (``portable.rows_dot``), computed for a whole row of outputs at once."""
+    _rows_dot(A, BT, plan, out)
+
+
+@_jit
+def _rows_dot(A, BT, plan, out):
+    """``rows_dot``, called by the other kernels."""
     K, N = BT.shape[1], BT.shape[2]
     R = np.empty((8, N), out.dtype)
     stack = np.empty((64, N), out.dtype)
@@ -244,7 +250,7 @@ def weight_grad(dA, Z, plan, out):
             for n in range(N):
                 for c in range(C):
                     BT[0, t * N + n, c] = Z[t, s, c, n]
-        rows_dot(A, BT, plan, out[s:s + 1])
+        _rows_dot(A, BT, plan, out[s:s + 1])
 
 
 @_jit
@@ -336,3 +342,109 @@ def elman_backward(G, DT, Fp, plan):
             g = G[t, s]
             _product_add(DT[s], G[t + 1, s], g, acc, buf, plan, stack)    # + D^T dL/da_{t+1}
             g *= Fp[t, s]                                    # * f'(a_t)
+
+
+@_jit
+def _product_set(a, b, z, acc, buf, plan, stack):
+    """z = a @ b, exactly ``matmul``'s number: the product itself for one term, else 0 + the sum."""
+    if a.shape[1] == 1:
+        for m in range(z.shape[0]):
+            for n in range(z.shape[1]):
+                z[m, n] = a[m, 0] * b[0, n]
+    else:
+        z[:, :] = 0.0
+        _product_add(a, b, z, acc, buf, plan, stack)
+
+
+@_jit
+def _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
+    """One step of chapter 02 for one network, columns = sequences: z = h_t, y = y_t (same bits as ``forward``).
+
+        h_t = f((W x_t + B) + D h_{t-1}),    y_t = V h_t + c
+
+    Returns whether a_t and y_t are finite: every weight multiplies something on the way, so a NaN
+    or infinite weight (or an overflow) shows up there, even where tanh would saturate it.
+    """
+    ok = True
+    N = x.shape[1]
+    acc = np.empty(N, z.dtype)
+    buf = np.empty(max(W.shape[1], D.shape[1]), z.dtype)
+    stack = np.empty(64, z.dtype)
+    _product_set(W, x, z, acc, buf, planI, stack)                 # W x_t
+    for m in range(z.shape[0]):
+        for n in range(N):
+            z[m, n] += B[m]                                        # + B
+    if has_h:
+        _product_add(D, h, z, acc, buf, planH, stack)              # + D h_{t-1}
+    for m in range(z.shape[0]):
+        for n in range(N):
+            ok &= z[m, n] - z[m, n] == 0                           # finite a_t
+    _activate(z, act)                                              # h_t = f(a_t)
+    _product_set(V, z, y, acc, buf, planH, stack)                  # V h_t
+    for o in range(y.shape[0]):
+        for n in range(N):
+            y[o, n] += c[o]                                        # + c
+            ok &= y[o, n] - y[o, n] == 0
+    return ok
+
+
+@_jit
+def elman_step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
+    """``_step`` for the public ``ElmanRNN.step`` (chapter 02): x (I, N), h (H, N) in, z (H, N), y (O, N) out."""
+    return _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH)
+
+
+@_jit
+def elman_free_run(W, D, B, V, c, h, y, steps, act, planI, planH, out):
+    """A free run (chapter 07): from state h and output y (columns of one sequence), feed each output back
+    as the next input, x_{t+1} = y_t, for ``steps`` steps; out[i] = y of step i (out[0] = the y given).
+    Returns the number of steps done: fewer than ``steps`` when a step was not finite (``_step``)."""
+    H, O = h.shape[0], y.shape[0]
+    z = np.empty((H, 1), h.dtype)
+    x = np.empty((O, 1), h.dtype)
+    for o in range(O):
+        out[0, o] = y[o, 0]
+    for i in range(1, steps):
+        x[:, :] = y
+        if not _step(W, D, B, V, c, x, h, True, act, z, y, planI, planH):
+            return i
+        h[:, :] = z
+        for o in range(O):
+            out[i, o] = y[o, 0]
+    return steps
+
+
+@_jit
+def elman_free_run_t(WT, DT, B, VT, c, h, y, steps, act, planI, planH, out):
+    """``elman_free_run`` for one sequence, given W^T, D^T and V^T: each product D h is ``rows_dot``'s
+    h^T D^T, the same pairwise sums (a b = b a) run along the contiguous rows of D^T, so long rows
+    vectorise. Returns the number of steps done, as ``elman_free_run``."""
+    H, O = DT.shape[1], VT.shape[1]
+    x = np.empty((1, 1, O), h.dtype)
+    hv = h.reshape(1, 1, H)
+    z = np.empty((1, 1, H), h.dtype)
+    t = np.empty((1, 1, H), h.dtype)
+    yv = np.empty((1, 1, O), h.dtype)
+    WT3, DT3, VT3 = WT.reshape(1, WT.shape[0], H), DT.reshape(1, H, H), VT.reshape(1, H, O)
+    for o in range(O):
+        yv[0, 0, o] = y[o, 0]
+        out[0, o] = y[o, 0]
+    for i in range(1, steps):
+        x[:, :, :] = yv                                            # x_t = y_{t-1}
+        _rows_dot(x, WT3, planI, z)                                # W x_t
+        _rows_dot(hv, DT3, planH, t)                               # D h_{t-1}
+        ok = True
+        for m in range(H):
+            z[0, 0, m] += B[m]                                     # + B
+            z[0, 0, m] += t[0, 0, m]                               # + D h_{t-1}
+            ok &= z[0, 0, m] - z[0, 0, m] == 0
+        _activate(z[0], act)                                       # h_t = f(a_t)
+        _rows_dot(z, VT3, planH, yv)                               # V h_t
+        for o in range(O):
+            yv[0, 0, o] += c[o]                                    # + c
+            ok &= yv[0, 0, o] - yv[0, 0, o] == 0
+            out[i, o] = yv[0, 0, o]
+        if not ok:
+            return i
+        hv[:, :, :] = z
+    return steps

@@ -298,6 +298,13 @@ class Reproducible(Arithmetic):
         return G
 
 
+def step_kernels():
+    """The compiled ``elman_step`` and ``elman_free_run`` (loading Numba once), or None: for the lean
+    step-by-step paths of ``ElmanRNN.step`` and ``forecast.rnn_free_run``, whose work is too small
+    to pay for numpy calls."""
+    return _load() or None
+
+
 REPRODUCIBLE = Reproducible()
 BLAS = Blas()
 

@@ -21,7 +21,8 @@ same network in one page of plain numpy.
 """
 import numpy as np
 
-from ._checks import as_float_array
+from . import arithmetic
+from ._checks import as_float_array, as_state
 from .model import Model, previous_states, transposed
 
 
@@ -48,15 +49,35 @@ class ElmanRNN(Model):
         """One time step (chapter 02): returns ``(h_t, y_t)``.
 
         ``x`` is (I,) or (N, I); ``h_prev`` is (H,) or (N, H), zeros if None.
-        It costs what one step of a hand-written loop costs: no copies of the weights.
+        Step-by-step use (a free run, an explorer) calls this many times, so it
+        is one compiled call when it can be (``rnnlib.arithmetic.step_kernels``),
+        with the same numbers as ``forward`` over the same steps.
         """
         x = as_float_array("x", x, self.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.n_in:
             raise ValueError(f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got {x.shape}")
-        XT, H0, batched = self._inputs(x[None], h_prev, "h_prev")
-        run = self._checked_run(XT, H0)
-        Hs, Y = run[0][0], run[1][0]                 # (H, N) and (O, N)
-        return (Hs.T.copy(), Y.T.copy()) if batched else (Hs[:, 0].copy(), Y[:, 0].copy())
+        k = arithmetic.step_kernels() if self.reproducible else None
+        if k is None:
+            XT, H0, batched = self._inputs(x[None], h_prev, "h_prev")
+            run = self._checked_run(XT, H0)
+            Hs, Y = run[0][0], run[1][0]                 # (H, N) and (O, N)
+            return (Hs.T.copy(), Y.T.copy()) if batched else (Hs[:, 0].copy(), Y[:, 0].copy())
+        batched = x.ndim == 2
+        N = x.shape[0] if batched else 1
+        xs = np.ascontiguousarray(x.T) if batched else x.reshape(-1, 1)
+        if h_prev is None:
+            h = np.empty((self.n_hidden, N), self.dtype)
+        else:
+            h = np.ascontiguousarray(as_state("h_prev", h_prev, N, self.n_hidden, self.dtype, batched).T)
+        z, y = np.empty((self.n_hidden, N), self.dtype), np.empty((self.n_out, N), self.dtype)
+        p = self._params
+        if not k.elman_step(p["W"], p["D"], p["B"], p["V"], p["c"], xs, h, h_prev is not None,
+                            arithmetic.ACTIVATION_CODES[self.activation], z, y,
+                            arithmetic.pairwise_plan(self.n_in), arithmetic.pairwise_plan(self.n_hidden)):
+            self._check_params_finite()
+            raise ValueError("the state overflowed: it is infinite or NaN after this step (with ReLU, states can "
+                             "grow without bound when D amplifies them)")
+        return (z.T.copy(), y.T.copy()) if batched else (z[:, 0], y[:, 0])
 
     # ------------------------------------------------------------------ forward
     def _run(self, X, H0):

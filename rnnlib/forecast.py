@@ -20,6 +20,8 @@ Every function returns new arrays, never views of the series it is given.
 """
 import numpy as np
 
+from . import arithmetic
+
 from ._checks import as_float_array, as_scalar_series, check_alloc, check_count, check_instance, check_size
 from .elman import ElmanRNN
 from .model import Model
@@ -164,11 +166,23 @@ def rnn_free_run(net, history, steps, h0=None):
     check_alloc(f"steps={steps}", steps)
     Hs, Y = net.forward(s[:, None], h0)
     h, y = Hs[-1], Y[-1]
-    out = [float(y[0])]
-    for _ in range(steps - 1):
-        h, y = net.step(y, h)
-        out.append(float(y[0]))
-    return np.array(out)
+    k = arithmetic.step_kernels() if net.reproducible else None
+    if k is None:                                  # one step at a time, in the network's arithmetic
+        out = [float(y[0])]
+        for _ in range(steps - 1):
+            h, y = net.step(y, h)
+            out.append(float(y[0]))
+        return np.array(out)
+    out = np.empty((steps, 1), net.dtype)          # the same steps, in one compiled loop
+    p = net.params
+    T = [np.ascontiguousarray(p[name].T) for name in "WDV"]     # W^T, D^T, V^T: rows run along the outputs
+    done = k.elman_free_run_t(T[0], T[1], p["B"], T[2], p["c"], h.copy(), y[:, None].copy(), steps,
+                              arithmetic.ACTIVATION_CODES[net.activation], arithmetic.pairwise_plan(1),
+                              arithmetic.pairwise_plan(net.n_hidden), out)
+    if done < steps:
+        raise ValueError(f"the free run overflowed at forecast step {done + 1}: the state is infinite or NaN "
+                         "(with ReLU, states can grow without bound when D amplifies them)")
+    return out[:, 0].astype(float)
 
 
 # ---------------------------------------------------------------------- errors

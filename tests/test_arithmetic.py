@@ -538,3 +538,45 @@ def test_numba_off_in_a_subprocess_and_rnnlib_still_trains():
         net = rnnlib.ElmanRNN(1, 8, 1, seed=0)
         rnnlib.fit(net, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=30, chunk=5, verbose=False)
     assert lines[3] == hashlib.sha256(b"".join(p.tobytes() for p in net.params.values())).hexdigest()
+
+
+@pytest.mark.parametrize("H, activation", [(1, "tanh"), (8, "relu"), (20, "sigmoid"), (130, "tanh")])
+def test_step_and_free_run_give_the_bits_of_forward_and_of_numpy(H, activation):
+    """The lean step-by-step paths (one compiled call per step, one per free run) compute the same
+    numbers as ``forward`` over the same steps, and as the numpy-only fallback."""
+    from rnnlib import forecast
+    net = rnnlib.ElmanRNN(1, H, 1, seed=3, activation=activation)
+    X = np.random.default_rng(H).standard_normal((4, 3, 1))
+    Hs, Y = net.forward(X)
+    h, y = net.step(X[0])
+    for t in range(1, 4):
+        h, y = net.step(X[t], h)
+        assert same_bits(h, Hs[t]) and same_bits(y, Y[t])
+    Hs1, Y1 = net.forward(X[:, 0])                  # one sequence: its own order (N = 1 is a dot product)
+    h1, y1 = net.step(X[0, 0])
+    assert same_bits(h1, Hs1[0]) and same_bits(y1, Y1[0])
+    history = np.sin(np.arange(30) / 4)
+    on = forecast.rnn_free_run(net, history, 25)
+    with arithmetic.compiled(False):
+        off = forecast.rnn_free_run(net, history, 25)
+    assert same_bits(on, off)
+    # and the free run is the network fed its own outputs, step by step
+    Hh, Yh = net.forward(history[:, None])
+    h, y, manual = Hh[-1], Yh[-1], [float(Yh[-1, 0])]
+    for _ in range(24):
+        h, y = net.step(y, h)
+        manual.append(float(y[0]))
+    assert same_bits(on, np.array(manual))
+
+
+def test_step_refuses_non_finite_weights_even_where_tanh_saturates():
+    """An infinite weight makes tanh(a) = 1, a finite number: the step still refuses it, by name."""
+    net = rnnlib.ElmanRNN(1, 4, 1, seed=0)
+    net.W[...] = np.inf                             # in place: assigning a new W would be refused at once
+    with pytest.raises(ValueError, match="parameter W"):
+        net.step(np.ones(1))
+    net = rnnlib.ElmanRNN(1, 4, 1, seed=0, activation="relu")
+    net.D = 1e200 * np.eye(4)
+    h = np.full(4, 1e200)
+    with pytest.raises(ValueError, match="overflowed"):
+        net.step(np.ones(1), h)
