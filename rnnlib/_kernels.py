@@ -123,34 +123,53 @@ def _product_add(a, b, z, acc, buf, plan, stack):
     """z += a @ b for one network, in ``portable.matmul``'s order: (M, K) @ (K, N) into z (M, N).
 
     K = 1: the product itself; N = 1: 0 + pairwise over k; else 0 + t_1 + ... + t_K,
-    each term added for the whole row of N sequences (acc) before z receives the sum.
+    each term added for the whole row of N sequences (acc, four rows of a at a time,
+    each its own sums) before z receives the sum.
     """
     M, K = a.shape
     N = b.shape[1]
-    for m in range(M):
-        if K == 1:
-            for n in range(N):
-                z[m, n] += a[m, 0] * b[0, n]
-        elif N == 1:
-            for k in range(K):
-                buf[k] = a[m, k] * b[k, 0]
-            acc[0] = _pairwise(buf, plan, stack)
-            acc[0] += 0.0
-            z[m, 0] += acc[0]
-        else:
-            acc[:] = 0.0
-            for k in range(K):
-                amk = a[m, k]
+    if K == 1 or N == 1:
+        for m in range(M):
+            if K == 1:
                 for n in range(N):
-                    acc[n] += amk * b[k, n]
+                    z[m, n] += a[m, 0] * b[0, n]
+            else:
+                for k in range(K):
+                    buf[k] = a[m, k] * b[k, 0]
+                acc[0, 0] = _pairwise(buf, plan, stack)
+                acc[0, 0] += 0.0
+                z[m, 0] += acc[0, 0]
+        return
+    m = 0
+    while m + 4 <= M:                               # four rows at a time share each row of b
+        acc[:, :] = 0.0
+        for k in range(K):
+            a0, a1, a2, a3 = a[m, k], a[m + 1, k], a[m + 2, k], a[m + 3, k]
             for n in range(N):
-                z[m, n] += acc[n]
+                bkn = b[k, n]
+                acc[0, n] += a0 * bkn
+                acc[1, n] += a1 * bkn
+                acc[2, n] += a2 * bkn
+                acc[3, n] += a3 * bkn
+        for r in range(4):
+            for n in range(N):
+                z[m + r, n] += acc[r, n]
+        m += 4
+    while m < M:
+        acc[0, :] = 0.0
+        for k in range(K):
+            amk = a[m, k]
+            for n in range(N):
+                acc[0, n] += amk * b[k, n]
+        for n in range(N):
+            z[m, n] += acc[0, n]
+        m += 1
 
 
 @_jit
 def matmul(A, B, plan, out):
     """out[l] = A[l % LA] @ B[l % LB] for 3-D arrays, in ``portable.matmul``'s order; out arrives zeroed."""
-    acc = np.empty(out.shape[2], out.dtype)
+    acc = np.empty((4, out.shape[2]), out.dtype)
     buf = np.empty(A.shape[2], out.dtype)
     stack = np.empty(64, out.dtype)
     for l in range(out.shape[0]):
@@ -309,7 +328,7 @@ def elman_forward(Z, D, H0, act, plan):
     no networks (shape[0] == 0) for h_0 = 0, when step 1 is f(W x_1 + B).
     """
     T, S, H, N = Z.shape
-    acc = np.empty(N, Z.dtype)
+    acc = np.empty((4, N), Z.dtype)
     buf = np.empty(H, Z.dtype)
     stack = np.empty(64, Z.dtype)
     for s in range(S):
@@ -332,7 +351,7 @@ def elman_backward(G, DT, Fp, plan):
     G, Fp are (T, S, H, N); DT (S, H, H) holds D^T of each network.
     """
     T, S, H, N = G.shape
-    acc = np.empty(N, G.dtype)
+    acc = np.empty((4, N), G.dtype)
     buf = np.empty(H, G.dtype)
     stack = np.empty(64, G.dtype)
     for s in range(S):
@@ -367,7 +386,7 @@ def _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
     """
     ok = True
     N = x.shape[1]
-    acc = np.empty(N, z.dtype)
+    acc = np.empty((4, N), z.dtype)
     buf = np.empty(max(W.shape[1], D.shape[1]), z.dtype)
     stack = np.empty(64, z.dtype)
     _product_set(W, x, z, acc, buf, planI, stack)                 # W x_t
