@@ -13,10 +13,13 @@ than the output is reused cyclically (``l % LA``), which is numpy's
 broadcasting of (S, M, K) against (T, S, K, N). Compiled code is cached on
 disk (``cache=True``), so only the first run of a new install compiles.
 """
+import math
+
 import numba
 import numpy as np
 
-from .portable import JMAX, STEPS, T3, T5, TANH_TABLE
+from .portable import (_E2, _E4, _E6, _INV_LN2, _LN2_HI, _LN2_LO, _O1, _O3, _O5, JMAX, STEPS, T3, T5,
+                       TANH_TABLE)
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")   # no fastmath: IEEE, in the written order
 
@@ -215,6 +218,42 @@ def _dot_rows_block(a, BT, lo, n, R, res):
 
 
 @_jit
+def _dot_rows_block2(a0, a1, BT, lo, n, R0, R1, res0, res1):
+    """``_dot_rows_block`` for two rows a0, a1 at once (each its own sums), sharing the loads of BT."""
+    N = BT.shape[1]
+    if n < 8:
+        for c in range(N):
+            res0[c] = a0[lo] * BT[lo, c]
+            res1[c] = a1[lo] * BT[lo, c]
+        for i in range(lo + 1, lo + n):
+            for c in range(N):
+                res0[c] += a0[i] * BT[i, c]
+                res1[c] += a1[i] * BT[i, c]
+        return
+    for j in range(8):
+        for c in range(N):
+            R0[j, c] = a0[lo + j] * BT[lo + j, c]
+            R1[j, c] = a1[lo + j] * BT[lo + j, c]
+    end = lo + n - n % 8
+    for i in range(lo + 8, end, 8):
+        for j in range(8):
+            u, v = a0[i + j], a1[i + j]
+            for c in range(N):
+                b = BT[i + j, c]
+                R0[j, c] += u * b
+                R1[j, c] += v * b
+    for c in range(N):
+        res0[c] = (R0[0, c] + R0[1, c]) + (R0[2, c] + R0[3, c])
+        res0[c] += (R0[4, c] + R0[5, c]) + (R0[6, c] + R0[7, c])
+        res1[c] = (R1[0, c] + R1[1, c]) + (R1[2, c] + R1[3, c])
+        res1[c] += (R1[4, c] + R1[5, c]) + (R1[6, c] + R1[7, c])
+    for i in range(end, lo + n):
+        for c in range(N):
+            res0[c] += a0[i] * BT[i, c]
+            res1[c] += a1[i] * BT[i, c]
+
+
+@_jit
 def rows_dot(A, BT, plan, out):
     """out[l] = A[l % LA] B[l % LB]^T, given BT = B^T (3-D arrays): each sum 0 + pairwise over k
     (``portable.rows_dot``), computed for a whole row of outputs at once."""
@@ -223,30 +262,39 @@ def rows_dot(A, BT, plan, out):
 
 @_jit
 def _rows_dot(A, BT, plan, out):
-    """``rows_dot``, called by the other kernels."""
+    """``rows_dot``, called by the other kernels; two rows of A at a time (each row its own sums)."""
     K, N = BT.shape[1], BT.shape[2]
-    R = np.empty((8, N), out.dtype)
-    stack = np.empty((64, N), out.dtype)
+    R0, R1 = np.empty((8, N), out.dtype), np.empty((8, N), out.dtype)
+    s0, s1 = np.empty((64, N), out.dtype), np.empty((64, N), out.dtype)
     for l in range(out.shape[0]):
         a_l, bt, o = A[l % A.shape[0]], BT[l % BT.shape[0]], out[l]
-        for m in range(a_l.shape[0]):
-            a = a_l[m]
-            if K == 1:
+        M = a_l.shape[0]
+        if K == 1:
+            for m in range(M):
                 for c in range(N):
-                    o[m, c] = a[0] * bt[0, c]             # one term: the product itself
-                continue
+                    o[m, c] = a_l[m, 0] * bt[0, c]          # one term: the product itself
+            continue
+        for m in range(0, M, 2):
+            pair = m + 1 < M
             sp = 0
             for i in range(plan.shape[0]):
                 if plan[i, 0] >= 0:
-                    _dot_rows_block(a, bt, plan[i, 0], plan[i, 1], R, stack[sp])
+                    if pair:
+                        _dot_rows_block2(a_l[m], a_l[m + 1], bt, plan[i, 0], plan[i, 1], R0, R1, s0[sp], s1[sp])
+                    else:
+                        _dot_rows_block(a_l[m], bt, plan[i, 0], plan[i, 1], R0, s0[sp])
                     sp += 1
                 else:
                     for c in range(N):
-                        stack[sp - 2, c] += stack[sp - 1, c]
+                        s0[sp - 2, c] += s0[sp - 1, c]
+                        s1[sp - 2, c] += s1[sp - 1, c]
                     sp -= 1
             for c in range(N):
-                o[m, c] = stack[0, c]
+                o[m, c] = s0[0, c]
                 o[m, c] += 0.0
+                if pair:
+                    o[m + 1, c] = s1[0, c]
+                    o[m + 1, c] += 0.0
 
 
 @_jit
@@ -294,6 +342,24 @@ def _tanh(x):
     z += 1.0
     t += p
     return t / z                                   # (t + tanh r) / (1 + t tanh r)
+
+
+@_jit
+def exp(x, out):
+    """``portable.exp`` of a flat float64 array: x = k ln 2 + r, Pade (6, 6) of exp(r), times 2^k."""
+    for i in range(x.shape[0]):
+        v = x[i]
+        if v != v:
+            out[i] = v                                 # NaN stays NaN
+            continue
+        v = min(max(v, -745.0), 709.0)
+        k = np.rint(v * _INV_LN2)
+        r = v - k * _LN2_HI
+        r -= k * _LN2_LO
+        z = r * r
+        E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
+        O = ((_O5 * z + _O3) * z + _O1) * r
+        out[i] = (E + O) / (E - O) * math.ldexp(1.0, int(k))
 
 
 @_jit

@@ -147,7 +147,8 @@ def _pade(x):
     z = r * r
     E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
     O = ((_O5 * z + _O3) * z + _O1) * r
-    return np.ldexp(1.0, k.astype(np.int32)), E, O
+    with np.errstate(invalid="ignore"):                 # NaN: its k is never used, the result stays NaN
+        return np.ldexp(1.0, k.astype(np.int32)), E, O
 
 
 def expm1(x):
