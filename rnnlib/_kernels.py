@@ -21,7 +21,19 @@ import numpy as np
 from .portable import (_E2, _E4, _E6, _INV_LN2, _LN2_HI, _LN2_LO, _O1, _O3, _O5, JMAX, STEPS, T3, T5,
                        TANH_TABLE)
 
-_jit = numba.njit(cache=True, nogil=True, error_model="numpy")   # no fastmath: IEEE, in the written order
+CACHED = True     # whether compiled code is kept on disk (False where no cache folder can be written)
+
+
+def _jit(f):
+    """``numba.njit`` without fastmath (IEEE, in the written order), cached on disk where Numba finds a
+    writable folder: ``rnnlib/__pycache__``, else its per-user cache folder; with none (a read-only
+    install and no home folder), each process compiles what it uses."""
+    global CACHED
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(f)
+    except RuntimeError:                           # "cannot cache function ...: no locator available"
+        CACHED = False
+        return numba.njit(cache=False, nogil=True, error_model="numpy")(f)
 
 
 @_jit

@@ -580,3 +580,42 @@ def test_step_refuses_non_finite_weights_even_where_tanh_saturates():
     h = np.full(4, 1e200)
     with pytest.raises(ValueError, match="overflowed"):
         net.step(np.ones(1), h)
+
+
+# ------------------------------------------------------------------ 6. where compiled code is cached
+
+CACHE_PROBE = """
+import numpy as np, rnnlib, rnnlib.arithmetic as ar
+net = rnnlib.ElmanRNN(2, 8, 1, seed=0)
+with ar.compiled(True):
+    Hs, Y = net.forward(np.ones((20, 4, 2)))
+k = ar._load()
+print("kernels", bool(k), "cached", k.CACHED, "sum", repr(float(Y.sum())))
+"""
+
+
+def _probe_cache(tmp_path, locators):
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               NUMBA_CACHE_LOCATOR_CLASSES=locators)
+    env.pop("NUMBA_CACHE_DIR", None)
+    env.pop("RNNLIB_NUMBA", None)
+    out = subprocess.run([sys.executable, "-c", CACHE_PROBE], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_a_read_only_install_caches_in_numbas_user_folder(tmp_path):
+    """Where the package folder cannot be written (a read-only install), Numba's per-user cache folder
+    takes the compiled kernels (simulated by leaving Numba only that locator)."""
+    words = _probe_cache(tmp_path, "UserWideCacheLocator")
+    assert words[:4] == ["kernels", "True", "cached", "True"], words
+    assert list((tmp_path / "cache" / "numba").rglob("_kernels*.nbi")), "nothing was cached in the user folder"
+
+
+def test_no_writable_cache_folder_still_compiles_and_gives_the_same_digits(tmp_path):
+    """With no cache folder anywhere (Numba's locators all refuse), the kernels compile in each process
+    instead of failing, and compute the same numbers."""
+    nowhere = _probe_cache(tmp_path, "ZipCacheLocator")         # only for zip imports: refuses this file
+    assert nowhere[:4] == ["kernels", "True", "cached", "False"], nowhere
+    usual = _probe_cache(tmp_path, "UserWideCacheLocator")
+    assert nowhere[-1] == usual[-1]
