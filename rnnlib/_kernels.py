@@ -83,48 +83,6 @@ def _pairwise(a, plan, stack):
 
 
 @_jit
-def _dot_block(a, b, lo, n):
-    """sum of a[k] b[k] for k in lo..lo+n-1 (n <= 128), in ``_block``'s order: each product rounded, then added."""
-    if n < 8:
-        res = a[lo] * b[lo]
-        for i in range(lo + 1, lo + n):
-            res += a[i] * b[i]
-        return res
-    r0, r1, r2, r3 = a[lo] * b[lo], a[lo + 1] * b[lo + 1], a[lo + 2] * b[lo + 2], a[lo + 3] * b[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4] * b[lo + 4], a[lo + 5] * b[lo + 5], a[lo + 6] * b[lo + 6], a[lo + 7] * b[lo + 7]
-    end = lo + n - n % 8
-    for i in range(lo + 8, end, 8):
-        r0 += a[i] * b[i]
-        r1 += a[i + 1] * b[i + 1]
-        r2 += a[i + 2] * b[i + 2]
-        r3 += a[i + 3] * b[i + 3]
-        r4 += a[i + 4] * b[i + 4]
-        r5 += a[i + 5] * b[i + 5]
-        r6 += a[i + 6] * b[i + 6]
-        r7 += a[i + 7] * b[i + 7]
-    res = (r0 + r1) + (r2 + r3)
-    res += (r4 + r5) + (r6 + r7)
-    for i in range(end, lo + n):
-        res += a[i] * b[i]
-    return res
-
-
-@_jit
-def _dot(a, b, plan, stack):
-    """0 + the pairwise sum of the products a[k] b[k] (``portable.rows_dot``'s order), following ``plan``."""
-    sp = 0
-    for i in range(plan.shape[0]):
-        if plan[i, 0] >= 0:
-            stack[sp] = _dot_block(a, b, plan[i, 0], plan[i, 1])
-            sp += 1
-        else:
-            stack[sp - 2] += stack[sp - 1]
-            sp -= 1
-    stack[0] += 0.0
-    return stack[0]
-
-
-@_jit
 def total(A, plan, out):
     """out[l] = 0 + pairwise(A[l, :]) for a 2-D A: the long sums (``portable.total``)."""
     stack = np.empty(64, A.dtype)
@@ -230,42 +188,6 @@ def _dot_rows_block(a, BT, lo, n, R, res):
 
 
 @_jit
-def _dot_rows_block2(a0, a1, BT, lo, n, R0, R1, res0, res1):
-    """``_dot_rows_block`` for two rows a0, a1 at once (each its own sums), sharing the loads of BT."""
-    N = BT.shape[1]
-    if n < 8:
-        for c in range(N):
-            res0[c] = a0[lo] * BT[lo, c]
-            res1[c] = a1[lo] * BT[lo, c]
-        for i in range(lo + 1, lo + n):
-            for c in range(N):
-                res0[c] += a0[i] * BT[i, c]
-                res1[c] += a1[i] * BT[i, c]
-        return
-    for j in range(8):
-        for c in range(N):
-            R0[j, c] = a0[lo + j] * BT[lo + j, c]
-            R1[j, c] = a1[lo + j] * BT[lo + j, c]
-    end = lo + n - n % 8
-    for i in range(lo + 8, end, 8):
-        for j in range(8):
-            u, v = a0[i + j], a1[i + j]
-            for c in range(N):
-                b = BT[i + j, c]
-                R0[j, c] += u * b
-                R1[j, c] += v * b
-    for c in range(N):
-        res0[c] = (R0[0, c] + R0[1, c]) + (R0[2, c] + R0[3, c])
-        res0[c] += (R0[4, c] + R0[5, c]) + (R0[6, c] + R0[7, c])
-        res1[c] = (R1[0, c] + R1[1, c]) + (R1[2, c] + R1[3, c])
-        res1[c] += (R1[4, c] + R1[5, c]) + (R1[6, c] + R1[7, c])
-    for i in range(end, lo + n):
-        for c in range(N):
-            res0[c] += a0[i] * BT[i, c]
-            res1[c] += a1[i] * BT[i, c]
-
-
-@_jit
 def rows_dot(A, BT, plan, out):
     """out[l] = A[l % LA] B[l % LB]^T, given BT = B^T (3-D arrays): each sum 0 + pairwise over k
     (``portable.rows_dot``), computed for a whole row of outputs at once."""
@@ -274,39 +196,30 @@ def rows_dot(A, BT, plan, out):
 
 @_jit
 def _rows_dot(A, BT, plan, out):
-    """``rows_dot``, called by the other kernels; two rows of A at a time (each row its own sums)."""
+    """``rows_dot``, called by the other kernels."""
     K, N = BT.shape[1], BT.shape[2]
-    R0, R1 = np.empty((8, N), out.dtype), np.empty((8, N), out.dtype)
-    s0, s1 = np.empty((64, N), out.dtype), np.empty((64, N), out.dtype)
+    R = np.empty((8, N), out.dtype)
+    stack = np.empty((64, N), out.dtype)
     for l in range(out.shape[0]):
         a_l, bt, o = A[l % A.shape[0]], BT[l % BT.shape[0]], out[l]
-        M = a_l.shape[0]
-        if K == 1:
-            for m in range(M):
+        for m in range(a_l.shape[0]):
+            a = a_l[m]
+            if K == 1:
                 for c in range(N):
-                    o[m, c] = a_l[m, 0] * bt[0, c]          # one term: the product itself
-            continue
-        for m in range(0, M, 2):
-            pair = m + 1 < M
+                    o[m, c] = a[0] * bt[0, c]             # one term: the product itself
+                continue
             sp = 0
             for i in range(plan.shape[0]):
                 if plan[i, 0] >= 0:
-                    if pair:
-                        _dot_rows_block2(a_l[m], a_l[m + 1], bt, plan[i, 0], plan[i, 1], R0, R1, s0[sp], s1[sp])
-                    else:
-                        _dot_rows_block(a_l[m], bt, plan[i, 0], plan[i, 1], R0, s0[sp])
+                    _dot_rows_block(a, bt, plan[i, 0], plan[i, 1], R, stack[sp])
                     sp += 1
                 else:
                     for c in range(N):
-                        s0[sp - 2, c] += s0[sp - 1, c]
-                        s1[sp - 2, c] += s1[sp - 1, c]
+                        stack[sp - 2, c] += stack[sp - 1, c]
                     sp -= 1
             for c in range(N):
-                o[m, c] = s0[0, c]
+                o[m, c] = stack[0, c]
                 o[m, c] += 0.0
-                if pair:
-                    o[m + 1, c] = s1[0, c]
-                    o[m + 1, c] += 0.0
 
 
 @_jit

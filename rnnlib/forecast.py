@@ -175,10 +175,15 @@ def rnn_free_run(net, history, steps, h0=None):
         return np.array(out)
     out = np.empty((steps, 1), net.dtype)          # the same steps, in one compiled loop
     p = net.params
-    T = [np.ascontiguousarray(p[name].T) for name in "WDV"]     # W^T, D^T, V^T: rows run along the outputs
-    done = k.elman_free_run_t(T[0], T[1], p["B"], T[2], p["c"], h.copy(), y[:, None].copy(), steps,
-                              arithmetic.ACTIVATION_CODES[net.activation], arithmetic.pairwise_plan(1),
-                              arithmetic.pairwise_plan(net.n_hidden), out)
+    plans = arithmetic.pairwise_plan(1), arithmetic.pairwise_plan(net.n_hidden)
+    code = arithmetic.ACTIVATION_CODES[net.activation]
+    if net.n_hidden >= 128:                        # long rows: run along the outputs of W^T, D^T, V^T (vectorised)
+        T = [np.ascontiguousarray(p[name].T) for name in "WDV"]
+        done = k.elman_free_run_t(T[0], T[1], p["B"], T[2], p["c"], h.copy(), y[:, None].copy(), steps, code,
+                                  *plans, out)
+    else:
+        done = k.elman_free_run(p["W"], p["D"], p["B"], p["V"], p["c"], h[:, None].copy(), y[:, None].copy(),
+                                steps, code, *plans, out)
     if done < steps:
         raise ValueError(f"the free run overflowed at forecast step {done + 1}: the state is infinite or NaN "
                          "(with ReLU, states can grow without bound when D amplifies them)")
