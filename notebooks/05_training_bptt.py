@@ -141,6 +141,8 @@ plt.show()
 # The four formulas become a loop of a dozen lines. It handles one sequence `X` of shape
 # $(T, I)$; Python's index `t` holds step $t+1$ of the text, so `Hs[t]` is $h_{t+1}$ and the
 # previous state is `Hs[t - 1]` (or $h_0 = 0$ at the start). `dY` holds $\partial L/\partial y_t$.
+# The same loop, for batches, with truncation, a loss, Adam and a training loop, is
+# [`rnnlib/reference.py`](../rnnlib/reference.py): the whole RNN in one page.
 
 # %%
 def bptt(net, X, dY):

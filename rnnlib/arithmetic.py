@@ -304,11 +304,18 @@ class Reproducible(Arithmetic):
         return G
 
 
-def step_kernels():
-    """The compiled ``elman_step`` and ``elman_free_run`` (loading Numba once), or None: for the lean
-    step-by-step paths of ``ElmanRNN.step`` and ``forecast.rnn_free_run``, whose work is too small
-    to pay for numpy calls."""
-    return _load() or None
+_steps = 0             # calls of step_kernels so far: many small steps pay for loading Numba too
+STEPS_PAY = 64
+
+
+def step_kernels(work):
+    """The compiled ``elman_step`` and ``elman_free_run``, or None (use numpy): for the lean step-by-step
+    paths of ``ElmanRNN.step`` and ``forecast.rnn_free_run``. Numba is loaded once the kernels are
+    loaded anyway, or this call's ``work`` pays for it, or after ``STEPS_PAY`` steps: a chapter that
+    takes a few steps by hand never loads it."""
+    global _steps
+    _steps += 1
+    return _compiled(PAYS if _steps >= STEPS_PAY else work)
 
 
 REPRODUCIBLE = Reproducible()

@@ -56,14 +56,14 @@ class ElmanRNN(Model):
         x = as_float_array("x", x, self.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.n_in:
             raise ValueError(f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got {x.shape}")
-        k = arithmetic.step_kernels() if self.reproducible else None
+        N = x.shape[0] if x.ndim == 2 else 1
+        k = arithmetic.step_kernels(self.n_hidden * (self.n_hidden + self.n_in) * N) if self.reproducible else None
         if k is None:
             XT, H0, batched = self._inputs(x[None], h_prev, "h_prev")
             run = self._checked_run(XT, H0)
             Hs, Y = run[0][0], run[1][0]                 # (H, N) and (O, N)
             return (Hs.T.copy(), Y.T.copy()) if batched else (Hs[:, 0].copy(), Y[:, 0].copy())
         batched = x.ndim == 2
-        N = x.shape[0] if batched else 1
         xs = np.ascontiguousarray(x.T) if batched else x.reshape(-1, 1)
         if h_prev is None:
             h = np.empty((self.n_hidden, N), self.dtype)

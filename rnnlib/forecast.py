@@ -166,7 +166,7 @@ def rnn_free_run(net, history, steps, h0=None):
     check_alloc(f"steps={steps}", steps)
     Hs, Y = net.forward(s[:, None], h0)
     h, y = Hs[-1], Y[-1]
-    k = arithmetic.step_kernels() if net.reproducible else None
+    k = arithmetic.step_kernels(steps * net.n_hidden * (net.n_hidden + 2)) if net.reproducible else None
     if k is None:                                  # one step at a time, in the network's arithmetic
         out = [float(y[0])]
         for _ in range(steps - 1):
