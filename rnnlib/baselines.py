@@ -33,11 +33,15 @@ class FeedForward(Model):
     ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True)``
 
     h_t = f(W x_t + B), y_t = V h_t + c: the basic RNN with D removed, so the
-    output at step t depends on x_t only. ``h0`` is accepted so that code
-    written for ``ElmanRNN`` runs unchanged, and ignored: there is no state.
+    output at step t depends on x_t only. It carries no state, so ``h0`` (and
+    ``truncate``) are refused with a clear error rather than ignored.
     """
 
     param_names = ("W", "B", "V", "c")
+
+    def state_size(self):
+        """A feed-forward net carries nothing from step to step."""
+        return 0
 
     def param_shapes(self):
         """W (H, I), B (H,), V (O, H), c (O,): H*I + H + O*H + O numbers."""

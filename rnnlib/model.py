@@ -285,6 +285,12 @@ class Model:
         run = self._checked_run(XT, H0)
         return self._grads(XT, H0, run, state_layout(dY3), truncate)
 
+    def _check_h0(self, h0):
+        """An initial state is for networks that carry one (chapter 03: the feed-forward net has none)."""
+        if h0 is not None and self.state_size() == 0:
+            raise ValueError(f"{type(self).__name__} carries no state from step to step, so it has no h0; "
+                             "h0 is for rnnlib.ElmanRNN and rnnlib.JordanRNN (leave it out, or None)")
+
     def _check_truncate(self, truncate):
         """``truncate=k`` checked: a positive integer, for a network that has truncated BPTT (chapter 05)."""
         if truncate is None:
@@ -303,6 +309,7 @@ class Model:
     def _inputs(self, X, h0, h0_name=None):
         """Check a sequence and an initial state once, in the state layout: X (T, I, N), h0 (state, N)."""
         X3, batched = as_sequence("X", X, self.n_in, self.dtype)
+        self._check_h0(h0)
         H0 = as_state(h0_name or self._h0_name, h0, X3.shape[1], self.state_size(), self.dtype, batched)
         return state_layout(X3), state_layout(H0), batched
 

@@ -104,6 +104,7 @@ def _check_data(net, X, target, mask, h0, loss_fn):
         if loss_fn is LOSSES["bce"]:
             check_unit_interval(t)
     w = _weights(mask, out_shape[:-1])
+    net._check_h0(h0)
     H0 = None if h0 is None else as_state(net._h0_name, h0, N, net.state_size(), net.dtype, batched)
     return X3, t.reshape(T, N, net.n_out).astype(net.dtype, copy=False), w.reshape(T, N), H0, batched
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every notebook under nbval (strict, stored outputs) as readers with other machines would:
-# other OpenBLAS kernels and thread counts, and numpy limited to older CPU code paths.
+# other OpenBLAS kernels and thread counts, numpy limited to older CPU code paths, and rnnlib's
+# Numba kernels compiled for a generic x86-64 CPU instead of this one.
 # The stored digits must not change (ARCHITECTURE.md, "Same digits on every machine").
 #
 #   scripts/check_variants.sh                 # all notebooks, all variants (a few minutes)
@@ -28,4 +29,5 @@ run "default" OPENBLAS_NUM_THREADS=1
 run "OpenBLAS Prescott kernel, 1 thread" OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1
 run "OpenBLAS Sandybridge kernel, 2 threads" OPENBLAS_CORETYPE=Sandybridge OPENBLAS_NUM_THREADS=2
 run "numpy x86-64-v2 code paths, OpenBLAS Prescott" NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1
+run "Numba code for a generic x86-64 CPU (SSE2)" NUMBA_CPU_NAME=generic OPENBLAS_NUM_THREADS=1
 exit $status

@@ -67,8 +67,9 @@ def test_feedforward_has_no_memory(rng):
     X = rng.standard_normal((8, 4, 2))
     perm = rng.permutation(8)
     np.testing.assert_allclose(net.forward(X[perm])[1], net.forward(X)[1][perm], rtol=1e-12, atol=1e-12)
-    # h0 is accepted for ElmanRNN-style code and changes nothing
-    np.testing.assert_array_equal(net.forward(X, h0=np.ones(3))[1], net.forward(X)[1])
+    # there is no state to start from: an h0 is refused (test_the_feed_forward_net_refuses_an_initial_state)
+    with pytest.raises(ValueError, match="no h0"):
+        net.forward(X, h0=np.ones(3))
 
 
 @pytest.mark.parametrize("make", [lambda: JordanRNN(3, 4, 2, feedback="sigmoid", seed=1),
@@ -287,3 +288,18 @@ def test_backward_sees_inputs_edited_in_place_after_forward(make):
     got = net.backward(X, dY)
     for k in fresh:
         np.testing.assert_allclose(got[k], fresh[k], rtol=1e-12, atol=1e-12)
+
+
+def test_the_feed_forward_net_refuses_an_initial_state():
+    """A feed-forward net carries no state: h0 is refused with a clear error, never ignored."""
+    net = rnnlib.FeedForward(1, 3, 1, seed=0)
+    X = np.ones((4, 2, 1))
+    for call in (lambda: net.forward(X, h0=np.zeros((2, 3))),
+                 lambda: net.backward(X, np.ones((4, 2, 1)), h0=np.zeros((2, 3))),
+                 lambda: rnnlib.fit(net, X, np.ones((4, 2, 1)), h0=np.zeros((2, 3)), epochs=1, verbose=False),
+                 lambda: rnnlib.fit([net, rnnlib.FeedForward(1, 3, 1, seed=1)], X, np.ones((4, 2, 1)),
+                                    h0=np.zeros((2, 3)), epochs=1, verbose=False)):
+        with pytest.raises(ValueError, match="FeedForward carries no state"):
+            call()
+    Hs, Y = net.forward(X, h0=None)                 # None is fine: nothing to start from
+    assert Hs.shape == (4, 2, 3)

@@ -229,7 +229,8 @@ def test_side_by_side_refuses_mixed_networks_and_mismatched_lists():
 
 FINGERPRINT = r"""
 import hashlib, numpy as np, rnnlib
-from rnnlib import portable, tasks, linalg
+from rnnlib import arithmetic, portable, tasks, linalg
+arithmetic.PAYS = 0          # the compiled kernels for every call, where Numba is there (RNNLIB_NUMBA=0: numpy)
 parts = []
 for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN), ("relu", rnnlib.ElmanRNN)):
     X, t, m = tasks.delayed_bit(30, 32, k=2, seed=1)
@@ -251,6 +252,8 @@ VARIANTS = {
     "OpenBLAS Prescott kernel": {"OPENBLAS_CORETYPE": "Prescott"},
     "OpenBLAS Sandybridge kernel, 2 threads": {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "2"},
     "numpy x86-64-v2 code paths": {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4", "OPENBLAS_CORETYPE": "Prescott"},
+    # the kernels compiled for a generic x86-64 (SSE2: vectors of 2 doubles instead of AVX-512's 8)
+    "Numba code for a generic x86-64 CPU": {"NUMBA_CPU_NAME": "generic"},
 }
 
 
@@ -278,7 +281,8 @@ def _arm64_python():
     if not (site.is_dir() and os.access(py, os.X_OK) and shutil.which("qemu-aarch64-static")):
         return None
     return (["qemu-aarch64-static", "-L", str(root / "sys"), str(py)],
-            {"QEMU_LD_PREFIX": str(root / "sys"), "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])})
+            {"QEMU_LD_PREFIX": str(root / "sys"), "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
+             "NUMBA_CACHE_DIR": str(root / "numba-cache")})     # compiled once under emulation, kept there
 
 
 @pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (bash ../shared/tools/arm64_setup.sh)")
