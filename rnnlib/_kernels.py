@@ -196,29 +196,41 @@ def rows_dot(A, BT, plan, out):
 
 @_jit
 def _rows_dot(A, BT, plan, out):
-    """``rows_dot``, called by the other kernels."""
+    """``rows_dot``, called by the other kernels.
+
+    Block by block of the plan, every row of A in turn: a block of BT (at most 128 of its
+    rows) is then read from the cache by all rows of A, instead of the whole of BT once per
+    row. Each output keeps its own partial sums (``stack[m]``), added in the plan's order.
+    """
     K, N = BT.shape[1], BT.shape[2]
+    M = A.shape[1]
+    depth, sp = 1, 0
+    for i in range(plan.shape[0]):
+        sp += 1 if plan[i, 0] >= 0 else -1
+        depth = max(depth, sp)
     R = np.empty((8, N), out.dtype)
-    stack = np.empty((64, N), out.dtype)
+    stack = np.empty((M, depth, N), out.dtype)
     for l in range(out.shape[0]):
         a_l, bt, o = A[l % A.shape[0]], BT[l % BT.shape[0]], out[l]
-        for m in range(a_l.shape[0]):
-            a = a_l[m]
-            if K == 1:
+        if K == 1:
+            for m in range(M):
                 for c in range(N):
-                    o[m, c] = a[0] * bt[0, c]             # one term: the product itself
-                continue
-            sp = 0
-            for i in range(plan.shape[0]):
-                if plan[i, 0] >= 0:
-                    _dot_rows_block(a, bt, plan[i, 0], plan[i, 1], R, stack[sp])
-                    sp += 1
-                else:
+                    o[m, c] = a_l[m, 0] * bt[0, c]       # one term: the product itself
+            continue
+        sp = 0
+        for i in range(plan.shape[0]):
+            if plan[i, 0] >= 0:
+                for m in range(M):
+                    _dot_rows_block(a_l[m], bt, plan[i, 0], plan[i, 1], R, stack[m, sp])
+                sp += 1
+            else:
+                for m in range(M):
                     for c in range(N):
-                        stack[sp - 2, c] += stack[sp - 1, c]
-                    sp -= 1
+                        stack[m, sp - 2, c] += stack[m, sp - 1, c]
+                sp -= 1
+        for m in range(M):
             for c in range(N):
-                o[m, c] = stack[0, c]
+                o[m, c] = stack[m, 0, c]
                 o[m, c] += 0.0
 
 
