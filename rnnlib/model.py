@@ -203,10 +203,6 @@ class Model:
         """h = f(a) into ``out`` (chapter 02), in the network's arithmetic."""
         return self.arithmetic.activate(self._activation, a, out)
 
-    def _dot(self, A, B):
-        """A B^T over the last two axes (the weight gradients of chapter 05)."""
-        return self.arithmetic.rows_dot(A, B)
-
     def _mm(self, A, B):
         """A B over the last two axes (the products of the time loops, chapters 02 and 05)."""
         return self.arithmetic.matmul(A, B)
