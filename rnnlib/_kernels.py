@@ -470,3 +470,63 @@ def elman_free_run_t(WT, DT, B, VT, c, h, y, steps, act, planI, planH, out):
             return i
         hv[:, :, :] = z
     return steps
+
+
+@_jit
+def jordan_forward(Z, D, V, c, S0, squash, act, planH, planO, Y, S):
+    """The time loop of the Jordan network (chapter 03), in place, for (T, Sn, H, N) arrays:
+
+        a_t = Z[t] + D s_{t-1} (Z holds W x_t + B),  h_t = f(a_t),  y_t = V h_t + c,  s_t = g(y_t)
+
+    g = sigmoid when ``squash``, else S is Y (s_t = y_t). S0 (Sn, O, N), or no networks for s_0 = 0.
+    """
+    T, Sn, H, N = Z.shape
+    O = Y.shape[2]
+    acc = np.empty((4, N), Z.dtype)
+    buf = np.empty(max(H, O), Z.dtype)
+    stack = np.empty(64, Z.dtype)
+    for s in range(Sn):
+        for t in range(T):
+            a = Z[t, s]
+            if t > 0:
+                _product_add(D[s], S[t - 1, s], a, acc, buf, planO, stack)    # + D s_{t-1}
+            elif S0.shape[0] > 0:
+                _product_add(D[s], S0[s], a, acc, buf, planO, stack)          # + D s_0
+            _activate(a, act)                                                  # h_t = f(a_t)
+            y = Y[t, s]
+            _product_set(V[s], a, y, acc, buf, planH, stack)                   # V h_t
+            for o in range(O):
+                for n in range(N):
+                    y[o, n] += c[s, o]                                         # + c
+            if squash:
+                g = S[t, s]
+                g[:, :] = y
+                _activate(g, 2)                                                # s_t = sigmoid(y_t)
+
+
+@_jit
+def jordan_backward(dY, Fp, Gp, squash, VT, DT, planO, planH, dYt, dA):
+    """BPTT through the output feedback (chapter 03), from t = T down to 1, for (T, Sn, K, N) arrays:
+
+        dL/dy_t = dY_t + g'(y_t) * carry,  dL/da_t = (V^T dL/dy_t) * f'(a_t),  carry = D^T dL/da_t
+    """
+    T, Sn, O, N = dY.shape
+    H = dA.shape[2]
+    acc = np.empty((4, N), dY.dtype)
+    buf = np.empty(max(H, O), dY.dtype)
+    stack = np.empty(64, dY.dtype)
+    carry = np.empty((O, N), dY.dtype)
+    for s in range(Sn):
+        carry[:, :] = 0.0
+        for t in range(T - 1, -1, -1):
+            gy = dYt[t, s]
+            for o in range(O):
+                for n in range(N):
+                    gy[o, n] = carry[o, n] * Gp[t, s, o, n] if squash else carry[o, n]
+                    gy[o, n] += dY[t, s, o, n]                                 # dL/dy_t
+            ga = dA[t, s]
+            _product_set(VT[s], gy, ga, acc, buf, planO, stack)                # V^T dL/dy_t
+            for h in range(H):
+                for n in range(N):
+                    ga[h, n] *= Fp[t, s, h, n]                                 # * f'(a_t)
+            _product_set(DT[s], ga, carry, acc, buf, planH, stack)             # carry = D^T dL/da_t

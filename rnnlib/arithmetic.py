@@ -172,6 +172,39 @@ class Arithmetic:
         return G
 
 
+    def jordan_forward(self, Z, D, V, c, S0, squash, name):
+        """The Jordan network's loop (chapter 03), in place on Z (T, [S,] H, N) holding W x_t + B:
+        returns (Y, S) with y_t = V f(Z_t + D s_{t-1}) + c and s_t = sigmoid(y_t) (or y_t)."""
+        Y = np.empty(Z.shape[:-2] + (V.shape[-2], Z.shape[-1]), dtype=Z.dtype)
+        S = np.empty_like(Y) if squash else Y
+        s, col = S0, c[..., :, None]
+        for t in range(len(Z)):
+            if s is not None:
+                Z[t] += self.matmul(D, s)                 # a_t = W x_t + B + D s_{t-1}
+            self.activate(name, Z[t], Z[t])               # h_t = f(a_t)
+            Y[t] = self.matmul(V, Z[t])
+            Y[t] += col                                   # y_t = V h_t + c
+            s = self.activate("sigmoid", Y[t], S[t]) if squash else Y[t]
+        return Y, S
+
+    def jordan_backward(self, dY, Fp, Gp, V, D):
+        """BPTT through the output feedback (chapter 03): returns (dL/dy_t, dL/da_t) for every step,
+        dL/dy_t = dY_t + g'(y_t) D^T dL/da_{t+1} (Gp = g'(y_t), None for g = identity)."""
+        VT, DT = (np.ascontiguousarray(np.swapaxes(M, -1, -2)) for M in (V, D))
+        dYt, dA = np.empty_like(dY), np.empty_like(Fp)
+        carry = np.zeros_like(dY[0])                      # dL/ds_t from step t+1
+        for t in range(len(dY) - 1, -1, -1):
+            if Gp is not None:
+                np.multiply(carry, Gp[t], out=dYt[t])
+            else:
+                dYt[t] = carry
+            dYt[t] += dY[t]
+            dA[t] = self.matmul(VT, dYt[t])
+            dA[t] *= Fp[t]
+            carry = self.matmul(DT, dA[t])
+        return dYt, dA
+
+
 class Blas(Arithmetic):
     """numpy's BLAS products, ``np.tanh`` and sums: fast, last bits machine-dependent."""
 
@@ -302,6 +335,37 @@ class Reproducible(Arithmetic):
         DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, H, H)
         k.elman_backward(G.reshape(T, S, H, N), DT, np.ascontiguousarray(Fp).reshape(T, S, H, N), pairwise_plan(H))
         return G
+
+
+    def jordan_forward(self, Z, D, V, c, S0, squash, name):
+        S = math.prod(D.shape[:-2])
+        T, H, N, O = Z.shape[0], Z.shape[-2], Z.shape[-1], V.shape[-2]
+        k = _compiled(T * S * H * (O + O) * N)
+        if k is None or not Z.flags.c_contiguous or not Z.dtype == D.dtype == V.dtype == c.dtype:
+            return super().jordan_forward(Z, D, V, c, S0, squash, name)
+        Y = np.empty(Z.shape[:-2] + (O, N), dtype=Z.dtype)
+        Sv = np.empty_like(Y) if squash else Y
+        s0 = np.zeros((0, O, N), Z.dtype) if S0 is None else np.ascontiguousarray(S0, Z.dtype).reshape(S, O, N)
+        k.jordan_forward(Z.reshape(T, S, H, N), np.ascontiguousarray(D).reshape(S, H, O),
+                         np.ascontiguousarray(V).reshape(S, O, H), np.ascontiguousarray(c).reshape(S, O), s0,
+                         squash, ACTIVATION_CODES[name], pairwise_plan(H), pairwise_plan(O),
+                         Y.reshape(T, S, O, N), Sv.reshape(T, S, O, N))
+        return Y, Sv
+
+    def jordan_backward(self, dY, Fp, Gp, V, D):
+        S = math.prod(D.shape[:-2])
+        T, O, N, H = dY.shape[0], dY.shape[-2], dY.shape[-1], Fp.shape[-2]
+        k = _compiled(T * S * H * (O + O) * N)
+        if k is None or not dY.dtype == Fp.dtype == V.dtype == D.dtype:     # mixed dtypes: numpy's casts
+            return super().jordan_backward(dY, Fp, Gp, V, D)
+        VT = np.ascontiguousarray(np.swapaxes(V, -1, -2)).reshape(S, H, O)
+        DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, O, H)
+        dYt, dA = np.empty_like(dY), np.empty_like(Fp)
+        g = np.empty((0, 0, 0, 0), dY.dtype) if Gp is None else np.ascontiguousarray(Gp).reshape(T, S, O, N)
+        k.jordan_backward(np.ascontiguousarray(dY).reshape(T, S, O, N), np.ascontiguousarray(Fp).reshape(T, S, H, N),
+                          g, Gp is not None, VT, DT, pairwise_plan(O), pairwise_plan(H),
+                          dYt.reshape(T, S, O, N), dA.reshape(T, S, H, N))
+        return dYt, dA
 
 
 _steps = 0             # calls of step_kernels so far: many small steps pay for loading Numba too

@@ -115,20 +115,8 @@ class JordanRNN(Model):
     def _run(self, X, S0):
         """The forward pass (chapter 03, state layout): returns (Hs, Y, S) with S[t] = s_{t+1} = g(y_{t+1})."""
         Z = self._input_projection(X)         # W x_t + B for all steps; the loop adds D s_{t-1}
-        Y = np.empty(Z.shape[:-2] + (self.n_out, Z.shape[-1]), dtype=self.dtype)
-        squash = self.feedback == "sigmoid"
-        S = np.empty_like(Y) if squash else Y  # s_t = g(y_t); with g = identity, S is Y itself
-        D, V, c, f = self.D, self.V, self._column("c"), self._f
-        s = S0
-        for t in range(len(Z)):
-            a = Z[t]
-            if s is not None:
-                a += self._mm(D, s)           # a_t = W x_t + B + D s_{t-1}
-            h = f(a, a)
-            y = Y[t]
-            y[...] = self._mm(V, h)
-            y += c                            # y_t = V h_t + c
-            s = self.arithmetic.activate("sigmoid", y, S[t]) if squash else y
+        Y, S = self.arithmetic.jordan_forward(Z, self.D, self.V, self.c, S0, self.feedback == "sigmoid",
+                                              self.activation)
         return Z, Y, S
 
     def _carry(self, run):
@@ -144,21 +132,7 @@ class JordanRNN(Model):
         Z, _, S = run
         Fp = self._f_grad(Z)
         Gp = S * (1.0 - S) if self.feedback == "sigmoid" else None
-        dYt = np.empty_like(dY)     # total error at y_t (outside + through the feedback)
-        dA = np.empty_like(Z)       # dL/da_t
-        VT, DT = transposed(self.V), transposed(self.D)
-        carry = np.zeros_like(dY[0])   # dL/ds_t from step t+1
-        for t in range(len(Z) - 1, -1, -1):
-            gy = dYt[t]
-            if Gp is not None:
-                np.multiply(carry, Gp[t], out=gy)
-            else:
-                gy[...] = carry
-            gy += dY[t]
-            ga = dA[t]
-            ga[...] = self._mm(VT, gy)
-            ga *= Fp[t]
-            carry = self._mm(DT, ga)
+        dYt, dA = self.arithmetic.jordan_backward(dY, Fp, Gp, self.V, self.D)   # dL/dy_t, dL/da_t
         grads = {}
         self._readout_grads(grads, dYt, Z)
         grads["W"] = self._weight_grad(dA, X)

@@ -49,7 +49,8 @@ def kernel_calls():
     """Count the calls arithmetic makes into rnnlib._kernels (so "compiled" really means compiled)."""
     calls = {}
     saved = {}
-    for name in ("matmul", "rows_dot", "weight_grad", "total", "activate", "elman_forward", "elman_backward"):
+    for name in ("matmul", "rows_dot", "weight_grad", "total", "activate", "elman_forward", "elman_backward",
+                 "jordan_forward", "jordan_backward"):
         saved[name] = original = getattr(KERNELS, name)
 
         def wrapper(*args, _name=name, _original=original):
@@ -448,6 +449,8 @@ def test_fit_gives_the_same_weights_and_history_with_numba_on_and_off(case):
     (p_on, h_on, calls_on), (p_off, h_off, calls_off) = runs
     assert not calls_off
     assert calls_on.get("weight_grad") and calls_on.get("total") and calls_on.get("matmul"), calls_on
+    if isinstance(first, rnnlib.JordanRNN):
+        assert calls_on.get("jordan_forward") and calls_on.get("jordan_backward"), calls_on
     if isinstance(first, rnnlib.ElmanRNN):
         assert calls_on.get("elman_forward"), calls_on
         assert calls_on.get("elman_backward") or kw.get("truncate"), calls_on   # truncate= has its own loop
