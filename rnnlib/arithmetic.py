@@ -101,8 +101,14 @@ def pairwise_plan(n):
     return np.array(rows, dtype=np.int64)
 
 
-def _steps_flat(A):
-    """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis."""
+def steps_flat(A):
+    """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis.
+
+    Sums over time and sequences (chapter 05: a weight's gradient adds up its
+    contributions from every step) then run along one contiguous axis, in the
+    same order (step by step, sequence by sequence) whether or not several
+    networks are stacked.
+    """
     nd = A.ndim
     B = np.ascontiguousarray(A.transpose(tuple(range(1, nd - 1)) + (0, nd - 1)))
     return B.reshape(B.shape[:-2] + (-1,))
@@ -139,11 +145,11 @@ class Arithmetic:
 
     def weight_grad(self, dA, Z):
         """sum over steps and sequences of dA_t z_t^T, from (T, [S,] M, N) and (T, [S,] C, N): ([S,] M, C)."""
-        return self.rows_dot(_steps_flat(dA), _steps_flat(Z))
+        return self.rows_dot(steps_flat(dA), steps_flat(Z))
 
     def step_total(self, dA):
         """sum over steps and sequences of dA_t, from (T, [S,] M, N): ([S,] M) (bias gradients)."""
-        return self.total(_steps_flat(dA))
+        return self.total(steps_flat(dA))
 
     def exp(self, x):
         """exp(x) (the softmax of chapter 08)."""
@@ -391,25 +397,31 @@ def get(reproducible=True):
     return REPRODUCIBLE if reproducible else BLAS
 
 
-def warm():
-    """Compile (or load from Numba's cache) the kernels the book uses, float64 and float32 (Binder's build).
+def warm(dtypes=("float64",)):
+    """Compile (or load from Numba's cache) every kernel a chapter uses (Binder's build, ``binder/postBuild``).
 
-    Returns whether the kernels are available. The cache lives in ``rnnlib/__pycache__`` when the
-    package folder is writable (an editable install), else in Numba's per-user cache folder.
+    Runs the public API once on tiny data: ``fit`` of the basic RNN with each loss and activation,
+    plain and truncated, of the Jordan network with both feedbacks and of the feed-forward net, a
+    step and a free run. Returns whether the kernels are available. The cache lives in
+    ``rnnlib/__pycache__`` when the package folder is writable (an editable install), else in
+    Numba's per-user cache folder.
     """
     if not _load():
         return False
+    from . import baselines, elman, forecast, train       # the models import this module
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((6, 3, 2))
+    bits, labels = (X > 0).astype(float), rng.integers(0, 2, (6, 3))
     with compiled(True):
-        for dtype in (np.float64, np.float32):
-            Z = np.ones((3, 1, 9, 2), dtype)
-            D = np.ones((1, 9, 9), dtype)
-            for name in ACTIVATION_CODES:
-                REPRODUCIBLE.elman_forward(Z.copy(), D, None, name)
-                REPRODUCIBLE.elman_forward(Z.copy(), D, Z[0], name)
-                REPRODUCIBLE.activate(name, Z, Z.copy())
-            REPRODUCIBLE.elman_backward(Z.copy(), D, Z)
-            REPRODUCIBLE.matmul(D, Z)
-            REPRODUCIBLE.rows_dot(D[0], D)
-            REPRODUCIBLE.total(Z)
+        for dtype in dtypes:
+            nets = [elman.ElmanRNN(2, 9, 2, activation=a, dtype=dtype) for a in ACTIVATION_CODES]
+            nets += [baselines.JordanRNN(2, 9, 2, feedback=g, dtype=dtype) for g in ("identity", "sigmoid")]
+            nets.append(baselines.FeedForward(2, 9, 2, dtype=dtype))
+            for net in nets:
+                for loss, target in (("mse", X), ("bce", bits), ("cross_entropy", labels)):
+                    train.fit(net, X, target, loss=loss, epochs=1, verbose=False)
+            train.fit(nets[0], X, X, truncate=2, epochs=1, verbose=False)
+            one = elman.ElmanRNN(1, 9, 1, dtype=dtype)
+            one.step(np.ones(1), np.zeros(9))
+            forecast.rnn_free_run(one, np.ones(5), 3)
     return True
-

@@ -18,8 +18,9 @@ use numpy's log.
 import numpy as np
 
 from .arithmetic import REPRODUCIBLE as _ARITH
+from .arithmetic import steps_flat
 from ._checks import as_float_array, check_shape
-from .model import state_layout, steps_flat
+from .model import state_layout
 
 
 def _check_outputs(Y):

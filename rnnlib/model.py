@@ -109,19 +109,6 @@ def picked_columns(W, XT):
     return np.ascontiguousarray(np.swapaxes(cols, -1, -2))
 
 
-def steps_flat(A):
-    """(T, *L, K, N) -> (*L, K, T*N), contiguous: every step and sequence along the last axis.
-
-    Sums over time and sequences (chapter 05: a weight's gradient adds up its
-    contributions from every step) then run along one contiguous axis, in the
-    same order (step by step, sequence by sequence) whether or not several
-    networks are stacked.
-    """
-    nd = A.ndim
-    B = np.ascontiguousarray(A.transpose(tuple(range(1, nd - 1)) + (0, nd - 1)))
-    return B.reshape(B.shape[:-2] + (-1,))
-
-
 class Model:
     """Base of rnnlib's networks: n_in = I, n_hidden = H, n_out = O, activation f, dtype.
 

@@ -623,3 +623,34 @@ def test_no_writable_cache_folder_still_compiles_and_gives_the_same_digits(tmp_p
     assert nowhere[:4] == ["kernels", "True", "cached", "False"], nowhere
     usual = _probe_cache(tmp_path, "UserWideCacheLocator")
     assert nowhere[-1] == usual[-1]
+
+
+WARM_THEN_TRAIN = """
+import sys, numpy as np, rnnlib, rnnlib.arithmetic as ar
+if sys.argv[1] == "warm":
+    print("warm", ar.warm())
+else:
+    from rnnlib import forecast
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((20, 8, 3)); bits = (X > 0).astype(float)
+    for net in (rnnlib.ElmanRNN(3, 12, 3, activation="sigmoid"), rnnlib.JordanRNN(3, 12, 3, feedback="sigmoid"),
+                rnnlib.FeedForward(3, 12, 3)):
+        rnnlib.fit(net, X, bits, loss="bce", epochs=2, verbose=False)
+    rnnlib.fit(rnnlib.ElmanRNN(3, 12, 3), X, X, truncate=3, epochs=2, verbose=False)
+    forecast.rnn_free_run(rnnlib.ElmanRNN(1, 16, 1), np.ones(30), 80)
+    k = ar._load()
+    misses = {name: sum(f.stats.cache_misses.values()) for name, f in vars(k).items() if hasattr(f, "stats")}
+    print("compiled after warm:", sum(misses.values()), {n: m for n, m in misses.items() if m})
+"""
+
+
+def test_warm_compiles_what_the_chapters_use(tmp_path):
+    """Binder's build runs ``arithmetic.warm()``: afterwards, training each kind of network, truncated BPTT
+    and a free run load every kernel from the cache and compile nothing."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    env.pop("RNNLIB_NUMBA", None)
+    outs = [subprocess.run([sys.executable, "-c", WARM_THEN_TRAIN, step], env=env, capture_output=True, text=True,
+                           timeout=600) for step in ("warm", "train")]
+    assert all(o.returncode == 0 for o in outs), [o.stderr[-2000:] for o in outs]
+    assert outs[0].stdout.split() == ["warm", "True"]
+    assert outs[1].stdout.startswith("compiled after warm: 0 "), outs[1].stdout
