@@ -131,8 +131,10 @@ def test_supported_pythons_are_the_same_everywhere():
 
 
 # a design note named in a file: any *.md whose name contains "design" or "architecture"
-# (in any case, with or without a folder), or the bare word DESIGN in backticks
-DESIGN_NOTE = re.compile(r"[\w./-]*(?:design|architecture)[\w-]*\.md|`DESIGN[`]", re.I)
+# (in any case, with or without a folder), or the bare word DESIGN in backticks. A match starts
+# where a path does (the lookbehind): the same matches, without retrying the long runs of
+# base64 in the notebooks' images from every position (20 s -> under 1 s)
+DESIGN_NOTE = re.compile(r"(?<![\w./-])[\w./-]*(?:design|architecture)[\w-]*\.md|`DESIGN[`]", re.I)
 
 
 def tracked_text_files():
