@@ -58,3 +58,15 @@ def require_optional(module):
         except ImportError as exc:
             pytest.fail(f"RNNLIB_REQUIRE_TORCH=1 but {module} cannot be imported: {exc}")
     return pytest.importorskip(module, reason=f"{module} is not installed (pip install -r tests/requirements-torch.txt)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every notebook cell that nbval runs ``slow``: the chapters take seconds each, so
+    ``pytest -m "not slow"`` leaves them out (the markers are declared in pyproject.toml).
+
+    This hook lives here, so it applies when tests/ is collected too, as in the README's
+    ``pytest`` from the repository root.
+    """
+    for item in items:
+        if type(item).__module__.split(".")[0] == "nbval":
+            item.add_marker(pytest.mark.slow)

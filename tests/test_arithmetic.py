@@ -501,6 +501,7 @@ def _run(script, numba):
     return out.stdout.strip().splitlines()
 
 
+@pytest.mark.slow
 def test_SLOW_fingerprint_with_numba_off_equals_the_fingerprint_with_numba_on():
     """SLOW (about 10 s): tests/test_exact.py's training fingerprint in three fresh processes, with
     RNNLIB_NUMBA=0 (numpy only), with Numba at its default thresholds, and with every call compiled
@@ -530,6 +531,7 @@ print(hashlib.sha256(b"".join(p.tobytes() for p in net.params.values())).hexdige
 """
 
 
+@pytest.mark.slow
 def test_numba_off_in_a_subprocess_and_rnnlib_still_trains():
     lines = _run("import rnnlib.arithmetic as a\nprint(a.numba_enabled())\n" + TRAIN_ALONE, numba=False)
     assert lines[0] == "False"
@@ -608,6 +610,7 @@ def _probe_cache(tmp_path, locators):
     return out.stdout.split()
 
 
+@pytest.mark.slow
 def test_a_read_only_install_caches_in_numbas_user_folder(tmp_path):
     """Where the package folder cannot be written (a read-only install), Numba's per-user cache folder
     takes the compiled kernels (simulated by leaving Numba only that locator)."""
@@ -616,6 +619,7 @@ def test_a_read_only_install_caches_in_numbas_user_folder(tmp_path):
     assert list((tmp_path / "cache" / "numba").rglob("_kernels*.nbi")), "nothing was cached in the user folder"
 
 
+@pytest.mark.slow
 def test_no_writable_cache_folder_still_compiles_and_gives_the_same_digits(tmp_path):
     """With no cache folder anywhere (Numba's locators all refuse), the kernels compile in each process
     instead of failing, and compute the same numbers."""
@@ -644,6 +648,7 @@ else:
 """
 
 
+@pytest.mark.slow
 def test_warm_compiles_what_the_chapters_use(tmp_path):
     """Binder's build runs ``arithmetic.warm()``: afterwards, training each kind of network, truncated BPTT
     and a free run load every kernel from the cache and compile nothing."""

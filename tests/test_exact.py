@@ -264,6 +264,7 @@ def _fingerprint(extra_env, argv=(sys.executable,)):
     return out.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.uname().machine not in ("x86_64", "AMD64"), reason="the variants name x86-64 BLAS kernels")
 def test_same_digits_under_other_blas_kernels_and_cpu_paths():
     """A training run, products, tanh, exp and a spectral radius give the same bits in fresh
@@ -285,6 +286,7 @@ def _arm64_python():
              "NUMBA_CACHE_DIR": str(root / "numba-cache")})     # compiled once under emulation, kept there
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (bash ../shared/tools/arm64_setup.sh)")
 def test_same_digits_on_arm64():
     """Another CPU architecture (aarch64 numpy under qemu) gives the same bits."""

@@ -46,6 +46,7 @@ def test_blas_models_builds_every_network_on_blas_and_restores(bench, make):
     np.testing.assert_allclose(net.forward(X)[1], ref.forward(X)[1], rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.slow
 def test_a_chapter_script_runs_in_both_modes(bench, tmp_path):
     """The runner executes a script (asserts and all) and returns its time; a failing script fails."""
     script = tmp_path / "99_probe.py"

@@ -146,6 +146,7 @@ def test_explorer_bad_input(kw, exc, match):
         explorer(**kw)
 
 
+@pytest.mark.slow
 def test_rnnlib_imports_without_ipywidgets():
     code = ("import sys; sys.modules['ipywidgets'] = None\n"
             "import rnnlib, rnnlib.explorer, rnnlib.probes\n"

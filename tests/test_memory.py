@@ -13,6 +13,9 @@ import sys
 
 import pytest
 
+# each test starts fresh Python processes that import rnnlib
+pytestmark = pytest.mark.slow
+
 CHILD = r"""
 import json, resource, sys
 import numpy as np

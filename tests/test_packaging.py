@@ -32,6 +32,8 @@ def test_supported_pythons_are_stated_the_same_way():
     assert sys.version_info >= (3, 11), "this test suite runs on the supported Pythons only"
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_wheel_builds_without_deprecation_warnings(tmp_path):
     # build from a copy: pip builds in the source tree and would leave build/ there
     src = tmp_path / "src"
