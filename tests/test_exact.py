@@ -276,7 +276,7 @@ def test_same_digits_under_other_blas_kernels_and_cpu_paths():
 
 
 def _arm64_python():
-    """The emulated ARM64 Python of ../shared/tools/arm64_setup.sh, if a developer prepared it."""
+    """The emulated ARM64 Python of scripts/arm64_setup.sh, if a developer prepared it."""
     root = Path(os.environ.get("ARM64_ROOT", Path.home() / ".cache" / "arm64-python"))
     site, py = root / f"site-{np.__version__}", root / "sys" / "usr" / "bin" / "python3.11"
     if not (site.is_dir() and os.access(py, os.X_OK) and shutil.which("qemu-aarch64-static")):
@@ -287,7 +287,7 @@ def _arm64_python():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (bash ../shared/tools/arm64_setup.sh)")
+@pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (run scripts/arm64_setup.sh)")
 def test_same_digits_on_arm64():
     """Another CPU architecture (aarch64 numpy under qemu) gives the same bits."""
     argv, env = _arm64_python()
