@@ -41,4 +41,5 @@ __all__ = [
     "baselines", "clustering", "datasets", "elman1990", "forecast", "gradients", "linalg", "ngram", "probes",
     "tasks", "text", "arithmetic", "portable", "reference",
 ]
+# the package version, written only here: pyproject.toml reads it (dynamic), CITATION.cff repeats it (tested)
 __version__ = "0.1.0"

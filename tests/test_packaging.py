@@ -27,6 +27,23 @@ def test_licence_is_an_spdx_expression_with_its_file():
         assert (ROOT / name).is_file(), f"license-files names {name}, which does not exist"
 
 
+def test_the_version_is_written_once_and_cited_the_same():
+    """rnnlib.__version__ is the version: pyproject.toml reads it (dynamic), CITATION.cff must repeat
+    it (a citation file holds a literal). The wheel test below checks the built metadata."""
+    import rnnlib
+
+    project = PYPROJECT["project"]
+    assert "version" not in project and "version" in project.get("dynamic", []), \
+        "pyproject.toml must not write the version: it is rnnlib.__version__ (dynamic)"
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "rnnlib.__version__"}
+    # a plain literal, which setuptools reads without importing rnnlib (and numpy) in the build
+    assert re.search(r'^__version__ = "[^"]+"$', (ROOT / "rnnlib/__init__.py").read_text(encoding="utf-8"), re.M)
+    cited = re.search(r'^version:\s*"?([^"\s]+)"?\s*$', (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M)
+    assert cited, "CITATION.cff has no version line"
+    assert cited.group(1) == rnnlib.__version__, \
+        f"CITATION.cff cites version {cited.group(1)}, rnnlib.__version__ is {rnnlib.__version__}"
+
+
 def test_supported_pythons_are_stated_the_same_way():
     assert PYPROJECT["project"]["requires-python"] == ">=3.11"
     assert sys.version_info >= (3, 11), "this test suite runs on the supported Pythons only"
@@ -56,5 +73,7 @@ def test_wheel_builds_without_deprecation_warnings(tmp_path):
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     text = zipfile.ZipFile(wheels[0]).read(metadata).decode()
     assert "License-Expression: MIT" in text
+    import rnnlib
+    assert f"\nVersion: {rnnlib.__version__}\n" in text, "the wheel's version is not rnnlib.__version__"
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), "the wheel does not carry LICENSE"
     assert "rnnlib/data/sunspots.csv" in names, "the wheel lacks the data file chapter 07 reads"
