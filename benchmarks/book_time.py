@@ -1,6 +1,6 @@
 """How long the book takes under nbval, chapter by chapter, against an earlier commit, side by side.
 
-Issue "A fast book": measure the whole book and each chapter under the README's
+Measure the whole book and each chapter under the README's
 test command (pytest with nbval in strict mode), today's tree against an
 earlier one, in one sitting, on one machine. Each notebook is run by a fresh
 ``pytest --nbval`` process, alternately in the two trees (A B, B A, ...), and
@@ -132,7 +132,7 @@ def main(argv=None):
                      f"{'' if a is None else f'{a / total_before:.1%}'} | {ok} |")
     lines += ["| **whole book** | " + " | ".join(f"**{total[k]:.2f}**" for k in keys) + " | "
               f"**{total_after / total_before:.1%}** | |", "",
-              "Targets (issue 'rnnlib's core, rebuilt'): the whole book at most 65% of the first edition with a "
+              "Targets set when rnnlib's core was rebuilt: the whole book at most 65% of the first edition with a "
               "warm compile cache, at most 85% with an empty one."]
     write_report(lines, None if args.no_write else HERE / ("results_book_cold.md" if args.cold else "results_book.md"))
 

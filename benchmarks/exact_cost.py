@@ -1,8 +1,8 @@
 """What the same digits on every machine cost, chapter by chapter: each chapter with rnnlib's reproducible arithmetic and on BLAS.
 
-Issue "A fast book" asks every chapter to run within 10% of the first edition's
-book time (results_book.md); issue "Same numbers on every reader's machine" asks
-for the same digits everywhere, which rnnlib gets from ``rnnlib.portable``
+The book aims for every chapter to run within 10% of the first edition's book
+time (results_book.md), and for the same digits on every reader's machine,
+which rnnlib gets from ``rnnlib.portable``
 (ARCHITECTURE.md, "Same digits on every machine"). This script measures what
 the second costs the first. Every chapter's paired script (notebooks/NN_*.py)
 runs in a fresh Python, once as it is (``exact``: the default ``reproducible=True``)

@@ -172,7 +172,7 @@ def as_square_matrix(name, value):
 
 
 # The largest single allocation rnnlib will attempt, as a fraction of the
-# machine's physical memory (issue 11: sizes fail fast, naming the argument).
+# machine's physical memory: larger sizes fail fast, naming the argument.
 ALLOC_FRACTION = 0.5
 _FALLBACK_MEMORY = 8 * 2**30  # 8 GiB when the platform does not report its memory
 
@@ -216,8 +216,8 @@ def check_instance(name, value, cls, what):
     """Return ``value`` if it is an instance of ``cls``, else raise TypeError.
 
     ``what`` says in words what was expected, e.g. "an rnnlib ElmanRNN"; used for
-    models given to forecasting, gradient and checking functions (issue 11: a
-    model they do not support is a TypeError, not an AttributeError).
+    models given to forecasting, gradient and checking functions (a model
+    they do not support is a TypeError, not an AttributeError).
     """
     if not isinstance(value, cls):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}")

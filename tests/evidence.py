@@ -1,4 +1,4 @@
-"""Checks with exact expectations, written once and applied twice (issue 14).
+"""Checks with exact expectations, written once and applied twice.
 
 Each ``check_*`` function takes an implementation (an optimiser factory, a
 clipping function, a ``fit``, a truncated ``backward``) and asserts what the

@@ -1,4 +1,4 @@
-"""The HTML book as a way in (issue 12): figures with alt text and captions, no widget
+"""The HTML book as a way in: figures with alt text and captions, no widget
 cell that needs a kernel, launch buttons configured, and the book's link check itself.
 
 The book is built by book/build.sh (its own environment); these tests check what the

@@ -1,7 +1,7 @@
 """The checks of tests/evidence.py can fail: each rejects a deliberately wrong implementation.
 
 rnnlib passes the same checks in tests/test_training.py and tests/test_elman.py.
-The wrong implementations are the mistakes of issue 14: Adam without bias
+The wrong implementations are the mistakes these checks exist to catch: Adam without bias
 correction, Adam dividing by v_hat instead of sqrt(v_hat), SGD with dampened
 momentum, clipping removed (or done per array), a fit that drops the state
 carried between pieces, and truncated BPTT that credits a step's gradient to

@@ -1,4 +1,4 @@
-"""The networks, fit, losses and optimisers under misuse (issue "rnnlib holds under misuse").
+"""The networks, fit, losses and optimisers under misuse.
 
 One test per kind of failure: aliasing, independent copies, optimisers bound to
 one model, entry checks of fit and the losses, sizes that fail fast, no large

@@ -1,4 +1,4 @@
-"""rnnlib keeps installing: the wheel builds with no setuptools deprecation warning (issue 12).
+"""rnnlib keeps installing: the wheel builds with no setuptools deprecation warning.
 
 A deprecated form in pyproject.toml (such as the old ``license = { text = ... }``) only
 warns today and breaks every install (readers, Binder, CI) on the date the warning names.

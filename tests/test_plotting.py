@@ -1,5 +1,5 @@
 """The house figure style (rnnlib.plotting): figures are sharp on high-density screens
-and keep their display size (issue 12)."""
+and keep their display size."""
 import base64
 import struct
 

@@ -1,4 +1,4 @@
-"""Property-based tests of rnnlib's public API (issue 11), with Hypothesis.
+"""Property-based tests of rnnlib's public API, with Hypothesis.
 
 Every call below gets random arguments: shapes with zeros, dtypes (float32,
 float64, integers, booleans, strings), array kinds (lists, read-only arrays,
@@ -950,7 +950,7 @@ def test_elman_backward_is_not_changed_by_edits_of_forward_results(args, seed):
         return
     dY = np.random.default_rng(seed).standard_normal(Y.shape)
     fresh = copy.deepcopy(net).backward(X, dY, h0)
-    Hs -= Hs.mean(axis=0)  # the issue's example: centring states for a probe
+    Hs -= Hs.mean(axis=0)  # what a user might do: centre the states for a probe
     Y *= 0
     grads = call(net.backward, X, dY, h0, names=["X", "dY", "h0"])
     for name in net.param_names:

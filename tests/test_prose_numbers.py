@@ -1,4 +1,4 @@
-"""Numbers quoted in a chapter's prose appear in what its code printed (issue 14).
+"""Numbers quoted in a chapter's prose appear in what its code printed.
 
 The rule (also in ARCHITECTURE.md): in the markdown of a chapter, every number
 written with a decimal point or a slash (0.985, .5, 4/5, 12.55) is a quoted

@@ -1,4 +1,4 @@
-"""The reader's surfaces stay true: chapter lists, links, badges, pins (issues 2 and 5)."""
+"""The reader's surfaces stay true: chapter lists, links, badges, pins."""
 import re
 import subprocess
 import urllib.parse

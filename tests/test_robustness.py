@@ -1,4 +1,4 @@
-"""rnnlib holds under misuse (issue 11), one test per category, for the modules
+"""rnnlib holds under misuse, one test per category, for the modules
 around the core: tasks, probes, forecast, gradients, gradcheck, elman1990,
 datasets, explorer, diagrams. (tests/test_properties.py checks the same rules
 on random arguments.)"""

@@ -1,4 +1,4 @@
-"""rnnlib against an outside implementation: PyTorch (issue 14).
+"""rnnlib against an outside implementation: PyTorch.
 
 The outputs and all five gradients (W, D, B, V, c) of ``ElmanRNN`` are compared
 in float64, to 1e-8, with PyTorch's autograd: ``nn.RNN`` for tanh and relu (its
