@@ -127,8 +127,8 @@ class Arithmetic:
 
     reproducible = None
 
-    def matmul(self, A, B):
-        """A @ B over the last two axes."""
+    def matmul(self, A, B, out=None):
+        """A @ B over the last two axes; into ``out`` when given (``fit``'s workspace)."""
         raise NotImplementedError
 
     def rows_dot(self, A, B):
@@ -151,8 +151,8 @@ class Arithmetic:
         """sum over steps and sequences of dA_t, from (T, [S,] M, N): ([S,] M) (bias gradients)."""
         return self.total(steps_flat(dA))
 
-    def exp(self, x):
-        """exp(x) (the softmax of chapter 08)."""
+    def exp(self, x, out=None):
+        """exp(x) as float64 (the softmax of chapter 08), into ``out`` when given."""
         raise NotImplementedError
 
     def sum_rows(self, A):
@@ -216,8 +216,8 @@ class Blas(Arithmetic):
 
     reproducible = False
 
-    def matmul(self, A, B):
-        return np.matmul(A, B)
+    def matmul(self, A, B, out=None):
+        return np.matmul(A, B, out=out)
 
     def rows_dot(self, A, B):
         return np.matmul(A, np.swapaxes(B, -1, -2))
@@ -236,8 +236,8 @@ class Blas(Arithmetic):
         out *= 0.5
         return out
 
-    def exp(self, x):
-        return np.exp(x)
+    def exp(self, x, out=None):
+        return np.exp(x, out=out)
 
     def sum_rows(self, A):
         return np.sum(A, axis=-2, keepdims=True)
@@ -248,14 +248,20 @@ class Reproducible(Arithmetic):
 
     reproducible = True
 
-    def matmul(self, A, B):
+    def matmul(self, A, B, out=None):
         A, B = np.asarray(A), np.asarray(B)
         lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
         (M, K), N = A.shape[-2:], B.shape[-1]
         k = _compiled(math.prod(lead) * M * K * N)
-        if k is None or 0 in A.shape or 0 in B.shape:
-            return portable.matmul(A, B)
-        out = np.zeros(lead + (M, N), dtype=np.result_type(A, B))
+        if k is None or 0 in A.shape or 0 in B.shape or (out is not None and not out.flags.c_contiguous):
+            if out is None:
+                return portable.matmul(A, B)
+            out[...] = portable.matmul(A, B)
+            return out
+        if out is None:
+            out = np.zeros(lead + (M, N), dtype=np.result_type(A, B))
+        else:
+            out.fill(0.0)
         k.matmul(_stack3(A, lead), _stack3(B, lead), pairwise_plan(K), out.reshape((-1, M, N)))
         return out
 
@@ -292,12 +298,16 @@ class Reproducible(Arithmetic):
                    ACTIVATION_CODES[name])
         return out
 
-    def exp(self, x):
+    def exp(self, x, out=None):
         x = np.asarray(x, dtype=np.float64)
         k = _compiled(x.size * 16)
-        if k is None:
-            return portable.exp(x)
-        out = np.empty(x.shape)
+        if k is None or (out is not None and not out.flags.c_contiguous):
+            if out is None:
+                return portable.exp(x)
+            out[...] = portable.exp(x)
+            return out
+        if out is None:
+            out = np.empty(x.shape)
         k.exp(np.ascontiguousarray(x).reshape(-1), out.reshape(-1))
         return out
 

@@ -59,8 +59,9 @@ class FeedForward(Model):
         Z = run[0]
         grads = {}
         self._readout_grads(grads, dY, Z)
-        dA = self._mm(transposed(self.V), dY)
-        dA *= self._f_grad(Z)
+        VT = transposed(self.V)
+        dA = self._mm(VT, dY, self._product_out("G", VT, dY))
+        dA *= self._f_grad(Z, self._empty("Fp", Z.shape))
         grads["W"] = self._weight_grad(dA, X)
         grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
@@ -130,13 +131,13 @@ class JordanRNN(Model):
         from the next step, because y_t also enters step t+1 through s_t.
         """
         Z, _, S = run
-        Fp = self._f_grad(Z)
+        Fp = self._f_grad(Z, self._empty("Fp", Z.shape))
         Gp = S * (1.0 - S) if self.feedback == "sigmoid" else None
         dYt, dA = self.arithmetic.jordan_backward(dY, Fp, Gp, self.V, self.D)   # dL/dy_t, dL/da_t
         grads = {}
         self._readout_grads(grads, dYt, Z)
         grads["W"] = self._weight_grad(dA, X)
-        grads["D"] = self._weight_grad(dA, previous_states(S, S0))     # sum of dL/da_t s_{t-1}^T
+        grads["D"] = self._weight_grad(dA, previous_states(S, S0, self._empty("P", S.shape)))   # dL/da_t s_{t-1}^T
         grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 

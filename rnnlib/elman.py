@@ -107,14 +107,15 @@ class ElmanRNN(Model):
         Z = run[0]
         grads = {}
         self._readout_grads(grads, dY, Z)
-        G = self._mm(transposed(self.V), dY)       # dL/dh_t from the outputs: V^T dY_t
-        Fp = self._f_grad(Z)                        # f'(a_t) of all steps, from h_t
+        VT = transposed(self.V)
+        G = self._mm(VT, dY, self._product_out("G", VT, dY))    # dL/dh_t from the outputs: V^T dY_t
+        Fp = self._f_grad(Z, self._empty("Fp", Z.shape))          # f'(a_t) of all steps, from h_t
         if truncate is not None and truncate < len(Z):
             dA = self._truncated_grads(G, Fp, truncate)
         else:
             dA = self._recur_back(G, Fp)
         grads["W"] = self._weight_grad(dA, X)
-        grads["D"] = self._weight_grad(dA, previous_states(Z, H0))     # sum of dL/da_t h_{t-1}^T
+        grads["D"] = self._weight_grad(dA, previous_states(Z, H0, self._empty("P", Z.shape)))   # dL/da_t h_{t-1}^T
         grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 
@@ -131,13 +132,15 @@ class ElmanRNN(Model):
         The error of the output at step s reaches a_t only for s - t < k:
         E_0 = G * f'; E_j[t] = (D^T E_{j-1}[t+1]) * f'(a_t); dL/da = sum over j < k of E_j.
         """
+        E = np.multiply(G, Fp, out=G)             # E_0 (G is not needed after this)
+        if k == 1:
+            return E
         DT = transposed(self.D)
-        E = G * Fp
-        dA = E.copy()
+        dA = self._empty("dA", E.shape)
+        dA[...] = E
         for _ in range(1, k):
-            shifted = np.zeros_like(E)
-            shifted[:-1] = self._mm(DT, E[1:])
-            shifted *= Fp
-            E = shifted
+            E[:-1] = self._mm(DT, E[1:], self._product_out("DE", DT, E[1:]))   # E_j[t] = D^T E_{j-1}[t+1] ...
+            E[-1] = 0.0
+            E *= Fp                                                          # ... * f'(a_t)
             dA += E
         return dA

@@ -68,35 +68,54 @@ def _per_network(n):
     return np.reshape(n, np.shape(n) + (1, 1))
 
 
-def _mse(Y, target, w):
+def _new(name, shape, dtype):
+    """A new array: where the fused losses put their results outside ``fit``, which passes its
+    ``Workspace.empty`` instead (``rnnlib.model``: last update's arrays, reused)."""
+    return np.empty(shape, dtype)
+
+
+def _out(empty, name, *operands):
+    """``empty``'s array ``name`` for the result of an elementwise operation on ``operands``
+    (numpy's result shape and dtype, so the numbers are those of the operation without ``out``)."""
+    return empty(name, np.broadcast_shapes(*(np.shape(a) for a in operands)), np.result_type(*operands))
+
+
+def _mse(Y, target, w, empty=_new):
     """Mean squared error and its gradient in one pass (chapter 05)."""
-    diff = Y - target
+    wt = w[..., None, :]
+    diff = np.subtract(Y, target, out=_out(empty, "diff", Y, target))
     n = _count(w) * Y.shape[-2]
-    wd = diff * w[..., None, :]
-    loss = _total(wd * diff) / n
+    wd = np.multiply(diff, wt, out=_out(empty, "dY", diff, wt))
+    loss = _total(np.multiply(wd, diff, out=_out(empty, "square", wd, diff))) / n
     wd *= _per_network(2.0 / n)
     return loss, wd
 
 
-def _bce(Y, target, w):
+def _bce(Y, target, w, empty=_new):
     """Binary cross-entropy of sigmoid(Y) from logits and its gradient (sigmoid(Y) - target) / n (chapter 03)."""
     n = _count(w) * Y.shape[-2]
-    per = np.logaddexp(0.0, -np.abs(Y)) + np.maximum(Y, 0.0) - Y * target
+    soft = np.abs(Y, out=_out(empty, "soft", Y))
+    np.negative(soft, out=soft)
+    np.log1p(np.exp(soft, out=soft), out=soft)     # log(1 + exp(-|y|)): only reported, so numpy's exp and log
+    per = np.add(soft, np.maximum(Y, 0.0, out=_out(empty, "relu", Y)), out=soft)
+    yt = np.multiply(Y, target, out=_out(empty, "yt", Y, target))
+    per = np.subtract(per, yt, out=_out(empty, "per", per, yt))
     per *= w[..., None, :]
-    dY = _ARITH.activate("sigmoid", Y, np.empty_like(Y))
+    dY = _ARITH.activate("sigmoid", Y, _out(empty, "dY", Y))
     dY -= target
     dY *= w[..., None, :]
     dY *= _per_network(1.0 / n)
     return _total(per) / n, dY
 
 
-def _cross_entropy(Y, target, w):
+def _cross_entropy(Y, target, w, empty=_new):
     """Cross-entropy of softmax(Y) against probability rows and its gradient (softmax(Y) - target) / n."""
     n = _count(w)
-    z = Y - Y.max(axis=-2, keepdims=True)
-    e = _ARITH.exp(z)
+    z = np.subtract(Y, Y.max(axis=-2, keepdims=True), out=_out(empty, "z", Y))
+    e = _ARITH.exp(z, out=empty("dY", z.shape, np.float64))
     total = _ARITH.sum_rows(e)
-    per = target * (np.log(total) - z)
+    per = np.subtract(np.log(total), z, out=_out(empty, "per", total, z))
+    per *= target
     per *= w[..., None, :]
     e /= total                                    # softmax(Y)
     e -= target

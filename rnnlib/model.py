@@ -71,13 +71,14 @@ def transposed(A):
 state_layout = transposed      # (T, N, K) <-> (T, K, N): the same swap, named for what it does to sequences
 
 
-def previous_states(Z, first):
+def previous_states(Z, first, out=None):
     """The states one step back, z_{t-1} for t = 1..T: ``first`` (z_0; None for zeros), then Z[:-1].
 
     A recurrent weight's gradient pairs dL/da_t with the state fed in at step t
     (chapter 05: h_{t-1} for D; s_{t-1} for the Jordan network's D, chapter 03).
+    Written into ``out`` when given.
     """
-    P = np.empty_like(Z)
+    P = np.empty_like(Z) if out is None else out
     P[0] = 0.0 if first is None else first
     P[1:] = Z[:-1]
     return P
@@ -109,6 +110,30 @@ def picked_columns(W, XT):
     return np.ascontiguousarray(np.swapaxes(cols, -1, -2))
 
 
+class Workspace:
+    """The arrays of one training update, kept for the next (``rnnlib.fit``, chapter 05).
+
+    Every update forms the same large arrays (the states of every step, f'(a_t),
+    dL/da_t, ...). Asking the operating system for that memory afresh at every
+    update costs more than some updates themselves (it must zero every page), so
+    ``fit`` gives the network it trains a workspace: each array, named by the
+    pass that forms it, is allocated once and overwritten by the next update
+    while its shape stays the same. Outside ``fit`` a network has none, and
+    every pass returns new arrays.
+    """
+
+    def __init__(self):
+        self.arrays = {}
+
+    def empty(self, name, shape, dtype):
+        """The array called ``name``, of this shape and dtype; contents undefined (like ``np.empty``).
+        (Pieces of different lengths, ``fit(chunk=)``, keep one array each.)"""
+        key = (name, tuple(shape), np.dtype(dtype))
+        if key not in self.arrays:
+            self.arrays[key] = np.empty(shape, dtype)
+        return self.arrays[key]
+
+
 class Model:
     """Base of rnnlib's networks: n_in = I, n_hidden = H, n_out = O, activation f, dtype.
 
@@ -123,6 +148,7 @@ class Model:
 
     param_names = ()
     _h0_name = "h0"
+    _workspace = None              # fit's ``Workspace`` on the network it trains; else passes make new arrays
 
     def __init_subclass__(cls, **kwargs):
         """Give the subclass a checked attribute (a ``Parameter``) for each of its ``param_names``."""
@@ -190,9 +216,15 @@ class Model:
         """h = f(a) into ``out`` (chapter 02), in the network's arithmetic."""
         return self.arithmetic.activate(self._activation, a, out)
 
-    def _mm(self, A, B):
+    def _mm(self, A, B, out=None):
         """A B over the last two axes (the products of the time loops, chapters 02 and 05)."""
-        return self.arithmetic.matmul(A, B)
+        return self.arithmetic.matmul(A, B, out)
+
+    def _empty(self, name, shape):
+        """A new array of the network's dtype, or in ``fit`` the workspace's array ``name`` (``Workspace``)."""
+        if self._workspace is None:
+            return np.empty(shape, self.dtype)
+        return self._workspace.empty(name, shape, self.dtype)
 
     def _check_memory(self):
         """Refuse at once a network whose parameters would not fit in this machine's memory."""
@@ -330,13 +362,19 @@ class Model:
         """
         A = picked_columns(self.W, XT)
         if A is None:
-            A = self._mm(self.W, XT)
+            A = self._mm(self.W, XT, self._product_out("Z", self.W, XT))
         A += self._column("B")
         return A
 
+    def _product_out(self, name, A, B):
+        """Where ``fit`` keeps the product A B (``_empty``), or None outside ``fit``: a new array."""
+        if self._workspace is None or np.result_type(A, B) != self.dtype:
+            return None
+        return self._empty(name, np.broadcast_shapes(A.shape[:-2], B.shape[:-2]) + (A.shape[-2], B.shape[-1]))
+
     def _readout(self, Z):
         """y_t = V h_t + c for every step at once (chapter 02), from the states Z (T, [S,] H, N)."""
-        Y = self._mm(self.V, Z)
+        Y = self._mm(self.V, Z, self._product_out("Y", self.V, Z))
         Y += self._column("c")
         return Y
 

@@ -14,7 +14,7 @@ import numpy as np
 from ._checks import as_float_array, as_sequence, as_state, check_seed, check_size
 from .losses import FUSED, LOSSES, _weights, check_unit_interval, class_rows
 from .arithmetic import REPRODUCIBLE as _ARITH
-from .model import Model, state_layout
+from .model import Model, Workspace, state_layout
 from .optim import Adam, _Optimiser
 
 
@@ -177,17 +177,18 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     log_every = max(1, epochs // 10) if log_every is None else check_size("log_every", log_every)
 
     net = type(nets[0])._stack(nets)              # one network is a stack of one (its own arrays, viewed)
+    net._workspace = Workspace()                  # the arrays of one update, reused by the next
     trainer = _Trainer(net, nets, many, batched, loss_fn, optimizer, clip, truncate)
     rngs = [np.random.default_rng(s) for s in seeds]
-    pick = np.arange(S)[:, None]
+    XT, tT, wT = state_layout(X3), state_layout(targets), weights[..., None, :]     # (T, S, K, N)
+    H0T = None if H0 is None else state_layout(H0)[None]                             # (1, S, K, N)
     for epoch in range(1, epochs + 1):
         orders = np.array([rng.permutation(N) if batched else np.arange(N) for rng in rngs])
         trainer.start_epoch()
         for b in _slices(N, batch_size):
-            idx = orders[:, b]
-            Xb, tb = state_layout(X3[:, pick, idx]), state_layout(targets[:, pick, idx])   # (T, S, K, B)
-            wb = weights[:, pick, idx]
-            h = None if H0 is None else state_layout(H0[pick, idx])
+            Xb, tb, wb = (_columns(net, name, A, orders[:, b]) for name, A in (("Xb", XT), ("tb", tT), ("wb", wT)))
+            wb = wb[..., 0, :]
+            h = None if H0T is None else _columns(net, "h0", H0T, orders[:, b])[0]
             for s in _slices(T, chunk):
                 h = trainer.piece(Xb[s], tb[s], wb[s], h)
                 if trainer.all_diverged():
@@ -205,6 +206,15 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
                 break
     net._unstack_into(nets)
     return trainer.histories if many else trainer.histories[0]
+
+
+def _columns(net, name, A, idx):
+    """Columns idx[s] of network s's slice of A (T, S, K, N) -> (T, S, K, B): one mini-batch, in the
+    workspace's array ``name`` (the sequences are the columns of the state layout)."""
+    out = net._workspace.empty(name, A.shape[:-1] + (idx.shape[1],), A.dtype)
+    for s in range(A.shape[1]):
+        np.take(A[:, s], idx[s], axis=-1, out=out[:, s])
+    return out
 
 
 def _report(epoch, epochs, log_every, trainer):
@@ -269,6 +279,7 @@ class _Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             run = net._run(X, h_in)
         h_out = net._carry(run)
+        h_out = None if h_out is None else h_out.copy()   # run's arrays are the workspace's, reused next update
         counted = w.reshape(w.shape[0], self.S, -1).any(axis=(0, 2))    # any counted step, per network
         if not counted.any():
             return h_out                            # nothing to learn here: only carry the state
@@ -300,7 +311,7 @@ class _Trainer:
     def _loss(self, Y, target, w):
         """Loss per network (S,) and dY, fused for the named losses; a custom loss runs per network."""
         if self.fused is not None:
-            values, dY = self.fused(Y, target, w)
+            values, dY = self.fused(Y, target, w, self.net._workspace.empty)
             return np.broadcast_to(values, (self.S,)).copy(), dY
         values, grads = [], []
         for s in range(self.S):

@@ -511,3 +511,42 @@ def test_diverging_training_raises_no_floating_point_warnings(rng):
         warnings.simplefilter("error", RuntimeWarning)
         hist = rnnlib.fit(net, X, Y * 1e3, epochs=50, optimizer=rnnlib.SGD(lr=10.0), verbose=False)
     assert hist.diverged
+
+
+@pytest.mark.parametrize("kind,loss,options", [
+    (rnnlib.ElmanRNN, "mse", {}),
+    (rnnlib.ElmanRNN, "bce", {"truncate": 2, "chunk": 4}),       # pieces of 4 and 2 steps, carried state
+    (rnnlib.ElmanRNN, "cross_entropy", {"batch_size": 3}),
+    (rnnlib.JordanRNN, "mse", {"h0": np.full(2, 0.5)}),
+    (rnnlib.FeedForward, "bce", {}),
+])
+def test_fit_reuses_its_workspace_from_one_update_to_the_next(kind, loss, options, monkeypatch, rng):
+    """Every array fit keeps in its workspace (rnnlib.model.Workspace) is allocated during the first
+    epoch and reused afterwards: later epochs ask for no new memory, and the training is the same as
+    with fresh arrays at every update (a workspace that hands out nothing, so every pass allocates)."""
+    allocated = []
+
+    class Counting(rnnlib.model.Workspace):
+        def empty(self, name, shape, dtype):
+            before = len(self.arrays)
+            a = super().empty(name, shape, dtype)
+            if len(self.arrays) > before:
+                allocated.append((epoch[0], name))
+            return a
+
+    class Fresh(rnnlib.model.Workspace):
+        def empty(self, name, shape, dtype):
+            return np.empty(shape, dtype)
+
+    epoch = [1]
+    X = rng.standard_normal((10, 6, 2))
+    target = {"mse": X, "bce": (X > 0).astype(float), "cross_entropy": (X[..., 0] > 0).astype(int)}[loss]
+    nets = {}
+    for workspace in (Counting, Fresh):
+        monkeypatch.setattr(rnnlib.train, "Workspace", workspace)
+        net = nets[workspace] = kind(2, 5, 2, seed=1)
+        rnnlib.fit(net, X, target, loss=loss, epochs=4, verbose=False, callback=lambda e, h: epoch.__setitem__(0, e + 1),
+                   **options)
+    assert allocated and {e for e, _ in allocated} == {1}, allocated
+    a, b = nets.values()
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
