@@ -14,10 +14,14 @@ row ``P[a, b]`` sums to one. Order 1 (unigram) ignores the context, ``P[c]``.
 k and the weights are chosen on validation text, never on the test text.
 Scores are in bits: the surprisal of a character is -log2 p(c | ctx), and the
 mean over a text is the cross-entropy in bits per character.
+
+Every function checks what it is given: character indices of any integer
+dtype, tables of probabilities (no NaN, each row summing to one), weights
+without NaN, and sizes small enough to allocate.
 """
 import numpy as np
 
-from ._checks import check_count, check_real, check_size
+from ._checks import as_float_array, check_alloc, check_count, check_real, check_size
 
 
 def _check_ids(name, ids, size):
@@ -28,19 +32,40 @@ def _check_ids(name, ids, size):
         raise ValueError(f"{name} must be one sequence of shape (T,), got shape {arr.shape}")
     if arr.size and (arr.min() < 0 or arr.max() >= size):
         raise ValueError(f"{name} must be indices in [0, {size}), got values from {arr.min()} to {arr.max()}")
-    return arr
+    return arr.astype(np.int64)                    # any integer dtype (uint64 too): the values fit
 
 
-def _check_table(table):
-    table = np.asarray(table, dtype=float)
-    if table.ndim < 1 or len(set(table.shape)) != 1:
-        raise ValueError(f"table must have n equal axes (V, ..., V), got shape {table.shape}")
+def _check_table(table, name="table"):
+    """A table of conditional probabilities: n equal axes, entries in [0, 1], rows summing to one."""
+    table = as_float_array(name, table)
+    if table.ndim < 1 or len(set(table.shape)) != 1 or table.size == 0:
+        raise ValueError(f"{name} must have n equal axes (V, ..., V) with V >= 1, got shape {table.shape}")
+    if table.min() < 0 or table.max() > 1 + 1e-6:                   # a mixture may round just above 1
+        raise ValueError(f"{name} must hold probabilities in [0, 1], got values from {table.min()} to {table.max()}")
+    rows = table.sum(axis=-1)
+    worst = rows.flat[np.argmax(np.abs(rows - 1))]
+    if abs(worst - 1) > 1e-6:
+        raise ValueError(f"{name} must hold one probability distribution per context (each row P[context] "
+                         f"sums to 1), but a row sums to {worst:.6g}")
     return table
+
+
+def _check_tables(tables):
+    """A non-empty list of tables of one vocabulary size (orders may differ)."""
+    if not isinstance(tables, (list, tuple)):
+        raise TypeError(f"tables must be a list of n-gram tables, got {type(tables).__name__}")
+    if not tables:
+        raise ValueError("tables must hold at least one table")
+    tables = [_check_table(t, "tables") for t in tables]
+    if len({t.shape[0] for t in tables}) != 1:
+        raise ValueError(f"tables must share one vocabulary size, got shapes {[t.shape for t in tables]}")
+    return tables
 
 
 def uniform(size):
     """The uniform model (chapter 08): p(c) = 1/V for each of the V characters, a table of shape (V,)."""
     size = check_size("size", size)
+    check_alloc(f"size={size}", size)
     return np.full(size, 1.0 / size)
 
 
@@ -48,12 +73,17 @@ def counts(ids, order, size):
     """How often each n-gram occurs in ``ids`` (chapter 08): an array of shape (V,) * order.
 
     ``counts(ids, 3, V)[a, b, c]`` is the number of positions t with
-    ids[t-2], ids[t-1], ids[t] = a, b, c.
+    ids[t-2], ids[t-1], ids[t] = a, b, c. The table's size V^order is checked
+    before it is allocated.
     """
     order, size = check_size("order", order), check_size("size", size)
     ids = _check_ids("ids", ids, size)
     if len(ids) < order:
         raise ValueError(f"ids must hold at least order = {order} characters, got {len(ids)}")
+    if size > 1 and (order >= 63 or size ** order >= 2 ** 63):
+        raise ValueError(f"order={order} with size={size} needs a table of size^order entries, "
+                         f"more than an int64 index can count (2^63)")
+    check_alloc(f"order={order} with size={size}", size ** order)
     flat = np.zeros(len(ids) - order + 1, dtype=np.int64)
     for j in range(order):
         flat = flat * size + ids[j:len(ids) - order + 1 + j]
@@ -80,14 +110,12 @@ def interpolate(tables, weights):
     (V, V) table p(c | b), whatever the longer context. Weights must be
     non-negative and sum to one, so the rows of the result sum to one too.
     """
-    tables = [_check_table(t) for t in tables]
-    weights = np.asarray(weights, dtype=float)
+    tables = _check_tables(tables)
+    weights = as_float_array("weights", weights)                  # NaN and inf refused
     if weights.shape != (len(tables),):
         raise ValueError(f"weights must hold one weight per table ({len(tables)}), got shape {weights.shape}")
     if np.any(weights < 0) or abs(weights.sum() - 1) > 1e-9:
         raise ValueError(f"weights must be non-negative and sum to 1, got {weights.tolist()}")
-    if len({t.shape[0] for t in tables}) != 1:
-        raise ValueError(f"tables must share one vocabulary size, got shapes {[t.shape for t in tables]}")
     out = np.zeros(max(tables, key=np.ndim).shape)
     for w, t in zip(weights, tables):
         out = out + w * t
@@ -124,6 +152,8 @@ def choose_k(train_ids, val_ids, order, size, ks, start=None):
     ``bits[i]`` is the validation cross-entropy (bits per character) with
     ``ks[i]``; the best k is the one with the fewest bits. The test text plays no part.
     """
+    if not isinstance(ks, (list, tuple, np.ndarray)):
+        raise TypeError(f"ks must be a list of candidate values of k, got {ks!r}")
     ks = [check_real("ks", k, 0.0) for k in ks]
     if not ks:
         raise ValueError("ks must hold at least one candidate k")
@@ -138,14 +168,33 @@ def fit_weights(tables, val_ids, start=None, iterations=200):
     each table's probability of validation character t,
     w_j <- mean over t of w_j p_j(t) / sum_i w_i p_i(t), from equal weights.
     Each iteration cannot lower the validation likelihood. Returns the weights.
+
+    A validation character that every table gives probability 0 makes the
+    likelihood 0 whatever the weights, so no weights are best: that is a
+    ValueError naming its position (include ``uniform(V)`` or an add-k table,
+    which give every character some probability).
     """
     iterations = check_size("iterations", iterations)
-    tables = [_check_table(t) for t in tables]
+    tables = _check_tables(tables)
     n = max(t.ndim for t in tables)
     start = n - 1 if start is None else start
     P = np.array([probabilities(t, val_ids, start) for t in tables])     # (tables, characters)
+    _refuse_zero(P.max(axis=0), val_ids, start, "has probability 0 in every table, so every choice of "
+                 "weights gives the validation text probability 0 and none is best")
     w = np.full(len(tables), 1.0 / len(tables))
     for _ in range(iterations):
         r = w[:, None] * P
-        w = (r / r.sum(axis=0)).mean(axis=1)
+        total = r.sum(axis=0)
+        _refuse_zero(total, val_ids, start, "has probabilities too small for float64 to weigh "
+                     "(every w_j p_j underflows to 0)")
+        w = (r / total).mean(axis=1)
     return w / w.sum()
+
+
+def _refuse_zero(p, val_ids, start, why):
+    """ValueError naming the first validation position whose p is 0 (so no weights could be fitted)."""
+    zero = np.flatnonzero(p == 0)
+    if zero.size:
+        t = start + int(zero[0])
+        raise ValueError(f"val_ids[{t}] = {int(np.asarray(val_ids)[t])} {why} ({zero.size} such position(s)); "
+                         f"include a table that gives every character some probability, such as ngram.uniform(V)")

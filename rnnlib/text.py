@@ -88,6 +88,9 @@ def split(text, fractions=(0.8, 0.1, 0.1)):
     Each cut is moved forward to just after the next line break (a paragraph
     end in the book's text), so no paragraph is shared by two parts. The parts
     keep their order in the text: held-out text comes after the training text.
+    A text without a line break where a cut must go (or with too few for the
+    fractions) cannot be split so, however long it is: that is a ValueError
+    saying which cut found no line break.
     """
     _check_text("text", text)
     if not isinstance(fractions, (list, tuple, np.ndarray)):
@@ -95,16 +98,26 @@ def split(text, fractions=(0.8, 0.1, 0.1)):
     fractions = [check_real("fractions", f, 0.0, 1.0) for f in fractions]
     if abs(sum(fractions) - 1.0) > 1e-9:
         raise ValueError(f"fractions must add up to 1, got {sum(fractions)}")
-    cuts, total = [0], 0.0
-    for f in fractions[:-1]:
-        total += f
-        cut = text.find("\n", int(total * len(text)))
-        cuts.append(len(text) if cut < 0 else max(cut + 1, cuts[-1]))
+    cuts = [0]
+    for part, total in enumerate(np.cumsum(fractions[:-1]), start=2):
+        cuts.append(_cut(text, int(total * len(text)), part, cuts[-1]))
     cuts.append(len(text))
-    parts = [text[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
-    if not all(parts):
-        raise ValueError(f"a part of the split is empty (lengths {[len(p) for p in parts]}); use a longer text")
-    return parts
+    return [text[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def _cut(text, at, part, previous):
+    """Where ``part`` (numbered from 1) begins: just after the first line break at or after ``at``."""
+    cut = text.find("\n", at) + 1                               # 0: no line break
+    breaks = f"{text.count(chr(10))} line break(s) in {len(text)} characters"
+    if not 0 < cut < len(text):
+        raise ValueError(f"split cuts only just after a line break (a paragraph end): part {part} should begin "
+                         f"at or after character {at}, but the text has no line break there with text after "
+                         f"it ({breaks}); use a text with more line breaks (paragraphs), or other fractions")
+    if cut == previous:
+        raise ValueError(f"part {part} of the split would be empty: the first line break at or after character "
+                         f"{at} (character {cut - 1}) also ends part {part - 1}; the text has too few line "
+                         f"breaks (paragraphs) for these fractions ({breaks})")
+    return cut
 
 
 def streams(ids, n_streams):
@@ -164,6 +177,7 @@ def read(net, ids, n_streams=1, warmup=100):
     if n == 1:
         return net.forward(one_hot(ids[:-1], net.n_in))
     L = -(-max(T - warmup, 1) // n)               # scored steps per piece after the first
+    check_alloc(f"n_streams={n} with warmup={warmup}", (warmup + L) * n * (net.n_in + net.n_hidden + net.n_out))
     starts = np.arange(n) * L                     # piece j reads ids[starts[j] : starts[j] + warmup + L]
     steps = np.arange(warmup + L)[:, None] + starts
     Hs, Y = net.forward(one_hot(ids[np.minimum(steps, T - 1)], net.n_in))

@@ -111,3 +111,85 @@ def test_interpolation_sums_to_one_and_weights_fit_validation():
 def test_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ------------------------------------------------ issue 23: helper modules check what they are given
+def test_fit_weights_refuses_a_character_that_no_table_can_give():
+    # the issue's reproducer: every table gives character 2 probability 0, so no weights are best (was NaN)
+    P = np.array([0.5, 0.5, 0.0])
+    with pytest.raises(ValueError, match=r"val_ids\[1\] = 2 has probability 0 in every table.*ngram.uniform"):
+        ngram.fit_weights([P, P], np.array([0, 2, 1]))
+    # the position is counted in the text, after the context the highest order needs
+    bigram = ngram.add_k(np.array([0, 1, 0, 1]), 2, 3, 1.0)
+    bigram[:, 2] = 0
+    bigram /= bigram.sum(axis=-1, keepdims=True)
+    with pytest.raises(ValueError, match=r"val_ids\[3\] = 2 has probability 0 in every table.*\(2 such position"):
+        ngram.fit_weights([P, bigram], np.array([0, 1, 0, 2, 2]))
+    # with a table that gives every character some probability, the weights are well defined
+    w = ngram.fit_weights([ngram.uniform(3), P, bigram], np.array([0, 1, 0, 2, 2]))
+    assert np.all(np.isfinite(w)) and w.sum() == pytest.approx(1.0) and w[0] > 0
+
+
+def test_fit_weights_refuses_probabilities_too_small_to_weigh():
+    # 5e-324 is the smallest float: half of it (its weight is 1/2) rounds to 0
+    P = np.array([1.0, 5e-324])
+    with pytest.raises(ValueError, match=r"val_ids\[0\] = 1 has probabilities too small for float64"):
+        ngram.fit_weights([P, P], np.array([1, 0]))
+
+
+def test_tables_and_weights_with_nan_are_refused():
+    P = ngram.uniform(3)
+    nan_table = np.array([np.nan, 0.5, 0.5])
+    with pytest.raises(ValueError, match="weights contains NaN"):
+        ngram.interpolate([P, P], [np.nan, 1.0])
+    with pytest.raises(ValueError, match="tables contains NaN"):
+        ngram.interpolate([P, nan_table], [0.5, 0.5])
+    with pytest.raises(ValueError, match="tables contains NaN"):
+        ngram.fit_weights([P, nan_table], [0, 1, 2])
+    with pytest.raises(ValueError, match="table contains NaN"):
+        ngram.surprisal(nan_table, [0, 1])
+
+
+@pytest.mark.parametrize("table,match", [
+    (np.array([0.5, 0.6, -0.1]), r"probabilities in \[0, 1\]"),
+    (np.array([2.0, 0.0]), r"probabilities in \[0, 1\]"),
+    (np.array([[0.5, 0.5], [0.2, 0.2]]), "each row P.context. sums to 1.*sums to 0.4"),
+    (np.zeros((2, 3)), "equal axes"),
+    (np.zeros(0), "equal axes"),
+])
+def test_a_table_must_hold_probability_distributions(table, match):
+    with pytest.raises(ValueError, match=match):
+        ngram.probabilities(table, [0, 1])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64])
+def test_counts_take_every_integer_dtype(dtype):
+    # the issue's reproducer: uint64 ids raised numpy's raw cast error
+    ids = np.array([0, 1, 0, 1, 1], dtype=dtype)
+    assert ngram.counts(ids, 2, 2).tolist() == [[0, 2], [1, 1]]
+    assert ngram.surprisal(ngram.add_k(ids, 2, 2, 1.0), ids).tolist() == pytest.approx([-np.log2(0.75), 1.0] * 2)
+
+
+def test_sizes_are_checked_before_anything_is_allocated():
+    # 100000^4 entries: more than an int64 index can count (the index wrapped around before)
+    with pytest.raises(ValueError, match=r"order=4 with size=100000 needs .* more than an int64 index can count"):
+        ngram.counts([0, 1, 2, 3], 4, 100000)
+    with pytest.raises(ValueError, match=r"order=1000000 with size=60 needs .* more than an int64"):
+        ngram.counts(np.zeros(10**6, dtype=np.int64), 10**6, 60)
+    with pytest.raises(ValueError, match=r"order=3 with size=1000000 needs an array"):
+        ngram.add_k([0, 1, 2], 3, 10**6, 1.0)
+    with pytest.raises(ValueError, match=r"size=10000000000000 needs an array"):
+        ngram.uniform(10**13)
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: ngram.fit_weights([], [0, 1]), ValueError, "tables must hold at least one table"),
+    (lambda: ngram.fit_weights(ngram.uniform(2), [0, 1]), TypeError, "tables must be a list"),
+    (lambda: ngram.fit_weights([ngram.uniform(2), ngram.uniform(3)], [0, 1]), ValueError, "one vocabulary"),
+    (lambda: ngram.interpolate([], []), ValueError, "at least one table"),
+    (lambda: ngram.choose_k([0, 1], [0, 1], 1, 2, 0.5), TypeError, "ks must be a list"),
+    (lambda: ngram.counts(np.array([0, 1], dtype=bool), 1, 2), TypeError, "integer character indices"),
+])
+def test_more_bad_input_fails_clearly(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -194,3 +194,37 @@ def test_several_temperatures_side_by_side():
 def test_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ------------------------------------------------ issue 23: split says what it needs; sizes checked first
+@pytest.mark.parametrize("length", [10, 1000, 100_000])
+def test_split_of_a_text_without_line_breaks_asks_for_line_breaks(length):
+    # the issue's reproducer: it asked for "a longer text", whatever the length
+    with pytest.raises(ValueError, match=r"part 2 should begin at or after character \d+, but the text has no "
+                                         r"line break there .*\(0 line break\(s\)") as info:
+        tx.split("a" * length)
+    assert "longer" not in str(info.value)
+
+
+def test_split_names_the_cut_that_found_no_line_break():
+    # a line break only at the very end leaves nothing after it for the last part
+    with pytest.raises(ValueError, match=r"part 2 should begin at or after character 2, .*\(1 line break"):
+        tx.split("abc\n", (0.5, 0.5))
+    # the last cut falls beyond the text's last line break
+    with pytest.raises(ValueError, match=r"part 3 should begin at or after character 16"):
+        tx.split("one\ntwo\nthree four five", (0.2, 0.5, 0.3))
+    # two cuts after the same line break: the part between them would be empty
+    text = "x" * 10 + "\n" + "y" * 10 + "\n" + "z"
+    with pytest.raises(ValueError, match=r"part 3 of the split would be empty: .*\(character 10\) also ends part 2"):
+        tx.split(text, (0.1, 0.1, 0.8))
+    # enough line breaks: the same cuts as always, just after each line break
+    assert tx.split(text, (0.1, 0.9)) == ["x" * 10 + "\n", "y" * 10 + "\nz"]
+    assert tx.split(text, (0.1, 0.5, 0.4)) == ["x" * 10 + "\n", "y" * 10 + "\n", "z"]
+
+
+def test_reading_in_many_streams_checks_the_size_first():
+    net = rnnlib.ElmanRNN(3, 2, 3)
+    with pytest.raises(ValueError, match=r"n_streams=1000000000 with warmup=100 needs an array of .* bytes"):
+        tx.read(net, [0, 1, 2, 0], n_streams=10**9)
+    with pytest.raises(ValueError, match=r"n_streams=2 with warmup=1000000000000 needs an array"):
+        tx.surprisal(net, [0, 1, 2, 0], n_streams=2, warmup=10**12)
