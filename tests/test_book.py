@@ -53,7 +53,7 @@ def test_widget_cells_are_left_out_of_the_book_after_their_static_figure(path):
 
 def test_book_has_repository_and_launch_buttons():
     config = (ROOT / "book/_config.yml").read_text(encoding="utf-8")
-    slug = re.search(r"repository-code:\s*\"?https://github\.com/([^\"\s]+)", (ROOT / "CITATION.cff").read_text()).group(1)
+    slug = re.search(r"repository-code:\s*\"?https://github\.com/([^\"\s]+)", (ROOT / "CITATION.cff").read_text(encoding="utf-8")).group(1)
     assert f"url: https://github.com/{slug}" in config
     assert re.search(r"use_repository_button:\s*true", config)
     assert re.search(r"binderhub_url:\s*\"?https://mybinder\.org", config)

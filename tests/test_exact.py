@@ -8,6 +8,7 @@ each run in a fresh process.
 import hashlib
 import math
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -265,7 +266,8 @@ def _fingerprint(extra_env, argv=(sys.executable,)):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.uname().machine not in ("x86_64", "AMD64"), reason="the variants name x86-64 BLAS kernels")
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
+                    reason="the variants name x86-64 BLAS kernels and CPU features (this is not an x86-64 machine)")
 def test_same_digits_under_other_blas_kernels_and_cpu_paths():
     """A training run, products, tanh, exp and a spectral radius give the same bits in fresh
     processes with another OpenBLAS kernel, thread count or numpy CPU dispatch level."""

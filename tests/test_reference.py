@@ -42,8 +42,8 @@ def problem(shape, activation="tanh", seed=0, h0=False):
 def test_it_is_one_page_of_plain_numpy():
     """At most 150 lines, and nothing imported but numpy: a learner reads it in one sitting."""
     path = Path(reference.__file__)
-    assert len(path.read_text().splitlines()) <= 150
-    tree = ast.parse(path.read_text())
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 150
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert [(type(n).__name__, [a.name for a in n.names]) for n in imports] == [("Import", ["numpy"])]
 

@@ -64,7 +64,7 @@ def test_relative_links_point_at_files(path, text):
 
 
 def repository_slug():
-    m = re.search(r"repository-code:\s*\"?https://github\.com/([^\"\s]+)", (ROOT / "CITATION.cff").read_text())
+    m = re.search(r"repository-code:\s*\"?https://github\.com/([^\"\s]+)", (ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     return m.group(1).rstrip("/")
 
 
@@ -77,7 +77,7 @@ def test_binder_badges_open_existing_files(path, text):
 
 
 def test_readme_badge_opens_the_introduction():
-    badges = BINDER.findall((ROOT / "README.md").read_text())
+    badges = BINDER.findall((ROOT / "README.md").read_text(encoding="utf-8"))
     assert any(urllib.parse.unquote(lab) == "notebooks/00_introduction.ipynb" for _, _, lab in badges)
 
 
@@ -92,15 +92,15 @@ def test_every_chapter_has_its_binder_badge_and_glossary_link(path):
 
 def test_chapter_lists_match_the_notebooks():
     names = [p.stem for p in NOTEBOOKS]
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = re.findall(r"\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme.split("## Chapters")[1].split("\n## ")[0])
     assert listed == names, f"README chapter table {listed} != notebooks {names}"
-    toc = re.findall(r"file:\s*notebooks/(\S+)", (ROOT / "book/_toc.yml").read_text())
+    toc = re.findall(r"file:\s*notebooks/(\S+)", (ROOT / "book/_toc.yml").read_text(encoding="utf-8"))
     assert toc == names, f"book/_toc.yml {toc} != notebooks {names}"
 
 
 def test_requirements_are_pinned_and_explained():
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         spec, _, comment = line.partition("#")
@@ -117,17 +117,17 @@ SUPPORTED = ("3.11", "3.12", "3.13")
 def test_supported_pythons_are_the_same_everywhere():
     """Binder runs the oldest supported Python; CI tests the oldest and the newest; the README
     and pyproject.toml name the same range."""
-    assert (ROOT / "binder/runtime.txt").read_text().strip() == f"python-{SUPPORTED[0]}"
+    assert (ROOT / "binder/runtime.txt").read_text(encoding="utf-8").strip() == f"python-{SUPPORTED[0]}"
     assert not (ROOT / "runtime.txt").exists(), "repo2docker ignores a root runtime.txt when binder/ exists"
-    workflow = (ROOT / ".github/workflows/tests.yml").read_text()
+    workflow = (ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8")
     matrix = re.search(r"python-version:\s*\[([^\]]*)\]", workflow)
     assert matrix, "the workflow has no python-version matrix"
     tested = re.findall(r'"([\d.]+)"', matrix.group(1))
     assert SUPPORTED[0] in tested and SUPPORTED[-1] in tested, f"CI tests {tested}, not {SUPPORTED[0]} and {SUPPORTED[-1]}"
     assert set(tested) <= set(SUPPORTED), f"CI tests {tested}, the README supports {SUPPORTED}"
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"Python {SUPPORTED[0]}, {SUPPORTED[1]} or {SUPPORTED[2]}" in readme
-    assert f'requires-python = ">={SUPPORTED[0]}"' in (ROOT / "pyproject.toml").read_text()
+    assert f'requires-python = ">={SUPPORTED[0]}"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 # a design note named in a file: any *.md whose name contains "design" or "architecture"
