@@ -130,6 +130,26 @@ def test_supported_pythons_are_the_same_everywhere():
     assert f'requires-python = ">={SUPPORTED[0]}"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
+# the readers' machines CI covers besides x86-64 Linux: runner label prefix -> how the README names it
+READER_RUNNERS = {"ubuntu-24.04-arm": "ARM Linux", "macos-": "macOS on Apple Silicon", "windows-": "Windows"}
+
+
+def test_ci_runs_the_readers_test_on_the_platforms_the_readme_names():
+    """The workflow's readers job runs the README's install and pytest on ARM Linux, an Apple Silicon
+    Mac and Windows, and the README says so; the x86-64 Linux job still runs all of .ci/run."""
+    workflow = (ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8")
+    oses = re.search(r"^\s*os:\s*\[([^\]]*)\]", workflow, re.M)
+    assert oses, "the workflow has no os matrix for the readers' machines"
+    labels = [label.strip() for label in oses.group(1).split(",")]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for prefix, name in READER_RUNNERS.items():
+        assert any(label.startswith(prefix) for label in labels), f"CI has no {prefix}* runner ({labels})"
+        assert name in readme, f"the README does not say that CI covers {name}"
+    assert "macos-13" not in labels, "macos-13 is an Intel Mac; readers' Macs are Apple Silicon"
+    assert "run: python -m pip install -r requirements.txt" in workflow and "run: pytest" in workflow
+    assert "run: bash .ci/run" in workflow
+
+
 # a design note named in a file: any *.md whose name contains "design" or "architecture"
 # (in any case, with or without a folder), or the bare word DESIGN in backticks. A match starts
 # where a path does (the lookbehind): the same matches, without retrying the long runs of
