@@ -40,7 +40,8 @@ class Parameter:
     Assigning an array-like converts it to the model's dtype and checks its
     shape against ``model.param_shapes()``, so a replaced weight of the wrong
     size fails at once, in rnnlib's words (chapter 01). The model keeps its own
-    copy of what was assigned.
+    copy of what was assigned; an in-place operation (``net.D *= 0.9``, which
+    assigns the changed array back to itself) keeps the array as it is.
     """
 
     def __set_name__(self, owner, name):
@@ -52,6 +53,8 @@ class Parameter:
         return model._params[self.name]
 
     def __set__(self, model, value):
+        if value is model.__dict__.get("_params", {}).get(self.name):
+            return                                          # net.D *= 0.9: already changed in place
         arr = as_float_array(f"{type(model).__name__}.{self.name}", value, model.dtype)
         check_shape(f"{type(model).__name__}.{self.name}", arr, model.param_shapes()[self.name])
         model._params[self.name] = np.array(arr, dtype=model.dtype, copy=True)
@@ -412,6 +415,21 @@ class Model:
         for s, m in enumerate(models):
             for name in self.param_names:
                 m._params[name][...] = self._params[name][s]
+
+    def _restack_from(self, models):
+        """The reverse of ``_unstack_into``, after a ``fit`` callback: the stack takes up the networks' weights
+        as the callback left them, changed in place or replaced. Returns whether a stack of one now views
+        new arrays (a replaced parameter)."""
+        if len(models) > 1:
+            for s, m in enumerate(models):
+                for name in self.param_names:
+                    self._params[name][s] = m._params[name]
+            return False
+        own = models[0]._params
+        if all(self._params[name].base is own[name] for name in self.param_names):
+            return False
+        self._params = {name: own[name][None] for name in self.param_names}
+        return True
 
 
 def _deprecated_exact():

@@ -4,10 +4,16 @@ An optimiser updates the arrays of ``model.params`` in place from a dict of
 gradients with the same keys, so it works for any rnnlib model. It keeps
 running statistics (momentum, Adam's moments) for the parameters it updates
 first, and refuses to be used for another model's parameters afterwards: make
-one optimiser per model, or call ``reset()``. Updates are done in place with
-one scratch array per parameter, and use only + - * / and sqrt, so they give
-the same digits on every machine.
+one optimiser per model, or call ``reset()``. A copy (``copy.copy``,
+``copy.deepcopy``, pickle) has statistics of its own and takes up the first
+parameters it is given with the same names and shapes: copy or pickle a
+network together with its optimiser, and training resumes exactly where it
+would have gone. Updates are done in place with one scratch array per
+parameter, and use only + - * / and sqrt, so they give the same digits on
+every machine.
 """
+import copy
+
 import numpy as np
 
 
@@ -56,7 +62,7 @@ class _Optimiser:
         self.t = 0
         self.state = {}
         self._tmp = {}
-        self._bound = None
+        self._bound = self._shapes = None
 
     def step(self, params, grads):
         """Update each ``params[name]`` in place with ``grads[name]`` (chapter 05)."""
@@ -65,13 +71,35 @@ class _Optimiser:
         self._update(params, {name: np.asarray(grads[name], dtype=p.dtype) for name, p in params.items()})
 
     def _bind(self, params):
-        """The first step binds the optimiser to these arrays; another model's arrays are refused."""
-        ids = {name: id(p) for name, p in params.items()}
+        """The first step binds the optimiser to these arrays; another model's arrays are refused.
+
+        A copy starts unbound, with its statistics: it binds to parameters of the same names and shapes."""
         if self._bound is None:
-            self._bound = (ids, dict(params))    # keep the arrays alive, so that their ids stay theirs
-        elif self._bound[0] != ids:
-            raise ValueError(f"this {type(self).__name__} already updates another set of parameters (its running "
-                             "statistics belong to them); make one optimiser per model, or call reset() first")
+            shapes = {name: p.shape for name, p in params.items()}
+            if self.t and self._shapes != shapes:
+                raise ValueError(f"this {type(self).__name__}'s running statistics are for parameters {self._shapes}, "
+                                 f"not {shapes}; make one optimiser per model, or call reset() first")
+            self._bound, self._shapes = dict(params), shapes
+        elif self._bound.keys() != params.keys() or any(params[n] is not p for n, p in self._bound.items()):
+            raise ValueError(f"this {type(self).__name__} already updates other parameter arrays (its running "
+                             "statistics belong to them): another model's, or a parameter was replaced "
+                             "(net.D = ...; change it in place instead: net.D[...] = ...). Make one optimiser per "
+                             "model, copy or pickle a network together with its optimiser, or call reset() first")
+
+    def __getstate__(self):
+        """What a copy or a pickle keeps: settings and statistics, not the parameters they were bound to."""
+        state = dict(self.__dict__)
+        state["_bound"], state["_tmp"] = None, {}
+        return state
+
+    def __copy__(self):
+        """``copy.copy(opt)``: an independent optimiser with the same settings and statistics (unbound)."""
+        return self.__deepcopy__({})
+
+    def __deepcopy__(self, memo):
+        new = object.__new__(type(self))
+        new.__dict__.update(copy.deepcopy(self.__getstate__(), memo))
+        return new
 
     def _scratch(self, name, p):
         buf = self._tmp.get(name)

@@ -81,12 +81,22 @@ def _check_loss(loss):
 
 
 def _per_network(value, name, S, many):
-    """One entry per network: a list/tuple of S entries, or one value shared by all."""
-    if many and isinstance(value, (list, tuple)):
-        if len(value) != S:
-            raise ValueError(f"{name} must have one entry per network ({S}), got {len(value)}")
-        return list(value)
-    return [value] * S
+    """One entry per network, told from the value's type, never from its sizes (side-by-side ``fit``).
+
+    A list or tuple of numpy arrays (or None, or seeds) has one entry per network; an array, None
+    or a number is shared by all, and so is a nested list of numbers, unless it is as long as there
+    are networks: then it could be either, and it is refused.
+    """
+    if not (many and isinstance(value, (list, tuple))):
+        return [value] * S
+    per_network = name == "seed" or all(v is None or isinstance(v, np.ndarray) for v in value)
+    if per_network and len(value) != S:
+        raise ValueError(f"{name} must have one entry per network ({S}), got {len(value)}")
+    if not per_network and len(value) == S:
+        raise ValueError(f"{name} is a list of {S} entries, as many as there are networks: it could be one "
+                         "value shared by all of them or one per network. Pass a numpy array to share it "
+                         f"(np.asarray({name})), or a list of numpy arrays, one per network")
+    return list(value) if per_network else [value] * S
 
 
 def _check_data(net, X, target, mask, h0, loss_fn):
@@ -138,16 +148,20 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
 
     Several networks at once: ``model`` may be a list of networks of the same
     kind and sizes. Then ``X``, ``target``, ``mask``, ``h0`` and ``seed`` are
-    each a list with one entry per network, or one value (an array, None, an
-    int) shared by all; the data must have the same shapes. The networks are
+    each a list with one entry per network (numpy arrays, None, ints), or one
+    value (an array, None, an int) shared by all; the data must have the same
+    shapes. A nested list of numbers as long as the list of networks could be
+    read either way, so it is refused: pass an array or a list of arrays. The networks are
     trained side by side as one computation, each with its own optimiser
     statistics, shuffling, clipping and divergence stop, and each ends exactly
     as if it had been trained alone. A list of Histories is returned and
     ``callback`` receives that list; when it runs, every network in ``model``
-    holds its weights of that epoch, so it can score each one (changes it makes
-    to them are not trained on: the stack is what trains). An optimiser of your
-    own (any object with ``step(params, grads)``) then receives the stacked
-    arrays: each parameter and gradient with a leading axis, one slice per network.
+    holds its weights of that epoch, so it can score each one, and training
+    goes on from the weights as the callback leaves them (changed in place, as
+    ``net.D *= 0.9``, or replaced). An optimiser of your own (any object with
+    ``step(params, grads)``, or a subclass of rnnlib's that overrides ``step``)
+    then receives the stacked arrays: each parameter and gradient with a
+    leading axis, one slice per network.
     """
     nets, many = _check_models(model)
     S = len(nets)
@@ -204,6 +218,7 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
             net._unstack_into(nets)             # the callback sees each network's weights of this epoch
             if callback(epoch, trainer.histories if many else trainer.histories[0]) is False:
                 break
+            trainer.take_back(nets)             # and training goes on from them, as the callback left them
     net._unstack_into(nets)
     return trainer.histories if many else trainer.histories[0]
 
@@ -308,6 +323,14 @@ class _Trainer:
             self.histories[s].step_grad_norm.append(float(norms[s]))
         return h_out
 
+    def take_back(self, nets):
+        """Train on from the networks' weights as a callback left them (``Model._restack_from``). A
+        parameter it replaced (net.D = ...) keeps the optimiser statistics of the array it replaced."""
+        if self.net._restack_from(nets):
+            self.own = nets[0].params
+            if isinstance(self.optimizer, _Optimiser):
+                self.optimizer._bound = None       # the same network, new arrays: bind to them (same names, shapes)
+
     def _loss(self, Y, target, w):
         """Loss per network (S,) and dY, fused for the named losses; a custom loss runs per network."""
         if self.fused is not None:
@@ -324,10 +347,13 @@ class _Trainer:
                 raise TypeError("a loss function must return a pair (loss, dY), the mean loss and its gradient "
                                 f"with the shape of Y {Ys.shape}, got {type(result).__name__}")
             value, dY = result
+            if np.size(value) != 1:
+                raise ValueError("a loss function must return the mean loss as one number (any shape of size 1), "
+                                 f"got shape {np.shape(value)}")
+            values.append(float(np.reshape(value, ())))
             dY = np.asarray(dY, dtype=Y.dtype)
             if dY.shape != Ys.shape:
                 raise ValueError(f"the loss function's dY must have the shape of Y, {Ys.shape}, got {dY.shape}")
-            values.append(value)
             grads.append(state_layout(dY.reshape(Ys.shape[0], -1, Y.shape[-2])))
         return np.array(values, dtype=float).reshape(self.S), np.stack(grads, axis=1)
 
@@ -354,10 +380,10 @@ class _Trainer:
                 g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))
         if self.own is not None:                   # one network: its own arrays, unstacked gradients
             params, grads = self.own, {name: g[0] for name, g in grads.items()}
-        if isinstance(self.optimizer, _Optimiser):
+        if type(self.optimizer).step is _Optimiser.step:   # rnnlib's own optimisers: already checked
             self.optimizer._bind(params)
             self.optimizer._update(params, grads)
-        else:
+        else:                                               # anything else, a subclass that overrides step too
             self.optimizer.step(params, grads)
         params = self.net.params
         if self.stopped.any():

@@ -68,7 +68,7 @@ def test_an_optimiser_serves_one_model_and_reset_frees_it():
     rnnlib.fit(a, X, target, optimizer=opt, epochs=2, verbose=False)
     state = {k: tuple(v.copy() for v in s) for k, s in opt.state.items()}
     b_before = {k: v.copy() for k, v in b.params.items()}
-    with pytest.raises(ValueError, match="already updates another set of parameters"):
+    with pytest.raises(ValueError, match="already updates other parameter arrays"):
         rnnlib.fit(b, X, target, optimizer=opt, epochs=1, verbose=False)
     assert all(np.array_equal(v, b_before[k]) for k, v in b.params.items())        # refused: b untouched
     assert all(np.array_equal(opt.state[k][i], state[k][i]) for k in state for i in (0, 1))
@@ -79,7 +79,7 @@ def test_an_optimiser_serves_one_model_and_reset_frees_it():
     assert opt.t == 1
     sgd = rnnlib.SGD(lr=0.1, momentum=0.9)
     sgd.step(a.params, a.backward(X, target))
-    with pytest.raises(ValueError, match="another set of parameters"):
+    with pytest.raises(ValueError, match="already updates other parameter arrays"):
         sgd.step(b.params, b.backward(X, target))
 
 

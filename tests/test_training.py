@@ -550,3 +550,86 @@ def test_fit_reuses_its_workspace_from_one_update_to_the_next(kind, loss, option
     assert allocated and {e for e, _ in allocated} == {1}, allocated
     a, b = nets.values()
     assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
+
+
+@pytest.mark.parametrize("side_by_side", [False, True])
+@pytest.mark.parametrize("change", ["in place", "assigned"])
+def test_fit_trains_on_from_the_weights_a_callback_leaves(side_by_side, change):
+    """A callback that shrinks D after epoch 1 (in place, net.D *= 0.5, or by assignment, net.D = ...):
+    training goes on from the shrunk D with the same optimiser statistics, exactly as fit for 1 epoch,
+    the shrink, and fit for 2 more with the same optimiser (each network alone). One sequence, so no
+    shuffling: the two runs see the same data in the same order."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((7, 2))
+    Y = np.roll(X, 1, axis=0)
+    nets = [rnnlib.ElmanRNN(2, 4, 2, seed=s) for s in (1, 2)][:2 if side_by_side else 1]
+
+    def cb(epoch, hist):
+        for net in nets:
+            if epoch == 1 and change == "in place":
+                net.D *= 0.5
+            elif epoch == 1:
+                net.D = net.D * 0.5
+
+    rnnlib.fit(nets if side_by_side else nets[0], X, Y, optimizer=rnnlib.Adam(lr=0.05), epochs=3, verbose=False,
+               callback=cb)
+    for s, net in enumerate(nets):
+        alone, opt = rnnlib.ElmanRNN(2, 4, 2, seed=s + 1), rnnlib.Adam(lr=0.05)
+        rnnlib.fit(alone, X, Y, optimizer=opt, epochs=1, verbose=False)
+        alone.D *= 0.5
+        rnnlib.fit(alone, X, Y, optimizer=opt, epochs=2, verbose=False)
+        assert all(np.array_equal(net.params[k], alone.params[k]) for k in net.param_names), s
+
+
+def test_side_by_side_fit_never_guesses_what_a_nested_list_holds():
+    """Two networks and a nested list of 2 time steps: one sequence shared by both, or one entry per
+    network? Refused, naming the ambiguity (it used to be read as one step per network). Arrays, or
+    lists of arrays, say what they are and train exactly as each network alone."""
+    X = [[0.5], [-0.25]]                      # T = 2 steps of one input: as long as the list of networks
+    Y = [[0.1], [0.3]]
+    nets = [rnnlib.ElmanRNN(1, 3, 1, seed=s) for s in range(2)]
+    with pytest.raises(ValueError, match=r"X is a list of 2 entries, as many as there are networks: it could be"):
+        rnnlib.fit(nets, X, Y, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match=r"h0 is a list of 2 entries"):
+        rnnlib.fit([rnnlib.ElmanRNN(1, 2, 1, seed=s) for s in range(2)], np.array(X), np.array(Y),
+                   h0=[0.1, 0.2], epochs=1, verbose=False)
+    shared = rnnlib.fit(nets, np.array(X), np.array(Y), epochs=2, verbose=False)
+    own = [rnnlib.ElmanRNN(1, 3, 1, seed=s) for s in range(2)]
+    rnnlib.fit(own, [np.array(X), np.array(X)], [np.array(Y), np.array(Y)], epochs=2, verbose=False)
+    for s, net in enumerate(nets):
+        alone = rnnlib.ElmanRNN(1, 3, 1, seed=s)
+        hist = rnnlib.fit(alone, X, Y, epochs=2, verbose=False)          # one network: a list is just data
+        assert all(np.array_equal(alone.params[k], net.params[k]) for k in net.param_names)
+        assert all(np.array_equal(alone.params[k], own[s].params[k]) for k in net.param_names)
+        assert hist.loss == shared[s].loss
+    # a nested list of another length than the list of networks can only be shared data
+    three = [rnnlib.ElmanRNN(1, 3, 1, seed=s) for s in range(3)]
+    rnnlib.fit(three, X, Y, epochs=2, verbose=False)
+    assert all(np.array_equal(three[s].W, nets[s].W) for s in range(2))
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_a_custom_loss_may_return_its_value_in_any_shape_of_size_one(shape, side_by_side):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((5, 3, 1))
+
+    def loss(Y, target, mask):
+        value, dY = rnnlib.mse(Y, target, mask)
+        return np.reshape(value, shape), dY
+
+    nets = [rnnlib.ElmanRNN(1, 3, 1, seed=s) for s in range(2)]
+    hists = rnnlib.fit(nets if side_by_side else nets[0], X, X, loss=loss, epochs=2, verbose=False)
+    ref = rnnlib.ElmanRNN(1, 3, 1, seed=0)
+    expected = rnnlib.fit(ref, X, X, loss="mse", epochs=2, verbose=False)
+    got = hists[0] if side_by_side else hists
+    assert got.loss == expected.loss and np.array_equal(nets[0].W, ref.W)
+
+
+def test_a_custom_loss_must_return_one_number():
+    def loss(Y, target, mask):
+        value, dY = rnnlib.mse(Y, target, mask)
+        return np.array([value, value]), dY
+
+    with pytest.raises(ValueError, match=r"must return the mean loss as one number .*got shape \(2,\)"):
+        rnnlib.fit(rnnlib.ElmanRNN(1, 3, 1), np.zeros((4, 1)), np.zeros((4, 1)), loss=loss, epochs=1, verbose=False)
