@@ -18,8 +18,8 @@ import math
 import numba
 import numpy as np
 
-from .portable import (_E2, _E4, _E6, _INV_LN2, _LN2_HI, _LN2_LO, _O1, _O3, _O5, JMAX, STEPS, T3, T5,
-                       TANH_TABLE)
+from .portable import (_E2, _E4, _E6, _INV_LN2, _K_HI, _K_LO, _LN2_HI, _LN2_LO, _O1, _O3, _O5, _SHIFT, JMAX,
+                       STEPS, T3, T5, TANH_TABLE, X_MAX, X_MIN)
 
 CACHED = True     # whether compiled code is kept on disk (False where no cache folder can be written)
 
@@ -278,25 +278,29 @@ def _tanh(x):
     z = t * p
     z += 1.0
     t += p
-    return t / z                                   # (t + tanh r) / (1 + t tanh r)
+    return math.copysign(t / z, x)                 # (t + tanh r) / (1 + t tanh r), the sign of x (tanh -0 = -0)
 
 
 @_jit
 def exp(x, out):
-    """``portable.exp`` of a flat float64 array: x = k ln 2 + r, Pade (6, 6) of exp(r), times 2^k."""
+    """``portable.exp`` of a flat float64 array: x = k ln 2 + r, Pade (6, 6) of exp(r), times 2^k
+    (in two exact steps beyond the normal exponents, as ``portable._scaled``)."""
     for i in range(x.shape[0]):
         v = x[i]
         if v != v:
             out[i] = v                                 # NaN stays NaN
             continue
-        v = min(max(v, -745.0), 709.0)
+        v = min(max(v, X_MIN), X_MAX)
         k = np.rint(v * _INV_LN2)
         r = v - k * _LN2_HI
         r -= k * _LN2_LO
         z = r * r
         E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
         O = ((_O5 * z + _O3) * z + _O1) * r
-        out[i] = (E + O) / (E - O) * math.ldexp(1.0, int(k))
+        ki = int(k)
+        shift = _SHIFT if ki > _K_HI else (-_SHIFT if ki < _K_LO else 0)
+        res = (E + O) / (E - O) * math.ldexp(1.0, ki - shift)
+        out[i] = res * math.ldexp(1.0, shift)
 
 
 @_jit

@@ -172,9 +172,24 @@ class Adam(_Optimiser):
             p -= tmp
 
 
+SAFE = 2.0 ** 500     # entries between 1/SAFE and SAFE square and sum without overflow or underflow
+
+
+def norm_scale(largest):
+    """Powers of two 2^e (one per entry of ``largest``, the largest |entry| of each set) that bring a huge
+    (> 2^500) or tiny (< 2^-500) largest entry near 1, else 1: a norm computed from x 2^e and divided by
+    2^e neither overflows nor underflows, and multiplying by a power of two is exact."""
+    largest = np.asarray(largest, dtype=np.float64)
+    scale = (largest > SAFE) | ((largest < 1.0 / SAFE) & (largest > 0))
+    return np.ldexp(1.0, np.where(scale, -np.frexp(largest)[1], 0))
+
+
 def global_norm(grads):
-    """sqrt of the sum of squares of every gradient entry (chapter 05)."""
-    return float(np.sqrt(sum(float(np.square(g).sum()) for g in grads.values())))
+    """sqrt of the sum of squares of every gradient entry (chapter 05), scaled where the entries are huge
+    or tiny (``norm_scale``)."""
+    largest = max((float(np.max(np.abs(g), initial=0.0)) for g in grads.values()), default=0.0)
+    k = float(norm_scale(largest))
+    return float(np.sqrt(sum(float(np.square(g * k if k != 1.0 else g).sum()) for g in grads.values()))) / k
 
 
 def clip_grad_norm(grads, max_norm):

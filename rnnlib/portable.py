@@ -135,12 +135,19 @@ _E2, _E4, _E6 = 5.0 / 44.0, 1.0 / 792.0, 1.0 / 665280.0
 _O1, _O3, _O5 = 0.5, 1.0 / 66.0, 1.0 / 15840.0
 
 
+# beyond these, exp(x) is inf (above ln of the largest double, 709.78) or 0 (below ln of half the smallest
+# subnormal, -745.13); clipping x to them keeps k within what the scaling below handles
+X_MAX, X_MIN = 710.0, -746.0
+# 2^k for k outside the normal exponents is applied in two exact steps (``_scaled``)
+_K_HI, _K_LO, _SHIFT = 1023, -1022, 64
+
+
 def _pade(x):
-    """Range reduction and Pade (6, 6) for exp: returns (2^k, E, O) with exp(x) = 2^k (E + O) / (E - O).
+    """Range reduction and Pade (6, 6) for exp: returns (k, E, O) with exp(x) = 2^k (E + O) / (E - O).
 
     x = k ln 2 + r with k an integer and |r| <= ln(2)/2 (Cody and Waite's two-part ln 2).
     """
-    x = np.clip(x, -745.0, 709.0)
+    x = np.clip(x, X_MIN, X_MAX)
     k = np.rint(x * _INV_LN2)
     r = x - k * _LN2_HI
     r -= k * _LN2_LO
@@ -148,22 +155,40 @@ def _pade(x):
     E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
     O = ((_O5 * z + _O3) * z + _O1) * r
     with np.errstate(invalid="ignore"):                 # NaN: its k is never used, the result stays NaN
-        return np.ldexp(1.0, k.astype(np.int32)), E, O
+        return np.where(np.isnan(k), 0, k).astype(np.int32), E, O
+
+
+def _scaled(p, k):
+    """p 2^k for p near 1, rounded once: 2^k directly for normal exponents (-1022 <= k <= 1023); beyond,
+    2^(k -+ 64) first (an exact product) and then 2^(+-64), so that exp(709.5) is finite, exp(710) inf,
+    and results below the smallest normal are rounded once, not twice."""
+    hi, lo = k > _K_HI, k < _K_LO
+    shift = np.where(hi, _SHIFT, np.where(lo, -_SHIFT, 0))
+    out = p * np.ldexp(1.0, k - shift)
+    with np.errstate(over="ignore"):
+        out *= np.ldexp(1.0, shift)
+    return out
 
 
 def expm1(x):
     """exp(x) - 1 for float64 x, accurate also for tiny |x| (builds the tanh table).
 
-    exp(x) - 1 = 2^k (exp(r) - 1) + (2^k - 1) with exp(r) - 1 = 2 O / (E - O).
+    exp(x) - 1 = 2^k (exp(r) - 1) + (2^k - 1) with exp(r) - 1 = 2 O / (E - O); for large k
+    (exp(x) - 1 = exp(x) to double precision), 2^k exp(r) - 1.
     """
-    s, E, O = _pade(np.asarray(x, dtype=np.float64))
-    return (2.0 * O / (E - O)) * s + (s - 1.0)
+    k, E, O = _pade(np.asarray(x, dtype=np.float64))
+    big = k > _K_HI
+    s = np.ldexp(1.0, np.minimum(k, _K_HI))
+    out = (2.0 * O / (E - O)) * s + (s - 1.0)
+    if big.any():
+        out[big] = _scaled((E + O) / (E - O), k)[big] - 1.0
+    return out
 
 
 def exp(x):
-    """exp(x) for float64 x (the softmax and the sampling of chapter 08)."""
-    s, E, O = _pade(np.asarray(x, dtype=np.float64))
-    return (E + O) / (E - O) * s
+    """exp(x) for float64 x (the softmax and the sampling of chapter 08); inf above 709.78, 0 below -745.13."""
+    k, E, O = _pade(np.asarray(x, dtype=np.float64))
+    return _scaled((E + O) / (E - O), k)
 
 
 def _tanh_pade(x):
@@ -190,9 +215,11 @@ def tanh(a, out=None):
     float64 and rounded once. ``out`` may be ``a`` itself.
     """
     a = np.asarray(a)
+    _check_out(out)
     if a.ndim == 0:
         return tanh(a[None])[0] if out is None else tanh(a[None], out=out[None])[0]
-    y = np.multiply(a, STEPS, dtype=np.float64)
+    with np.errstate(over="ignore"):        # |a| > 1.7e305: y = +-inf, clipped to the table's end below
+        y = np.multiply(a, STEPS, dtype=np.float64)
     np.minimum(y, JMAX, out=y)
     np.maximum(y, -JMAX, out=y)
     j = np.rint(y)
@@ -211,13 +238,22 @@ def tanh(a, out=None):
     t += p
     if out is None:
         t /= z
+        np.copysign(t, a, out=t)            # the sign of a: tanh(-0) = -0
         return t.astype(a.dtype, copy=False) if a.dtype.kind == "f" else t
-    return np.divide(t, z, out=out)
+    np.divide(t, z, out=t)
+    return np.copysign(t, a, out=out)
+
+
+def _check_out(out):
+    """``out=`` of the elementwise functions: a float array (an integer one would truncate the values)."""
+    if out is not None and not (isinstance(out, np.ndarray) and out.dtype.kind == "f"):
+        raise TypeError(f"out must be a float numpy array, got {getattr(out, 'dtype', type(out).__name__)}")
 
 
 def sigmoid(a, out=None):
     """The logistic function 1 / (1 + exp(-a)) = (1 + tanh(a/2)) / 2 (chapters 03, 06)."""
     a = np.asarray(a)
+    _check_out(out)
     t = tanh(np.multiply(a, 0.5, dtype=np.float64))
     t += 1.0
     t *= 0.5

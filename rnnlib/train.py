@@ -15,7 +15,7 @@ from ._checks import as_float_array, as_sequence, as_state, check_seed, check_si
 from .losses import FUSED, LOSSES, _weights, check_unit_interval, class_rows
 from .arithmetic import REPRODUCIBLE as _ARITH
 from .model import Model, Workspace, state_layout
-from .optim import Adam, _Optimiser
+from .optim import Adam, _Optimiser, norm_scale
 
 
 @dataclass
@@ -119,9 +119,14 @@ def _check_data(net, X, target, mask, h0, loss_fn):
     return X3, t.reshape(T, N, net.n_out).astype(net.dtype, copy=False), w.reshape(T, N), H0, batched
 
 
-def _sum_squares(g):
-    """Sum of squares of a stacked gradient (S, ...), one per network, in the portable order."""
-    return _ARITH.total(np.square(g).reshape(len(g), -1))
+def _norms(grads, S):
+    """The global gradient norm of each of S stacked networks: squares summed in the portable order;
+    huge or tiny gradients scaled by a power of two first (``optim.norm_scale``: exact), so the norm
+    neither overflows nor underflows."""
+    largest = np.max([np.abs(g.reshape(S, -1)).max(axis=1, initial=0.0) for g in grads.values()], axis=0)
+    k = norm_scale(largest)[:, None]
+    flat = [g.reshape(S, -1) if (k == 1.0).all() else g.reshape(S, -1) * k for g in grads.values()]
+    return np.sqrt(sum(_ARITH.total(np.square(g)) for g in flat)) / k[:, 0]
 
 
 def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=None, mask=None,
@@ -308,7 +313,7 @@ class _Trainer:
                 if not ok.all():
                     dY[~np.isfinite(dY)] = 0.0
                 grads = net._grads(X, h_in, run, dY, self.truncate)
-                norms = np.sqrt(sum(_sum_squares(g) for g in grads.values()))
+                norms = _norms(grads, self.S)
             else:
                 grads, norms = None, np.full(self.S, np.inf)
         ok &= np.isfinite(norms)
