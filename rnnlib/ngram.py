@@ -10,6 +10,11 @@ row ``P[a, b]`` sums to one. Order 1 (unigram) ignores the context, ``P[c]``.
 - add-k:    p(c | ctx) = (count(ctx c) + k) / (count(ctx) + k V)   (k = 1: Laplace)
 - interpolated (Jelinek-Mercer): p(c | a b) = w0 / V + w1 p1(c) + w2 p2(c | b) + w3 p3(c | a b),
   with weights w >= 0 that sum to one
+- interpolated Kneser-Ney (``kneser_ney``): every order discounts its counts by D
+  and hands the mass it frees to the next shorter context, whose counts are
+  *continuation* counts (in how many different contexts a string occurs). Its
+  orders are far beyond a dense table (42^7 entries), so it keeps sorted
+  arrays of the n-grams that occur instead of a table.
 
 k and the weights are chosen on validation text, never on the test text.
 Scores are in bits: the surprisal of a character is -log2 p(c | ctx), and the
@@ -127,8 +132,12 @@ def probabilities(table, ids, start=None):
 
     ``start`` defaults to n - 1, the first position with a full context, and
     may not be smaller. Models of different orders are compared on the same
-    characters by giving them the same ``start``.
+    characters by giving them the same ``start``. ``table`` may also be a
+    ``KneserNey`` model, which backs off to the context there is, so any
+    ``start >= 0`` will do.
     """
+    if isinstance(table, KneserNey):
+        return table.probabilities(ids, start)
     table = _check_table(table)
     n = table.ndim
     ids = _check_ids("ids", ids, table.shape[0])
@@ -198,3 +207,113 @@ def _refuse_zero(p, val_ids, start, why):
         t = start + int(zero[0])
         raise ValueError(f"val_ids[{t}] = {int(np.asarray(val_ids)[t])} {why} ({zero.size} such position(s)); "
                          f"include a table that gives every character some probability, such as ngram.uniform(V)")
+
+
+def _keys(ids, k, size):
+    """Each k-gram of ``ids`` as one integer, its characters read as digits in base ``size``."""
+    key = np.zeros(len(ids) - k + 1, dtype=np.int64)
+    for j in range(k):
+        key = key * size + ids[j:len(ids) - k + 1 + j]
+    return key
+
+
+def _lookup(keys, values, query):
+    """values[i] where keys[i] == query, else 0 (``keys`` sorted, no repeats)."""
+    i = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[i] == query, values[i], 0)
+
+
+class KneserNey:
+    """An interpolated Kneser-Ney model of order n (chapter 08), made by ``kneser_ney``.
+
+    ``levels[k - 1]`` holds the statistics of order k as sorted arrays: the
+    k-grams that occur and their counts (raw counts at the highest order,
+    continuation counts below), each (k-1)-character context with its total
+    and its number of different next characters, and the discount D_k.
+    """
+
+    def __init__(self, order, size, levels):
+        self.order, self.size, self.levels = order, size, levels
+
+    @property
+    def discounts(self):
+        """D_1, ..., D_n, one per order."""
+        return [level["D"] for level in self.levels]
+
+    def __repr__(self):
+        return f"KneserNey(order={self.order}, size={self.size}, discounts={[round(d, 3) for d in self.discounts]})"
+
+    def _probs(self, windows, avail):
+        """p(last column | the columns before it), using at most ``avail[m]`` characters of context."""
+        n, size = windows.shape[1], self.size
+        p = np.full(len(windows), 1.0 / size)                  # below order 1: uniform
+        ctx = np.zeros(len(windows), dtype=np.int64)           # the k - 1 characters before, as one integer
+        for k, level in enumerate(self.levels, start=1):
+            if k > 1:
+                ctx = windows[:, n - k] * size ** (k - 2) + ctx
+            count = _lookup(level["grams"], level["counts"], ctx * size + windows[:, -1])
+            total = _lookup(level["contexts"], level["totals"], ctx)
+            types = _lookup(level["contexts"], level["types"], ctx)
+            D = level["D"]
+            mixed = (np.maximum(count - D, 0) + D * types * p) / np.maximum(total, 1)
+            p = np.where((avail >= k - 1) & (total > 0), mixed, p)
+        return p
+
+    def probabilities(self, ids, start=None):
+        """p(ids[t] | up to n - 1 characters before it) for t = start, ..., T-1 (``ngram.probabilities``)."""
+        ids = _check_ids("ids", ids, self.size)
+        start = self.order - 1 if start is None else check_count("start", start)
+        if start >= len(ids):
+            raise ValueError(f"start must be below the length of ids ({len(ids)}), got {start}")
+        padded = np.concatenate([np.zeros(self.order - 1, dtype=np.int64), ids])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, self.order)[start:]
+        avail = np.minimum(np.arange(start, len(ids)), self.order - 1)
+        return self._probs(windows, avail)
+
+    def next_probabilities(self, context):
+        """p(c | context) for every character c of the vocabulary, an array of shape (V,)."""
+        context = np.asarray(context)
+        context = _check_ids("context", context.astype(np.int64) if context.size == 0 else context, self.size)
+        context = context[len(context) - min(len(context), self.order - 1):]    # the last n - 1 at most
+        windows = np.zeros((self.size, self.order), dtype=np.int64)
+        windows[:, -1] = np.arange(self.size)
+        if len(context):
+            windows[:, -1 - len(context):-1] = context
+        return self._probs(windows, np.full(self.size, len(context)))
+
+
+def kneser_ney(train_ids, order, size):
+    """Interpolated Kneser-Ney model of order n (chapter 08; Kneser and Ney 1995, Chen and Goodman 1999).
+
+    Plain (not modified) KN, one discount per order. For a context h of k - 1
+    characters and h' = h without its first character,
+
+        p_k(c | h) = (max(N_k(h c) - D_k, 0) + D_k T_k(h) p_{k-1}(c | h')) / N_k(h),
+
+    where N_k are raw counts at the highest order and, below it, continuation
+    counts (N_k(g) = how many different characters precede g in the training
+    text), N_k(h) = sum over c of N_k(h c), T_k(h) = the number of characters c
+    with N_k(h c) > 0, and p_0 = 1/V. A context never seen (N_k(h) = 0) hands
+    over to p_{k-1} entirely. D_k = n1 / (n1 + 2 n2) from the numbers n1, n2 of
+    k-grams counted once and twice (Ney, Essen and Kneser 1994); 0.5 if either
+    is zero. Every row p_n(. | h) sums to one and is positive.
+    """
+    order, size = check_size("order", order), check_size("size", size)
+    ids = _check_ids("train_ids", train_ids, size)
+    if size > 1 and size ** order >= 2 ** 63:
+        raise ValueError(f"order={order} with size={size} gives n-grams that an int64 cannot number "
+                         f"(size^order must be below 2^63)")
+    if len(ids) <= order:
+        raise ValueError(f"train_ids must hold more than order = {order} characters, got {len(ids)}")
+    levels = []
+    for k in range(1, order + 1):
+        if k == order:
+            grams, counts = np.unique(_keys(ids, k, size), return_counts=True)
+        else:                                              # continuation counts: distinct left neighbours
+            grams, counts = np.unique(np.unique(_keys(ids, k + 1, size)) % size ** k, return_counts=True)
+        contexts, first, types = np.unique(grams // size, return_index=True, return_counts=True)
+        n1, n2 = int(np.sum(counts == 1)), int(np.sum(counts == 2))
+        levels.append({"grams": grams, "counts": counts, "contexts": contexts,
+                       "totals": np.add.reduceat(counts, first), "types": types,
+                       "D": n1 / (n1 + 2 * n2) if n1 and n2 else 0.5})
+    return KneserNey(order, size, levels)

@@ -193,3 +193,89 @@ def test_sizes_are_checked_before_anything_is_allocated():
 def test_more_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ------------------------------------------------ interpolated Kneser-Ney (chapter 08)
+def test_kneser_ney_by_hand():
+    # "ababb", V = 2, order 2. Bigrams ab, ba, ab, bb: raw counts ab 2, ba 1, bb 1 (n1 = 2, n2 = 1: D2 = 1/2).
+    # Continuation counts of single characters (distinct left neighbours): a 1 (from ba), b 2 (ab, bb):
+    # n1 = n2 = 1, D1 = 1/3; p1(a) = (1 - 1/3 + 1/3 * 2 * 1/2) / 3 = 1/3, p1(b) = (2 - 1/3 + 1/3) / 3 = 2/3.
+    # After a: (2 - 1/2 + 1/2 * 1 * 2/3) / 2 = 11/12 for b, (1/2 * 1 * 1/3) / 2 = 1/12 for a.
+    # After b: (1 - 1/2 + 1/2 * 2 * 1/3) / 2 = 5/12 for a, (1 - 1/2 + 1/2 * 2 * 2/3) / 2 = 7/12 for b.
+    model = ngram.kneser_ney(np.array([0, 1, 0, 1, 1]), 2, 2)
+    assert model.discounts == pytest.approx([1 / 3, 1 / 2])
+    assert model.next_probabilities([]).tolist() == pytest.approx([1 / 3, 2 / 3])
+    assert model.next_probabilities([0]).tolist() == pytest.approx([1 / 12, 11 / 12])
+    assert model.next_probabilities([1]).tolist() == pytest.approx([5 / 12, 7 / 12])
+    bits = ngram.surprisal(model, [0, 1, 1, 0], start=1)
+    assert bits.tolist() == pytest.approx(-np.log2([11 / 12, 7 / 12, 5 / 12]))
+    assert ngram.probabilities(model, [1, 0], start=0).tolist() == pytest.approx([2 / 3, 5 / 12])
+
+
+def test_kneser_ney_rows_sum_to_one_for_every_context():
+    rng = np.random.default_rng(4)
+    ids = rng.choice(3, 60, p=[0.5, 0.4, 0.1])            # a rare character: some contexts unseen
+    for order in (1, 2, 3):
+        model = ngram.kneser_ney(ids, order, 3)
+        for length in range(order):
+            for context in np.ndindex(*(3,) * length):
+                p = model.next_probabilities(np.array(context, dtype=int))
+                assert p.sum() == pytest.approx(1.0, abs=1e-12) and np.all(p > 0)
+
+
+def _kneser_ney_loop(train, order, size):
+    """A straightforward implementation with dictionaries and recursion, to check the vectorised one."""
+    grams = [tuple(train[i:i + order]) for i in range(len(train) - order + 1)]
+    counts = [None] * (order + 1)
+    counts[order] = {}
+    for g in grams:
+        counts[order][g] = counts[order].get(g, 0) + 1
+    for k in range(1, order):
+        left = {}
+        for i in range(1, len(train) - k + 1):
+            left.setdefault(tuple(train[i:i + k]), set()).add(train[i - 1])
+        counts[k] = {g: len(s) for g, s in left.items()}
+    discount = [None]
+    for k in range(1, order + 1):
+        n1 = sum(1 for c in counts[k].values() if c == 1)
+        n2 = sum(1 for c in counts[k].values() if c == 2)
+        discount.append(n1 / (n1 + 2 * n2) if n1 and n2 else 0.5)
+
+    def p(c, h):
+        k = len(h) + 1
+        lower = p(c, h[1:]) if h else 1.0 / size
+        total = sum(n for g, n in counts[k].items() if g[:-1] == h)
+        if total == 0:
+            return lower
+        types = sum(1 for g in counts[k] if g[:-1] == h)
+        n = counts[k].get(h + (c,), 0)
+        return (max(n - discount[k], 0) + discount[k] * types * lower) / total
+
+    return p, discount[1:]
+
+
+def test_kneser_ney_matches_a_loop_implementation():
+    rng = np.random.default_rng(5)
+    size, order = 4, 4
+    train = (np.arange(300) % 4 + (rng.random(300) < 0.3) * rng.integers(0, 4, 300)) % 4
+    model = ngram.kneser_ney(train, order, size)
+    p, discounts = _kneser_ney_loop(train.tolist(), order, size)
+    assert model.discounts == pytest.approx(discounts)
+    test = rng.integers(0, size, 40)
+    expected = [p(int(test[t]), tuple(int(x) for x in test[max(0, t - order + 1):t])) for t in range(1, 40)]
+    assert ngram.probabilities(model, test, start=1).tolist() == pytest.approx(expected, rel=1e-12)
+    for context in [(), (1,), (3, 2), (0, 1, 2), (2, 2, 2)]:
+        row = [p(c, context) for c in range(size)]
+        assert model.next_probabilities(np.array(context, dtype=int)).tolist() == pytest.approx(row, rel=1e-12)
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: ngram.kneser_ney([0, 1], 3, 2), ValueError, "more than order = 3"),
+    (lambda: ngram.kneser_ney([0.0, 1.0, 0.0], 1, 2), TypeError, "integer character indices"),
+    (lambda: ngram.kneser_ney([0, 1, 2, 3], 2, 3), ValueError, r"indices in \[0, 3\)"),
+    (lambda: ngram.kneser_ney([0, 1, 2, 3], 13, 40), ValueError, "size\\^order must be below 2\\^63"),
+    (lambda: ngram.surprisal(ngram.kneser_ney([0, 1, 0], 2, 2), [0, 1], start=2), ValueError, "below the length"),
+])
+def test_kneser_ney_bad_input_fails_clearly(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
