@@ -88,7 +88,11 @@ only_now = best_accuracy(x_now[:, None], target)
 with_past = best_accuracy(np.stack([x_now, bits[:-1]], 1), target)
 print(f"best accuracy seeing x_t only          : {only_now:.3f}")
 print(f"best accuracy seeing x_t and x_(t-1)   : {with_past:.3f}")
-assert abs(only_now - 0.5) < 0.03 and with_past == 1.0, "the text says: chance level, then perfect"
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the first line is at chance level and the second is perfect
+assert abs(only_now - 0.5) < 0.03
+assert with_past == 1.0
 
 # %% [markdown]
 # The first line is at chance level and the second is perfect, as expected: the information
@@ -159,7 +163,11 @@ for t in range(1, 7):
     prev = "-" if t == 1 else str(bits[t - 2])
     print(f"{t:2d}   {bits[t - 1]}         {prev}          {Y[t - 1, 0]:.3f}")
 print(f"accuracy over steps 2..{len(bits)}: {np.mean(pred[1:] == bits[:-1]):.3f}")
-assert np.all(pred[1:] == bits[:-1]) and Y[0, 0] == 0.5, "right at every step but the first, which is 0.5"
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: right at every step but the first, where the output is exactly 0.5
+assert np.all(pred[1:] == bits[:-1])
+assert Y[0, 0] == 0.5
 
 # %% [markdown]
 # The hidden layer carried the previous bit across one step, which no function of $x_t$
@@ -182,9 +190,8 @@ assert np.all(pred[1:] == bits[:-1]) and Y[0, 0] == 0.5, "right at every step bu
 # “the Elman network”, the starting point of a history, but the “basic RNN” (基础RNN, *jīchǔ* RNN):
 # the same network seen **in hindsight**, as the common base and the simplest summary of all
 # the RNNs that followed. The structure and the formula are identical; what changes is the
-# point of view. Looking back from today, the questions that matter are those that carry
-# over to every later RNN: what the state is, how it is updated, what it remembers, and how
-# the whole chain is trained. This book takes the same view. Where we talk about the
+# point of view, and the questions are those that carry over to every later RNN: what the
+# state is, how it is updated, what it remembers, how it is trained. Where we talk about the
 # historical network and its experiments (chapters 03 and 06) we say “Elman network”;
 # everywhere else, “basic RNN”.
 
@@ -263,70 +270,29 @@ for t, y in enumerate(Y, start=1):
 # | [03. The input view](03_input_view.ipynb) | §02 view 1 | feed-forward vs Jordan vs Elman on tasks that need memory: why feed back the hidden layer |
 # | [04. The hidden view](04_hidden_view.ipynb) | §02 view 2 | the hidden state as a summary of the whole past: perturbations, moving averages, an interactive explorer, probes, memory capacity and the spectral radius of $D$, a trained hidden state drawn as a path |
 # | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping, truncated BPTT |
-# | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences against the best possible error, word boundaries as error peaks; Elman's one-step training rule against full BPTT |
+# | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences against the best possible error, word boundaries as error peaks, word classes from word order; Elman's one-step training rule against full BPTT |
 # | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running (error against horizon); a block bootstrap of the gap; a nonlinear autoregression that separates nonlinear from recurrent |
 # | [08. A language model of characters](08_char_lm.ipynb) | beyond | the RNN reads a novel one character at a time: softmax outputs, bits per character against n-gram baselines, truncated BPTT over a long text, sampling with a temperature, where it is surprised, what single hidden units track |
 #
 # Chapters 01 and 02 are the core and should be read in order. Chapters 03 and 04 give the
-# article's two ways of understanding the network and can be read in either order. The first
-# reads the network from the inputs each step takes into account (the current input and the
-# fed-back hidden layer); the article itself calls this reading relatively primitive and
-# direct (相对原始、相对直接), because it points straight at what each step takes in. The
-# second, which came later as RNNs developed, reads the hidden layer as information that
-# every step updates and that therefore carries the whole past. Both chapters already train
-# small networks with `rnnlib.fit`, used there as a tool; chapter 05 explains how training
-# works, and is needed for 06, 07 and 08.
+# article's two ways of understanding the network, in either order. The first reads the
+# network from the inputs each step takes in, the current input and the fed-back hidden
+# layer (the article calls this reading relatively primitive and direct, 相对原始、相对直接).
+# The second, which came later, reads the hidden layer as information that every step
+# updates and that therefore carries the whole past. Both train small networks with
+# `rnnlib.fit` as a tool (chapter 02 previews it); chapter 05 explains how training works,
+# and is needed for 06, 07 and 08.
 #
-# **How to read.** On GitHub every notebook shows its stored outputs and figures. To run
-# one, click its Binder badge, or install the repository (see the README) and open it in
-# JupyterLab. Change a number and run it again: that is what the code is for. Each chapter
-# ends with exercises; their solutions are folded away in “Solution” boxes, and every code
-# solution is run by the test suite, so it is known to work.
+# **How to read.** On GitHub every notebook shows its stored outputs and figures; to run
+# one, click its Binder badge or install the repository (see the README). Change a number
+# and run it again. Exercise solutions are folded away in “Solution” boxes, and the test
+# suite runs every code solution.
 #
-# ### Same digits on every machine
-#
-# The numbers printed in the chapters are the numbers you get when you run them, to the
-# last digit shown, whatever your processor (x86 or ARM), your BLAS library or your number
-# of threads. In plain numpy this would not hold. A matrix product is handed to a
-# BLAS library, and each library, and each processor's kernel within one, adds up the terms
-# in its own order; floating-point addition is not associative, so the last bits differ.
-# `np.tanh` and `np.exp` also take different code paths on different processors. Such a
-# last-bit difference would not matter by itself, but training magnifies it: within a few
-# hundred updates it becomes a different network, and a sentence like “5 of 5 seeds solve
-# the task” can read “4 of 5” on another machine.
-#
-# So every product, sum and activation of `rnnlib`'s networks goes through one small seam,
-# [`rnnlib/arithmetic.py`](../rnnlib/arithmetic.py), whose default is *reproducible*: it
-# uses only the operations + − × ÷ (and exact steps such as rounding to a whole number), which
-# IEEE-754 rounds the same way on every machine, in an order that `rnnlib`'s own code writes
-# down ([`rnnlib/portable.py`](../rnnlib/portable.py); the design note
+# **Same digits on every machine.** Every number printed in the book is the one you get when
+# you run it, to the last digit shown, whatever your processor, BLAS library or number of
+# threads; the design note
 # [ARCHITECTURE.md](https://github.com/basic-rnn-textbook/basic-rnn/blob/main/ARCHITECTURE.md#same-digits-on-every-machine)
-# explains it). The short sums of the time loop add their terms one after another, the long
-# sums over every step add them pairwise, and $\tanh$ comes from a table of its values and a
-# short series, not from the system's maths library. The loops are compiled with Numba,
-# which keeps each operation as written, so they run faster than numpy calling BLAS at the
-# book's sizes; where Numba is missing, the same order runs in plain numpy, with the same
-# bits. Where a chapter uses a library routine whose last bits vary (a least-squares fit, an
-# eigenvalue), it prints the result rounded to a few digits.
-#
-# A model built with `reproducible=False` (for example
-# `rnnlib.ElmanRNN(10, 256, 1, reproducible=False)`) uses BLAS and numpy's own functions
-# instead: equal to the reproducible path up to rounding in the last digits, but no longer
-# bit for bit the same on every machine. The cell below runs one network both ways.
-
-# %%
-Xr = np.random.default_rng(5).normal(size=(50, 8, 3))      # 50 steps, 8 sequences, 3 inputs
-_, Y_same = rnnlib.ElmanRNN(3, 4, 2, seed=0).forward(Xr)                       # reproducible (the default)
-_, Y_blas = rnnlib.ElmanRNN(3, 4, 2, seed=0, reproducible=False).forward(Xr)   # BLAS and np.tanh
-agree = np.abs(Y_same - Y_blas).max() < 1e-12
-print(f"reproducible and BLAS paths agree to within 1e-12: {agree}")
-assert agree
-
-# %% [markdown]
-# *To check it yourself*, run `pytest` from the repository root: it re-runs every chapter and
-# compares every printed output with the stored one (nbval), and one of its tests trains a
-# network under other BLAS kernels and numpy CPU settings and checks that the weights come
-# out bit for bit the same (`tests/test_exact.py`).
+# explains how, and `pytest` checks it.
 
 # %% [markdown]
 # ## Glossary
