@@ -129,8 +129,12 @@ cut.D = np.zeros((4, 4))                        # no delayed input
 
 _, Y_cut = cut.forward(X)
 Y_bp = np.array([bp_network(x, cut.W, cut.B, cut.V, cut.c)[1] for x in X])
-assert np.allclose(Y_cut, Y_bp, rtol=0, atol=1e-12)
-print(f"D = 0: the RNN and the BP network agree at all {len(X)} steps (to within 1e-12)")
+agree = np.allclose(Y_cut, Y_bp, rtol=0, atol=1e-12)
+print(f"D = 0: the RNN and the BP network agree at all {len(X)} steps (to within 1e-12): {agree}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: with D = 0 the RNN is the BP network at every step
+assert agree
 
 # %% [markdown]
 # **Claim 2.** With $D \neq 0$, the delayed input is nothing but an extra block of inputs.
@@ -150,7 +154,11 @@ _, Y = net.forward(X)
 difference = np.abs(Y - Y_cut).max(axis=1)                 # largest change at each step
 print("the delayed input changes the output of step t by: "
       + ", ".join(f"{d:.3f}" for d in difference))
-assert difference[0] == 0 and np.all(difference[1:] > 0)
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: step 1 is unchanged by D, every later step changes
+assert difference[0] == 0
+assert np.all(difference[1:] > 0)
 
 # %% [markdown]
 # Step 1 is the same BP network with or without $D$; every later step is changed by the delayed
@@ -178,8 +186,12 @@ for name, array in net.params.items():
     print(f"{name:5s}{role[name]:34s}{str(array.shape):>8s}{array.size:9d}")
 
 count = H * I + H * H + H + O * H + O
+print(f"H*I + H*H + H + O*H + O = {H * I} + {H * H} + {H} + {O * H} + {O} = {count}")
+print(f"net.n_params = {net.n_params}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the formula gives n_params
 assert net.n_params == count
-print(f"H*I + H*H + H + O*H + O = {H * I} + {H * H} + {H} + {O * H} + {O} = {count} = net.n_params")
 
 # %% [markdown]
 # So the parameter count of the basic RNN is
@@ -209,7 +221,6 @@ lines = [f"{'H':>5s}{'W':>7s}{'D':>8s}{'B':>6s}{'V+c':>6s}{'total':>8s}{'D share
 for h in hidden_sizes:
     net_h = rnnlib.ElmanRNN(I, h, O)
     parts = [h * I, h * h, h, O * h + O]
-    assert sum(parts) == net_h.n_params
     for key, part in zip(blocks, parts):
         blocks[key].append(part)
     totals.append(net_h.n_params)
@@ -219,6 +230,11 @@ print("\n".join(lines))
 
 h_half = next(h for h in range(1, 1000) if h * h > h * I + h + O * h + O)
 print(f"D holds more than half of the parameters from H = {h_half} on (I = {I}, O = {O})")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: each total is the sum of the blocks (n_params)
+for h, total in zip(hidden_sizes, totals):
+    assert total == h * I + h * h + h + O * h + O
 
 # %% mystnb={"figure": {"caption": "Parameter count against hidden size: D, with H\u00b2 entries, dominates for large H."}, "image": {"alt": "Log-log line chart of the number of parameters against the number of hidden units H from 1 to 256, for 3 inputs and 2 outputs, with one line each for W (H\u00b7I), D (H\u00b7H), B (H), V + c (O\u00b7H + O) and the total. All grow in proportion to H except D, which grows like H squared and makes up almost all of the total for large H; a dotted vertical line marks where D becomes half of all parameters."}}
 fig, ax = plt.subplots(figsize=(7, 4))
@@ -274,7 +290,11 @@ change = np.abs(Y_after - Y_before).max(axis=1)
 for t in range(len(X)):
     print(f"step {t + 1}: y = [{Y_before[t, 0]:+.3f}, {Y_before[t, 1]:+.3f}] -> "
           f"[{Y_after[t, 0]:+.3f}, {Y_after[t, 1]:+.3f}]   change {change[t]:.3f}")
-assert change[0] == 0 and np.all(change[1:] > 0), "one entry of D moves every step's output from step 2 on"
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: one entry of D moves every step's output from step 2 on, not step 1
+assert change[0] == 0
+assert np.all(change[1:] > 0)
 
 # %% [markdown]
 # One number changed, and the output of every step from 2 on moved: the same $D$ acts at
