@@ -30,7 +30,8 @@
 # - how the choice of activation (tanh or ReLU) changes the hidden states;
 # - what the initial state $h_0$ does, and why it is usually set to zero;
 # - that a plain loop, the library and the concatenated form $[W\;D]\,[x;h]$ are one and the same computation;
-# - how a batch of sequences is processed at once, in time-major layout.
+# - how a batch of sequences is processed at once, in time-major layout;
+# - what training does, in a one-page preview: a loss, and `rnnlib.fit` lowering it.
 #
 # **Prerequisites:** [01. Structure](01_structure.ipynb); matrix-vector products; a little numpy.
 #
@@ -173,12 +174,17 @@ for t in range(len(X)):
     print(f"t={t + 1}:  h_t = {vec(Hs[t])}   y_t = {vec(Y[t])}")
 
 # the hand computation of the previous cell must agree (to round-off: 1e-12)
+agree = np.allclose(Hs, H_hand, rtol=1e-12, atol=1e-12) and np.allclose(Y, Y_hand, rtol=1e-12, atol=1e-12)
+h_step, y_step = net.step(X[0])      # one step at a time is also available
+print(f"rnnlib agrees with the hand computation: {agree}")
+print(f"net.step(x_1) gives h_1 = {vec(h_step)}, y_1 = {vec(y_step)}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: rnnlib (forward and step) agrees with the hand computation
 np.testing.assert_allclose(Hs, H_hand, rtol=1e-12, atol=1e-12)
 np.testing.assert_allclose(Y, Y_hand, rtol=1e-12, atol=1e-12)
-h_step, y_step = net.step(X[0])      # one step at a time is also available
 np.testing.assert_allclose(h_step, h1)
 np.testing.assert_allclose(y_step, y1)
-print("rnnlib agrees with the hand computation")
 
 # %% [markdown]
 # ## 3. tanh or ReLU
@@ -228,7 +234,11 @@ norm = {act: np.sqrt(np.sum(S * S, axis=1)) for act, S in states.items()}   # |h
 for act, S in states.items():
     growth = norm[act][-1] / norm[act][-2]
     print(f"{act:4}: largest |h| = {np.abs(S).max():8.3f}   |h_20| / |h_19| = {growth:.3f}")
-assert np.abs(states["tanh"]).max() < 1 and abs(norm["relu"][-1] / norm["relu"][-2] - lam[0]) < 0.01
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: tanh stays inside (-1, 1); the ReLU ratio is within 0.01 of the largest eigenvalue
+assert np.abs(states["tanh"]).max() < 1
+assert abs(norm["relu"][-1] / norm["relu"][-2] - lam[0]) < 0.01
 
 # %% mystnb={"figure": {"caption": "Same weights, same inputs: tanh keeps the hidden state bounded, ReLU lets it grow by the largest eigenvalue of D per step."}, "image": {"alt": "Two panels over 20 time steps, with the same weights and the same inputs. Left, f = tanh: the two hidden units' values stay between \u22121 and 1. Right, f = ReLU, on a logarithmic axis: the length of the hidden state grows from about 1 to a few hundred by step 20, and after the first few steps it follows a dashed straight line whose slope is the largest eigenvalue of D, 1.309 per step."}}
 t = np.arange(1, 21)
@@ -301,7 +311,12 @@ same_from = 1 + min(t for t in range(30) if np.all(runs["3 D"][apart, t:] == run
 zero_from = 1 + min(t for t in range(30) if np.all(diffs["3 D"][~apart, t:] == 0))
 print(f"feedback 3 D: the {apart.sum()} starts still apart are identical to each other from step {same_from} on;")
 print(f"              the {(~apart).sum()} others are identical to the h_0 = 0 run from step {zero_from} on")
-assert diffs["D"][:, -1].max() < 1e-4 and apart.sum() == 4 and diffs["3 D"][apart, -1].min() > 1.9
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: with D every start fades; with 3 D four starts stay apart, at a difference close to 2
+assert diffs["D"][:, -1].max() < 1e-4
+assert apart.sum() == 4
+assert diffs["3 D"][apart, -1].min() > 1.9
 
 # %% mystnb={"figure": {"caption": "The initial state fades with the feedback weight D; with 3D some starts are never forgotten."}, "image": {"alt": "Two panels, log scale, over 30 time steps: the largest absolute difference between the hidden state started from each of eight other initial states and the one started from h0 = 0, one colour per start. Left, feedback weight D: all eight differences shrink steadily by orders of magnitude, so the starting state is forgotten. Right, feedback weight 3D: four starts merge with the h0 = 0 run, their four lines nearly on top of each other and reaching exactly zero at step 16, while the other four stay apart through step 30 at a difference close to 2, their four lines exactly on top of each other from step 10 on."}}
 t = np.arange(1, 31)
@@ -369,13 +384,7 @@ plt.show()
 # one matrix (TensorFlow 1's `BasicRNNCell`, for example, which stores it transposed because
 # it multiplies row vectors). The figure draws it for step 2 of the hand example.
 
-# %% mystnb={"figure": {"caption": "The concatenated form: one product of [W | D] with [x_t; h_(t-1)], plus B."}, "image": {"alt": "Colour-coded table of one matrix product: the 2\u00d74 matrix [W | D], the input weights and the delayed-input weights side by side separated by a line, multiplies the stacked column [x_2; h_1]; adding B gives the pre-activations a_2 of the two hidden units. Every cell shows its number."}}
-WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
-xh = np.concatenate([X[1], Hs[0]])           # (I + H,) = (4,): x_2 stacked on h_1
-a2 = WD @ xh + B
-np.testing.assert_allclose(a2, W @ X[1] + D @ Hs[0] + B)
-
-
+# %%
 def show_block(ax, M, title, xt=(), yt=()):
     """A small matrix as coloured cells with its numbers written in."""
     ax.imshow(M, cmap="PuOr", vmin=-2.5, vmax=2.5, aspect="auto")
@@ -387,6 +396,10 @@ def show_block(ax, M, title, xt=(), yt=()):
     ax.set_title(title)
 
 
+# %% mystnb={"figure": {"caption": "The concatenated form: one product of [W | D] with [x_t; h_(t-1)], plus B."}, "image": {"alt": "Colour-coded table of one matrix product: the 2\u00d74 matrix [W | D], the input weights and the delayed-input weights side by side separated by a line, multiplies the stacked column [x_2; h_1]; adding B gives the pre-activations a_2 of the two hidden units. Every cell shows its number."}}
+WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
+xh = np.concatenate([X[1], Hs[0]])           # (I + H,) = (4,): x_2 stacked on h_1
+a2 = WD @ xh + B
 fig, axes = plt.subplots(1, 4, figsize=(9, 3.0), width_ratios=[4, 1, 1, 1])
 show_block(axes[0], WD, "[W | D], shape (2, 4)", ["W: input 1", "W: input 2", "D: $h$ 1", "D: $h$ 2"],
            ["hidden 1", "hidden 2"])
@@ -398,14 +411,18 @@ show_block(axes[3], a2[:, None], "= $a_2$")
 fig.suptitle("One matrix product: input weights and delayed-input weights side by side")
 plt.show()
 
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: [W D] [x_2; h_1] + B is W x_2 + D h_1 + B
+np.testing.assert_allclose(a2, W @ X[1] + D @ Hs[0] + B)
+
 # %% [markdown]
 # Now the three versions on a larger random network ($I = 3$, $H = 5$, $O = 2$, 7 steps),
 # from a random, non-zero $h_0$ so that $D h_0$ is exercised too. We expect agreement to
 # round-off (about $10^{-15}$), which `assert_allclose` checks with a tolerance of $10^{-12}$.
 #
-# The whole network fits on one page: [`rnnlib/reference.py`](../rnnlib/reference.py) holds
-# this loop, backpropagation through time (chapter 05), a loss, Adam and a training loop, in
-# plain numpy and about 130 lines. `rnnlib` itself computes the same numbers in compiled loops,
+# [`rnnlib/reference.py`](../rnnlib/reference.py) is **the whole RNN in one page**: this
+# loop, backpropagation through time (chapter 05), a loss, Adam and a training loop, in
+# plain numpy. `rnnlib` itself computes the same numbers in compiled loops,
 # and its tests hold it to that page.
 
 # %%
@@ -430,6 +447,7 @@ def rnn_concat(X, W, D, B, V, c, h0, f=np.tanh):
     return Hs, Hs @ V.T + c
 
 
+# %%
 rng = np.random.default_rng(2)
 big = rnnlib.ElmanRNN(3, 5, 2, seed=2)
 big.c = rng.normal(size=2)                  # c starts at zero; make it matter
@@ -439,10 +457,13 @@ results = {"plain loop": rnn_loop(X7, **p, h0=h0_big),
            "rnnlib": big.forward(X7, h0=h0_big),
            "concatenated": rnn_concat(X7, **p, h0=h0_big)}
 for name, (Hs_k, Y_k) in results.items():
+    print(f"{name:13}: y_7 = {vec(Y_k[-1], 4)}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: all three agree to within 1e-12
+for name, (Hs_k, Y_k) in results.items():
     np.testing.assert_allclose(Hs_k, results["plain loop"][0], rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(Y_k, results["plain loop"][1], rtol=1e-12, atol=1e-12)
-    print(f"{name:13}: y_7 = {vec(Y_k[-1], 4)}")
-print("all three agree to within 1e-12")
 
 # %% [markdown]
 # ## 6. Many sequences at once
@@ -469,18 +490,26 @@ T, N = 6, 4
 Xb = rng.normal(size=(T, N, 2))              # (T, N, I) = (6, 4, 2)
 Hb, Yb = net.forward(Xb)                     # the hand-example network
 print("X", Xb.shape, "-> Hs", Hb.shape, " Y", Yb.shape)
+alone = [net.forward(Xb[:, n_]) for n_ in range(N)]     # each sequence alone, (T, I)
 for n_ in range(N):
-    Hn, Yn = net.forward(Xb[:, n_])          # sequence n alone, (T, I)
-    np.testing.assert_allclose(Hb[:, n_], Hn, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(Yb[:, n_], Yn, rtol=1e-12, atol=1e-12)
-    print(f"sequence {n_}: y_T from the batch {vec(Yb[-1, n_])} = alone {vec(Yn[-1])}")
+    print(f"sequence {n_}: y_T from the batch {vec(Yb[-1, n_])}, alone {vec(alone[n_][1][-1])}")
 
-# each sequence may also have its own h_0: pass an (N, H) array
+# %% [markdown]
+# Each sequence may also start from its own $h_0$: pass an $(N, H)$ array.
+
+# %%
 H0s = rng.uniform(-1, 1, size=(N, 2))
 Hb0, _ = net.forward(Xb, h0=H0s)
+alone0 = [net.forward(Xb[:, n_], h0=H0s[n_])[0] for n_ in range(N)]
 for n_ in range(N):
-    np.testing.assert_allclose(Hb0[:, n_], net.forward(Xb[:, n_], h0=H0s[n_])[0], rtol=1e-12, atol=1e-12)
-print("batch = one by one, also with a different h_0 per sequence")
+    print(f"sequence {n_}: h_T from the batch {vec(Hb0[-1, n_])}, alone {vec(alone0[n_][-1])}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: batch = one by one, also with a different h_0 per sequence
+for n_ in range(N):
+    np.testing.assert_allclose(Hb[:, n_], alone[n_][0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Yb[:, n_], alone[n_][1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Hb0[:, n_], alone0[n_], rtol=1e-12, atol=1e-12)
 
 # %% [markdown]
 # Mistakes in shapes are among the most common bugs when coding an RNN. `rnnlib` checks its
@@ -501,6 +530,55 @@ except ValueError as err:
 # $N$ steps of $T$ sequences, and the result is wrong without any error. Exercise 3 shows this.
 
 # %% [markdown]
+# ## 7. A preview of training
+#
+# So far the weights were written by hand or drawn at random. Chapters 03 and 04 already
+# train networks, so here is what training means, in short; chapter 05 explains how it works.
+#
+# A **loss** (损失函数) is one number that says how far the outputs are from the targets
+# we want. The mean squared error averages $(y_t - \text{target}_t)^2$ over all steps,
+# sequences and outputs; it is zero when every output hits its target. Training changes the
+# five arrays $W, D, B, V, c$ so that the loss goes down. `rnnlib.fit(net, X, target)` does
+# this: it computes the gradient of the loss with respect to every parameter (how much the
+# loss changes when that parameter moves a little), moves each parameter a small step
+# against its gradient, and repeats, once per *epoch* (a pass over the data).
+#
+# **Example.** Chapter 00's task: at every step, output the previous input bit (0 before
+# the first step). A network with 4 hidden units starts from random weights. We expect
+# training to bring the loss close to zero, and the trained network to recall the previous
+# bit at every step of a sequence it has never seen.
+
+# %%
+rng = np.random.default_rng(4)
+bits = rng.integers(0, 2, size=(20, 32, 1)).astype(float)   # (T, N, I): 32 sequences of 20 bits
+target = np.zeros_like(bits)
+target[1:] = bits[:-1]                      # the previous bit; 0 before the first step
+
+learner = rnnlib.ElmanRNN(n_in=1, n_hidden=4, n_out=1, seed=0)
+loss_before, _ = rnnlib.mse(learner.forward(bits)[1], target)
+history = rnnlib.fit(learner, bits, target, loss="mse", epochs=200, verbose=False)
+loss_after, _ = rnnlib.mse(learner.forward(bits)[1], target)
+print(f"loss before training: {loss_before:.4f}")
+print(f"loss after {len(history.loss)} epochs: {loss_after:.4f}")
+
+test = rng.integers(0, 2, size=(1000, 1)).astype(float)     # a fresh sequence of 1000 bits
+_, Y_test = learner.forward(test)
+recalled = (Y_test[1:, 0] > 0.5) == (test[:-1, 0] == 1)
+print(f"previous bit recalled on a fresh sequence: {recalled.sum()} of {len(recalled)} steps")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the loss fell by a factor of several hundred, and every bit of the fresh sequence is recalled
+assert loss_before / loss_after > 200
+assert recalled.all()
+
+# %% [markdown]
+# The loss fell by a factor of several hundred, and the trained network recalls the
+# previous bit at every step of the fresh sequence: `fit` found, by itself, weights that
+# keep the last bit in the hidden layer, the job chapter 00 did by hand. How the gradients
+# are computed through the chain of steps (backpropagation through time) is the subject of
+# [chapter 05](05_training_bptt.ipynb).
+
+# %% [markdown]
 # ## Key takeaways
 #
 # - The basic RNN is two equations applied at every step: $h_t = f(W x_t + D h_{t-1} + B)$
@@ -515,6 +593,7 @@ except ValueError as err:
 # - A plain loop, `rnnlib` and the concatenated form $[W\;D]\,[x; h]$ compute the same numbers.
 # - A batch is a $(T, N, I)$ time-major array; its rows never interact, so batching changes
 #   the speed, not the result.
+# - A loss measures the error in one number; `rnnlib.fit` adjusts $W, D, B, V, c$ to lower it.
 
 # %% [markdown]
 # ## Exercises
