@@ -43,9 +43,6 @@
 # **Time to read:** about 35 minutes.
 
 # %%
-import os
-
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # one BLAS thread: faster for our small matrices (set before numpy loads)
 import numpy as np
 
 import rnnlib
@@ -100,19 +97,16 @@ diagrams.draw_unrolled(3, ax=axes[1], feedback="hidden", title="Elman (1990): th
 plt.show()
 
 # %% [markdown]
-# **What exactly is fed back in the Jordan network.** Our tasks have bits as targets, and every
-# model outputs a logit $y_t$ whose sigmoid $\sigma(y_t)$ is the predicted probability that the
-# bit is 1. The Jordan network feeds back that probability, $s_t = \sigma(y_t)$, starting from
-# $s_0 = 0$, "the previous answer was 0" (the drawing's orange nodes): its own answer, on the same
-# 0-to-1 scale as the targets, whatever it is, right or wrong. It is never given the *true* previous target. That
-# alternative, called *teacher forcing*, is a legitimate way to train output-recurrent networks
-# (Goodfellow et al. 2016, §10.2.1), but it would change the question: the memory would then come
-# from the data, not from the network, and a feed-forward network given the true previous target
-# as a second input would solve running parity below (exercise 2 shows it). We want to know what
-# each network can carry by itself. `JordanRNN(..., feedback="sigmoid")` implements this choice;
-# `feedback="identity"` would feed back $y_t$ itself, unsquashed. In Jordan's 1986 network the state
-# units also had connections to themselves; we leave those out, as Goodfellow et al. do, so that the output
-# is the *only* path from one step to the next.
+# **What exactly is fed back in the Jordan network.** Every model outputs a logit $y_t$ whose
+# sigmoid $\sigma(y_t)$ is the predicted probability that the target bit is 1. The Jordan network
+# feeds back that probability, $s_t = \sigma(y_t)$, from $s_0 = 0$ (the drawing's orange nodes):
+# its own answer, right or wrong, never the *true* previous target. Feeding back the true target
+# (*teacher forcing*, Goodfellow et al. 2016, §10.2.1) is a legitimate way to train such networks,
+# but then the memory comes from the data: a feed-forward network given the true previous target
+# solves running parity (exercise 2). We want to know what each network can carry by itself.
+# `JordanRNN(..., feedback="sigmoid")` implements this choice (`feedback="identity"` would feed
+# back $y_t$ itself). Jordan's 1986 state units also fed back to themselves; we leave that out, as
+# Goodfellow et al. do, so that the output is the *only* path from one step to the next.
 #
 # ## 2. The three models in a few lines of numpy
 #
@@ -234,9 +228,13 @@ for task, make_data in TASKS.items():
                   best_accuracy(np.concatenate([X, previous], -1), target, prev_mask))
     print(f"{task:>10}   {best[task][0]:8.3f}   {best[task][1]:8.3f}")
 
-# XOR and x_(t-2): a coin toss either way; parity: the true previous target is all one needs
-assert all(abs(a - 0.5) < 0.01 for task in ("XOR z_t", "x_(t-2)") for a in best[task])
-assert best["parity p_t"][1] == 1.0 and 0.5 < best["parity p_t"][0] < 0.55   # 0.525 in theory: step 1
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: XOR and x_(t-2) a coin toss either way; parity: the true previous target is all one needs
+for task in ("XOR z_t", "x_(t-2)"):
+    assert abs(best[task][0] - 0.5) < 0.01
+    assert abs(best[task][1] - 0.5) < 0.01
+assert best["parity p_t"][1] == 1.0
+assert 0.5 < best["parity p_t"][0] < 0.55   # 0.525 in theory: step 1
 
 # %% [markdown]
 # For XOR, the previous answer $z_{t-1} = x_{t-1} \oplus x_{t-2}$ tells nothing about $x_{t-1}$: for
@@ -271,10 +269,17 @@ assert best["parity p_t"][1] == 1.0 and 0.5 < best["parity p_t"][0] < 0.55   # 0
 # Each of 5 seeds draws new initial weights *and* new training and test streams. Same
 # budget, same data, same optimiser for all three models: only the feedback differs.
 #
-# That makes 15 runs (3 tasks × 5 seeds) per model. `rnnlib.fit` accepts a list of networks of
-# the same kind and size and trains them side by side as one computation, each with its own
-# data, shuffling seed and optimiser statistics; each network ends exactly, bit for bit, as if it
-# had been trained alone (rnnlib's tests check this). So each model takes one `fit` call.
+# ### Trained side by side
+#
+# That makes 15 runs (3 tasks × 5 seeds) per model. Networks this small are cheap to compute,
+# so training them one after another would spend most of its time on the overhead of each
+# call. `rnnlib.fit` therefore also accepts a *list* of networks of the same kind and size and
+# trains them **side by side**: it stacks their parameters along a new axis and updates them
+# together, as one computation. Each network keeps its own data, shuffling seed and optimiser
+# statistics, and every sum is computed in the same order as for a network on its own, so each
+# network ends exactly, bit for bit, **as if it had been trained alone** (rnnlib's tests check
+# this). Side-by-side training changes the speed, never the result. Here each model takes one
+# `fit` call for its 15 runs; later chapters train their seeds the same way.
 
 # %%
 T, N_TRAIN, N_TEST, SEEDS = 20, 128, 256, range(5)
@@ -300,34 +305,42 @@ for model, make in MODELS.items():
 # least 0.95). The checks under the table are the claims the text below makes about it.
 
 # %%
-acc = {(task, model): np.array([accuracy[task, model, s] for s in SEEDS]) for task in TASKS for model in MODELS}
-loss = {(task, model): np.mean([test_loss[task, model, s] for s in SEEDS]) for task in TASKS for model in MODELS}
-solved = {key: int(np.sum(a >= 0.95)) for key, a in acc.items()}
+XOR, X2, PARITY = TASKS
+acc, loss, solved = {}, {}, {}
+for task in TASKS:
+    for model in MODELS:
+        acc[task, model] = np.array([accuracy[task, model, s] for s in SEEDS])
+        loss[task, model] = np.mean([test_loss[task, model, s] for s in SEEDS])
+        solved[task, model] = int(np.sum(acc[task, model] >= 0.95))
+
 print(f"{'task':>10} | " + " | ".join(f"{m:^32}" for m in MODELS))
 print("-" * 11 + "+" + "+".join("-" * 34 for _ in MODELS))
 for task in TASKS:
-    cells = [f"{a.mean():.3f} ± {a.std(ddof=1):.3f} [{a.min():.2f}, {a.max():.2f}] {solved[task, model]}/{len(a)}"
-             for model, a in ((model, acc[task, model]) for model in MODELS)]
+    cells = []
+    for model in MODELS:
+        a = acc[task, model]
+        cells.append(f"{a.mean():.3f} ± {a.std(ddof=1):.3f} [{a.min():.2f}, {a.max():.2f}] {solved[task, model]}/{len(a)}")
     print(f"{task:>10} | " + " | ".join(f"{c:^32}" for c in cells))
 LN2 = np.log(2)   # the cross-entropy of always answering 0.5
 print(f"\nmean test cross-entropy (always answering 0.5 gives ln 2 = {LN2:.3f}):")
 for task in TASKS:
     print(f"{task:>10} | " + " | ".join(f"{loss[task, model]:^32.3f}" for model in MODELS))
 
-XOR, X2, PARITY = TASKS
-# the feed-forward network: at chance everywhere (no seed more than 0.05 from 0.5), nothing solved
-assert all(solved[task, "feed-forward"] == 0 and np.all(abs(acc[task, "feed-forward"] - 0.5) < 0.05) for task in TASKS)
-# the Elman network: every task in every seed; XOR and x_(t-2) perfectly, parity not always perfectly
-assert all(solved[task, "Elman"] == 5 for task in TASKS)
-assert np.all(acc[XOR, "Elman"] == 1.0) and np.all(acc[X2, "Elman"] == 1.0) and acc[PARITY, "Elman"].min() < 1.0
-# the Jordan network: parity in every seed, with a lower test loss than the Elman network ...
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the claims of "What was measured" below
+for task in TASKS:   # feed-forward: at chance everywhere (no seed more than 0.05 from 0.5), nothing solved
+    assert solved[task, "feed-forward"] == 0
+    assert np.all(abs(acc[task, "feed-forward"] - 0.5) < 0.05)
+    assert solved[task, "Elman"] == 5   # Elman: every task in every seed
+assert np.all(acc[XOR, "Elman"] == 1.0) and np.all(acc[X2, "Elman"] == 1.0)
+assert acc[PARITY, "Elman"].min() < 1.0
+# Jordan: parity in every seed, with a lower test loss than Elman; no seed on XOR or x_(t-2) ...
 assert solved[PARITY, "Jordan"] == 5 and loss[PARITY, "Jordan"] < loss[PARITY, "Elman"]
-# ... no seed on XOR or x_(t-2), means close to 0.5, but one seed on each clearly above chance
 assert solved[XOR, "Jordan"] == solved[X2, "Jordan"] == 0
 assert acc[XOR, "Jordan"].mean() < 0.55 and acc[X2, "Jordan"].mean() < 0.55
-assert acc[XOR, "Jordan"].max() > 0.6 and acc[X2, "Jordan"].max() > 0.6
-# ... and on XOR a test loss well below ln 2, on x_(t-2) only a little below it
-assert loss[XOR, "Jordan"] < LN2 - 0.1 and LN2 - 0.05 < loss[X2, "Jordan"] < LN2
+assert acc[XOR, "Jordan"].max() > 0.6 and acc[X2, "Jordan"].max() > 0.6   # ... but one seed each above chance
+assert loss[XOR, "Jordan"] < LN2 - 0.1   # XOR: loss well below ln 2
+assert LN2 - 0.05 < loss[X2, "Jordan"] < LN2   # x_(t-2): only a little below
 
 # %% mystnb={"figure": {"caption": "Only the network that feeds back its hidden layer solves both memory tasks; for parity, feeding back the output is enough."}, "image": {"alt": "Bar chart of test accuracy, mean of 5 seeds with one dot per seed, for the feed-forward net, the Jordan network and the Elman network on three tasks, with chance (0.5) as a dashed line. On the XOR of the current and previous bit and on recalling the bit two steps back, feed-forward and Jordan stay near chance while Elman reaches accuracy 1. On running parity, the control, Jordan and Elman both reach about 1 and feed-forward stays at chance."}}
 fig, ax = plt.subplots(figsize=(8, 4))
@@ -358,33 +371,28 @@ plt.show()
 # - The **Elman** network solves all three, as expected: XOR and $x_{t-2}$ perfectly in every seed,
 #   running parity in every seed but not always perfectly (the range in the table shows the weakest seed).
 # - The **Jordan** network solves the control task, running parity, in every seed, and with a lower
-#   test loss than the Elman network. On XOR and $x_{t-2}$ the main part of the prediction held: no
-#   seed solved either task (0/5 in the table) and the means are close to 0.5. But "at chance" was too
-#   strong in detail. One seed on each task is clearly above chance (the table's maxima, 0.61 and
-#   0.63), and on XOR the mean test loss (0.514) is well below the ln 2 = 0.693 of always answering
-#   0.5, although the accuracy is not much above 0.5. On $x_{t-2}$ the mean loss (0.681) is only a
-#   little below ln 2. So on XOR the Jordan networks have learned *something*, through the caveat of
-#   section 3. The next section shows what.
+#   test loss than the Elman network. On XOR and $x_{t-2}$ no seed solved either task (0/5) and
+#   the means are close to 0.5, but "at chance" was too strong in detail: one seed on each is
+#   clearly above chance (the maxima, 0.61 and 0.63), and on XOR the mean test loss (0.514) is well
+#   below the ln 2 = 0.693 of always answering 0.5. So on XOR the Jordan networks learned
+#   *something*, through the caveat of section 3; section 5 shows what.
 #
 # ## 5. Why: the hidden layer is the more raw information
 #
 # The "best rule" table of section 3 already holds the main reason. A Jordan network can only
-# remember what its output says, and training makes the output say the target. The target is a
-# *compressed, task-shaped* summary of the past: for running parity it happens to be exactly the
-# summary the next step needs, so output feedback is enough, and it is even easy to learn, because
-# every step's target tells the network directly what to store (the Elman network has to discover a
-# way to hold the parity in its hidden layer on its own; its slightly weaker parity results show that
-# this is harder). For XOR and $x_{t-2}$ the summary the task asks for throws away exactly the bit
-# the next step needs. That is the article's point in concrete form: the hidden layer, which no
-# target pins down, is the more raw information.
+# remember what its output says, and training makes the output say the target: a *compressed,
+# task-shaped* summary of the past. For running parity it is exactly the summary the next step
+# needs, and easy to learn, since every step's target says what to store (the Elman network must
+# discover that by itself, and its parity results are slightly weaker). For XOR and $x_{t-2}$ the
+# summary throws away exactly the bit the next step needs. That is the article's point in concrete
+# form: the hidden layer, which no target pins down, is the more raw information.
 #
-# What, then, did the Jordan networks learn on XOR? We can look at what they feed back. Below, for
-# every trained Jordan network, the mean fed-back value $s_t = \sigma(y_t)$ on the test streams for
-# each of the four combinations of the previous bit and $x_t$. A network whose output were a pure,
-# confident answer would put its points on the black crosses; a network that gave up would lie flat
-# on the dashed line at 0.5.
+# What, then, did the Jordan networks learn on XOR? Below, for every trained Jordan network, the
+# mean fed-back value $s_t = \sigma(y_t)$ on the test streams for each of the four combinations of
+# the previous bit and $x_t$. A pure, confident answer would put its points on the black crosses;
+# a network that gave up would lie flat on the dashed line at 0.5.
 
-# %% mystnb={"figure": {"caption": "What the Jordan network feeds back: for XOR its output cannot carry the bit it needs; for parity it is that bit."}, "image": {"alt": "Two panels for the Jordan network, one line per seed: the mean value it feeds back, \u03c3(y), for each of the four combinations of previous and current bit, with the targets marked by crosses. Left, on the XOR task: the fed-back values miss the targets; four seeds land above or below 0.5 according to the current bit (three one way, one the mirror image), one lies flat at 0.5; accuracies are near 0.5. Right, on parity: every seed's values lie on the targets, accuracy 1."}}
+# %%
 def by_pattern(values, X, prev_bits):
     """Mean of values (T, N) over the steps t >= 2 with each combination (previous bit, x_t): 4 numbers."""
     a, b = prev_bits[1:, :, 0].astype(int), X[1:, :, 0].astype(int)
@@ -397,32 +405,43 @@ def shift(bits):
 
 
 fed_back = {}   # (task, seed) -> mean s_t for the four combinations
-fig, axes = plt.subplots(1, 2, figsize=(12, 5.2), sharey=True)
-for ax, task in zip(axes, ["XOR z_t", "parity p_t"]):
+for task in (XOR, PARITY):
     for seed in SEEDS:
-        X_test, target_test, _ = TASKS[task](T, N_TEST, seed=200 + seed)
+        X_test, target_test, _ = test[task, seed]
         s = sigmoid(trained[task, "Jordan", seed].forward(X_test)[1][:, :, 0])
-        # previous bit of the pattern: x_(t-1) for XOR, p_(t-1) for parity
-        prev = shift(X_test if task == "XOR z_t" else target_test)
+        if task == XOR:
+            prev = shift(X_test)          # the pattern's previous bit: x_(t-1) for XOR
+        else:
+            prev = shift(target_test)     # p_(t-1) for parity
         fed_back[task, seed] = np.array(by_pattern(s, X_test, prev))
+
+
+# %% mystnb={"figure": {"caption": "What the Jordan network feeds back: for XOR its output cannot carry the bit it needs; for parity it is that bit."}, "image": {"alt": "Two panels for the Jordan network, one line per seed: the mean value it feeds back, \u03c3(y), for each of the four combinations of previous and current bit, with the targets marked by crosses. Left, on the XOR task: the fed-back values miss the targets; four seeds land above or below 0.5 according to the current bit (three one way, one the mirror image), one lies flat at 0.5; accuracies are near 0.5. Right, on parity: every seed's values lie on the targets, accuracy 1."}}
+fig, axes = plt.subplots(1, 2, figsize=(12, 5.2), sharey=True)
+for ax, task in zip(axes, (XOR, PARITY)):
+    for seed in SEEDS:
         ax.plot(range(4), fed_back[task, seed], "o-", ms=6, alpha=0.85,
                 label=f"seed {seed}: accuracy {accuracy[task, 'Jordan', seed]:.2f}, "
                       f"loss {test_loss[task, 'Jordan', seed]:.2f}")
     ax.plot(range(4), [0, 1, 1, 0], "kx", ms=12, mew=2.5, label="target")
     ax.axhline(0.5, color="grey", ls="--", lw=1)
-    prev_name = "x_{t-1}" if task == "XOR z_t" else "p_{t-1}"
+    prev_name = "x_{t-1}" if task == XOR else "p_{t-1}"
     ax.set_xticks(range(4), [f"${prev_name}$={i}\n$x_t$={j}" for i in (0, 1) for j in (0, 1)])
-    ax.set_title(f"Jordan on {'XOR $z_t$' if task == 'XOR z_t' else 'parity $p_t$'}: what it feeds back")
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+axes[0].set_title("Jordan on XOR $z_t$: what it feeds back")
+axes[1].set_title("Jordan on parity $p_t$: what it feeds back")
 axes[0].set_ylabel(r"mean fed-back value $s_t=\sigma(y_t)$")
 plt.show()
 
-# parity: every seed on the crosses; XOR: the side of 0.5 tracks x_t (pattern order (0,0), (0,1), (1,0), (1,1))
-assert all(np.max(abs(fed_back[PARITY, seed] - [0, 1, 1, 0])) < 0.05 for seed in SEEDS)
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: parity: every seed on the crosses; XOR: seed 4 flat at 0.5, the side of 0.5 tracks x_t
+# in seeds 0, 2, 3 (above for x_t = 0) and seed 1 (above for x_t = 1); patterns (0,0), (0,1), (1,0), (1,1)
+for seed in SEEDS:
+    assert np.max(abs(fed_back[PARITY, seed] - [0, 1, 1, 0])) < 0.05
 above_when_x_is_0 = [seed for seed in SEEDS if np.all((fed_back[XOR, seed] > 0.5) == [1, 0, 1, 0])]
 above_when_x_is_1 = [seed for seed in SEEDS if np.all((fed_back[XOR, seed] > 0.5) == [0, 1, 0, 1])]
 assert above_when_x_is_0 == [0, 2, 3] and above_when_x_is_1 == [1]
-assert np.max(abs(fed_back[XOR, 4] - 0.5)) < 0.01                        # seed 4: flat at 0.5
+assert np.max(abs(fed_back[XOR, 4] - 0.5)) < 0.01
 
 # %% [markdown]
 # The means hide how often each answer is right, so here is the test accuracy of the same Jordan
@@ -433,36 +452,32 @@ print("Jordan on XOR: test accuracy for each combination (x_(t-1), x_t)")
 print("seed " + "".join(f"{f'({i}, {j})':>9}" for i in (0, 1) for j in (0, 1)) + "   overall")
 per_pattern = {}
 for seed in SEEDS:
-    X_test, target_test, _ = TASKS["XOR z_t"](T, N_TEST, seed=200 + seed)
-    right = (trained["XOR z_t", "Jordan", seed].forward(X_test)[1] > 0) == (target_test > 0.5)
+    X_test, target_test, _ = test[XOR, seed]
+    right = (trained[XOR, "Jordan", seed].forward(X_test)[1] > 0) == (target_test > 0.5)
     per_pattern[seed] = np.array(by_pattern(right[:, :, 0], X_test, shift(X_test)))
     print(f"{seed:>4} " + "".join(f"{a:9.2f}" for a in per_pattern[seed])
-          + f"{accuracy['XOR z_t', 'Jordan', seed]:10.3f}")
-
+          + f"{accuracy[XOR, 'Jordan', seed]:10.3f}")
 gave_up = [seed for seed in SEEDS if abs(test_loss[XOR, "Jordan", seed] - LN2) < 0.01]
-assert gave_up == [4] and np.array_equal(per_pattern[4], [1, 0, 0, 1])    # always answers 0
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: seed 4 gave up (loss ln 2, always answers 0); the others always right in two
+# combinations, with a loss well below ln 2
+assert gave_up == [4] and np.array_equal(per_pattern[4], [1, 0, 0, 1])
 for seed in SEEDS:
-    if seed not in gave_up:   # the compromise: always right in two combinations, loss well below ln 2
-        assert np.sum(per_pattern[seed] == 1.0) == 2 and test_loss[XOR, "Jordan", seed] < LN2 - 0.15
-best = max(SEEDS, key=lambda seed: accuracy[XOR, "Jordan", seed])
-assert best == 2 and 0.3 < np.sort(per_pattern[best])[1] < 0.5     # its better unsure combination
+    if seed not in gave_up:
+        assert np.sum(per_pattern[seed] == 1.0) == 2
+        assert test_loss[XOR, "Jordan", seed] < LN2 - 0.15
 
 # %% [markdown]
-# On **parity** (right panel) every seed sits on the crosses: the output is the answer, and the
-# answer is the memory. On **XOR** (left panel) seed 4 lies flat at 0.5 and has given up (its loss
-# is ln 2; the table shows it always answering 0, so it is right exactly where $z_t = 0$). The other four found the same
-# compromise, in two mirror-image versions: the *side* of 0.5 on which $s_t$ lands tracks the
-# current bit $x_t$ (above 0.5 for $x_t = 0$ in seeds 0, 2 and 3, for $x_t = 1$ in seed 1). The
-# output has turned into a memory of $x_t$. At the next step the network reads $x_{t-1}$ back from
-# it and answers confidently and correctly, but only in the two combinations where the memory it
-# must now write agrees with the answer: the entries at 1.00 in the table. In the other two it would have
-# to write the opposite of the answer; there it stays near 0.5, and its answers fall mostly on the
-# wrong side. Sure and right half of the time, unsure and mostly wrong the other half: accuracy near
-# chance, loss well below ln 2. The seed at 0.61 (seed 2) is no exception: it is the one whose
-# answers in one of the unsure combinations land on the right side fairly often (0.44 in the table). One number is
-# being asked to do two jobs, to be the answer and to be the memory, and for XOR the two jobs
-# conflict. Exercise 4 shows that a cleverer code (the answer in the sign, the memory in the size)
-# exists, and what it costs in confidence.
+# On **parity** (right panel) every seed sits on the crosses: the answer is the memory. On
+# **XOR** (left panel) seed 4 lies flat at 0.5: it gave up (loss ln 2; it always answers 0). The
+# other four found one compromise, in two mirror images: the side of 0.5 on which $s_t$ lands
+# tracks the current bit $x_t$, so the output has become a memory of $x_t$. The next step reads
+# $x_{t-1}$ back and answers surely and rightly in the two combinations where the memory it must
+# write agrees with the answer (the entries at 1.00); in the other two it stays unsure and mostly
+# wrong. Hence accuracy near chance but a loss well below ln 2. One number is asked to be both
+# the answer and the memory, and for XOR the two jobs conflict. Exercise 4 shows a cleverer code
+# (the answer in the sign, the memory in the size) and what it costs in confidence.
 #
 # The Elman network has no such conflict. Its hidden layer holds eight numbers on which no target
 # is imposed; training can keep $x_t$ in one hidden unit while others compute the answer, as the
@@ -473,22 +488,18 @@ assert best == 2 and 0.3 < np.sort(per_pattern[best])[1] < 0.5     # its better 
 #
 # ### Seeing "more raw": what each network passes on
 #
-# So far we have looked at the Jordan network's fed-back value. The other half of the argument is
-# what the Elman network passes on, its hidden layer $h_t$. Chapter 04 reads the past out of a
-# hidden layer with a **linear probe**: a least-squares read-out $\hat x_{t-k} = p^\top h_t + q$,
-# fitted on the first half of the steps and scored on the second half by the squared correlation
-# $r^2$ with the true $x_{t-k}$ (1: readable perfectly, 0: not at all; `rnnlib.probes.memory_curve`
-# does both). The same probe works on the Jordan network's single fed-back number $s_t$. We probe
-# both trained networks on their test streams for the input bits $x_t$, $x_{t-1}$ and $x_{t-2}$.
-# The probe on $x_{t-1}$ is the telling one: a step that holds $x_{t-1}$ passes to the next step
-# the *raw input* of the step before, not just an answer.
+# So far we have looked at the Jordan network's fed-back value; now at what the Elman network
+# passes on, $h_t$. Chapter 04 reads the past out of a hidden layer with a **linear probe**: a
+# least-squares read-out $\hat x_{t-k} = p^\top h_t + q$, fitted on the first half of the steps
+# and scored on the second half by the squared correlation $r^2$ with the true $x_{t-k}$ (1:
+# perfectly readable, 0: not at all; `rnnlib.probes.memory_curve` does both). It works as well on
+# the Jordan network's single number $s_t$. We probe both for $x_t$, $x_{t-1}$ and $x_{t-2}$;
+# $x_{t-1}$ is the telling one, the *raw input* of the step before.
 #
-# **Expected.** The Jordan network's $s_t$ is its answer, and an answer to any of our tasks says
-# nothing, linearly, about $x_{t-1}$ taken on its own (for XOR and parity the answer is
-# independent of it; for $x_{t-2}$ it is another bit): $r^2$ near 0. The Elman network's $h_t$ must
-# hold $x_{t-1}$ for the task "$x_{t-2}$" (the next step asks for it), but for XOR and parity no
-# later step needs $x_{t-1}$ by itself. If the hidden layer is more raw, some of it should be
-# readable there too.
+# **Expected.** The Jordan network's $s_t$ is its answer, and no answer to our tasks says
+# anything, linearly, about $x_{t-1}$ on its own: $r^2$ near 0. The Elman network's $h_t$ must hold
+# $x_{t-1}$ for the task $x_{t-2}$; for XOR and parity no later step needs it by itself, but if the
+# hidden layer is more raw, some of it should be readable there too.
 
 # %%
 from rnnlib.probes import memory_curve
@@ -512,29 +523,26 @@ for task in TASKS:
           + "   " + "".join(f"{v:11.2f}" for v in r2[task, "Jordan"].mean(axis=0)))
 print("(held-out r^2, mean of 5 seeds)")
 
-ELMAN_PREV, JORDAN_PREV = ({task: r2[task, model][:, 1] for task in TASKS} for model in ("Elman", "Jordan"))
-# in every task and every seed, the Elman state holds more of x_(t-1) than the Jordan state does
-assert all(ELMAN_PREV[task].min() > JORDAN_PREV[task].max() for task in TASKS)
-# Jordan's s_t: x_(t-1) barely readable (mean below 0.1 on every task)
-assert all(JORDAN_PREV[task].mean() < 0.1 for task in TASKS)
-# Elman's h_t: x_(t-1) perfectly readable where a later step needs it, and on XOR, where none does
-assert ELMAN_PREV[X2].min() > 0.99 and ELMAN_PREV[XOR].min() > 0.99
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: x_(t-1) in h_t (Elman) and s_t (Jordan), column 1 of r2
+for task in TASKS:
+    elman_prev, jordan_prev = r2[task, "Elman"][:, 1], r2[task, "Jordan"][:, 1]
+    assert elman_prev.min() > jordan_prev.max()   # every seed: Elman holds more of x_(t-1)
+    assert jordan_prev.mean() < 0.1               # Jordan: barely readable
+# Elman: perfectly readable where a later step needs it (x_(t-2)), and on XOR, where none does
+assert r2[X2, "Elman"][:, 1].min() > 0.99 and r2[XOR, "Elman"][:, 1].min() > 0.99
 # the Jordan seed that gave up on XOR (s_t flat at 0.5) still scores high for x_t: r^2 ignores scale
 assert r2[XOR, "Jordan"][gave_up[0], 0] > 0.9
 
 # %% [markdown]
-# **Measured.** As expected, $x_{t-1}$ can hardly be read from what the Jordan network passes on,
-# in any task (the middle column on the right). The Elman network's $h_t$ holds it perfectly for the
-# task $x_{t-2}$, where the next step needs it, and also for XOR, where no later step does; even on
-# parity, whose next step needs only $p_t$, part of it is still readable (0.34 on average). In every
-# seed of every task the Elman state holds more of $x_{t-1}$ than the Jordan state. This is the
-# article's "more raw", seen in numbers: the hidden layer keeps raw inputs that the answer has
-# already thrown away. Two cautions in reading the table. First, the Jordan network's $x_t$
-# column is not zero: $s_t$ is computed from $x_t$, and $r^2$ ignores scale, so even a network that
-# has given up, whose $s_t$ hardly moves away from 0.5, scores high there if it moves with $x_t$ at
-# all; how *usable* such a trace is, the plots above show. Second, a linear probe sees only linear
-# traces: exercise 4's hand-made Jordan network stores $x_t$ in the *size* of $y_t$, which a
-# linear read-out of $s_t$ would miss. None of our trained Jordan networks found such a code (none
+# **Measured.** As expected, $x_{t-1}$ can hardly be read from the Jordan network's $s_t$ in any
+# task (the middle column on the right). The Elman network's $h_t$ holds it perfectly for the task
+# $x_{t-2}$, and also for XOR, where no later step needs it; even on parity part of it is readable
+# (0.34 on average). In every seed of every task the Elman state holds more of $x_{t-1}$ than the
+# Jordan state: the article's "more raw", in numbers. Two cautions. The Jordan network's $x_t$
+# column is not zero because $r^2$ ignores scale: even the network that gave up, its $s_t$ barely
+# off 0.5, scores high there if $s_t$ moves with $x_t$ at all. And a linear probe misses
+# non-linear codes such as exercise 4's (none of our trained Jordan networks found one: none
 # solved XOR).
 
 # %% [markdown]
