@@ -266,7 +266,7 @@ for t, y in enumerate(Y, start=1):
 # |---|---|---|
 # | [00. Introduction](00_introduction.ipynb) | preface | sequence problems, Jordan and Elman, why “basic RNN”, notation, glossary (this chapter) |
 # | [01. Structure](01_structure.ipynb) | §01 structure | the unrolled and the folded network; each step a 3-layer BP network plus the delayed input; three weights, two thresholds, parameter count; weight sharing |
-# | [02. The formula](02_formula.ipynb) | §01 formula | one step by hand, then three; tanh and ReLU; the initial state $h_0$; loop, rnnlib and the concatenated form give the same numbers; batches |
+# | [02. The formula](02_formula.ipynb) | §01 formula | one step by hand, then three; tanh and ReLU; the initial state $h_0$; loop, rnnlib and the concatenated form give the same numbers; batches; a preview of training |
 # | [03. The input view](03_input_view.ipynb) | §02 view 1 | feed-forward vs Jordan vs Elman on tasks that need memory: why feed back the hidden layer |
 # | [04. The hidden view](04_hidden_view.ipynb) | §02 view 2 | the hidden state as a summary of the whole past: perturbations, moving averages, an interactive explorer, probes, memory capacity and the spectral radius of $D$, a trained hidden state drawn as a path |
 # | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping, truncated BPTT |
