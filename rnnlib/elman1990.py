@@ -361,8 +361,9 @@ WORD_CLASSES = MappingProxyType({
 })
 """A 28-word lexicon in 12 classes, modelled on the categories of Elman (1990), Table 3.
 
-Unlike the paper's, every word belongs to one class only (the paper lists
-*see* and *break* under two verb classes each)."""
+It is not the paper's 29-word lexicon (its figure 7): *boy*, *like* and *exist*
+are missing, *notice* and *shatter* are not in the paper, and every word belongs
+to one class only (the paper lists *see* and *break* under two verb classes each)."""
 
 ANIMATE_CLASSES = ("NOUN_HUMAN", "NOUN_ANIMAL", "NOUN_PREDATOR")
 """The noun classes whose members act as the subject of most frames (the rest are inanimate)."""
@@ -385,8 +386,8 @@ CLASS_FRAMES = (
     ("NOUN_PREDATOR", "VERB_EAT", "NOUN_ANIMAL"),
     ("NOUN_PREDATOR", "VERB_EAT", "NOUN_FOOD"),
 )
-"""Sentence frames of two or three words (after Elman 1990, Table 4): a sentence is a frame
-with a random word of each class."""
+"""Sentence frames of two or three words, the 16 templates of Elman (1990), Table 4 (its text
+says 15): a sentence is a frame with a random word of each class."""
 
 VOCABULARY = tuple(w for words in WORD_CLASSES.values() for w in words)
 """The words of ``WORD_CLASSES`` in order (nouns first); a word's number is its place here."""

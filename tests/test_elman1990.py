@@ -274,3 +274,47 @@ def test_word_numbers_run_the_sentences_together():
     assert ids.dtype.kind == "i" and [e9.VOCABULARY[i] for i in ids] == words
     with pytest.raises(ValueError):
         e9.word_numbers(0)
+
+
+# ------------------------------------------- the 150-unit class network (scripts/elman1990_classes_150.py)
+
+def _classes_150_script():
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parent.parent / "scripts" / "elman1990_classes_150.py"
+    spec = importlib.util.spec_from_file_location("elman1990_classes_150", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_classes_150_script_reproduces_its_stored_first_pass():
+    # the chapter draws the stored results; re-run the script's start (seed 0, its first pass
+    # at the paper's sizes) and check that it gives the stored loss to the last bit
+    import json
+    script = _classes_150_script()
+    record = json.loads(script.OUT.read_text(encoding="utf-8"))
+    assert record["settings"] == script.SETTINGS
+    assert record["vocabulary"] == list(e9.VOCABULARY)
+    seed = script.SETTINGS["seeds"][0]
+    assert record["words_per_seed"][0] == script.corpus(seed)[3]
+    nets = script.networks([seed])
+    hist = script.train(nets, [seed], passes=1)
+    assert hist[0].loss[0] == record["seeds"][str(seed)]["loss_per_pass"][0]
+
+
+def test_classes_150_describe_reads_the_tree():
+    # describe() on points made to sit in two far-apart groups (nouns, verbs): the nouns and the
+    # verbs form the two branches of the top split, and they are well separated
+    script = _classes_150_script()
+    n_words = len(e9.VOCABULARY)
+    rng = np.random.default_rng(0)
+    nouns = script.groups()["nouns"]
+    points = rng.normal(scale=0.1, size=(n_words, 5))
+    points[nouns, 0] += 10.0
+    d = script.describe(points)
+    assert d["branches"]["nouns"] and d["branches"]["verbs"]
+    assert sorted(map(sorted, d["top_split"])) == sorted([nouns, script.groups()["verbs"]])
+    assert d["noun_verb_separation"] > 10
+    assert len(d["merges"]) == n_words - 1
