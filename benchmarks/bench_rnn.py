@@ -26,6 +26,7 @@ of them alike, and medians are reported.
 
 See benchmarks/README.md.
 """
+
 import argparse
 import copy
 import datetime
@@ -68,7 +69,7 @@ def make_problem(shape, dtype, activation="tanh", seed=0, h0=False):
     T, N, I, H, O = shape
     rng = np.random.default_rng(seed)
     net = rnnlib.ElmanRNN(I, H, O, activation=activation, seed=seed, dtype=dtype)
-    net.c = rng.uniform(-0.5, 0.5, O)        # a nonzero output threshold, so c is tested too
+    net.c = rng.uniform(-0.5, 0.5, O)  # a nonzero output threshold, so c is tested too
     X = rng.standard_normal((T, N, I)).astype(dtype)
     dY = rng.standard_normal((T, N, O)).astype(dtype)
     H0 = rng.standard_normal((N, H)).astype(dtype) if h0 else None
@@ -115,7 +116,9 @@ def rnnlib_forward_backward(net, X, dY, h0=None):
     """
     XT, H0, _ = net._inputs(X, h0)
     run = net._run(XT, H0)
-    return state_layout(run[1]), net._grads(XT, H0, run, state_layout(np.asarray(dY, dtype=net.dtype)))
+    return state_layout(run[1]), net._grads(
+        XT, H0, run, state_layout(np.asarray(dY, dtype=net.dtype))
+    )
 
 
 # -------------------------------------------------------------------- torch
@@ -137,7 +140,9 @@ class TorchRNN:
 
     def __init__(self, torch, net, X, dY, h0=None):
         self.torch = torch
-        dtype = {np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}[np.dtype(net.dtype)]
+        dtype = {np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}[
+            np.dtype(net.dtype)
+        ]
         self.rnn = torch.nn.RNN(net.n_in, net.n_hidden, nonlinearity=net.activation, dtype=dtype)
         self.lin = torch.nn.Linear(net.n_hidden, net.n_out, dtype=dtype)
         with torch.no_grad():
@@ -147,8 +152,13 @@ class TorchRNN:
             self.rnn.bias_hh_l0.zero_()
             self.lin.weight.copy_(torch.from_numpy(net.V))
             self.lin.bias.copy_(torch.from_numpy(net.c))
-        self.grad_of = {"W": self.rnn.weight_ih_l0, "D": self.rnn.weight_hh_l0,
-                        "B": self.rnn.bias_ih_l0, "V": self.lin.weight, "c": self.lin.bias}
+        self.grad_of = {
+            "W": self.rnn.weight_ih_l0,
+            "D": self.rnn.weight_hh_l0,
+            "B": self.rnn.bias_ih_l0,
+            "V": self.lin.weight,
+            "c": self.lin.bias,
+        }
         self.params = list(self.rnn.parameters()) + list(self.lin.parameters())
         self.X = torch.from_numpy(np.ascontiguousarray(X))
         self.dY = torch.from_numpy(np.ascontiguousarray(dY))
@@ -186,7 +196,9 @@ def max_rel_error(a, b):
 def _assert_close(what, a, b, tol):
     err = max_rel_error(a, b)
     if not err <= tol:
-        raise AssertionError(f"cross-check failed: {what} differs, max rel. error {err:.3g} > {tol:.0e}")
+        raise AssertionError(
+            f"cross-check failed: {what} differs, max rel. error {err:.3g} > {tol:.0e}"
+        )
     return err
 
 
@@ -207,8 +219,10 @@ def crosscheck(shape, dtype, activation="tanh", use_torch=True, h0=False, seed=0
     g_ref = naive_forward_backward(p, X, dY, H0, activation)
 
     fast = fast_copy(net)
-    results = {"rnnlib": (rnnlib_forward(net, X, H0), *rnnlib_forward_backward(net, X, dY, H0)),
-               "fast": (rnnlib_forward(fast, X, H0), *rnnlib_forward_backward(fast, X, dY, H0))}
+    results = {
+        "rnnlib": (rnnlib_forward(net, X, H0), *rnnlib_forward_backward(net, X, dY, H0)),
+        "fast": (rnnlib_forward(fast, X, H0), *rnnlib_forward_backward(fast, X, dY, H0)),
+    }
     torch = import_torch() if use_torch else None
     if torch is not None and activation in ("tanh", "relu"):
         tnet = TorchRNN(torch, net, X, dY, H0)
@@ -216,18 +230,29 @@ def crosscheck(shape, dtype, activation="tanh", use_torch=True, h0=False, seed=0
         Yfb = tnet.forward_backward().detach().numpy()
         results["torch"] = (Yf, Yfb, tnet.grads())
 
-    bad = [(impl, k) for impl in ("rnnlib", "fast")
-           for k, v in [("Y", results[impl][0]), ("Y (fwd+bwd)", results[impl][1])] + list(results[impl][2].items())
-           if v.dtype != np.dtype(dtype)]
+    bad = [
+        (impl, k)
+        for impl in ("rnnlib", "fast")
+        for k, v in [("Y", results[impl][0]), ("Y (fwd+bwd)", results[impl][1])]
+        + list(results[impl][2].items())
+        if v.dtype != np.dtype(dtype)
+    ]
     if bad:
-        raise AssertionError(f"cross-check failed: rnnlib returned a dtype other than {dtype} for {bad}")
+        raise AssertionError(
+            f"cross-check failed: rnnlib returned a dtype other than {dtype} for {bad}"
+        )
     worst = {}
     for name, (Yf, Yfb, g) in results.items():
         if set(g) != set(PARAMS):
             raise AssertionError(f"cross-check failed: {name} gradients have keys {sorted(g)}")
-        errs = [_assert_close(f"{name} forward Y {shape} {dtype}", Yf, Y_ref, tol),
-                _assert_close(f"{name} forward+backward Y {shape} {dtype}", Yfb, Y_ref, tol)]
-        errs += [_assert_close(f"{name} gradient {k} {shape} {dtype}", g[k], g_ref[k], tol) for k in PARAMS]
+        errs = [
+            _assert_close(f"{name} forward Y {shape} {dtype}", Yf, Y_ref, tol),
+            _assert_close(f"{name} forward+backward Y {shape} {dtype}", Yfb, Y_ref, tol),
+        ]
+        errs += [
+            _assert_close(f"{name} gradient {k} {shape} {dtype}", g[k], g_ref[k], tol)
+            for k in PARAMS
+        ]
         worst[name] = max(errs)
     return worst
 
@@ -266,16 +291,24 @@ def bench_case(shape, dtype, torch, repeats, warmup):
     net, X, dY, _ = make_problem(shape, dtype)
     p = {k: v.copy() for k, v in net.params.items()}
     fast = fast_copy(net)
-    fwd = {"rnnlib": lambda: rnnlib_forward(net, X), "fast": lambda: rnnlib_forward(fast, X),
-           "naive": lambda: naive_forward(p, X)}
-    fb = {"rnnlib": lambda: rnnlib_forward_backward(net, X, dY), "fast": lambda: rnnlib_forward_backward(fast, X, dY),
-          "naive": lambda: naive_forward_backward(p, X, dY)}
+    fwd = {
+        "rnnlib": lambda: rnnlib_forward(net, X),
+        "fast": lambda: rnnlib_forward(fast, X),
+        "naive": lambda: naive_forward(p, X),
+    }
+    fb = {
+        "rnnlib": lambda: rnnlib_forward_backward(net, X, dY),
+        "fast": lambda: rnnlib_forward_backward(fast, X, dY),
+        "naive": lambda: naive_forward_backward(p, X, dY),
+    }
     if torch is not None:
         tnet = TorchRNN(torch, net, X, dY)
         fwd["torch"] = tnet.forward
         fb["torch"] = tnet.forward_backward
-    return {"forward": time_interleaved(fwd, repeats, warmup),
-            "forward+backward": time_interleaved(fb, repeats, warmup)}
+    return {
+        "forward": time_interleaved(fwd, repeats, warmup),
+        "forward+backward": time_interleaved(fb, repeats, warmup),
+    }
 
 
 # ------------------------------------------------------------------ report
@@ -291,11 +324,31 @@ def cpu_model():
 
 
 def git_commit():
-    """", commit abc1234" (+ " with local changes") of the repository, or "" outside git."""
+    """ ", commit abc1234" (+ " with local changes") of the repository, or "" outside git."""
     try:
-        run = lambda *cmd: subprocess.run(["git", *cmd], cwd=HERE, capture_output=True, text=True, check=True).stdout
+        run = lambda *cmd: (
+            subprocess.run(
+                ["git", *cmd], cwd=HERE, capture_output=True, text=True, check=True
+            ).stdout
+        )
         commit = run("rev-parse", "--short", "HEAD").strip()
-        dirty = run("status", "--porcelain", "--", *(f"../rnnlib/{m}.py" for m in ("elman", "model", "arithmetic", "portable", "_kernels", "activations", "_checks"))).strip()
+        dirty = run(
+            "status",
+            "--porcelain",
+            "--",
+            *(
+                f"../rnnlib/{m}.py"
+                for m in (
+                    "elman",
+                    "model",
+                    "arithmetic",
+                    "portable",
+                    "_kernels",
+                    "activations",
+                    "_checks",
+                )
+            ),
+        ).strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
     return f", commit {commit}" + (" with local changes to rnnlib's core" if dirty else "")
@@ -309,29 +362,42 @@ def target_line(rows):
     out = []
     for mode, limit, big in (("forward", 0.6, 2.0), ("forward+backward", 0.85, 2.0)):
         for large, lim in ((False, limit), (True, big)):
-            ratios = [med["rnnlib"] / med["torch"] for m, shape, _, med in rows
-                      if m == mode and "torch" in med and (shape[3] >= 256) == large]
+            ratios = [
+                med["rnnlib"] / med["torch"]
+                for m, shape, _, med in rows
+                if m == mode and "torch" in med and (shape[3] >= 256) == large
+            ]
             if ratios:
                 where = "H >= 256" if large else "H < 256"
-                out.append(f"reproducible {mode} <= {lim} ({where}): {'met' if max(ratios) <= lim else 'NOT met'} "
-                           f"(ratios {min(ratios):.2f} to {max(ratios):.2f})")
+                out.append(
+                    f"reproducible {mode} <= {lim} ({where}): {'met' if max(ratios) <= lim else 'NOT met'} "
+                    f"(ratios {min(ratios):.2f} to {max(ratios):.2f})"
+                )
     for mode in ("forward", "forward+backward"):
-        ratios = [med["fast"] / med["torch"] for m, _, _, med in rows if m == mode and "torch" in med]
-        out.append(f"BLAS (reproducible=False) {mode}: ratios {min(ratios):.2f} to {max(ratios):.2f}")
+        ratios = [
+            med["fast"] / med["torch"] for m, _, _, med in rows if m == mode and "torch" in med
+        ]
+        out.append(
+            f"BLAS (reproducible=False) {mode}: ratios {min(ratios):.2f} to {max(ratios):.2f}"
+        )
     return "- targets vs torch: " + "; ".join(out)
 
 
 def blas_lines(info):
     """One line per thread pool from ``threadpoolctl.threadpool_info()``."""
     keys = ("internal_api", "architecture", "version", "threading_layer", "num_threads")
-    return [f"{d.get('prefix', '?')}: " + ", ".join(f"{k}={d[k]}" for k in keys if d.get(k) is not None)
-            for d in info]
+    return [
+        f"{d.get('prefix', '?')}: " + ", ".join(f"{k}={d[k]}" for k in keys if d.get(k) is not None)
+        for d in info
+    ]
 
 
 def when_and_where():
     """The date and machine lines that head every benchmark report (this script, bench_fit, book_time)."""
-    return [f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-            f"- machine: {cpu_model()}, nproc {os.cpu_count()}, {platform.system()} {platform.release()}"]
+    return [
+        f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- machine: {cpu_model()}, nproc {os.cpu_count()}, {platform.system()} {platform.release()}",
+    ]
 
 
 def write_report(lines, path):
@@ -345,7 +411,11 @@ def write_report(lines, path):
 
 def header_lines(torch, blas, repeats, warmup, load_before):
     """Date, machine, versions and BLAS information for the report."""
-    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS") if k in os.environ}
+    env = {
+        k: os.environ[k]
+        for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")
+        if k in os.environ
+    }
     lines = when_and_where() + [
         f"- load average at start (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in load_before)}",
         f"- python {platform.python_version()}, numpy {np.__version__}, "
@@ -356,16 +426,24 @@ def header_lines(torch, blas, repeats, warmup, load_before):
     ]
     lines += [f"- thread pool (BLAS/OpenMP): {s}" for s in blas_lines(blas)]
     if torch is not None:
-        lines.append(f"- torch: BLAS {'MKL' if torch.backends.mkl.is_available() else 'not MKL'}, "
-                     f"CPU capability {torch.backends.cpu.get_cpu_capability()}, threads {torch.get_num_threads()}")
-    lines.append(f"- timing: {warmup} warm-up calls, then {repeats} interleaved repeats, median per call")
+        lines.append(
+            f"- torch: BLAS {'MKL' if torch.backends.mkl.is_available() else 'not MKL'}, "
+            f"CPU capability {torch.backends.cpu.get_cpu_capability()}, threads {torch.get_num_threads()}"
+        )
+    lines.append(
+        f"- timing: {warmup} warm-up calls, then {repeats} interleaved repeats, median per call"
+    )
     return lines
 
 
 def table_lines(rows, has_torch):
     """A markdown table: median milliseconds and the ratios."""
     impls = ["rnnlib", "fast", "naive"] + (["torch"] if has_torch else [])
-    head = "| pass | T | N | I | H | O | dtype | " + " | ".join(f"{n} ms" for n in impls) + " | rnnlib/naive |"
+    head = (
+        "| pass | T | N | I | H | O | dtype | "
+        + " | ".join(f"{n} ms" for n in impls)
+        + " | rnnlib/naive |"
+    )
     sep = "|---|--:|--:|--:|--:|--:|---|" + "--:|" * (len(impls) + 1)
     if has_torch:
         head += " rnnlib/torch | fast/torch |"
@@ -381,34 +459,61 @@ def table_lines(rows, has_torch):
 
 
 def parse_shape(text):
-    """"T,N,I,H,O" -> a tuple of five positive ints (for --shapes)."""
+    """ "T,N,I,H,O" -> a tuple of five positive ints (for --shapes)."""
     try:
         shape = tuple(int(v) for v in text.split(","))
     except ValueError:
         shape = ()
     if len(shape) != 5 or min(shape) < 1:
-        raise argparse.ArgumentTypeError(f"a shape is five positive integers T,N,I,H,O, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"a shape is five positive integers T,N,I,H,O, got {text!r}"
+        )
     return shape
 
 
 def main(argv=None):
     """Cross-check, then time; print the table and (full runs) write results.md."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="few repeats (7); prints only, unless --output is given")
-    ap.add_argument("--repeats", type=int, default=None, help="interleaved repeats per case (default 101, --quick 7)")
-    ap.add_argument("--warmup", type=int, default=3, help="warm-up calls per implementation (default 3)")
-    ap.add_argument("--shapes", type=parse_shape, nargs="+", default=SHAPES, metavar="T,N,I,H,O",
-                    help="shapes to run (default: the four of the table)")
-    ap.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it is installed")
-    ap.add_argument("--output", type=Path, default=None,
-                    help="markdown file to write (default benchmarks/results.md for full runs)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="few repeats (7); prints only, unless --output is given",
+    )
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="interleaved repeats per case (default 101, --quick 7)",
+    )
+    ap.add_argument(
+        "--warmup", type=int, default=3, help="warm-up calls per implementation (default 3)"
+    )
+    ap.add_argument(
+        "--shapes",
+        type=parse_shape,
+        nargs="+",
+        default=SHAPES,
+        metavar="T,N,I,H,O",
+        help="shapes to run (default: the four of the table)",
+    )
+    ap.add_argument(
+        "--no-torch", action="store_true", help="leave PyTorch out even if it is installed"
+    )
+    ap.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="markdown file to write (default benchmarks/results.md for full runs)",
+    )
     args = ap.parse_args(argv)
     repeats = args.repeats or (7 if args.quick else 101)
     output = args.output or (None if args.quick else HERE / "results.md")
     try:
         from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError:
-        sys.exit("bench_rnn.py needs threadpoolctl (pip install threadpoolctl) to run numpy's BLAS on one thread")
+        sys.exit(
+            "bench_rnn.py needs threadpoolctl (pip install threadpoolctl) to run numpy's BLAS on one thread"
+        )
     torch = None if args.no_torch else import_torch()
     if torch is not None:
         torch.set_num_threads(1)
@@ -423,26 +528,45 @@ def main(argv=None):
         for shape in args.shapes:
             for dtype in DTYPES:
                 worst = crosscheck(shape, dtype, use_torch=torch is not None)
-                print(f"  {shape} {dtype}: " + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()) + "  ok", flush=True)
+                print(
+                    f"  {shape} {dtype}: "
+                    + ", ".join(f"{k} {v:.1e}" for k, v in worst.items())
+                    + "  ok",
+                    flush=True,
+                )
         print(flush=True)
         for shape in args.shapes:
             for dtype in DTYPES:
                 res = bench_case(shape, dtype, torch, repeats, args.warmup)
                 for mode, med in res.items():
                     rows.append((mode, shape, dtype, med))
-                    print(f"  {mode:17s} {shape} {dtype}: " + ", ".join(
-                        f"{k} {v * 1e3:.3f} ms" for k, v in med.items()), flush=True)
+                    print(
+                        f"  {mode:17s} {shape} {dtype}: "
+                        + ", ".join(f"{k} {v * 1e3:.3f} ms" for k, v in med.items()),
+                        flush=True,
+                    )
     load_after = os.getloadavg()
     rows.sort(key=lambda r: (r[0] != "forward", args.shapes.index(r[1]), r[2]))
     table = table_lines(rows, torch is not None)
-    header.append(f"- load average at end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in load_after)}")
+    header.append(
+        f"- load average at end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in load_after)}"
+    )
     header.append(target_line(rows))
-    write_report(["# rnnlib ElmanRNN speed benchmark", "",
-                  "Generated by `benchmarks/bench_rnn.py` (see benchmarks/README.md). "
-                  "Median time per call; ratio < 1 means rnnlib is faster. `rnnlib` is the default, "
-                  "machine-independent path that computes the book's numbers; `fast` is `reproducible=False` "
-                  "(BLAS and numpy's tanh).", "",
-                  *header, "", *table], output)
+    write_report(
+        [
+            "# rnnlib ElmanRNN speed benchmark",
+            "",
+            "Generated by `benchmarks/bench_rnn.py` (see benchmarks/README.md). "
+            "Median time per call; ratio < 1 means rnnlib is faster. `rnnlib` is the default, "
+            "machine-independent path that computes the book's numbers; `fast` is `reproducible=False` "
+            "(BLAS and numpy's tanh).",
+            "",
+            *header,
+            "",
+            *table,
+        ],
+        output,
+    )
 
 
 if __name__ == "__main__":

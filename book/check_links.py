@@ -9,12 +9,20 @@ must be an id (or name) on the page it points to. Links with a scheme (https:,
 mailto:, data:, ...) or starting with // are external and are not requested: the
 check makes no network access. Exits 1 and lists the broken links if any.
 """
+
 import sys
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
-LINKING = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
+LINKING = {
+    "a": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "source": "src",
+    "iframe": "src",
+}
 
 
 class Page(HTMLParser):
@@ -53,9 +61,13 @@ def broken_links(root):
         for link in parse(page_path).links:
             parts = urllib.parse.urlsplit(link)
             if parts.scheme or link.startswith("//") or not link:
-                continue                                  # external: not requested
+                continue  # external: not requested
             checked += 1
-            target = page_path if not parts.path else (page_path.parent / urllib.parse.unquote(parts.path)).resolve()
+            target = (
+                page_path
+                if not parts.path
+                else (page_path.parent / urllib.parse.unquote(parts.path)).resolve()
+            )
             if target.is_dir():
                 target = target / "index.html"
             where = f"{page_path.relative_to(root)}: {link}"
@@ -78,8 +90,10 @@ def main(argv):
     broken, checked = broken_links(root)
     for line in broken:
         print("broken link:", line)
-    print(f"links {'FAILED' if broken else 'OK'}: {checked} internal links on {len(pages(root))} pages checked, "
-          f"{len(broken)} broken")
+    print(
+        f"links {'FAILED' if broken else 'OK'}: {checked} internal links on {len(pages(root))} pages checked, "
+        f"{len(broken)} broken"
+    )
     return 1 if broken else 0
 
 

@@ -23,8 +23,23 @@ Modules, one concern each:
   ``reference``: the whole RNN in one page of plain numpy (chapters 02 and 05).
 - ``_memory``: opt-in tuning of glibc's malloc for long training runs (benchmarks).
 """
-from . import (arithmetic, baselines, clustering, datasets, elman1990, forecast, gradients, linalg, ngram, portable, probes,
-               reference, tasks, text)
+
+from . import (
+    arithmetic,
+    baselines,
+    clustering,
+    datasets,
+    elman1990,
+    forecast,
+    gradients,
+    linalg,
+    ngram,
+    portable,
+    probes,
+    reference,
+    tasks,
+    text,
+)
 from .activations import ACTIVATIONS, activate
 from .baselines import FeedForward, JordanRNN
 from .elman import ElmanRNN
@@ -34,12 +49,37 @@ from .optim import SGD, Adam, clip_grad_norm
 from .train import History, fit
 
 __all__ = [
-    "ACTIVATIONS", "activate", "ElmanRNN", "JordanRNN", "FeedForward",
-    "check_gradients", "numerical_gradients", "relative_error",
-    "LOSSES", "bce_with_logits", "mse", "softmax_cross_entropy",
-    "SGD", "Adam", "clip_grad_norm", "History", "fit",
-    "baselines", "clustering", "datasets", "elman1990", "forecast", "gradients", "linalg", "ngram", "probes",
-    "tasks", "text", "arithmetic", "portable", "reference",
+    "ACTIVATIONS",
+    "activate",
+    "ElmanRNN",
+    "JordanRNN",
+    "FeedForward",
+    "check_gradients",
+    "numerical_gradients",
+    "relative_error",
+    "LOSSES",
+    "bce_with_logits",
+    "mse",
+    "softmax_cross_entropy",
+    "SGD",
+    "Adam",
+    "clip_grad_norm",
+    "History",
+    "fit",
+    "baselines",
+    "clustering",
+    "datasets",
+    "elman1990",
+    "forecast",
+    "gradients",
+    "linalg",
+    "ngram",
+    "probes",
+    "tasks",
+    "text",
+    "arithmetic",
+    "portable",
+    "reference",
 ]
 # the package version, written only here: pyproject.toml reads it (dynamic), CITATION.cff repeats it (tested)
 __version__ = "0.1.0"

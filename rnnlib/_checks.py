@@ -4,6 +4,7 @@ Every public function of rnnlib validates what it is given here, so that bad
 input fails early with a message in the library's own words: what was
 expected, and what was given.
 """
+
 import numbers
 import os
 
@@ -55,7 +56,9 @@ def check_real(name, value, low=None, high=None):
     and values outside the bounds raise ValueError.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite real number, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            f"{name} must be a finite real number, got {value!r} ({type(value).__name__})"
+        )
     if not np.isfinite(value):
         raise ValueError(f"{name} must be a finite real number, got {value}")
     if (low is not None and value < low) or (high is not None and value > high):
@@ -121,9 +124,13 @@ def as_sequence(name, value, n_features, dtype):
             f"(T, N, {n_features}); got an array with {arr.ndim} dimension(s), shape {arr.shape}"
         )
     if arr.shape[-1] != n_features:
-        raise ValueError(f"{name} has {arr.shape[-1]} features per step (last axis), expected {n_features}; shape {arr.shape}")
+        raise ValueError(
+            f"{name} has {arr.shape[-1]} features per step (last axis), expected {n_features}; shape {arr.shape}"
+        )
     if 0 in arr.shape:
-        raise ValueError(f"{name} must have at least one time step and one sequence, got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must have at least one time step and one sequence, got shape {arr.shape}"
+        )
     batched = arr.ndim == 3
     return (arr if batched else arr[:, None, :]), batched
 
@@ -156,10 +163,14 @@ def as_scalar_series(name, value, min_length=1):
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be one scalar series of shape (T,) or (T, 1), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be one scalar series of shape (T,) or (T, 1), got shape {arr.shape}"
+        )
     if arr.shape[0] < min_length:
-        raise ValueError(f"{name} must hold at least {min_length} value{'' if min_length == 1 else 's'}, "
-                         f"got {arr.shape[0]}")
+        raise ValueError(
+            f"{name} must hold at least {min_length} value{'' if min_length == 1 else 's'}, "
+            f"got {arr.shape[0]}"
+        )
     return arr
 
 
@@ -167,7 +178,9 @@ def as_square_matrix(name, value):
     """Check a non-empty square matrix such as the delayed-input weight D, shape (H, H)."""
     arr = as_float_array(name, value)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
-        raise ValueError(f"{name} must be a square (H, H) matrix with H >= 1, got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a square (H, H) matrix with H >= 1, got shape {arr.shape}"
+        )
     return arr
 
 

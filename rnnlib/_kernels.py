@@ -13,15 +13,35 @@ than the output is reused cyclically (``l % LA``), which is numpy's
 broadcasting of (S, M, K) against (T, S, K, N). Compiled code is cached on
 disk (``cache=True``), so only the first run of a new install compiles.
 """
+
 import math
 
 import numba
 import numpy as np
 
-from .portable import (_E2, _E4, _E6, _INV_LN2, _K_HI, _K_LO, _LN2_HI, _LN2_LO, _O1, _O3, _O5, _SHIFT, JMAX,
-                       STEPS, T3, T5, TANH_TABLE, X_MAX, X_MIN)
+from .portable import (
+    _E2,
+    _E4,
+    _E6,
+    _INV_LN2,
+    _K_HI,
+    _K_LO,
+    _LN2_HI,
+    _LN2_LO,
+    _O1,
+    _O3,
+    _O5,
+    _SHIFT,
+    JMAX,
+    STEPS,
+    T3,
+    T5,
+    TANH_TABLE,
+    X_MAX,
+    X_MIN,
+)
 
-CACHED = True     # whether compiled code is kept on disk (False where no cache folder can be written)
+CACHED = True  # whether compiled code is kept on disk (False where no cache folder can be written)
 
 
 def _jit(f):
@@ -31,7 +51,7 @@ def _jit(f):
     global CACHED
     try:
         return numba.njit(cache=True, nogil=True, error_model="numpy")(f)
-    except RuntimeError:                           # "cannot cache function ...: no locator available"
+    except RuntimeError:  # "cannot cache function ...: no locator available"
         CACHED = False
         return numba.njit(cache=False, nogil=True, error_model="numpy")(f)
 
@@ -114,7 +134,7 @@ def _product_add(a, b, z, acc, buf, plan, stack):
                 z[m, 0] += acc[0, 0]
         return
     m = 0
-    while m + 4 <= M:                               # four rows at a time share each row of b
+    while m + 4 <= M:  # four rows at a time share each row of b
         acc[:, :] = 0.0
         for k in range(K):
             a0, a1, a2, a3 = a[m, k], a[m + 1, k], a[m + 2, k], a[m + 3, k]
@@ -147,12 +167,14 @@ def matmul(A, B, plan, out):
     stack = np.empty(64, out.dtype)
     for l in range(out.shape[0]):
         a, b, o = A[l % A.shape[0]], B[l % B.shape[0]], out[l]
-        if A.shape[2] == 1:                        # one term: the product itself
+        if A.shape[2] == 1:  # one term: the product itself
             for m in range(o.shape[0]):
                 for n in range(o.shape[1]):
                     o[m, n] = a[m, 0] * b[0, n]
         else:
-            _product_add(a, b, o, acc, buf, plan, stack)   # 0 + (0 + t_1 + ... + t_K): the same number
+            _product_add(
+                a, b, o, acc, buf, plan, stack
+            )  # 0 + (0 + t_1 + ... + t_K): the same number
 
 
 @_jit
@@ -215,7 +237,7 @@ def _rows_dot(A, BT, plan, out):
         if K == 1:
             for m in range(M):
                 for c in range(N):
-                    o[m, c] = a_l[m, 0] * bt[0, c]       # one term: the product itself
+                    o[m, c] = a_l[m, 0] * bt[0, c]  # one term: the product itself
             continue
         sp = 0
         for i in range(plan.shape[0]):
@@ -254,7 +276,7 @@ def weight_grad(dA, Z, plan, out):
             for n in range(N):
                 for c in range(C):
                     BT[0, t * N + n, c] = Z[t, s, c, n]
-        _rows_dot(A, BT, plan, out[s:s + 1])
+        _rows_dot(A, BT, plan, out[s : s + 1])
 
 
 @_jit
@@ -262,23 +284,23 @@ def _tanh(x):
     """``portable.tanh`` of one float64: table value at j/1024, Taylor series of the rest, addition theorem."""
     y = x * STEPS
     if y != y:
-        return y                                   # NaN stays NaN
+        return y  # NaN stays NaN
     y = min(y, JMAX)
     y = max(y, -JMAX)
     j = np.rint(y)
     y -= j
-    y *= 1.0 / STEPS                               # r, exactly
-    t = TANH_TABLE[int(j)]                         # tanh(j/1024), negative j from the end
+    y *= 1.0 / STEPS  # r, exactly
+    t = TANH_TABLE[int(j)]  # tanh(j/1024), negative j from the end
     z = y * y
     p = z * T5
     p += T3
     p *= z
     p *= y
-    p += y                                         # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
+    p += y  # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
     z = t * p
     z += 1.0
     t += p
-    return math.copysign(t / z, x)                 # (t + tanh r) / (1 + t tanh r), the sign of x (tanh -0 = -0)
+    return math.copysign(t / z, x)  # (t + tanh r) / (1 + t tanh r), the sign of x (tanh -0 = -0)
 
 
 @_jit
@@ -288,7 +310,7 @@ def exp(x, out):
     for i in range(x.shape[0]):
         v = x[i]
         if v != v:
-            out[i] = v                                 # NaN stays NaN
+            out[i] = v  # NaN stays NaN
             continue
         v = min(max(v, X_MIN), X_MAX)
         k = np.rint(v * _INV_LN2)
@@ -343,10 +365,12 @@ def elman_forward(Z, D, H0, act, plan):
         for t in range(T):
             z = Z[t, s]
             if t > 0:
-                _product_add(d, Z[t - 1, s], z, acc, buf, plan, stack)   # a_t = W x_t + B + D h_{t-1}
+                _product_add(
+                    d, Z[t - 1, s], z, acc, buf, plan, stack
+                )  # a_t = W x_t + B + D h_{t-1}
             elif H0.shape[0] > 0:
-                _product_add(d, H0[s], z, acc, buf, plan, stack)          # step 1 starts from h_0
-            _activate(z, act)                                # h_t = f(a_t)
+                _product_add(d, H0[s], z, acc, buf, plan, stack)  # step 1 starts from h_0
+            _activate(z, act)  # h_t = f(a_t)
 
 
 @_jit
@@ -366,8 +390,8 @@ def elman_backward(G, DT, Fp, plan):
         last *= Fp[T - 1, s]
         for t in range(T - 2, -1, -1):
             g = G[t, s]
-            _product_add(DT[s], G[t + 1, s], g, acc, buf, plan, stack)    # + D^T dL/da_{t+1}
-            g *= Fp[t, s]                                    # * f'(a_t)
+            _product_add(DT[s], G[t + 1, s], g, acc, buf, plan, stack)  # + D^T dL/da_{t+1}
+            g *= Fp[t, s]  # * f'(a_t)
 
 
 @_jit
@@ -396,20 +420,20 @@ def _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
     acc = np.empty((4, N), z.dtype)
     buf = np.empty(max(W.shape[1], D.shape[1]), z.dtype)
     stack = np.empty(64, z.dtype)
-    _product_set(W, x, z, acc, buf, planI, stack)                 # W x_t
+    _product_set(W, x, z, acc, buf, planI, stack)  # W x_t
     for m in range(z.shape[0]):
         for n in range(N):
-            z[m, n] += B[m]                                        # + B
+            z[m, n] += B[m]  # + B
     if has_h:
-        _product_add(D, h, z, acc, buf, planH, stack)              # + D h_{t-1}
+        _product_add(D, h, z, acc, buf, planH, stack)  # + D h_{t-1}
     for m in range(z.shape[0]):
         for n in range(N):
-            ok &= z[m, n] - z[m, n] == 0                           # finite a_t
-    _activate(z, act)                                              # h_t = f(a_t)
-    _product_set(V, z, y, acc, buf, planH, stack)                  # V h_t
+            ok &= z[m, n] - z[m, n] == 0  # finite a_t
+    _activate(z, act)  # h_t = f(a_t)
+    _product_set(V, z, y, acc, buf, planH, stack)  # V h_t
     for o in range(y.shape[0]):
         for n in range(N):
-            y[o, n] += c[o]                                        # + c
+            y[o, n] += c[o]  # + c
             ok &= y[o, n] - y[o, n] == 0
     return ok
 
@@ -456,18 +480,18 @@ def elman_free_run_t(WT, DT, B, VT, c, h, y, steps, act, planI, planH, out):
         yv[0, 0, o] = y[o, 0]
         out[0, o] = y[o, 0]
     for i in range(1, steps):
-        x[:, :, :] = yv                                            # x_t = y_{t-1}
-        _rows_dot(x, WT3, planI, z)                                # W x_t
-        _rows_dot(hv, DT3, planH, t)                               # D h_{t-1}
+        x[:, :, :] = yv  # x_t = y_{t-1}
+        _rows_dot(x, WT3, planI, z)  # W x_t
+        _rows_dot(hv, DT3, planH, t)  # D h_{t-1}
         ok = True
         for m in range(H):
-            z[0, 0, m] += B[m]                                     # + B
-            z[0, 0, m] += t[0, 0, m]                               # + D h_{t-1}
+            z[0, 0, m] += B[m]  # + B
+            z[0, 0, m] += t[0, 0, m]  # + D h_{t-1}
             ok &= z[0, 0, m] - z[0, 0, m] == 0
-        _activate(z[0], act)                                       # h_t = f(a_t)
-        _rows_dot(z, VT3, planH, yv)                               # V h_t
+        _activate(z[0], act)  # h_t = f(a_t)
+        _rows_dot(z, VT3, planH, yv)  # V h_t
         for o in range(O):
-            yv[0, 0, o] += c[o]                                    # + c
+            yv[0, 0, o] += c[o]  # + c
             ok &= yv[0, 0, o] - yv[0, 0, o] == 0
             out[i, o] = yv[0, 0, o]
         if not ok:
@@ -493,26 +517,26 @@ def jordan_forward(Z, D, V, c, S0, squash, act, planH, planO, Y, S):
         for t in range(T):
             a = Z[t, s]
             if t > 0:
-                _product_add(D[s], S[t - 1, s], a, acc, buf, planO, stack)    # + D s_{t-1}
+                _product_add(D[s], S[t - 1, s], a, acc, buf, planO, stack)  # + D s_{t-1}
             elif S0.shape[0] > 0:
-                _product_add(D[s], S0[s], a, acc, buf, planO, stack)          # + D s_0
-            _activate(a, act)                                                  # h_t = f(a_t)
+                _product_add(D[s], S0[s], a, acc, buf, planO, stack)  # + D s_0
+            _activate(a, act)  # h_t = f(a_t)
             y = Y[t, s]
-            _product_set(V[s], a, y, acc, buf, planH, stack)                   # V h_t
+            _product_set(V[s], a, y, acc, buf, planH, stack)  # V h_t
             for o in range(O):
                 for n in range(N):
-                    y[o, n] += c[s, o]                                         # + c
+                    y[o, n] += c[s, o]  # + c
             if squash:
                 g = S[t, s]
                 g[:, :] = y
-                _activate(g, 2)                                                # s_t = sigmoid(y_t)
+                _activate(g, 2)  # s_t = sigmoid(y_t)
 
 
 @_jit
 def jordan_backward(dY, Fp, Gp, squash, VT, DT, planO, planH, dYt, dA):
     """BPTT through the output feedback (chapter 03), from t = T down to 1, for (T, Sn, K, N) arrays:
 
-        dL/dy_t = dY_t + g'(y_t) * carry,  dL/da_t = (V^T dL/dy_t) * f'(a_t),  carry = D^T dL/da_t
+    dL/dy_t = dY_t + g'(y_t) * carry,  dL/da_t = (V^T dL/dy_t) * f'(a_t),  carry = D^T dL/da_t
     """
     T, Sn, O, N = dY.shape
     H = dA.shape[2]
@@ -527,10 +551,10 @@ def jordan_backward(dY, Fp, Gp, squash, VT, DT, planO, planH, dYt, dA):
             for o in range(O):
                 for n in range(N):
                     gy[o, n] = carry[o, n] * Gp[t, s, o, n] if squash else carry[o, n]
-                    gy[o, n] += dY[t, s, o, n]                                 # dL/dy_t
+                    gy[o, n] += dY[t, s, o, n]  # dL/dy_t
             ga = dA[t, s]
-            _product_set(VT[s], gy, ga, acc, buf, planO, stack)                # V^T dL/dy_t
+            _product_set(VT[s], gy, ga, acc, buf, planO, stack)  # V^T dL/dy_t
             for h in range(H):
                 for n in range(N):
-                    ga[h, n] *= Fp[t, s, h, n]                                 # * f'(a_t)
-            _product_set(DT[s], ga, carry, acc, buf, planH, stack)             # carry = D^T dL/da_t
+                    ga[h, n] *= Fp[t, s, h, n]  # * f'(a_t)
+            _product_set(DT[s], ga, carry, acc, buf, planH, stack)  # carry = D^T dL/da_t

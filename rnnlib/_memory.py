@@ -15,17 +15,18 @@ changes: the same arrays hold the same numbers. Set the environment variable
 ``RNNLIB_MALLOC=default`` before starting Python to leave malloc as it is. On
 other systems this does nothing.
 """
+
 import ctypes
 import os
 
 # from glibc's <malloc.h>
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 32 << 20     # blocks below this come from the heap (glibc's largest allowed value)
-TRIM_THRESHOLD = 64 << 20     # freed heap kept for re-use before any is returned to the kernel
+MMAP_THRESHOLD = 32 << 20  # blocks below this come from the heap (glibc's largest allowed value)
+TRIM_THRESHOLD = 64 << 20  # freed heap kept for re-use before any is returned to the kernel
 
 
-ACTIVE = False                # whether keep_freed_memory() has raised the thresholds in this process
+ACTIVE = False  # whether keep_freed_memory() has raised the thresholds in this process
 
 
 def keep_freed_memory():
@@ -44,5 +45,7 @@ def keep_freed_memory():
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    ACTIVE = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    ACTIVE = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
     return ACTIVE

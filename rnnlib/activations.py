@@ -12,6 +12,7 @@ machine); a network's forward pass applies f through its ``arithmetic``
 (``reproducible=False``). ReLU and the derivatives use only + - * and
 comparisons, which are the same everywhere.
 """
+
 import numpy as np
 
 from . import portable

@@ -16,6 +16,7 @@ It has two implementations of one small interface (``Arithmetic``):
 Arrays are in the state layout of ``rnnlib.model``: (..., K, N), one column per
 sequence; leading axes (steps, stacked networks) broadcast as in ``np.matmul``.
 """
+
 import contextlib
 import functools
 import math
@@ -29,7 +30,7 @@ ACTIVATION_CODES = {"tanh": 0, "relu": 1, "sigmoid": 2}
 
 # ------------------------------------------------------------ the compiled kernels
 
-_kernels = None        # rnnlib._kernels once loaded; False when Numba cannot be used here
+_kernels = None  # rnnlib._kernels once loaded; False when Numba cannot be used here
 # work (multiply-adds) from which a call loads the compiled kernels if they are not loaded yet
 PAYS = 1 << 17
 
@@ -48,7 +49,7 @@ def _load(force=True):
         else:
             try:
                 from . import _kernels as k
-            except Exception:            # no Numba, one built for another numpy, or no cache folder
+            except Exception:  # no Numba, one built for another numpy, or no cache folder
                 k = False
             _kernels = k
     return _kernels
@@ -117,7 +118,7 @@ def steps_flat(A):
 def _stack3(A, lead):
     """A (..., M, K) as a C-contiguous (L, M, K) array whose rows repeat cyclically over ``lead``."""
     own = A.shape[:-2]
-    if own != lead[len(lead) - len(own):]:
+    if own != lead[len(lead) - len(own) :]:
         A = np.broadcast_to(A, lead + A.shape[-2:])
     return np.ascontiguousarray(A).reshape((-1,) + A.shape[-2:])
 
@@ -164,8 +165,8 @@ class Arithmetic:
         for t in range(len(Z)):
             prev = Z[t - 1] if t else H0
             if prev is not None:
-                Z[t] += self.matmul(D, prev)              # a_t = W x_t + B + D h_{t-1}
-            self.activate(name, Z[t], Z[t])               # h_t = f(a_t)
+                Z[t] += self.matmul(D, prev)  # a_t = W x_t + B + D h_{t-1}
+            self.activate(name, Z[t], Z[t])  # h_t = f(a_t)
         return Z
 
     def elman_backward(self, G, D, Fp):
@@ -173,10 +174,9 @@ class Arithmetic:
         DT = np.ascontiguousarray(np.swapaxes(D, -1, -2))
         G[-1] *= Fp[-1]
         for t in range(len(G) - 2, -1, -1):
-            G[t] += self.matmul(DT, G[t + 1])             # + D^T dL/da_{t+1}
-            G[t] *= Fp[t]                                 # * f'(a_t)
+            G[t] += self.matmul(DT, G[t + 1])  # + D^T dL/da_{t+1}
+            G[t] *= Fp[t]  # * f'(a_t)
         return G
-
 
     def jordan_forward(self, Z, D, V, c, S0, squash, name):
         """The Jordan network's loop (chapter 03), in place on Z (T, [S,] H, N) holding W x_t + B:
@@ -186,10 +186,10 @@ class Arithmetic:
         s, col = S0, c[..., :, None]
         for t in range(len(Z)):
             if s is not None:
-                Z[t] += self.matmul(D, s)                 # a_t = W x_t + B + D s_{t-1}
-            self.activate(name, Z[t], Z[t])               # h_t = f(a_t)
+                Z[t] += self.matmul(D, s)  # a_t = W x_t + B + D s_{t-1}
+            self.activate(name, Z[t], Z[t])  # h_t = f(a_t)
             Y[t] = self.matmul(V, Z[t])
-            Y[t] += col                                   # y_t = V h_t + c
+            Y[t] += col  # y_t = V h_t + c
             s = self.activate("sigmoid", Y[t], S[t]) if squash else Y[t]
         return Y, S
 
@@ -198,7 +198,7 @@ class Arithmetic:
         dL/dy_t = dY_t + g'(y_t) D^T dL/da_{t+1} (Gp = g'(y_t), None for g = identity)."""
         VT, DT = (np.ascontiguousarray(np.swapaxes(M, -1, -2)) for M in (V, D))
         dYt, dA = np.empty_like(dY), np.empty_like(Fp)
-        carry = np.zeros_like(dY[0])                      # dL/ds_t from step t+1
+        carry = np.zeros_like(dY[0])  # dL/ds_t from step t+1
         for t in range(len(dY) - 1, -1, -1):
             if Gp is not None:
                 np.multiply(carry, Gp[t], out=dYt[t])
@@ -230,7 +230,7 @@ class Blas(Arithmetic):
             return np.tanh(a, out=out)
         if name == "relu":
             return np.maximum(a, 0.0, out=out)
-        np.multiply(a, 0.5, out=out)                      # sigmoid(a) = (1 + tanh(a / 2)) / 2
+        np.multiply(a, 0.5, out=out)  # sigmoid(a) = (1 + tanh(a / 2)) / 2
         np.tanh(out, out=out)
         out += 1.0
         out *= 0.5
@@ -253,7 +253,12 @@ class Reproducible(Arithmetic):
         lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
         (M, K), N = A.shape[-2:], B.shape[-1]
         k = _compiled(math.prod(lead) * M * K * N)
-        if k is None or 0 in A.shape or 0 in B.shape or (out is not None and not out.flags.c_contiguous):
+        if (
+            k is None
+            or 0 in A.shape
+            or 0 in B.shape
+            or (out is not None and not out.flags.c_contiguous)
+        ):
             if out is None:
                 return portable.matmul(A, B)
             out[...] = portable.matmul(A, B)
@@ -272,10 +277,15 @@ class Reproducible(Arithmetic):
         k = _compiled(math.prod(lead) * M * K * N)
         if k is None or 0 in A.shape or 0 in B.shape:
             return portable.rows_dot(A, B)
-        if N < M:                                   # the kernel runs along the outputs' last axis: the longer one
-            return np.swapaxes(self.rows_dot(B, A), -1, -2).copy()   # a b = b a, bit for bit
+        if N < M:  # the kernel runs along the outputs' last axis: the longer one
+            return np.swapaxes(self.rows_dot(B, A), -1, -2).copy()  # a b = b a, bit for bit
         out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
-        k.rows_dot(_stack3(A, lead), _stack3(np.swapaxes(B, -1, -2), lead), pairwise_plan(K), out.reshape((-1, M, N)))
+        k.rows_dot(
+            _stack3(A, lead),
+            _stack3(np.swapaxes(B, -1, -2), lead),
+            pairwise_plan(K),
+            out.reshape((-1, M, N)),
+        )
         return out
 
     def total(self, A):
@@ -294,8 +304,10 @@ class Reproducible(Arithmetic):
             return getattr(portable, name)(a, out=out)
         if out is not a:
             out[...] = a
-        k.activate(out.reshape((-1,) + out.shape[-2:]) if out.ndim >= 2 else out.reshape(1, 1, -1),
-                   ACTIVATION_CODES[name])
+        k.activate(
+            out.reshape((-1,) + out.shape[-2:]) if out.ndim >= 2 else out.reshape(1, 1, -1),
+            ACTIVATION_CODES[name],
+        )
         return out
 
     def exp(self, x, out=None):
@@ -317,11 +329,15 @@ class Reproducible(Arithmetic):
         k = _compiled(T * S * M * N * C)
         if k is None or dA.dtype != Z.dtype or dA.shape[1:-2] != Z.shape[1:-2]:
             return super().weight_grad(dA, Z)
-        if M > C:                                   # the kernel runs along the outputs' last axis: the longer one
-            return np.swapaxes(self.weight_grad(Z, dA), -1, -2).copy()   # a z = z a, bit for bit
+        if M > C:  # the kernel runs along the outputs' last axis: the longer one
+            return np.swapaxes(self.weight_grad(Z, dA), -1, -2).copy()  # a z = z a, bit for bit
         out = np.empty(dA.shape[1:-2] + (M, C), dtype=dA.dtype)
-        k.weight_grad(np.ascontiguousarray(dA).reshape(T, S, M, N), np.ascontiguousarray(Z).reshape(T, S, C, N),
-                      pairwise_plan(T * N), out.reshape(S, M, C))
+        k.weight_grad(
+            np.ascontiguousarray(dA).reshape(T, S, M, N),
+            np.ascontiguousarray(Z).reshape(T, S, C, N),
+            pairwise_plan(T * N),
+            out.reshape(S, M, C),
+        )
         return out
 
     def step_total(self, dA):
@@ -329,7 +345,7 @@ class Reproducible(Arithmetic):
         if _compiled(dA.size) is None or dA.dtype.kind != "f":
             return super().step_total(dA)
         ones = np.ones(dA.shape[:-2] + (1, N), dtype=dA.dtype)
-        return self.weight_grad(dA, ones)[..., 0]          # sum of dA_t * 1: the same bits as the sum
+        return self.weight_grad(dA, ones)[..., 0]  # sum of dA_t * 1: the same bits as the sum
 
     def elman_forward(self, Z, D, H0, name):
         S = math.prod(D.shape[:-2])
@@ -337,9 +353,18 @@ class Reproducible(Arithmetic):
         k = _compiled(T * S * H * H * N)
         if k is None or not Z.flags.c_contiguous:
             return super().elman_forward(Z, D, H0, name)
-        h0 = np.zeros((0, H, N), Z.dtype) if H0 is None else np.ascontiguousarray(H0, Z.dtype).reshape(S, H, N)
-        k.elman_forward(Z.reshape(T, S, H, N), np.ascontiguousarray(D).reshape(S, H, H), h0,
-                        ACTIVATION_CODES[name], pairwise_plan(H))
+        h0 = (
+            np.zeros((0, H, N), Z.dtype)
+            if H0 is None
+            else np.ascontiguousarray(H0, Z.dtype).reshape(S, H, N)
+        )
+        k.elman_forward(
+            Z.reshape(T, S, H, N),
+            np.ascontiguousarray(D).reshape(S, H, H),
+            h0,
+            ACTIVATION_CODES[name],
+            pairwise_plan(H),
+        )
         return Z
 
     def elman_backward(self, G, D, Fp):
@@ -349,9 +374,13 @@ class Reproducible(Arithmetic):
         if k is None or not G.flags.c_contiguous:
             return super().elman_backward(G, D, Fp)
         DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, H, H)
-        k.elman_backward(G.reshape(T, S, H, N), DT, np.ascontiguousarray(Fp).reshape(T, S, H, N), pairwise_plan(H))
+        k.elman_backward(
+            G.reshape(T, S, H, N),
+            DT,
+            np.ascontiguousarray(Fp).reshape(T, S, H, N),
+            pairwise_plan(H),
+        )
         return G
-
 
     def jordan_forward(self, Z, D, V, c, S0, squash, name):
         S = math.prod(D.shape[:-2])
@@ -361,30 +390,58 @@ class Reproducible(Arithmetic):
             return super().jordan_forward(Z, D, V, c, S0, squash, name)
         Y = np.empty(Z.shape[:-2] + (O, N), dtype=Z.dtype)
         Sv = np.empty_like(Y) if squash else Y
-        s0 = np.zeros((0, O, N), Z.dtype) if S0 is None else np.ascontiguousarray(S0, Z.dtype).reshape(S, O, N)
-        k.jordan_forward(Z.reshape(T, S, H, N), np.ascontiguousarray(D).reshape(S, H, O),
-                         np.ascontiguousarray(V).reshape(S, O, H), np.ascontiguousarray(c).reshape(S, O), s0,
-                         squash, ACTIVATION_CODES[name], pairwise_plan(H), pairwise_plan(O),
-                         Y.reshape(T, S, O, N), Sv.reshape(T, S, O, N))
+        s0 = (
+            np.zeros((0, O, N), Z.dtype)
+            if S0 is None
+            else np.ascontiguousarray(S0, Z.dtype).reshape(S, O, N)
+        )
+        k.jordan_forward(
+            Z.reshape(T, S, H, N),
+            np.ascontiguousarray(D).reshape(S, H, O),
+            np.ascontiguousarray(V).reshape(S, O, H),
+            np.ascontiguousarray(c).reshape(S, O),
+            s0,
+            squash,
+            ACTIVATION_CODES[name],
+            pairwise_plan(H),
+            pairwise_plan(O),
+            Y.reshape(T, S, O, N),
+            Sv.reshape(T, S, O, N),
+        )
         return Y, Sv
 
     def jordan_backward(self, dY, Fp, Gp, V, D):
         S = math.prod(D.shape[:-2])
         T, O, N, H = dY.shape[0], dY.shape[-2], dY.shape[-1], Fp.shape[-2]
         k = _compiled(T * S * H * (O + O) * N)
-        if k is None or not dY.dtype == Fp.dtype == V.dtype == D.dtype:     # mixed dtypes: numpy's casts
+        if (
+            k is None or not dY.dtype == Fp.dtype == V.dtype == D.dtype
+        ):  # mixed dtypes: numpy's casts
             return super().jordan_backward(dY, Fp, Gp, V, D)
         VT = np.ascontiguousarray(np.swapaxes(V, -1, -2)).reshape(S, H, O)
         DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, O, H)
         dYt, dA = np.empty_like(dY), np.empty_like(Fp)
-        g = np.empty((0, 0, 0, 0), dY.dtype) if Gp is None else np.ascontiguousarray(Gp).reshape(T, S, O, N)
-        k.jordan_backward(np.ascontiguousarray(dY).reshape(T, S, O, N), np.ascontiguousarray(Fp).reshape(T, S, H, N),
-                          g, Gp is not None, VT, DT, pairwise_plan(O), pairwise_plan(H),
-                          dYt.reshape(T, S, O, N), dA.reshape(T, S, H, N))
+        g = (
+            np.empty((0, 0, 0, 0), dY.dtype)
+            if Gp is None
+            else np.ascontiguousarray(Gp).reshape(T, S, O, N)
+        )
+        k.jordan_backward(
+            np.ascontiguousarray(dY).reshape(T, S, O, N),
+            np.ascontiguousarray(Fp).reshape(T, S, H, N),
+            g,
+            Gp is not None,
+            VT,
+            DT,
+            pairwise_plan(O),
+            pairwise_plan(H),
+            dYt.reshape(T, S, O, N),
+            dA.reshape(T, S, H, N),
+        )
         return dYt, dA
 
 
-_steps = 0             # calls of step_kernels so far: many small steps pay for loading Numba too
+_steps = 0  # calls of step_kernels so far: many small steps pay for loading Numba too
 STEPS_PAY = 64
 
 
@@ -418,14 +475,18 @@ def warm(dtypes=("float64",)):
     """
     if not _load():
         return False
-    from . import baselines, elman, forecast, train       # the models import this module
+    from . import baselines, elman, forecast, train  # the models import this module
+
     rng = np.random.default_rng(0)
     X = rng.standard_normal((6, 3, 2))
     bits, labels = (X > 0).astype(float), rng.integers(0, 2, (6, 3))
     with compiled(True):
         for dtype in dtypes:
             nets = [elman.ElmanRNN(2, 9, 2, activation=a, dtype=dtype) for a in ACTIVATION_CODES]
-            nets += [baselines.JordanRNN(2, 9, 2, feedback=g, dtype=dtype) for g in ("identity", "sigmoid")]
+            nets += [
+                baselines.JordanRNN(2, 9, 2, feedback=g, dtype=dtype)
+                for g in ("identity", "sigmoid")
+            ]
             nets.append(baselines.FeedForward(2, 9, 2, dtype=dtype))
             for net in nets:
                 for loss, target in (("mse", X), ("bce", bits), ("cross_entropy", labels)):

@@ -19,6 +19,7 @@ where g is the identity (``feedback="identity"``) or the logistic sigmoid
 (H, O), not (H, H). The state fed back is the network's own output, never the
 true target (no teacher forcing), and the gradients flow back through it.
 """
+
 import numpy as np
 
 from ._checks import check_choice
@@ -93,11 +94,21 @@ class JordanRNN(Model):
     param_names = ("W", "D", "B", "V", "c")
     _h0_name = "h0 (the initial fed-back output s_0)"
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64",
-                 reproducible=True, exact=None):
+    def __init__(
+        self,
+        n_in,
+        n_hidden,
+        n_out,
+        activation="tanh",
+        feedback="identity",
+        seed=0,
+        dtype="float64",
+        reproducible=True,
+        exact=None,
+    ):
         self.feedback = check_choice("feedback", feedback, FEEDBACKS)
         if exact is not None:
-            _deprecated_exact()         # warned here, so that it names the caller's line
+            _deprecated_exact()  # warned here, so that it names the caller's line
             reproducible = exact
         super().__init__(n_in, n_hidden, n_out, activation, seed, dtype, reproducible)
 
@@ -115,9 +126,10 @@ class JordanRNN(Model):
 
     def _run(self, X, S0):
         """The forward pass (chapter 03, state layout): returns (Hs, Y, S) with S[t] = s_{t+1} = g(y_{t+1})."""
-        Z = self._input_projection(X)         # W x_t + B for all steps; the loop adds D s_{t-1}
-        Y, S = self.arithmetic.jordan_forward(Z, self.D, self.V, self.c, S0, self.feedback == "sigmoid",
-                                              self.activation)
+        Z = self._input_projection(X)  # W x_t + B for all steps; the loop adds D s_{t-1}
+        Y, S = self.arithmetic.jordan_forward(
+            Z, self.D, self.V, self.c, S0, self.feedback == "sigmoid", self.activation
+        )
         return Z, Y, S
 
     def _carry(self, run):
@@ -133,11 +145,13 @@ class JordanRNN(Model):
         Z, _, S = run
         Fp = self._f_grad(Z, self._empty("Fp", Z.shape))
         Gp = S * (1.0 - S) if self.feedback == "sigmoid" else None
-        dYt, dA = self.arithmetic.jordan_backward(dY, Fp, Gp, self.V, self.D)   # dL/dy_t, dL/da_t
+        dYt, dA = self.arithmetic.jordan_backward(dY, Fp, Gp, self.V, self.D)  # dL/dy_t, dL/da_t
         grads = {}
         self._readout_grads(grads, dYt, Z)
         grads["W"] = self._weight_grad(dA, X)
-        grads["D"] = self._weight_grad(dA, previous_states(S, S0, self._empty("P", S.shape)))   # dL/da_t s_{t-1}^T
+        grads["D"] = self._weight_grad(
+            dA, previous_states(S, S0, self._empty("P", S.shape))
+        )  # dL/da_t s_{t-1}^T
         grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 

@@ -17,13 +17,14 @@ start with every word on its own, and repeatedly join the two closest groups.
 * ``members``, ``is_cluster``, ``leaf_order``: read the tree.
 * ``draw_dendrogram``: draw it on a matplotlib ``Axes`` (leaves on the y axis).
 """
+
 import numpy as np
 
 from ._checks import as_float_array, check_alloc
 
 # distances works through the rows in blocks of about this many numbers (the
 # differences of one block of rows with every row), so its memory stays O(n^2 + n d)
-_BLOCK = 2 ** 20
+_BLOCK = 2**20
 
 
 def distances(points):
@@ -41,22 +42,24 @@ def distances(points):
     """
     P = as_float_array("points", points)
     if P.ndim != 2 or P.shape[0] < 2 or P.shape[1] < 1:
-        raise ValueError(f"points must be a matrix (n, d) with at least 2 rows and 1 column, got shape {P.shape}")
+        raise ValueError(
+            f"points must be a matrix (n, d) with at least 2 rows and 1 column, got shape {P.shape}"
+        )
     n, d = P.shape
     check_alloc(f"points with {n} rows", n * n)
     out = np.empty((n, n))
     rows = max(1, _BLOCK // (n * d))
     for i in range(0, n, rows):
-        out[i:i + rows] = _scaled_distances(P[i:i + rows], P)
+        out[i : i + rows] = _scaled_distances(P[i : i + rows], P)
     return out
 
 
 def _scaled_distances(A, P):
     """Distances from each row of A to each row of P, each pair scaled by a power of two."""
     with np.errstate(over="ignore", under="ignore"):
-        diff = A[:, None, :] - P[None, :, :]                      # inf only where |difference| > 1.8e308
-        _, e = np.frexp(np.max(np.abs(diff), axis=-1))             # largest |difference| < 2^e
-        scaled = np.ldexp(diff, -e[..., None])                     # |scaled| <= 1: exact, no overflow
+        diff = A[:, None, :] - P[None, :, :]  # inf only where |difference| > 1.8e308
+        _, e = np.frexp(np.max(np.abs(diff), axis=-1))  # largest |difference| < 2^e
+        scaled = np.ldexp(diff, -e[..., None])  # |scaled| <= 1: exact, no overflow
         return np.ldexp(np.sqrt(np.sum(scaled * scaled, axis=-1)), e)
 
 
@@ -88,9 +91,11 @@ def average_linkage(points):
     n = len(dist)
     if not np.all(np.isfinite(dist)):
         i, j = np.argwhere(~np.isfinite(dist))[0]
-        raise ValueError(f"points must lie within the range of float64 of each other: rows {i} and {j} "
-                         f"are farther apart than the largest float (about 1.8e308)")
-    check_alloc(f"points with {n} rows", 2 * n * n)                # dist and the table H
+        raise ValueError(
+            f"points must lie within the range of float64 of each other: rows {i} and {j} "
+            f"are farther apart than the largest float (about 1.8e308)"
+        )
+    check_alloc(f"points with {n} rows", 2 * n * n)  # dist and the table H
     H, ids, groups = dist.copy(), np.arange(n), [[i] for i in range(n)]
     active = np.ones(n, dtype=bool)
     near_d, near_s = np.empty(n), np.empty(n, dtype=np.int64)
@@ -111,7 +116,9 @@ def _nearest(H, ids, rows, cols):
     later = ids[cols][None, :] > ids[rows][:, None]
     vals = np.where(later, H[np.ix_(rows, cols)], np.inf)
     best = vals.min(axis=1)
-    pick = np.where(later & (vals == best[:, None]), ids[cols], np.iinfo(np.int64).max).argmin(axis=1)
+    pick = np.where(later & (vals == best[:, None]), ids[cols], np.iinfo(np.int64).max).argmin(
+        axis=1
+    )
     return best, np.where(later.any(axis=1), cols[pick], -1)
 
 
@@ -129,14 +136,16 @@ def _join(dist, H, ids, groups, active, near, s):
     others = np.flatnonzero(active)
     others = others[others != s]
     H[s, others] = H[others, s] = _mean_distances(dist, groups, others, groups[s])
-    near_d[s], near_s[s] = np.inf, -1                              # no cluster is newer than s
-    pointed = near_s[others]                                       # rows whose nearest cluster was merged:
-    lost = (pointed < 0) | (pointed == s) | ~active[pointed]       # look again along the whole row
+    near_d[s], near_s[s] = np.inf, -1  # no cluster is newer than s
+    pointed = near_s[others]  # rows whose nearest cluster was merged:
+    lost = (pointed < 0) | (pointed == s) | ~active[pointed]  # look again along the whole row
     keep = others[~lost]
-    closer = keep[H[keep, s] < near_d[keep]]                       # strictly: on a tie the older one stays
+    closer = keep[H[keep, s] < near_d[keep]]  # strictly: on a tie the older one stays
     near_d[closer], near_s[closer] = H[closer, s], s
     if lost.any():
-        near_d[others[lost]], near_s[others[lost]] = _nearest(H, ids, others[lost], np.flatnonzero(active))
+        near_d[others[lost]], near_s[others[lost]] = _nearest(
+            H, ids, others[lost], np.flatnonzero(active)
+        )
 
 
 def _mean_distances(dist, groups, slots, new):
@@ -147,8 +156,8 @@ def _mean_distances(dist, groups, slots, new):
     out = np.empty(len(slots))
     for size in np.unique(sizes):
         pick = np.flatnonzero(sizes == size)
-        members = np.array([groups[u] for u in slots[pick]])      # (clusters, size)
-        out[pick] = cols[members].mean(axis=(1, 2))                # each block summed as one, as .mean() does
+        members = np.array([groups[u] for u in slots[pick]])  # (clusters, size)
+        out[pick] = cols[members].mean(axis=(1, 2))  # each block summed as one, as .mean() does
     return out
 
 
@@ -157,15 +166,19 @@ def _check_merges(merges):
     two different clusters numbered below n + k, neither joined before, into one of their total size."""
     Z = as_float_array("merges", merges)
     if Z.ndim != 2 or Z.shape[1] != 4 or Z.shape[0] < 1:
-        raise ValueError(f"merges must be the (n - 1, 4) table of average_linkage, got shape {Z.shape}")
+        raise ValueError(
+            f"merges must be the (n - 1, 4) table of average_linkage, got shape {Z.shape}"
+        )
     n = len(Z) + 1
     size, used = [1] * n, set()
     for k, (a, b, _, s) in enumerate(Z):
         kids = {int(x) for x in (a, b) if x == int(x) and 0 <= x < n + k} - used
         if len(kids) != 2 or s != sum(size[c] for c in kids):
-            raise ValueError(f"merges must be the table of average_linkage: row {k} must join two different "
-                             f"clusters numbered 0 to {n + k - 1}, not joined before, with the size of "
-                             f"the result; got {Z[k].tolist()}")
+            raise ValueError(
+                f"merges must be the table of average_linkage: row {k} must join two different "
+                f"clusters numbered 0 to {n + k - 1}, not joined before, with the size of "
+                f"the result; got {Z[k].tolist()}"
+            )
         used |= kids
         size.append(int(s))
     return Z
@@ -181,7 +194,7 @@ def _leaves(Z, cluster):
             leaves.append(c)
         else:
             a, b = (int(x) for x in Z[c - n, :2])
-            stack += [b, a]                                        # a is popped, and drawn, first
+            stack += [b, a]  # a is popped, and drawn, first
     return leaves
 
 
@@ -189,7 +202,11 @@ def members(merges, cluster):
     """The leaves (sorted) of cluster number ``cluster`` of a merge table (chapter 06)."""
     Z = _check_merges(merges)
     n = len(Z) + 1
-    if isinstance(cluster, bool) or not isinstance(cluster, (int, np.integer)) or not 0 <= cluster < 2 * n - 1:
+    if (
+        isinstance(cluster, bool)
+        or not isinstance(cluster, (int, np.integer))
+        or not 0 <= cluster < 2 * n - 1
+    ):
         raise ValueError(f"cluster must be an integer from 0 to {2 * n - 2}, got {cluster!r}")
     return sorted(_leaves(Z, cluster))
 
@@ -206,11 +223,13 @@ def is_cluster(merges, leaves):
     n = len(Z) + 1
     want = sorted({int(i) for i in leaves})
     if not want or want[0] < 0 or want[-1] >= n:
-        raise ValueError(f"leaves must be a non-empty set of leaf indices from 0 to {n - 1}, got {list(leaves)!r}")
+        raise ValueError(
+            f"leaves must be a non-empty set of leaf indices from 0 to {n - 1}, got {list(leaves)!r}"
+        )
     parent = {int(c): n + k for k, row in enumerate(Z) for c in row[:2]}
     size = lambda c: 1 if c < n else int(Z[c - n, 3])
     c = want[0]
-    while size(c) < len(want):                                     # the root holds all n leaves
+    while size(c) < len(want):  # the root holds all n leaves
         c = parent[c]
     return size(c) == len(want) and sorted(_leaves(Z, c)) == want
 
@@ -236,7 +255,7 @@ def draw_dendrogram(ax, merges, labels, colors=None, lw=1.4):
     if colors is not None and len(colors) != n:
         raise ValueError(f"colors must give one colour per leaf ({n}), got {len(colors)}")
     order = leaf_order(Z)
-    y = {leaf: n - 1 - row for row, leaf in enumerate(order)}   # first leaf at the top
+    y = {leaf: n - 1 - row for row, leaf in enumerate(order)}  # first leaf at the top
     x = {leaf: 0.0 for leaf in range(n)}
     for k, (a, b, height, _) in enumerate(Z):
         a, b = int(a), int(b)

@@ -5,6 +5,7 @@ in ``rnnlib/data/README.md``. Loaders read them with the standard library only
 and check them, so a damaged or edited file fails loudly instead of silently
 changing a chapter's numbers.
 """
+
 import csv
 import os
 import re
@@ -23,12 +24,19 @@ AUSTEN_FILE = "pride_and_prejudice_vol1.txt"
 def _open_data(name, path):
     if path is not None:
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be None or a file path (str or os.PathLike), got {type(path).__name__}")
+            raise TypeError(
+                f"path must be None or a file path (str or os.PathLike), got {type(path).__name__}"
+            )
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"no data file at the given path: {path}")
         return path.open(newline="", encoding="utf-8")
-    return resources.files("rnnlib").joinpath("data").joinpath(name).open("r", newline="", encoding="utf-8")
+    return (
+        resources.files("rnnlib")
+        .joinpath("data")
+        .joinpath(name)
+        .open("r", newline="", encoding="utf-8")
+    )
 
 
 def load_sunspots(path=None):
@@ -53,14 +61,19 @@ def load_sunspots(path=None):
     years, values = [], []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
-            raise ValueError(f"sunspot file line {line}: expected 2 fields (year, sunspots), got {len(row)}: {row}")
+            raise ValueError(
+                f"sunspot file line {line}: expected 2 fields (year, sunspots), got {len(row)}: {row}"
+            )
         try:
             year, value = int(row[0]), float(row[1])
         except ValueError:
-            raise ValueError(f"sunspot file line {line}: expected a whole-number year and a number, "
-                             f"got {row}") from None
+            raise ValueError(
+                f"sunspot file line {line}: expected a whole-number year and a number, got {row}"
+            ) from None
         if not np.isfinite(value) or value < 0:
-            raise ValueError(f"sunspot file line {line}: sunspot numbers are finite and non-negative, got {value}")
+            raise ValueError(
+                f"sunspot file line {line}: sunspot numbers are finite and non-negative, got {value}"
+            )
         years.append(year)
         values.append(value)
     if not years:
@@ -69,8 +82,10 @@ def load_sunspots(path=None):
     steps = np.diff(years)
     if np.any(steps != 1):
         k = int(np.flatnonzero(steps != 1)[0])
-        raise ValueError(f"sunspot years must be consecutive (one row per year, in order); "
-                         f"{years[k]} is followed by {years[k + 1]}")
+        raise ValueError(
+            f"sunspot years must be consecutive (one row per year, in order); "
+            f"{years[k]} is followed by {years[k + 1]}"
+        )
     return years, np.array(values, dtype=float)
 
 
@@ -93,7 +108,9 @@ def load_austen(path=None, prose_only=False, lower=False):
         raise ValueError("the text file is empty")
     if not text.isascii():
         bad = sorted({c for c in text if not c.isascii()})
-        raise ValueError(f"the text file must be ASCII (chapter 08's alphabet), got {''.join(bad[:10])!r}")
+        raise ValueError(
+            f"the text file must be ASCII (chapter 08's alphabet), got {''.join(bad[:10])!r}"
+        )
     if prose_only:
         lines = text.split("\n")
         text = "\n".join(line for line in lines[2:] if not re.fullmatch(r"Chapter \d+", line))

@@ -19,6 +19,7 @@ products after the loop. Parameters may carry a leading axis of stacked
 networks (``Model._stack``), trained side by side. ``rnnlib.reference`` is the
 same network in one page of plain numpy.
 """
+
 import numpy as np
 
 from . import arithmetic
@@ -55,28 +56,50 @@ class ElmanRNN(Model):
         """
         x = as_float_array("x", x, self.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.n_in:
-            raise ValueError(f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got {x.shape}")
+            raise ValueError(
+                f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got {x.shape}"
+            )
         N = x.shape[0] if x.ndim == 2 else 1
-        k = arithmetic.step_kernels(self.n_hidden * (self.n_hidden + self.n_in) * N) if self.reproducible else None
+        k = (
+            arithmetic.step_kernels(self.n_hidden * (self.n_hidden + self.n_in) * N)
+            if self.reproducible
+            else None
+        )
         if k is None:
             XT, H0, batched = self._inputs(x[None], h_prev, "h_prev")
             run = self._checked_run(XT, H0)
-            Hs, Y = run[0][0], run[1][0]                 # (H, N) and (O, N)
+            Hs, Y = run[0][0], run[1][0]  # (H, N) and (O, N)
             return (Hs.T.copy(), Y.T.copy()) if batched else (Hs[:, 0].copy(), Y[:, 0].copy())
         batched = x.ndim == 2
         xs = np.ascontiguousarray(x.T) if batched else x.reshape(-1, 1)
         if h_prev is None:
             h = np.empty((self.n_hidden, N), self.dtype)
         else:
-            h = np.ascontiguousarray(as_state("h_prev", h_prev, N, self.n_hidden, self.dtype, batched).T)
+            h = np.ascontiguousarray(
+                as_state("h_prev", h_prev, N, self.n_hidden, self.dtype, batched).T
+            )
         z, y = np.empty((self.n_hidden, N), self.dtype), np.empty((self.n_out, N), self.dtype)
         p = self._params
-        if not k.elman_step(p["W"], p["D"], p["B"], p["V"], p["c"], xs, h, h_prev is not None,
-                            arithmetic.ACTIVATION_CODES[self.activation], z, y,
-                            arithmetic.pairwise_plan(self.n_in), arithmetic.pairwise_plan(self.n_hidden)):
+        if not k.elman_step(
+            p["W"],
+            p["D"],
+            p["B"],
+            p["V"],
+            p["c"],
+            xs,
+            h,
+            h_prev is not None,
+            arithmetic.ACTIVATION_CODES[self.activation],
+            z,
+            y,
+            arithmetic.pairwise_plan(self.n_in),
+            arithmetic.pairwise_plan(self.n_hidden),
+        ):
             self._check_params_finite()
-            raise ValueError("the state overflowed: it is infinite or NaN after this step (with ReLU, states can "
-                             "grow without bound when D amplifies them)")
+            raise ValueError(
+                "the state overflowed: it is infinite or NaN after this step (with ReLU, states can "
+                "grow without bound when D amplifies them)"
+            )
         return (z.T.copy(), y.T.copy()) if batched else (z[:, 0], y[:, 0])
 
     # ------------------------------------------------------------------ forward
@@ -88,8 +111,8 @@ class ElmanRNN(Model):
         product, written into the array that then receives the hidden states,
         step by step. Returns (Hs, Y), (T, [S,] H, N) and (T, [S,] O, N).
         """
-        Z = self._input_projection(X)                           # W x_t + B, every step
-        self.arithmetic.elman_forward(Z, self.D, H0, self.activation)   # h_t = f(Z_t + D h_{t-1})
+        Z = self._input_projection(X)  # W x_t + B, every step
+        self.arithmetic.elman_forward(Z, self.D, H0, self.activation)  # h_t = f(Z_t + D h_{t-1})
         return Z, self._readout(Z)
 
     def _carry(self, run):
@@ -108,21 +131,23 @@ class ElmanRNN(Model):
         grads = {}
         self._readout_grads(grads, dY, Z)
         VT = transposed(self.V)
-        G = self._mm(VT, dY, self._product_out("G", VT, dY))    # dL/dh_t from the outputs: V^T dY_t
-        Fp = self._f_grad(Z, self._empty("Fp", Z.shape))          # f'(a_t) of all steps, from h_t
+        G = self._mm(VT, dY, self._product_out("G", VT, dY))  # dL/dh_t from the outputs: V^T dY_t
+        Fp = self._f_grad(Z, self._empty("Fp", Z.shape))  # f'(a_t) of all steps, from h_t
         if truncate is not None and truncate < len(Z):
             dA = self._truncated_grads(G, Fp, truncate)
         else:
             dA = self._recur_back(G, Fp)
         grads["W"] = self._weight_grad(dA, X)
-        grads["D"] = self._weight_grad(dA, previous_states(Z, H0, self._empty("P", Z.shape)))   # dL/da_t h_{t-1}^T
+        grads["D"] = self._weight_grad(
+            dA, previous_states(Z, H0, self._empty("P", Z.shape))
+        )  # dL/da_t h_{t-1}^T
         grads["B"] = self.arithmetic.step_total(dA)
         return {name: grads[name] for name in self.param_names}
 
     def _recur_back(self, G, Fp):
         """The time loop of BPTT (chapter 05), in place on ``G``, from t = T down to 1:
 
-            dL/da_t = (dL/dh_t from y_t + D^T dL/da_{t+1}) * f'(a_t)
+        dL/da_t = (dL/dh_t from y_t + D^T dL/da_{t+1}) * f'(a_t)
         """
         return self.arithmetic.elman_backward(G, self.D, Fp)
 
@@ -132,15 +157,17 @@ class ElmanRNN(Model):
         The error of the output at step s reaches a_t only for s - t < k:
         E_0 = G * f'; E_j[t] = (D^T E_{j-1}[t+1]) * f'(a_t); dL/da = sum over j < k of E_j.
         """
-        E = np.multiply(G, Fp, out=G)             # E_0 (G is not needed after this)
+        E = np.multiply(G, Fp, out=G)  # E_0 (G is not needed after this)
         if k == 1:
             return E
         DT = transposed(self.D)
         dA = self._empty("dA", E.shape)
         dA[...] = E
         for _ in range(1, k):
-            E[:-1] = self._mm(DT, E[1:], self._product_out("DE", DT, E[1:]))   # E_j[t] = D^T E_{j-1}[t+1] ...
+            E[:-1] = self._mm(
+                DT, E[1:], self._product_out("DE", DT, E[1:])
+            )  # E_j[t] = D^T E_{j-1}[t+1] ...
             E[-1] = 0.0
-            E *= Fp                                                          # ... * f'(a_t)
+            E *= Fp  # ... * f'(a_t)
             dA += E
         return dA

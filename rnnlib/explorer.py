@@ -16,13 +16,22 @@ The widget shows the figure as a PNG image widget rather than through
 ``interact``'s output area: the picture then travels with the widget state
 only, so a notebook re-run under nbval produces exactly the stored outputs.
 """
+
 import io
 from types import MappingProxyType
 
 import numpy as np
 
-from ._checks import (as_float_array, as_scalar_series, check_alloc, check_bool, check_choice, check_real,
-                      check_size, check_title)
+from ._checks import (
+    as_float_array,
+    as_scalar_series,
+    check_alloc,
+    check_bool,
+    check_choice,
+    check_real,
+    check_size,
+    check_title,
+)
 from .activations import sigmoid
 
 UNIT_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -32,7 +41,9 @@ _F = {
     "sigmoid": sigmoid,
     "linear": lambda a: a,
 }
-SLIDER_LIMITS = MappingProxyType({"W": (-3.0, 3.0), "D": (-1.5, 1.5), "B": (-1.0, 1.0)})  # read-only
+SLIDER_LIMITS = MappingProxyType(
+    {"W": (-3.0, 3.0), "D": (-1.5, 1.5), "B": (-1.0, 1.0)}
+)  # read-only
 
 
 def unit_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", h0=0.0):
@@ -73,7 +84,9 @@ def _check_ylim(ylim):
         return None
     lim = as_float_array("ylim", ylim)
     if lim.shape != (2,) or not lim[0] < lim[1]:
-        raise ValueError(f"ylim must be None or two numbers (low, high) with low < high, got {ylim!r}")
+        raise ValueError(
+            f"ylim must be None or two numbers (low, high) with low < high, got {ylim!r}"
+        )
     return float(lim[0]), float(lim[1])
 
 
@@ -106,7 +119,9 @@ def draw_response(x, W=1.0, D=0.5, B=0.0, activation="tanh", ax=None, ylim=(-1.6
         ax.set_ylim(*ylim)
     ax.set_xlabel("time step t")
     ax.set_ylabel("value")
-    ax.set_title(title if title is not None else f"W = {W:.2f}, D = {D:.2f}, B = {B:.2f} ({activation})")
+    ax.set_title(
+        title if title is not None else f"W = {W:.2f}, D = {D:.2f}, B = {B:.2f} ({activation})"
+    )
     return ax
 
 
@@ -117,7 +132,9 @@ def _check_figsize(figsize):
     """Two finite positive numbers (width, height) in inches, at most 50 each."""
     size = as_float_array("figsize", figsize)
     if size.shape != (2,) or not np.all((size > 0) & (size <= 50)):
-        raise ValueError(f"figsize must be two numbers (width, height) in inches, each in (0, 50], got {figsize!r}")
+        raise ValueError(
+            f"figsize must be two numbers (width, height) in inches, each in (0, 50], got {figsize!r}"
+        )
     return float(size[0]), float(size[1])
 
 
@@ -172,11 +189,19 @@ class Explorer:
             if not lo <= v <= hi:
                 raise ValueError(f"{name} = {v} is outside the slider range [{lo}, {hi}]")
             self.sliders[name] = widgets.FloatSlider(
-                value=v, min=lo, max=hi, step=0.05, description=name,
-                continuous_update=continuous_update, readout_format=".2f")
+                value=v,
+                min=lo,
+                max=hi,
+                step=0.05,
+                description=name,
+                continuous_update=continuous_update,
+                readout_format=".2f",
+            )
         # shown at its natural size (figsize x dpi), like the chapter's other figures, not stretched
         width = round(FIGSIZE[0] * STYLE["savefig.dpi"])
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%")
+        )
         self.widget = widgets.VBox([widgets.HBox(list(self.sliders.values())), self.image])
         self.response = None
         self.redraw()
@@ -199,9 +224,11 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kwargs):
         data = self.widget._repr_mimebundle_(**kwargs)
-        data["text/plain"] = ("Explorer of one hidden unit h_t = "
-                              f"{self.activation}(W x_t + D h_(t-1) + B): sliders W, D, B "
-                              "(live in JupyterLab with a running kernel)")
+        data["text/plain"] = (
+            "Explorer of one hidden unit h_t = "
+            f"{self.activation}(W x_t + D h_(t-1) + B): sliders W, D, B "
+            "(live in JupyterLab with a running kernel)"
+        )
         return data
 
 

@@ -4,6 +4,7 @@ Backpropagation through time is easy to get subtly wrong; comparing it with
 (L(p + eps) - L(p - eps)) / (2 eps), one parameter entry at a time, is the
 standard test. Use float64 models: float32 rounding swamps the comparison.
 """
+
 import inspect
 import numbers
 from collections.abc import Mapping
@@ -18,8 +19,10 @@ def relative_error(a, b):
     """||a - b|| / max(||a|| + ||b||, 1e-300): 0 for equal arrays, 1 for opposite ones (chapter 05)."""
     a, b = as_float_array("a", a), as_float_array("b", b)
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have one shape (relative_error compares arrays of one shape), "
-                         f"got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"a and b must have one shape (relative_error compares arrays of one shape), "
+            f"got {a.shape} and {b.shape}"
+        )
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
@@ -36,7 +39,9 @@ def _loss_value(value):
 
 def _check_eps(eps):
     if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real):
-        raise TypeError(f"eps must be a small positive number such as 1e-6, got {eps!r} ({type(eps).__name__})")
+        raise TypeError(
+            f"eps must be a small positive number such as 1e-6, got {eps!r} ({type(eps).__name__})"
+        )
     if not 0 < eps < 1:
         raise ValueError(f"eps must be a small positive number such as 1e-6, got {eps!r}")
     return float(eps)
@@ -52,18 +57,24 @@ def numerical_gradients(loss_fn, params, eps=1e-6):
     shapes.
     """
     if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be a function of no arguments returning the loss, "
-                        f"got {type(loss_fn).__name__}")
+        raise TypeError(
+            f"loss_fn must be a function of no arguments returning the loss, "
+            f"got {type(loss_fn).__name__}"
+        )
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a dict name -> float array, got {type(params).__name__}")
     eps = _check_eps(eps)
     for name, p in params.items():
         if not (isinstance(p, np.ndarray) and p.dtype.kind == "f"):
-            raise TypeError(f"parameter {name} must be a float numpy array (it is perturbed in place), "
-                            f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}")
+            raise TypeError(
+                f"parameter {name} must be a float numpy array (it is perturbed in place), "
+                f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}"
+            )
         if not p.flags.writeable:
-            raise ValueError(f"parameter {name} must be a writeable array (it is perturbed in place), "
-                             "got a read-only one")
+            raise ValueError(
+                f"parameter {name} must be a writeable array (it is perturbed in place), "
+                "got a read-only one"
+            )
     grads = {}
     for name, p in params.items():
         g = np.zeros(p.shape)
@@ -90,15 +101,19 @@ def check_gradients(model, X, dY=None, h0=None, eps=1e-6, seed=0, **backward_kw)
     """
     check_instance("model", model, Model, "an rnnlib network (ElmanRNN, JordanRNN or FeedForward)")
     if model.dtype != np.float64:
-        raise TypeError("model must be a float64 network for check_gradients, got float32: "
-                        "float32 rounding hides real errors")
+        raise TypeError(
+            "model must be a float64 network for check_gradients, got float32: "
+            "float32 rounding hides real errors"
+        )
     seed = check_seed("seed", seed)
     eps = _check_eps(eps)
     accepted = inspect.signature(model.backward).parameters
     unknown = sorted(set(backward_kw) - set(accepted))
     if unknown:
-        raise TypeError(f"{type(model).__name__}.backward takes no option(s) {', '.join(unknown)}; "
-                        f"its options: {', '.join(k for k in accepted if k not in ('X', 'dY', 'h0')) or 'none'}")
+        raise TypeError(
+            f"{type(model).__name__}.backward takes no option(s) {', '.join(unknown)}; "
+            f"its options: {', '.join(k for k in accepted if k not in ('X', 'dY', 'h0')) or 'none'}"
+        )
     _, Y = model.forward(X, h0)
     if dY is None:
         dY = np.random.default_rng(seed).standard_normal(Y.shape)

@@ -13,12 +13,23 @@ behind vanishing and exploding gradients (Bengio, Simard & Frasconi 1994;
 Pascanu, Mikolov & Bengio 2013). A linear activation has f' = 1 and the product
 is simply D^k. The spectral radius of D and its rescaling live in ``rnnlib.linalg``.
 """
-import numpy as np
 
 import numbers
 
-from ._checks import (as_float_array, as_sequence, as_square_matrix, as_state, check_alloc, check_count,
-                      check_instance, check_real, check_seed, check_size)
+import numpy as np
+
+from ._checks import (
+    as_float_array,
+    as_sequence,
+    as_square_matrix,
+    as_state,
+    check_alloc,
+    check_count,
+    check_instance,
+    check_real,
+    check_seed,
+    check_size,
+)
 from .activations import get_activation
 from .elman import ElmanRNN
 
@@ -49,7 +60,9 @@ def jacobian_products(D, fprime):
     Fp = as_float_array("fprime", fprime)
     H = D.shape[0]
     if Fp.ndim not in (2, 3) or Fp.shape[-1] != H:
-        raise ValueError(f"fprime must have shape (K, {H}) or (K, N, {H}) to match D of shape {D.shape}, got {Fp.shape}")
+        raise ValueError(
+            f"fprime must have shape (K, {H}) or (K, N, {H}) to match D of shape {D.shape}, got {Fp.shape}"
+        )
     if Fp.ndim == 3 and Fp.shape[1] == 0:
         raise ValueError(f"fprime must hold at least one sequence (N >= 1), got shape {Fp.shape}")
     K = Fp.shape[0]
@@ -87,8 +100,12 @@ def jacobian_norms(J, ord=2):
     """Matrix norms of a stack of Jacobians (..., H, H); ``ord=2`` is the largest singular value (chapter 05)."""
     J = as_float_array("J", J)
     if J.ndim < 2 or J.shape[-1] != J.shape[-2] or J.shape[-1] == 0:
-        raise ValueError(f"J must be a stack of square matrices (..., H, H) with H >= 1, got shape {J.shape}")
-    is_two = isinstance(ord, numbers.Integral) and not isinstance(ord, (bool, np.bool_)) and ord == 2
+        raise ValueError(
+            f"J must be a stack of square matrices (..., H, H) with H >= 1, got shape {J.shape}"
+        )
+    is_two = (
+        isinstance(ord, numbers.Integral) and not isinstance(ord, (bool, np.bool_)) and ord == 2
+    )
     if not (is_two or (isinstance(ord, str) and ord == "fro")):
         raise ValueError(f"ord must be 2 (spectral norm) or 'fro' (Frobenius), got {ord!r}")
     return np.linalg.norm(J, ord=ord, axis=(-2, -1))
@@ -102,11 +119,15 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
     """
     check_instance("net", net, ElmanRNN, _NEEDS_ELMAN)
     if net.dtype != np.float64:
-        raise TypeError("net must be a float64 model for numerical_hidden_jacobian, got float32: "
-                        "float32 rounding swamps finite differences")
+        raise TypeError(
+            "net must be a float64 model for numerical_hidden_jacobian, got float32: "
+            "float32 rounding swamps finite differences"
+        )
     X3, batched = as_sequence("X", X, net.n_in, np.float64)
     if batched:
-        raise ValueError(f"X must be one sequence of shape (T, {net.n_in}), got a batch of shape {X3.shape}")
+        raise ValueError(
+            f"X must be one sequence of shape (T, {net.n_in}), got a batch of shape {X3.shape}"
+        )
     T = X3.shape[0]
     k = check_count("k", k)
     if k > T:
@@ -116,7 +137,9 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
         raise ValueError(f"eps must be a positive step size, got {eps}")
     X2 = X3[:, 0]
     Hs, _ = net.forward(X2, h0)
-    start = np.array(as_state("h0", h0, 1, net.n_hidden, np.float64, False)[0] if k == T else Hs[T - k - 1])
+    start = np.array(
+        as_state("h0", h0, 1, net.n_hidden, np.float64, False)[0] if k == T else Hs[T - k - 1]
+    )
     H = net.n_hidden
     if k == 0:
         return np.eye(H)
@@ -124,7 +147,7 @@ def numerical_hidden_jacobian(net, X, k, h0=None, eps=1e-6):
     for j in range(H):
         e = np.zeros(H)
         e[j] = eps
-        up = net.forward(X2[T - k:], start + e)[0][-1]
-        down = net.forward(X2[T - k:], start - e)[0][-1]
+        up = net.forward(X2[T - k :], start + e)[0][-1]
+        down = net.forward(X2[T - k :], start - e)[0][-1]
         J[:, j] = (up - down) / (2 * eps)
     return J

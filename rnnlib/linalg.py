@@ -6,6 +6,7 @@ like rho(D)^k after k steps (chapter 04, the memory of the hidden state), and
 it is the first guess at whether gradients vanish or explode over k steps of
 backpropagation through time (chapter 05).
 """
+
 import numpy as np
 
 from ._checks import as_square_matrix, check_real
@@ -45,6 +46,8 @@ def scale_spectral_radius(D, rho):
     rho = check_real("rho", rho, low=0)
     current = spectral_radius(D)
     if current < 1e-12:
-        raise ValueError("D has spectral radius 0 (all eigenvalues are zero), so it cannot be "
-                         "rescaled to a given radius")
+        raise ValueError(
+            "D has spectral radius 0 (all eigenvalues are zero), so it cannot be "
+            "rescaled to a given radius"
+        )
     return D * (rho / current)

@@ -15,11 +15,12 @@ training) use only the portable arithmetic (``rnnlib.portable``, through
 ``rnnlib.arithmetic.REPRODUCIBLE``); the loss values, which are only reported,
 use numpy's log.
 """
+
 import numpy as np
 
+from ._checks import as_float_array, check_shape
 from .arithmetic import REPRODUCIBLE as _ARITH
 from .arithmetic import steps_flat
-from ._checks import as_float_array, check_shape
 from .model import state_layout
 
 
@@ -27,8 +28,10 @@ def _check_outputs(Y):
     """Y as a float array of outputs (T, O) or (T, N, O) with at least one step and one output."""
     Y = as_float_array("Y", Y)
     if Y.ndim not in (2, 3) or 0 in Y.shape:
-        raise ValueError(f"Y must be outputs of shape (T, O) or (T, N, O) with at least one time step, "
-                         f"sequence and output, got shape {Y.shape}")
+        raise ValueError(
+            f"Y must be outputs of shape (T, O) or (T, N, O) with at least one time step, "
+            f"sequence and output, got shape {Y.shape}"
+        )
     return Y
 
 
@@ -45,7 +48,9 @@ def _weights(mask, steps_shape):
         return np.ones(steps_shape)
     w = as_float_array("mask", mask)
     if w.shape != steps_shape:
-        raise ValueError(f"mask must have shape {steps_shape} (one weight per time step and sequence), got {w.shape}")
+        raise ValueError(
+            f"mask must have shape {steps_shape} (one weight per time step and sequence), got {w.shape}"
+        )
     if np.any(w < 0):
         raise ValueError("mask must not be negative (0 leaves a step out, 1 counts it)")
     if w.sum() <= 0:
@@ -77,7 +82,9 @@ def _new(name, shape, dtype):
 def _out(empty, name, *operands):
     """``empty``'s array ``name`` for the result of an elementwise operation on ``operands``
     (numpy's result shape and dtype, so the numbers are those of the operation without ``out``)."""
-    return empty(name, np.broadcast_shapes(*(np.shape(a) for a in operands)), np.result_type(*operands))
+    return empty(
+        name, np.broadcast_shapes(*(np.shape(a) for a in operands)), np.result_type(*operands)
+    )
 
 
 def _mse(Y, target, w, empty=_new):
@@ -96,7 +103,9 @@ def _bce(Y, target, w, empty=_new):
     n = _count(w) * Y.shape[-2]
     soft = np.abs(Y, out=_out(empty, "soft", Y))
     np.negative(soft, out=soft)
-    np.log1p(np.exp(soft, out=soft), out=soft)     # log(1 + exp(-|y|)): only reported, so numpy's exp and log
+    np.log1p(
+        np.exp(soft, out=soft), out=soft
+    )  # log(1 + exp(-|y|)): only reported, so numpy's exp and log
     per = np.add(soft, np.maximum(Y, 0.0, out=_out(empty, "relu", Y)), out=soft)
     yt = np.multiply(Y, target, out=_out(empty, "yt", Y, target))
     per = np.subtract(per, yt, out=_out(empty, "per", per, yt))
@@ -117,7 +126,7 @@ def _cross_entropy(Y, target, w, empty=_new):
     per = np.subtract(np.log(total), z, out=_out(empty, "per", total, z))
     per *= target
     per *= w[..., None, :]
-    e /= total                                    # softmax(Y)
+    e /= total  # softmax(Y)
     e -= target
     e *= w[..., None, :]
     e *= _per_network(1.0 / n)
@@ -164,8 +173,10 @@ def class_rows(Y_shape, target):
     n_classes = Y_shape[-1]
     if t.shape == tuple(Y_shape[:-1]):
         if t.dtype.kind not in "iu" or np.any((t < 0) | (t >= n_classes)):
-            raise ValueError(f"class labels must be integers in [0, {n_classes}), "
-                             f"got {'values' if t.dtype.kind in 'iu' else 'dtype ' + str(t.dtype)} outside that")
+            raise ValueError(
+                f"class labels must be integers in [0, {n_classes}), "
+                f"got {'values' if t.dtype.kind in 'iu' else 'dtype ' + str(t.dtype)} outside that"
+            )
         return np.eye(n_classes)[t]
     t = as_float_array("target", t)
     check_shape("target", t, tuple(Y_shape))

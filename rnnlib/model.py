@@ -24,13 +24,22 @@ through the network's ``arithmetic`` (``rnnlib/arithmetic.py``): the portable
 orders, the same digits on every machine, unless the network was made with
 ``reproducible=False`` (BLAS and numpy's tanh).
 """
+
 import warnings
 
 import numpy as np
 
 from . import arithmetic
-from ._checks import (as_float_array, as_sequence, as_state, check_alloc, check_dtype, check_seed, check_shape,
-                      check_size)
+from ._checks import (
+    as_float_array,
+    as_sequence,
+    as_state,
+    check_alloc,
+    check_dtype,
+    check_seed,
+    check_shape,
+    check_size,
+)
 from .activations import get_activation
 
 
@@ -54,7 +63,7 @@ class Parameter:
 
     def __set__(self, model, value):
         if value is model.__dict__.get("_params", {}).get(self.name):
-            return                                          # net.D *= 0.9: already changed in place
+            return  # net.D *= 0.9: already changed in place
         arr = as_float_array(f"{type(model).__name__}.{self.name}", value, model.dtype)
         check_shape(f"{type(model).__name__}.{self.name}", arr, model.param_shapes()[self.name])
         model._params[self.name] = np.array(arr, dtype=model.dtype, copy=True)
@@ -71,7 +80,9 @@ def transposed(A):
     return np.ascontiguousarray(np.swapaxes(A, -1, -2))
 
 
-state_layout = transposed      # (T, N, K) <-> (T, K, N): the same swap, named for what it does to sequences
+state_layout = (
+    transposed  # (T, N, K) <-> (T, K, N): the same swap, named for what it does to sequences
+)
 
 
 def previous_states(Z, first, out=None):
@@ -101,15 +112,17 @@ def picked_columns(W, XT):
     """
     if XT.ndim != W.ndim + 1 or XT.shape[1:-2] != W.shape[:-2] or XT.shape[-2] != W.shape[-1]:
         return None
-    if np.count_nonzero(XT) * XT.shape[-2] != XT.size:         # not one nonzero entry per x_t on average
+    if np.count_nonzero(XT) * XT.shape[-2] != XT.size:  # not one nonzero entry per x_t on average
         return None
-    if not (np.count_nonzero(XT, axis=-2) == 1).all():         # nor exactly one in each
+    if not (np.count_nonzero(XT, axis=-2) == 1).all():  # nor exactly one in each
         return None
-    c = XT.argmax(axis=-2)                                      # (T, [S,] N): where the 1 is
-    if not (np.take_along_axis(XT, c[..., None, :], axis=-2) == 1).all() or not (W.all() and np.isfinite(W).all()):
+    c = XT.argmax(axis=-2)  # (T, [S,] N): where the 1 is
+    if not (np.take_along_axis(XT, c[..., None, :], axis=-2) == 1).all() or not (
+        W.all() and np.isfinite(W).all()
+    ):
         return None
-    Wt = np.swapaxes(W, -1, -2)                                 # (..., I, H): row c is column c of W
-    cols = Wt[c] if W.ndim == 2 else Wt[np.arange(W.shape[0])[:, None], c]   # (T, [S,] N, H)
+    Wt = np.swapaxes(W, -1, -2)  # (..., I, H): row c is column c of W
+    cols = Wt[c] if W.ndim == 2 else Wt[np.arange(W.shape[0])[:, None], c]  # (T, [S,] N, H)
     return np.ascontiguousarray(np.swapaxes(cols, -1, -2))
 
 
@@ -151,7 +164,7 @@ class Model:
 
     param_names = ()
     _h0_name = "h0"
-    _workspace = None              # fit's ``Workspace`` on the network it trains; else passes make new arrays
+    _workspace = None  # fit's ``Workspace`` on the network it trains; else passes make new arrays
 
     def __init_subclass__(cls, **kwargs):
         """Give the subclass a checked attribute (a ``Parameter``) for each of its ``param_names``."""
@@ -162,10 +175,19 @@ class Model:
                 param.__set_name__(cls, name)
                 setattr(cls, name, param)
 
-    supports_truncate = False      # truncated BPTT (``truncate=k``) is the basic RNN's
+    supports_truncate = False  # truncated BPTT (``truncate=k``) is the basic RNN's
 
-    def __init__(self, n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True,
-                 exact=None):
+    def __init__(
+        self,
+        n_in,
+        n_hidden,
+        n_out,
+        activation="tanh",
+        seed=0,
+        dtype="float64",
+        reproducible=True,
+        exact=None,
+    ):
         self.n_in = check_size("n_in", n_in)
         self.n_hidden = check_size("n_hidden", n_hidden)
         self.n_out = check_size("n_out", n_out)
@@ -233,16 +255,21 @@ class Model:
         """Refuse at once a network whose parameters would not fit in this machine's memory."""
         n_items = sum(int(np.prod(s, dtype=object)) for s in self.param_shapes().values())
         sizes = f"n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}"
-        check_alloc(f"{type(self).__name__}({sizes}) (its parameters; D alone has n_hidden x n_hidden entries)",
-                    n_items, np.dtype(self.dtype).itemsize)
+        check_alloc(
+            f"{type(self).__name__}({sizes}) (its parameters; D alone has n_hidden x n_hidden entries)",
+            n_items,
+            np.dtype(self.dtype).itemsize,
+        )
 
     def _repr_extra(self):
         return ""
 
     def __repr__(self):
         extra = "" if self.reproducible else ", reproducible=False"
-        return (f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
-                f"activation={self.activation!r}{self._repr_extra()}, dtype={np.dtype(self.dtype).name!r}{extra})")
+        return (
+            f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
+            f"activation={self.activation!r}{self._repr_extra()}, dtype={np.dtype(self.dtype).name!r}{extra})"
+        )
 
     def __copy__(self):
         """``copy.copy(net)`` is an independent network: its own parameter arrays."""
@@ -298,7 +325,9 @@ class Model:
         XT, H0, batched = self._inputs(X, h0)
         T, N = XT.shape[0], XT.shape[-1]
         expected = (T, N, self.n_out) if batched else (T, self.n_out)
-        dY3 = check_shape("dY", as_float_array("dY", dY, self.dtype), expected).reshape(T, N, self.n_out)
+        dY3 = check_shape("dY", as_float_array("dY", dY, self.dtype), expected).reshape(
+            T, N, self.n_out
+        )
         truncate = self._check_truncate(truncate)
         run = self._checked_run(XT, H0)
         return self._grads(XT, H0, run, state_layout(dY3), truncate)
@@ -306,16 +335,20 @@ class Model:
     def _check_h0(self, h0):
         """An initial state is for networks that carry one (chapter 03: the feed-forward net has none)."""
         if h0 is not None and self.state_size() == 0:
-            raise ValueError(f"{type(self).__name__} carries no state from step to step, so it has no h0; "
-                             "h0 is for rnnlib.ElmanRNN and rnnlib.JordanRNN (leave it out, or None)")
+            raise ValueError(
+                f"{type(self).__name__} carries no state from step to step, so it has no h0; "
+                "h0 is for rnnlib.ElmanRNN and rnnlib.JordanRNN (leave it out, or None)"
+            )
 
     def _check_truncate(self, truncate):
         """``truncate=k`` checked: a positive integer, for a network that has truncated BPTT (chapter 05)."""
         if truncate is None:
             return None
         if not self.supports_truncate:
-            raise ValueError(f"{type(self).__name__} has no truncated BPTT; truncate= is for rnnlib.ElmanRNN "
-                             "(leave it out, or None)")
+            raise ValueError(
+                f"{type(self).__name__} has no truncated BPTT; truncate= is for rnnlib.ElmanRNN "
+                "(leave it out, or None)"
+            )
         return check_size("truncate", truncate)
 
     def final_state(self, Hs, Y):
@@ -328,7 +361,9 @@ class Model:
         """Check a sequence and an initial state once, in the state layout: X (T, I, N), h0 (state, N)."""
         X3, batched = as_sequence("X", X, self.n_in, self.dtype)
         self._check_h0(h0)
-        H0 = as_state(h0_name or self._h0_name, h0, X3.shape[1], self.state_size(), self.dtype, batched)
+        H0 = as_state(
+            h0_name or self._h0_name, h0, X3.shape[1], self.state_size(), self.dtype, batched
+        )
         return state_layout(X3), state_layout(H0), batched
 
     def _checked_run(self, XT, H0):
@@ -338,19 +373,25 @@ class Model:
             run = self._run(XT, H0)
         Hs, Y = run[0], run[1]
         if not (np.isfinite(Hs).all() and np.isfinite(Y).all()):
-            bad = ~(np.isfinite(Hs).all(axis=tuple(range(1, Hs.ndim)))
-                    & np.isfinite(Y).all(axis=tuple(range(1, Y.ndim))))
-            raise ValueError(f"the states overflowed: they are infinite or NaN from step t = {int(np.argmax(bad)) + 1} "
-                             f"of {len(bad)} on (with ReLU, states can grow without bound when D amplifies them); "
-                             "rnnlib.fit stops such a run as diverged")
+            bad = ~(
+                np.isfinite(Hs).all(axis=tuple(range(1, Hs.ndim)))
+                & np.isfinite(Y).all(axis=tuple(range(1, Y.ndim)))
+            )
+            raise ValueError(
+                f"the states overflowed: they are infinite or NaN from step t = {int(np.argmax(bad)) + 1} "
+                f"of {len(bad)} on (with ReLU, states can grow without bound when D amplifies them); "
+                "rnnlib.fit stops such a run as diverged"
+            )
         return run
 
     def _check_params_finite(self):
         """Refuse NaN or infinite weights before a pass (chapter 05: diverged training)."""
         for name in self.param_names:
             if not np.isfinite(self._params[name]).all():
-                raise ValueError(f"parameter {name} contains NaN or infinite values "
-                                 "(a diverged training run? try a smaller learning rate or gradient clipping)")
+                raise ValueError(
+                    f"parameter {name} contains NaN or infinite values "
+                    "(a diverged training run? try a smaller learning rate or gradient clipping)"
+                )
 
     # --------------------------------------------------------- shared pieces
     def _column(self, name):
@@ -373,7 +414,9 @@ class Model:
         """Where ``fit`` keeps the product A B (``_empty``), or None outside ``fit``: a new array."""
         if self._workspace is None or np.result_type(A, B) != self.dtype:
             return None
-        return self._empty(name, np.broadcast_shapes(A.shape[:-2], B.shape[:-2]) + (A.shape[-2], B.shape[-1]))
+        return self._empty(
+            name, np.broadcast_shapes(A.shape[:-2], B.shape[:-2]) + (A.shape[-2], B.shape[-1])
+        )
 
     def _readout(self, Z):
         """y_t = V h_t + c for every step at once (chapter 02), from the states Z (T, [S,] H, N)."""
@@ -405,7 +448,9 @@ class Model:
         if len(models) == 1:
             stack._params = {name: models[0]._params[name][None] for name in cls.param_names}
         else:
-            stack._params = {name: np.stack([m._params[name] for m in models]) for name in cls.param_names}
+            stack._params = {
+                name: np.stack([m._params[name] for m in models]) for name in cls.param_names
+            }
         return stack
 
     def _unstack_into(self, models):
@@ -433,5 +478,9 @@ class Model:
 
 
 def _deprecated_exact():
-    warnings.warn("exact= is now called reproducible= (the arithmetic is reproducible: the same digits on every "
-                  "machine); exact= will be removed", DeprecationWarning, stacklevel=3)
+    warnings.warn(
+        "exact= is now called reproducible= (the arithmetic is reproducible: the same digits on every "
+        "machine); exact= will be removed",
+        DeprecationWarning,
+        stacklevel=3,
+    )

@@ -12,6 +12,7 @@ would have gone. Updates are done in place with one scratch array per
 parameter, and use only + - * / and sqrt, so they give the same digits on
 every machine.
 """
+
 import copy
 
 import numpy as np
@@ -19,8 +20,11 @@ import numpy as np
 
 def _check_rate(name, value, upper=None):
     """A finite number in [0, upper) (or >= 0): learning rates, momenta, norms."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value):
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not np.isfinite(value)
+    ):
         raise TypeError(f"{name} must be a finite number, got {value!r}")
     if value < 0 or (upper is not None and value >= upper):
         bound = f"in [0, {upper})" if upper is not None else "non-negative"
@@ -31,24 +35,36 @@ def _check_rate(name, value, upper=None):
 def _check_grads(params, grads):
     """Every parameter has a finite float gradient of its own shape."""
     if not isinstance(params, dict) or not isinstance(grads, dict):
-        raise TypeError("params and grads must be dicts name -> array, such as model.params and model.backward(...)")
+        raise TypeError(
+            "params and grads must be dicts name -> array, such as model.params and model.backward(...)"
+        )
     missing = set(params) - set(grads)
     if missing:
         raise ValueError(f"gradients missing for {sorted(missing)}")
     for name, p in params.items():
         if not (isinstance(p, np.ndarray) and p.dtype.kind == "f"):
-            raise TypeError(f"parameter {name} must be a float numpy array (it is updated in place), "
-                            f"got {type(p).__name__}")
+            raise TypeError(
+                f"parameter {name} must be a float numpy array (it is updated in place), "
+                f"got {type(p).__name__}"
+            )
         if not p.flags.writeable:
-            raise ValueError(f"parameter {name} is read-only, so the optimiser cannot update it in place")
+            raise ValueError(
+                f"parameter {name} is read-only, so the optimiser cannot update it in place"
+            )
         if np.shape(grads[name]) != p.shape:
-            raise ValueError(f"gradient of {name} has shape {np.shape(grads[name])}, parameter has {p.shape}")
+            raise ValueError(
+                f"gradient of {name} has shape {np.shape(grads[name])}, parameter has {p.shape}"
+            )
         if np.asarray(grads[name]).dtype.kind not in "biuf":
-            raise TypeError(f"gradient of {name} must contain real numbers, got an array of dtype "
-                            f"{np.asarray(grads[name]).dtype}")
+            raise TypeError(
+                f"gradient of {name} must contain real numbers, got an array of dtype "
+                f"{np.asarray(grads[name]).dtype}"
+            )
         if not np.all(np.isfinite(grads[name])):
-            raise ValueError(f"gradient of {name} contains NaN or infinite values; the update would destroy "
-                             "the parameters (try a smaller learning rate or gradient clipping)")
+            raise ValueError(
+                f"gradient of {name} contains NaN or infinite values; the update would destroy "
+                "the parameters (try a smaller learning rate or gradient clipping)"
+            )
 
 
 class _Optimiser:
@@ -68,7 +84,9 @@ class _Optimiser:
         """Update each ``params[name]`` in place with ``grads[name]`` (chapter 05)."""
         _check_grads(params, grads)
         self._bind(params)
-        self._update(params, {name: np.asarray(grads[name], dtype=p.dtype) for name, p in params.items()})
+        self._update(
+            params, {name: np.asarray(grads[name], dtype=p.dtype) for name, p in params.items()}
+        )
 
     def _bind(self, params):
         """The first step binds the optimiser to these arrays; another model's arrays are refused.
@@ -77,14 +95,20 @@ class _Optimiser:
         if self._bound is None:
             shapes = {name: p.shape for name, p in params.items()}
             if self.t and self._shapes != shapes:
-                raise ValueError(f"this {type(self).__name__}'s running statistics are for parameters {self._shapes}, "
-                                 f"not {shapes}; make one optimiser per model, or call reset() first")
+                raise ValueError(
+                    f"this {type(self).__name__}'s running statistics are for parameters {self._shapes}, "
+                    f"not {shapes}; make one optimiser per model, or call reset() first"
+                )
             self._bound, self._shapes = dict(params), shapes
-        elif self._bound.keys() != params.keys() or any(params[n] is not p for n, p in self._bound.items()):
-            raise ValueError(f"this {type(self).__name__} already updates other parameter arrays (its running "
-                             "statistics belong to them): another model's, or a parameter was replaced "
-                             "(net.D = ...; change it in place instead: net.D[...] = ...). Make one optimiser per "
-                             "model, copy or pickle a network together with its optimiser, or call reset() first")
+        elif self._bound.keys() != params.keys() or any(
+            params[n] is not p for n, p in self._bound.items()
+        ):
+            raise ValueError(
+                f"this {type(self).__name__} already updates other parameter arrays (its running "
+                "statistics belong to them): another model's, or a parameter was replaced "
+                "(net.D = ...; change it in place instead: net.D[...] = ...). Make one optimiser per "
+                "model, copy or pickle a network together with its optimiser, or call reset() first"
+            )
 
     def __getstate__(self):
         """What a copy or a pickle keeps: settings and statistics, not the parameters they were bound to."""
@@ -126,10 +150,10 @@ class SGD(_Optimiser):
                 if v is None:
                     v = self.state[name] = np.zeros_like(p)
                 v *= self.momentum
-                v += g                                   # v <- m v + g
+                v += g  # v <- m v + g
                 g = v
             np.multiply(g, self.lr, out=tmp)
-            p -= tmp                                     # p <- p - lr v
+            p -= tmp  # p <- p - lr v
 
 
 class Adam(_Optimiser):
@@ -145,7 +169,7 @@ class Adam(_Optimiser):
 
     def reset(self):
         super().reset()
-        self._b1t = self._b2t = 1.0     # beta1^t and beta2^t, by repeated products (no pow())
+        self._b1t = self._b2t = 1.0  # beta1^t and beta2^t, by repeated products (no pow())
 
     def _update(self, params, grads):
         self.t += 1
@@ -159,20 +183,20 @@ class Adam(_Optimiser):
             m, v = self.state[name]
             m *= b1
             np.multiply(g, 1.0 - b1, out=tmp)
-            m += tmp                                     # m <- b1 m + (1 - b1) g
+            m += tmp  # m <- b1 m + (1 - b1) g
             v *= b2
             np.multiply(g, g, out=tmp)
             tmp *= 1.0 - b2
-            v += tmp                                     # v <- b2 v + (1 - b2) g^2
-            np.divide(v, 1.0 - self._b2t, out=tmp)       # v_hat
+            v += tmp  # v <- b2 v + (1 - b2) g^2
+            np.divide(v, 1.0 - self._b2t, out=tmp)  # v_hat
             np.sqrt(tmp, out=tmp)
             tmp += self.eps
             np.divide(m, tmp, out=tmp)
-            tmp *= self.lr / (1.0 - self._b1t)           # lr m_hat / (sqrt(v_hat) + eps)
+            tmp *= self.lr / (1.0 - self._b1t)  # lr m_hat / (sqrt(v_hat) + eps)
             p -= tmp
 
 
-SAFE = 2.0 ** 500     # entries between 1/SAFE and SAFE square and sum without overflow or underflow
+SAFE = 2.0**500  # entries between 1/SAFE and SAFE square and sum without overflow or underflow
 
 
 def norm_scale(largest):
@@ -189,7 +213,12 @@ def global_norm(grads):
     or tiny (``norm_scale``)."""
     largest = max((float(np.max(np.abs(g), initial=0.0)) for g in grads.values()), default=0.0)
     k = float(norm_scale(largest))
-    return float(np.sqrt(sum(float(np.square(g * k if k != 1.0 else g).sum()) for g in grads.values()))) / k
+    return (
+        float(
+            np.sqrt(sum(float(np.square(g * k if k != 1.0 else g).sum()) for g in grads.values()))
+        )
+        / k
+    )
 
 
 def clip_grad_norm(grads, max_norm):
@@ -201,16 +230,22 @@ def clip_grad_norm(grads, max_norm):
     if max_norm == 0:
         raise ValueError("max_norm must be positive, got 0")
     if not isinstance(grads, dict):
-        raise TypeError(f"grads must be a dict name -> array, such as model.backward(...), got {type(grads).__name__}")
+        raise TypeError(
+            f"grads must be a dict name -> array, such as model.backward(...), got {type(grads).__name__}"
+        )
     for name, g in grads.items():
         if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):
-            raise TypeError(f"gradient {name} must be a float numpy array (it is rescaled in place), got {type(g).__name__}")
+            raise TypeError(
+                f"gradient {name} must be a float numpy array (it is rescaled in place), got {type(g).__name__}"
+            )
         if not g.flags.writeable:
             raise ValueError(f"gradient {name} is read-only, so it cannot be rescaled in place")
     norm = global_norm(grads)
     if not np.isfinite(norm):
-        raise ValueError("the gradients contain NaN or infinite values: no rescaling makes them finite "
-                         "(try a smaller learning rate)")
+        raise ValueError(
+            "the gradients contain NaN or infinite values: no rescaling makes them finite "
+            "(try a smaller learning rate)"
+        )
     if norm > max_norm:
         for g in grads.values():
             g *= max_norm / norm

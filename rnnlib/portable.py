@@ -26,6 +26,7 @@ for Numba). ``rnnlib/_kernels.py`` compiles the very same orders with Numba;
 ``rnnlib/arithmetic.py`` chooses between them, and the tests check that both
 give the same bits.
 """
+
 import math
 
 import numpy as np
@@ -51,10 +52,10 @@ def pairwise(A, lo=0, n=None):
             res += A[..., i]
         return res
     if n <= 128:
-        r = A[..., lo:lo + 8].copy()
+        r = A[..., lo : lo + 8].copy()
         end = lo + n - n % 8
         for i in range(lo + 8, end, 8):
-            r += A[..., i:i + 8]
+            r += A[..., i : i + 8]
         res = (r[..., 0] + r[..., 1]) + (r[..., 2] + r[..., 3])
         res += (r[..., 4] + r[..., 5]) + (r[..., 6] + r[..., 7])
         for i in range(end, lo + n):
@@ -71,7 +72,7 @@ def total(A):
     if A.shape[-1] == 0:
         return np.zeros(A.shape[:-1], dtype=A.dtype)
     res = pairwise(A)
-    res += 0.0                                   # +0 first: a sum of -0s is +0, as in the book's other sums
+    res += 0.0  # +0 first: a sum of -0s is +0, as in the book's other sums
     return res
 
 
@@ -89,11 +90,11 @@ def matmul(A, B):
     out = np.multiply(A[..., :, 0, None], B[..., 0, None, :])
     if A.shape[-1] == 1:
         return out
-    out += 0.0                                   # 0 + t_1
+    out += 0.0  # 0 + t_1
     term = np.empty_like(out)
     for k in range(1, A.shape[-1]):
         np.multiply(A[..., :, k, None], B[..., k, None, :], out=term)
-        out += term                              # ... + t_k
+        out += term  # ... + t_k
     return out
 
 
@@ -111,14 +112,16 @@ def rows_dot(A, B):
     A, B = np.asarray(A), np.asarray(B)
     (M, K), N = A.shape[-2:], B.shape[-2]
     if K == 0:
-        return np.zeros(np.broadcast_shapes(A.shape[:-2], B.shape[:-2]) + (M, N), np.result_type(A, B))
+        return np.zeros(
+            np.broadcast_shapes(A.shape[:-2], B.shape[:-2]) + (M, N), np.result_type(A, B)
+        )
     if K == 1:
-        return A * np.swapaxes(B, -1, -2)           # one term: the product itself
+        return A * np.swapaxes(B, -1, -2)  # one term: the product itself
     lead = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
     rows = max(1, _CHUNK // max(1, N * K * math.prod(lead)))
     out = np.empty(lead + (M, N), dtype=np.result_type(A, B))
     for i in range(0, M, rows):
-        out[..., i:i + rows, :] = total(A[..., i:i + rows, None, :] * B[..., None, :, :])
+        out[..., i : i + rows, :] = total(A[..., i : i + rows, None, :] * B[..., None, :, :])
     return out
 
 
@@ -127,7 +130,7 @@ def rows_dot(A, B):
 # ln 2 split in two: LN2_HI has its last 21 bits zero, so k * LN2_HI is exact for |k| < 2**20
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
-_INV_LN2 = 1.44269504088896338700e+00
+_INV_LN2 = 1.44269504088896338700e00
 
 # Pade (6, 6) approximation of exp(r) = (E + O) / (E - O) for |r| <= ln(2) / 2 (error below 2e-19):
 # E = 1 + r^2/44*5 + r^4/792 + r^6/665280 (even part), O = r (1/2 + r^2/66 + r^4/15840) (odd part)
@@ -154,7 +157,7 @@ def _pade(x):
     z = r * r
     E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
     O = ((_O5 * z + _O3) * z + _O1) * r
-    with np.errstate(invalid="ignore"):                 # NaN: its k is never used, the result stays NaN
+    with np.errstate(invalid="ignore"):  # NaN: its k is never used, the result stays NaN
         return np.where(np.isnan(k), 0, k).astype(np.int32), E, O
 
 
@@ -218,27 +221,29 @@ def tanh(a, out=None):
     _check_out(out)
     if a.ndim == 0:
         return tanh(a[None])[0] if out is None else tanh(a[None], out=out[None])[0]
-    with np.errstate(over="ignore"):        # |a| > 1.7e305: y = +-inf, clipped to the table's end below
+    with np.errstate(over="ignore"):  # |a| > 1.7e305: y = +-inf, clipped to the table's end below
         y = np.multiply(a, STEPS, dtype=np.float64)
     np.minimum(y, JMAX, out=y)
     np.maximum(y, -JMAX, out=y)
     j = np.rint(y)
     nan = np.isnan(j)
     y -= j
-    y *= 1.0 / STEPS                        # r, exactly
-    t = TANH_TABLE.take(np.where(nan, 0, j).astype(np.intp))  # tanh(j/1024); NaN stays NaN through r
+    y *= 1.0 / STEPS  # r, exactly
+    t = TANH_TABLE.take(
+        np.where(nan, 0, j).astype(np.intp)
+    )  # tanh(j/1024); NaN stays NaN through r
     z = y * y
     p = z * T5
     p += T3
     p *= z
     p *= y
-    p += y                                  # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
+    p += y  # tanh r = r + r^3 (-1/3 + 2 r^2 / 15)
     z = np.multiply(t, p, out=z)
     z += 1.0
     t += p
     if out is None:
         t /= z
-        np.copysign(t, a, out=t)            # the sign of a: tanh(-0) = -0
+        np.copysign(t, a, out=t)  # the sign of a: tanh(-0) = -0
         return t.astype(a.dtype, copy=False) if a.dtype.kind == "f" else t
     np.divide(t, z, out=t)
     return np.copysign(t, a, out=out)
@@ -247,7 +252,9 @@ def tanh(a, out=None):
 def _check_out(out):
     """``out=`` of the elementwise functions: a float array (an integer one would truncate the values)."""
     if out is not None and not (isinstance(out, np.ndarray) and out.dtype.kind == "f"):
-        raise TypeError(f"out must be a float numpy array, got {getattr(out, 'dtype', type(out).__name__)}")
+        raise TypeError(
+            f"out must be a float numpy array, got {getattr(out, 'dtype', type(out).__name__)}"
+        )
 
 
 def sigmoid(a, out=None):

@@ -15,11 +15,19 @@ Shapes follow the book: states are time-major, (T, H) for one sequence or
 (T, N, H) for a batch; the scalar input stream is (T,) / (T, 1) or
 (T, N) / (T, N, 1) to match.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, as_scalar_series, check_alloc, check_choice, check_count, check_real
+from ._checks import (
+    as_float_array,
+    as_scalar_series,
+    check_alloc,
+    check_choice,
+    check_count,
+    check_real,
+)
 
 SCORES = ("corr2", "r2")
 
@@ -43,8 +51,10 @@ class LinearProbe:
             raise ValueError(f"coef must be a (H, K) matrix with H, K >= 1, got shape {coef.shape}")
         intercept = as_float_array("intercept", self.intercept)
         if intercept.shape != (coef.shape[1],):
-            raise ValueError(f"intercept must have shape ({coef.shape[1]},), one value per column of coef, "
-                             f"got {intercept.shape}")
+            raise ValueError(
+                f"intercept must have shape ({coef.shape[1]},), one value per column of coef, "
+                f"got {intercept.shape}"
+            )
         for name, arr in (("coef", coef), ("intercept", intercept)):
             arr = np.array(arr, dtype=np.float64, copy=True)
             arr.flags.writeable = False
@@ -57,8 +67,10 @@ class LinearProbe:
         """
         states = as_float_array("states", states)
         if states.ndim < 1 or states.shape[-1] != self.coef.shape[0]:
-            raise ValueError(f"states must have {self.coef.shape[0]} features on the last axis, "
-                             f"got shape {states.shape}")
+            raise ValueError(
+                f"states must have {self.coef.shape[0]} features on the last axis, "
+                f"got shape {states.shape}"
+            )
         return states @ self.coef + self.intercept
 
 
@@ -80,16 +92,25 @@ def fit_probe(states, targets, ridge=0.0):
     states = as_float_array("states", states)
     targets = as_float_array("targets", targets)
     if states.ndim not in (2, 3) or states.shape[-1] == 0:
-        raise ValueError(f"states must be (n, H) or (T, N, H) with H >= 1, got shape {states.shape}")
+        raise ValueError(
+            f"states must be (n, H) or (T, N, H) with H >= 1, got shape {states.shape}"
+        )
     lead = states.shape[:-1]
-    if targets.shape[:len(lead)] != lead or targets.ndim not in (len(lead), len(lead) + 1) \
-            or (targets.ndim == len(lead) + 1 and targets.shape[-1] == 0):
-        raise ValueError(f"targets must have shape {lead} or {lead + ('K',)} with K >= 1 to match states "
-                         f"{states.shape}, got {targets.shape}")
+    if (
+        targets.shape[: len(lead)] != lead
+        or targets.ndim not in (len(lead), len(lead) + 1)
+        or (targets.ndim == len(lead) + 1 and targets.shape[-1] == 0)
+    ):
+        raise ValueError(
+            f"targets must have shape {lead} or {lead + ('K',)} with K >= 1 to match states "
+            f"{states.shape}, got {targets.shape}"
+        )
     ridge = check_real("ridge", ridge, low=0)
     n_rows = int(np.prod(lead))
     if n_rows < 2:
-        raise ValueError(f"states must hold at least 2 rows to fit a probe, got shape {states.shape}")
+        raise ValueError(
+            f"states must hold at least 2 rows to fit a probe, got shape {states.shape}"
+        )
     rows = _rows(states, len(lead))
     target_rows = targets.reshape(n_rows, -1)
     s_mean, t_mean = rows.mean(axis=0), target_rows.mean(axis=0)
@@ -140,8 +161,10 @@ def _pair(y_true, y_pred):
     if a.shape != b.shape:
         raise ValueError(f"y_true and y_pred must have the same shape, got {a.shape} and {b.shape}")
     if a.ndim == 0 or a.shape[0] < 2 or a.size == 0:
-        raise ValueError(f"y_true and y_pred need at least 2 values per column and at least one column, "
-                         f"got shape {a.shape}")
+        raise ValueError(
+            f"y_true and y_pred need at least 2 values per column and at least one column, "
+            f"got shape {a.shape}"
+        )
     return a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1), a.shape
 
 
@@ -194,15 +217,21 @@ def _states_and_inputs(states, inputs):
         if inputs.ndim == 3 and inputs.shape[2] == 1:
             inputs = inputs[:, :, 0]
         if inputs.ndim != 2:
-            raise ValueError(f"for states of shape (T, N, H) the inputs must be scalar streams, "
-                             f"(T, N) or (T, N, 1); got shape {inputs.shape}")
+            raise ValueError(
+                f"for states of shape (T, N, H) the inputs must be scalar streams, "
+                f"(T, N) or (T, N, 1); got shape {inputs.shape}"
+            )
     else:
         raise ValueError(f"states must be (T, H) or (T, N, H), got shape {states.shape}")
     if 0 in states.shape[1:]:
-        raise ValueError(f"states must hold at least one sequence and one unit (H >= 1), got shape {states.shape}")
+        raise ValueError(
+            f"states must hold at least one sequence and one unit (H >= 1), got shape {states.shape}"
+        )
     if inputs.shape != states.shape[:2]:
-        raise ValueError(f"inputs must have the same time steps (and sequences) as states: "
-                         f"states {states.shape[:2]} + (H,), inputs {inputs.shape}")
+        raise ValueError(
+            f"inputs must have the same time steps (and sequences) as states: "
+            f"states {states.shape[:2]} + (H,), inputs {inputs.shape}"
+        )
     return states, inputs
 
 
@@ -216,19 +245,25 @@ def delayed_inputs(inputs, max_delay, start):
     """
     inputs = as_float_array("inputs", inputs)
     if inputs.ndim not in (1, 2) or (inputs.ndim == 2 and inputs.shape[1] == 0):
-        raise ValueError(f"inputs must be one scalar stream (T,) or streams (T, N) with N >= 1, "
-                         f"got shape {inputs.shape}")
+        raise ValueError(
+            f"inputs must be one scalar stream (T,) or streams (T, N) with N >= 1, "
+            f"got shape {inputs.shape}"
+        )
     max_delay = check_count("max_delay", max_delay)
     start = check_count("start", start)
     T = inputs.shape[0]
     if not max_delay <= start < T:
-        raise ValueError(f"start must satisfy max_delay <= start < T, so that x_(start - max_delay) exists "
-                         f"and at least one step is left; got start={start}, max_delay={max_delay}, T={T}")
+        raise ValueError(
+            f"start must satisfy max_delay <= start < T, so that x_(start - max_delay) exists "
+            f"and at least one step is left; got start={start}, max_delay={max_delay}, T={T}"
+        )
     check_alloc(f"max_delay={max_delay}", (T - start) * (inputs.size // T) * (max_delay + 1))
-    return np.stack([inputs[start - k: T - k] for k in range(max_delay + 1)], axis=-1)
+    return np.stack([inputs[start - k : T - k] for k in range(max_delay + 1)], axis=-1)
 
 
-def memory_curve(states, inputs, max_delay, washout=0, train_fraction=0.5, ridge=0.0, score="corr2"):
+def memory_curve(
+    states, inputs, max_delay, washout=0, train_fraction=0.5, ridge=0.0, score="corr2"
+):
     """How well x_{t-k} can be read linearly from h_t, for k = 0..max_delay (chapter 04).
 
     Time steps t >= washout + max_delay are used (every probe sees the same
@@ -244,16 +279,20 @@ def memory_curve(states, inputs, max_delay, washout=0, train_fraction=0.5, ridge
     washout = check_count("washout", washout)
     train_fraction = check_real("train_fraction", train_fraction)
     if not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}")
+        raise ValueError(
+            f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}"
+        )
     check_choice("score", score, SCORES)
     T, N = states.shape[:2]
     start = washout + max_delay
     usable = T - start
     n_train = int(round(train_fraction * usable))
     if n_train * N < 2 or (usable - n_train) * N < 2:
-        raise ValueError(f"too few time steps: states have T={T}, of which washout={washout} + "
-                         f"max_delay={max_delay} are skipped, leaving {max(usable, 0)} to split into "
-                         f"training and held-out steps (need at least 2 rows in each)")
+        raise ValueError(
+            f"too few time steps: states have T={T}, of which washout={washout} + "
+            f"max_delay={max_delay} are skipped, leaving {max(usable, 0)} to split into "
+            f"training and held-out steps (need at least 2 rows in each)"
+        )
     targets = delayed_inputs(inputs, max_delay, start)
     used = states[start:]
     probe = fit_probe(used[:n_train], targets[:n_train], ridge=ridge)
@@ -272,6 +311,13 @@ def memory_capacity(states, inputs, max_delay, washout=0, train_fraction=0.5, ri
     inputs are uncorrelated, and an H-dimensional state can explain at most H
     units of their variance. Arguments as in ``memory_curve``.
     """
-    curve = memory_curve(states, inputs, max_delay, washout=washout,
-                         train_fraction=train_fraction, ridge=ridge, score="corr2")
+    curve = memory_curve(
+        states,
+        inputs,
+        max_delay,
+        washout=washout,
+        train_fraction=train_fraction,
+        ridge=ridge,
+        score="corr2",
+    )
     return float(curve.sum())

@@ -18,6 +18,7 @@ tested against (tests/test_reference.py). It checks nothing, uses numpy's own
 products and tanh (so its last bits depend on the machine), and imports
 nothing from the rest of rnnlib.
 """
+
 import numpy as np
 
 # f(a), and its slope f'(a_t) written with h_t = f(a_t), so that a_t need not be kept
@@ -33,7 +34,12 @@ def init(n_in, n_hidden, n_out, seed=0):
     uniform in [-1/sqrt(H), 1/sqrt(H)], drawn in the order W, D, B, V; c = 0 (draws nothing)."""
     rng = np.random.default_rng(seed)
     k = 1.0 / np.sqrt(n_hidden)
-    shapes = {"W": (n_hidden, n_in), "D": (n_hidden, n_hidden), "B": (n_hidden,), "V": (n_out, n_hidden)}
+    shapes = {
+        "W": (n_hidden, n_in),
+        "D": (n_hidden, n_hidden),
+        "B": (n_hidden,),
+        "V": (n_out, n_hidden),
+    }
     params = {name: rng.uniform(-k, k, size=shape) for name, shape in shapes.items()}
     params["c"] = np.zeros(n_out)
     return params
@@ -43,14 +49,14 @@ def forward(params, X, h0=None, f="tanh"):
     """The formula of chapter 02, one step at a time: returns (Hs, Y), Hs[t] = h_{t+1}."""
     W, D, B, V, c = (params[name] for name in ("W", "D", "B", "V", "c"))
     f = ACTIVATIONS[f][0]
-    A = X @ W.T + B                          # W x_t + B for every step at once
+    A = X @ W.T + B  # W x_t + B for every step at once
     h = np.zeros_like(A[0]) if h0 is None else h0
     Hs = []
     for t in range(len(X)):
-        h = f(A[t] + h @ D.T)                # h_t = f(W x_t + D h_{t-1} + B)
+        h = f(A[t] + h @ D.T)  # h_t = f(W x_t + D h_{t-1} + B)
         Hs.append(h)
     Hs = np.array(Hs)
-    return Hs, Hs @ V.T + c                  # y_t = V h_t + c for every step
+    return Hs, Hs @ V.T + c  # y_t = V h_t + c for every step
 
 
 def rows(A):
@@ -67,28 +73,30 @@ def bptt(params, X, dY, h0=None, truncate=None, f="tanh"):
     """
     D, V = params["D"], params["V"]
     Hs, _ = forward(params, X, h0, f)
-    Fp = ACTIVATIONS[f][1](Hs)               # f'(a_t) for every step
-    dH = dY @ V                              # V^T dY_t: the error reaching h_t from y_t
-    dA = np.zeros_like(Hs)                   # dL/da_t, a_t = W x_t + D h_{t-1} + B
+    Fp = ACTIVATIONS[f][1](Hs)  # f'(a_t) for every step
+    dH = dY @ V  # V^T dY_t: the error reaching h_t from y_t
+    dA = np.zeros_like(Hs)  # dL/da_t, a_t = W x_t + D h_{t-1} + B
     if truncate is None:
-        da = np.zeros_like(Hs[0])            # dL/da_{T+1} = 0
+        da = np.zeros_like(Hs[0])  # dL/da_{T+1} = 0
         for t in reversed(range(len(X))):
-            da = dA[t] = (dH[t] + da @ D) * Fp[t]     # dL/da_t = (V^T dY_t + D^T dL/da_{t+1}) f'(a_t)
+            da = dA[t] = (dH[t] + da @ D) * Fp[t]  # dL/da_t = (V^T dY_t + D^T dL/da_{t+1}) f'(a_t)
     else:
         for s in range(len(X)):
-            e = dH[s] * Fp[s]                # the error of output s at a_s, dL_s/da_s ...
+            e = dH[s] * Fp[s]  # the error of output s at a_s, dL_s/da_s ...
             dA[s] += e
-            for t in range(s - 1, max(s - truncate, -1), -1):   # ... reaches a_t for s - t < k
-                e = (e @ D) * Fp[t]          # dL_s/da_t = (D^T dL_s/da_{t+1}) f'(a_t)
+            for t in range(s - 1, max(s - truncate, -1), -1):  # ... reaches a_t for s - t < k
+                e = (e @ D) * Fp[t]  # dL_s/da_t = (D^T dL_s/da_{t+1}) f'(a_t)
                 dA[t] += e
     H0 = np.zeros_like(Hs[0]) if h0 is None else np.broadcast_to(h0, Hs[0].shape)
-    Hprev = np.concatenate([H0[None], Hs[:-1]])         # h_{t-1} for every step
+    Hprev = np.concatenate([H0[None], Hs[:-1]])  # h_{t-1} for every step
     # each weight is shared by every step: its gradient is a sum over t (and the sequences)
-    return {"W": rows(dA).T @ rows(X),       # sum_t dL/da_t x_t^T
-            "D": rows(dA).T @ rows(Hprev),   # sum_t dL/da_t h_{t-1}^T
-            "B": rows(dA).sum(axis=0),       # sum_t dL/da_t
-            "V": rows(dY).T @ rows(Hs),      # sum_t dY_t h_t^T
-            "c": rows(dY).sum(axis=0)}       # sum_t dY_t
+    return {
+        "W": rows(dA).T @ rows(X),  # sum_t dL/da_t x_t^T
+        "D": rows(dA).T @ rows(Hprev),  # sum_t dL/da_t h_{t-1}^T
+        "B": rows(dA).sum(axis=0),  # sum_t dL/da_t
+        "V": rows(dY).T @ rows(Hs),  # sum_t dY_t h_t^T
+        "c": rows(dY).sum(axis=0),
+    }  # sum_t dY_t
 
 
 def mse(Y, target):
@@ -106,11 +114,13 @@ def adam_step(params, grads, state, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] = state.get("t", 0) + 1
     for name, g in grads.items():
         m, v = state.get(name, (0.0, 0.0))
-        m = beta1 * m + (1 - beta1) * g              # m <- b1 m + (1 - b1) g
-        v = beta2 * v + (1 - beta2) * g * g          # v <- b2 v + (1 - b2) g^2
+        m = beta1 * m + (1 - beta1) * g  # m <- b1 m + (1 - b1) g
+        v = beta2 * v + (1 - beta2) * g * g  # v <- b2 v + (1 - b2) g^2
         state[name] = (m, v)
-        m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
-        params[name] -= lr * m_hat / (np.sqrt(v_hat) + eps)   # p <- p - lr m_hat / (sqrt(v_hat) + eps)
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        params[name] -= (
+            lr * m_hat / (np.sqrt(v_hat) + eps)
+        )  # p <- p - lr m_hat / (sqrt(v_hat) + eps)
 
 
 def train(params, X, target, epochs, lr=0.01):

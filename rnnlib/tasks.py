@@ -12,6 +12,7 @@ gives the same bits in every task, so targets of different tasks can be
 compared on one stream. Every call returns new arrays: X, target and mask
 share no memory with each other or with an earlier call.
 """
+
 import numpy as np
 
 from ._checks import as_float_array, check_alloc, check_count, check_seed, check_shape, check_size
@@ -34,9 +35,11 @@ def delayed_bit(T, N, k=2, seed=0):
     k = check_count("k (the delay)", k)
     X = bit_stream(T, N, seed)
     if k >= X.shape[0]:
-        raise ValueError(f"delay k={k} leaves no defined target in a stream of T={X.shape[0]} steps; use k < T")
+        raise ValueError(
+            f"delay k={k} leaves no defined target in a stream of T={X.shape[0]} steps; use k < T"
+        )
     target = np.zeros_like(X)
-    target[k:] = X[:X.shape[0] - k]
+    target[k:] = X[: X.shape[0] - k]
     mask = np.ones(X.shape[:2])
     mask[:k] = 0.0
     return X, target, mask
@@ -91,8 +94,10 @@ def accuracy(Y, target, mask=None):
     w = as_float_array("mask", mask)
     check_shape("mask", w, Y.shape[:-1])
     if np.any(w < 0) or w.sum() <= 0:
-        raise ValueError("mask must be non-negative and count at least one step, got "
-                         + ("negative weights" if np.any(w < 0) else "no step with a positive weight"))
+        raise ValueError(
+            "mask must be non-negative and count at least one step, got "
+            + ("negative weights" if np.any(w < 0) else "no step with a positive weight")
+        )
     return float(np.sum(w * correct) / w.sum())
 
 
@@ -109,14 +114,22 @@ def best_rule_accuracy(features, target, mask=None):
     F = as_float_array("features", features)
     t = as_float_array("target", target)
     if F.ndim < 2 or F.size == 0:
-        raise ValueError(f"features must have shape S + (F,) with at least one step and F >= 1, "
-                         f"one row of F values per step; got {F.shape}")
+        raise ValueError(
+            f"features must have shape S + (F,) with at least one step and F >= 1, "
+            f"one row of F values per step; got {F.shape}"
+        )
     steps = F.shape[:-1]
     if t.shape == steps + (1,):
         t = t[..., 0]
     if t.shape != steps:
-        raise ValueError(f"target must have shape {steps} or {steps + (1,)} to match features {F.shape}, got {t.shape}")
-    keep = np.ones(steps, dtype=bool) if mask is None else check_shape("mask", as_float_array("mask", mask), steps) > 0
+        raise ValueError(
+            f"target must have shape {steps} or {steps + (1,)} to match features {F.shape}, got {t.shape}"
+        )
+    keep = (
+        np.ones(steps, dtype=bool)
+        if mask is None
+        else check_shape("mask", as_float_array("mask", mask), steps) > 0
+    )
     if not keep.any():
         raise ValueError("mask must leave at least one step to count, got none above 0")
     rows, t = F[keep], t[keep]

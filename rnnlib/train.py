@@ -7,13 +7,14 @@ no repeated work. Given a list of networks of the same kind and size, it trains
 them side by side as one computation (their parameters stacked along a new
 axis), and each network ends exactly as if it had been trained alone.
 """
+
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import as_float_array, as_sequence, as_state, check_seed, check_size
-from .losses import FUSED, LOSSES, _weights, check_unit_interval, class_rows
 from .arithmetic import REPRODUCIBLE as _ARITH
+from .losses import FUSED, LOSSES, _weights, check_unit_interval, class_rows
 from .model import Model, Workspace, state_layout
 from .optim import Adam, _Optimiser, norm_scale
 
@@ -49,13 +50,19 @@ def _check_models(model):
     many = isinstance(model, (list, tuple))
     nets = list(model) if many else [model]
     if not nets:
-        raise ValueError("model must be a network or a non-empty list of networks, got an empty list")
+        raise ValueError(
+            "model must be a network or a non-empty list of networks, got an empty list"
+        )
     for net in nets:
         if not isinstance(net, Model):
-            raise TypeError(f"model must be an rnnlib network such as rnnlib.ElmanRNN(1, 8, 1), got {net!r}")
+            raise TypeError(
+                f"model must be an rnnlib network such as rnnlib.ElmanRNN(1, 8, 1), got {net!r}"
+            )
     if many and len({repr(net) for net in nets}) > 1:
-        raise ValueError("networks trained side by side must be of the same kind, sizes, activation and dtype, got "
-                         + ", ".join(sorted({repr(net) for net in nets})))
+        raise ValueError(
+            "networks trained side by side must be of the same kind, sizes, activation and dtype, got "
+            + ", ".join(sorted({repr(net) for net in nets}))
+        )
     if many and len({id(net) for net in nets}) < len(nets):
         raise ValueError("the list of networks names the same network twice")
     return nets, many
@@ -65,10 +72,14 @@ def _check_optimizer(optimizer):
     if optimizer is None:
         return Adam(lr=0.01)
     if isinstance(optimizer, type):
-        raise TypeError(f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), "
-                        f"not the class {optimizer.__name__} itself")
+        raise TypeError(
+            f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), "
+            f"not the class {optimizer.__name__} itself"
+        )
     if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), got {optimizer!r}")
+        raise TypeError(
+            f"optimizer must be an optimiser object such as rnnlib.Adam(lr=0.01), got {optimizer!r}"
+        )
     return optimizer
 
 
@@ -76,7 +87,9 @@ def _check_loss(loss):
     if callable(loss):
         return loss
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function")
+        raise ValueError(
+            f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function"
+        )
     return LOSSES[loss]
 
 
@@ -93,9 +106,11 @@ def _per_network(value, name, S, many):
     if per_network and len(value) != S:
         raise ValueError(f"{name} must have one entry per network ({S}), got {len(value)}")
     if not per_network and len(value) == S:
-        raise ValueError(f"{name} is a list of {S} entries, as many as there are networks: it could be one "
-                         "value shared by all of them or one per network. Pass a numpy array to share it "
-                         f"(np.asarray({name})), or a list of numpy arrays, one per network")
+        raise ValueError(
+            f"{name} is a list of {S} entries, as many as there are networks: it could be one "
+            "value shared by all of them or one per network. Pass a numpy array to share it "
+            f"(np.asarray({name})), or a list of numpy arrays, one per network"
+        )
     return list(value) if per_network else [value] * S
 
 
@@ -109,29 +124,54 @@ def _check_data(net, X, target, mask, h0, loss_fn):
     else:
         t = as_float_array("target", target)
         if t.shape != out_shape:
-            raise ValueError(f"target must have the same time steps{' (and sequences)' if batched else ''} as X "
-                             f"and one value per output: expected shape {out_shape}, got {t.shape}")
+            raise ValueError(
+                f"target must have the same time steps{' (and sequences)' if batched else ''} as X "
+                f"and one value per output: expected shape {out_shape}, got {t.shape}"
+            )
         if loss_fn is LOSSES["bce"]:
             check_unit_interval(t)
     w = _weights(mask, out_shape[:-1])
     net._check_h0(h0)
     H0 = None if h0 is None else as_state(net._h0_name, h0, N, net.state_size(), net.dtype, batched)
-    return X3, t.reshape(T, N, net.n_out).astype(net.dtype, copy=False), w.reshape(T, N), H0, batched
+    return (
+        X3,
+        t.reshape(T, N, net.n_out).astype(net.dtype, copy=False),
+        w.reshape(T, N),
+        H0,
+        batched,
+    )
 
 
 def _norms(grads, S):
     """The global gradient norm of each of S stacked networks: squares summed in the portable order;
     huge or tiny gradients scaled by a power of two first (``optim.norm_scale``: exact), so the norm
     neither overflows nor underflows."""
-    largest = np.max([np.abs(g.reshape(S, -1)).max(axis=1, initial=0.0) for g in grads.values()], axis=0)
+    largest = np.max(
+        [np.abs(g.reshape(S, -1)).max(axis=1, initial=0.0) for g in grads.values()], axis=0
+    )
     k = norm_scale(largest)[:, None]
     flat = [g.reshape(S, -1) if (k == 1.0).all() else g.reshape(S, -1) * k for g in grads.values()]
     return np.sqrt(sum(_ARITH.total(np.square(g)) for g in flat)) / k[:, 0]
 
 
-def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=None, mask=None,
-        h0=None, clip=None, truncate=None, chunk=None, seed=0, log_every=None, verbose=True,
-        callback=None):
+def fit(
+    model,
+    X,
+    target,
+    loss="mse",
+    optimizer=None,
+    epochs=100,
+    batch_size=None,
+    mask=None,
+    h0=None,
+    clip=None,
+    truncate=None,
+    chunk=None,
+    seed=0,
+    log_every=None,
+    verbose=True,
+    callback=None,
+):
     """Train ``model`` on ``X`` -> ``target`` by BPTT and return a ``History`` (chapter 05).
 
     X is (T, I) or (T, N, I), time-major; ``target`` matches the model's output
@@ -176,36 +216,58 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
     if not isinstance(verbose, (bool, np.bool_)):
         raise TypeError(f"verbose must be True or False, got {verbose!r}")
     if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function (epoch, history) -> None or False, got {callback!r}")
-    if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float, np.integer, np.floating))
-                             or not clip > 0 or not np.isfinite(clip)):
-        raise ValueError(f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}")
+        raise TypeError(
+            f"callback must be a function (epoch, history) -> None or False, got {callback!r}"
+        )
+    if clip is not None and (
+        isinstance(clip, bool)
+        or not isinstance(clip, (int, float, np.integer, np.floating))
+        or not clip > 0
+        or not np.isfinite(clip)
+    ):
+        raise ValueError(
+            f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}"
+        )
     truncate = nets[0]._check_truncate(truncate)
     seeds = [check_seed("seed", s) for s in _per_network(seed, "seed", S, many)]
-    data = [_check_data(net, x, t, m, h, loss_fn) for net, x, t, m, h in
-            zip(nets, *(_per_network(v, n, S, many) for v, n in
-                        ((X, "X"), (target, "target"), (mask, "mask"), (h0, "h0"))))]
+    data = [
+        _check_data(net, x, t, m, h, loss_fn)
+        for net, x, t, m, h in zip(
+            nets,
+            *(
+                _per_network(v, n, S, many)
+                for v, n in ((X, "X"), (target, "target"), (mask, "mask"), (h0, "h0"))
+            ),
+        )
+    ]
     if len({(d[0].shape, d[4], d[3] is None) for d in data}) > 1:
-        raise ValueError("networks trained side by side need data of the same shapes (and all or none with h0)")
-    X3, targets, weights = (np.stack([d[i] for d in data], axis=1) for i in range(3))   # (T, S, N, ...)
-    H0 = None if data[0][3] is None else np.stack([d[3] for d in data])                  # (S, N, state)
+        raise ValueError(
+            "networks trained side by side need data of the same shapes (and all or none with h0)"
+        )
+    X3, targets, weights = (
+        np.stack([d[i] for d in data], axis=1) for i in range(3)
+    )  # (T, S, N, ...)
+    H0 = None if data[0][3] is None else np.stack([d[3] for d in data])  # (S, N, state)
     batched = data[0][4]
     T, N = data[0][0].shape[:2]
     batch_size = N if batch_size is None else min(check_size("batch_size", batch_size), N)
     chunk = T if chunk is None else check_size("chunk", chunk)
     log_every = max(1, epochs // 10) if log_every is None else check_size("log_every", log_every)
 
-    net = type(nets[0])._stack(nets)              # one network is a stack of one (its own arrays, viewed)
-    net._workspace = Workspace()                  # the arrays of one update, reused by the next
+    net = type(nets[0])._stack(nets)  # one network is a stack of one (its own arrays, viewed)
+    net._workspace = Workspace()  # the arrays of one update, reused by the next
     trainer = _Trainer(net, nets, many, batched, loss_fn, optimizer, clip, truncate)
     rngs = [np.random.default_rng(s) for s in seeds]
-    XT, tT, wT = state_layout(X3), state_layout(targets), weights[..., None, :]     # (T, S, K, N)
-    H0T = None if H0 is None else state_layout(H0)[None]                             # (1, S, K, N)
+    XT, tT, wT = state_layout(X3), state_layout(targets), weights[..., None, :]  # (T, S, K, N)
+    H0T = None if H0 is None else state_layout(H0)[None]  # (1, S, K, N)
     for epoch in range(1, epochs + 1):
         orders = np.array([rng.permutation(N) if batched else np.arange(N) for rng in rngs])
         trainer.start_epoch()
         for b in _slices(N, batch_size):
-            Xb, tb, wb = (_columns(net, name, A, orders[:, b]) for name, A in (("Xb", XT), ("tb", tT), ("wb", wT)))
+            Xb, tb, wb = (
+                _columns(net, name, A, orders[:, b])
+                for name, A in (("Xb", XT), ("tb", tT), ("wb", wT))
+            )
             wb = wb[..., 0, :]
             h = None if H0T is None else _columns(net, "h0", H0T, orders[:, b])[0]
             for s in _slices(T, chunk):
@@ -220,10 +282,10 @@ def fit(model, X, target, loss="mse", optimizer=None, epochs=100, batch_size=Non
         if trainer.all_diverged():
             break
         if callback is not None:
-            net._unstack_into(nets)             # the callback sees each network's weights of this epoch
+            net._unstack_into(nets)  # the callback sees each network's weights of this epoch
             if callback(epoch, trainer.histories if many else trainer.histories[0]) is False:
                 break
-            trainer.take_back(nets)             # and training goes on from them, as the callback left them
+            trainer.take_back(nets)  # and training goes on from them, as the callback left them
     net._unstack_into(nets)
     return trainer.histories if many else trainer.histories[0]
 
@@ -241,8 +303,10 @@ def _report(epoch, epochs, log_every, trainer):
     """Print one line of progress, and a line for each network that has just diverged."""
     for s in trainer.newly_stopped():
         who = f"network {s}: " if trainer.many else ""
-        print(f"epoch {epoch}: {who}stopped, the loss or the gradients are no longer finite (diverged); "
-              "try a smaller learning rate or gradient clipping")
+        print(
+            f"epoch {epoch}: {who}stopped, the loss or the gradients are no longer finite (diverged); "
+            "try a smaller learning rate or gradient clipping"
+        )
     if trainer.all_diverged() or not (epoch == 1 or epoch % log_every == 0 or epoch == epochs):
         return
     live = [h for h in trainer.histories if not h.diverged and h.loss]
@@ -250,11 +314,15 @@ def _report(epoch, epochs, log_every, trainer):
         return
     if trainer.many:
         losses = [h.loss[-1] for h in live]
-        print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {min(losses):.4f} to {max(losses):.4f} "
-              f"({len(live)} networks)")
+        print(
+            f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {min(losses):.4f} to {max(losses):.4f} "
+            f"({len(live)} networks)"
+        )
     else:
-        print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {live[0].loss[-1]:.4f}  "
-              f"grad norm {live[0].grad_norm[-1]:.4f}")
+        print(
+            f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {live[0].loss[-1]:.4f}  "
+            f"grad norm {live[0].grad_norm[-1]:.4f}"
+        )
 
 
 class _Trainer:
@@ -269,9 +337,13 @@ class _Trainer:
         self.net, self.S, self.many, self.batched = net, len(nets), many, batched
         self.loss_fn, self.fused = loss_fn, FUSED.get(loss_fn)
         self.optimizer, self.clip, self.truncate = optimizer, clip, truncate
-        self.own = None if many else nets[0].params      # a single network's optimiser steps its own arrays
+        self.own = (
+            None if many else nets[0].params
+        )  # a single network's optimiser steps its own arrays
         self.histories = [History() for _ in range(self.S)]
-        self.stopped = np.zeros(self.S, dtype=bool)      # diverged networks, frozen at their last finite weights
+        self.stopped = np.zeros(
+            self.S, dtype=bool
+        )  # diverged networks, frozen at their last finite weights
         self.frozen = None
         self._reported = np.zeros(self.S, dtype=bool)
 
@@ -299,13 +371,19 @@ class _Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             run = net._run(X, h_in)
         h_out = net._carry(run)
-        h_out = None if h_out is None else h_out.copy()   # run's arrays are the workspace's, reused next update
-        counted = w.reshape(w.shape[0], self.S, -1).any(axis=(0, 2))    # any counted step, per network
+        h_out = (
+            None if h_out is None else h_out.copy()
+        )  # run's arrays are the workspace's, reused next update
+        counted = w.reshape(w.shape[0], self.S, -1).any(
+            axis=(0, 2)
+        )  # any counted step, per network
         if not counted.any():
-            return h_out                            # nothing to learn here: only carry the state
+            return h_out  # nothing to learn here: only carry the state
         if not counted.all():
-            raise ValueError("networks trained side by side must have their fully masked pieces at the same "
-                             "places; train them one at a time")
+            raise ValueError(
+                "networks trained side by side must have their fully masked pieces at the same "
+                "places; train them one at a time"
+            )
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             values, dY = self._loss(run[1], target, w)
             ok = np.isfinite(values) & ~self.stopped
@@ -334,7 +412,9 @@ class _Trainer:
         if self.net._restack_from(nets):
             self.own = nets[0].params
             if isinstance(self.optimizer, _Optimiser):
-                self.optimizer._bound = None       # the same network, new arrays: bind to them (same names, shapes)
+                self.optimizer._bound = (
+                    None  # the same network, new arrays: bind to them (same names, shapes)
+                )
 
     def _loss(self, Y, target, w):
         """Loss per network (S,) and dY, fused for the named losses; a custom loss runs per network."""
@@ -343,22 +423,28 @@ class _Trainer:
             return np.broadcast_to(values, (self.S,)).copy(), dY
         values, grads = [], []
         for s in range(self.S):
-            Ys, ts = state_layout(Y[:, s]), state_layout(target[:, s])     # the book's (T, N, O)
+            Ys, ts = state_layout(Y[:, s]), state_layout(target[:, s])  # the book's (T, N, O)
             ws = w[:, s]
             if not self.batched:
                 Ys, ts, ws = Ys[:, 0], ts[:, 0], ws[:, 0]
             result = self.loss_fn(Ys, ts, ws)
             if not (isinstance(result, tuple) and len(result) == 2):
-                raise TypeError("a loss function must return a pair (loss, dY), the mean loss and its gradient "
-                                f"with the shape of Y {Ys.shape}, got {type(result).__name__}")
+                raise TypeError(
+                    "a loss function must return a pair (loss, dY), the mean loss and its gradient "
+                    f"with the shape of Y {Ys.shape}, got {type(result).__name__}"
+                )
             value, dY = result
             if np.size(value) != 1:
-                raise ValueError("a loss function must return the mean loss as one number (any shape of size 1), "
-                                 f"got shape {np.shape(value)}")
+                raise ValueError(
+                    "a loss function must return the mean loss as one number (any shape of size 1), "
+                    f"got shape {np.shape(value)}"
+                )
             values.append(float(np.reshape(value, ())))
             dY = np.asarray(dY, dtype=Y.dtype)
             if dY.shape != Ys.shape:
-                raise ValueError(f"the loss function's dY must have the shape of Y, {Ys.shape}, got {dY.shape}")
+                raise ValueError(
+                    f"the loss function's dY must have the shape of Y, {Ys.shape}, got {dY.shape}"
+                )
             grads.append(state_layout(dY.reshape(Ys.shape[0], -1, Y.shape[-2])))
         return np.array(values, dtype=float).reshape(self.S), np.stack(grads, axis=1)
 
@@ -383,12 +469,12 @@ class _Trainer:
                 g[~np.isfinite(g)] = 0.0
             if not (scale == 1.0).all():
                 g *= scale.reshape((self.S,) + (1,) * (g.ndim - 1))
-        if self.own is not None:                   # one network: its own arrays, unstacked gradients
+        if self.own is not None:  # one network: its own arrays, unstacked gradients
             params, grads = self.own, {name: g[0] for name, g in grads.items()}
-        if type(self.optimizer).step is _Optimiser.step:   # rnnlib's own optimisers: already checked
+        if type(self.optimizer).step is _Optimiser.step:  # rnnlib's own optimisers: already checked
             self.optimizer._bind(params)
             self.optimizer._update(params, grads)
-        else:                                               # anything else, a subclass that overrides step too
+        else:  # anything else, a subclass that overrides step too
             self.optimizer.step(params, grads)
         params = self.net.params
         if self.stopped.any():

@@ -49,6 +49,7 @@ file back: serve a clone, never the working tree. Exit code 0 when every
 notebook ran without an unexpected error and the explorer redrew; a JSON
 summary goes to DIR/report.json.
 """
+
 import argparse
 import json
 import os
@@ -62,8 +63,16 @@ import time
 import urllib.request
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 STDERR = "application/vnd.jupyter.stderr"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -79,7 +88,8 @@ WATCH_BUSY_JS = """() => {
 }"""
 
 # Per DOM cell: kind, prompt, and what its outputs show.
-CELLS_JS = """() => {
+CELLS_JS = (
+    """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   return [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].map((c) => {
     const prompt = c.querySelector('.jp-InputArea-prompt');
@@ -95,7 +105,9 @@ CELLS_JS = """() => {
       widgets: c.querySelectorAll('.jupyter-widgets').length,
     };
   });
-}""" % STDERR
+}"""
+    % STDERR
+)
 
 
 def log(*args):
@@ -111,7 +123,9 @@ def shut_down_kernel(url, token, rel):
     """End the kernel session that the test opened for notebook ``rel`` (the server keeps running)."""
     for sess in http_json(f"{url}/api/sessions?token={token}"):
         if sess.get("path") == rel:
-            req = urllib.request.Request(f"{url}/api/sessions/{sess['id']}?token={token}", method="DELETE")
+            req = urllib.request.Request(
+                f"{url}/api/sessions/{sess['id']}?token={token}", method="DELETE"
+            )
             urllib.request.urlopen(req, timeout=30).close()
 
 
@@ -130,15 +144,31 @@ def start_server(jupyter, port, token):
     """Clone HEAD to a temporary folder and serve it; returns (process, folder)."""
     root = pathlib.Path(tempfile.mkdtemp(prefix="labsmoke-"))
     subprocess.run(["git", "clone", "-q", str(REPO), str(root / "repo")], check=True)
-    settings = root / "settings"   # fresh user settings: no one else's lab layout
+    settings = root / "settings"  # fresh user settings: no one else's lab layout
     settings.mkdir()
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", JUPYTERLAB_SETTINGS_DIR=str(settings),
-               JUPYTERLAB_WORKSPACES_DIR=str(settings))
+    env = dict(
+        os.environ,
+        OPENBLAS_NUM_THREADS="1",
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(settings),
+    )
     logf = open(root / "server.log", "w")
     proc = subprocess.Popen(
-        [jupyter, "lab", "--allow-root", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'repo'}"],
-        cwd=root / "repo", env=env, stdout=logf, stderr=subprocess.STDOUT)
+        [
+            jupyter,
+            "lab",
+            "--allow-root",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root / 'repo'}",
+        ],
+        cwd=root / "repo",
+        env=env,
+        stdout=logf,
+        stderr=subprocess.STDOUT,
+    )
     return proc, root
 
 
@@ -169,8 +199,11 @@ def clear_all_outputs(page):
     """Edit menu -> Clear Outputs of All Cells, so that every output seen later comes from this run."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Edit").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Clear Outputs of All Cells").first.click()
-    page.wait_for_function("""() => !document.querySelector(
-        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')""", timeout=30_000)
+    page.wait_for_function(
+        """() => !document.querySelector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')""",
+        timeout=30_000,
+    )
 
 
 def restart_and_run_all(page, timeout_s):
@@ -199,15 +232,21 @@ def restart_and_run_all(page, timeout_s):
         else:
             stable_since = None
         if now - t0 > timeout_s:
-            raise TimeoutError(f"still running after {timeout_s} s (kernel status {state['status']})")
+            raise TimeoutError(
+                f"still running after {timeout_s} s (kernel status {state['status']})"
+            )
         time.sleep(0.2)
 
 
 def put_notebook(url, token, rel, nb):
     """Write notebook JSON ``nb`` to ``rel`` through the server's contents API."""
     body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
-    req = urllib.request.Request(f"{url}/api/contents/{rel}?token={token}", data=body, method="PUT",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{url}/api/contents/{rel}?token={token}",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(req, timeout=60).close()
 
 
@@ -216,8 +255,10 @@ def save_and_read(page, url, token, rel):
     The caller puts the original file back afterwards."""
     page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
     page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(r"^Save Notebook$")).first.click()
-    page.wait_for_function("""() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')""",
-                           timeout=60_000)
+    page.wait_for_function(
+        """() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')""",
+        timeout=60_000,
+    )
     return http_json(f"{url}/api/contents/{rel}?token={token}&content=1")["content"]
 
 
@@ -293,11 +334,21 @@ def check_explorer(page, stem, shots):
         after_pic = settled_picture(page, image, before_pic)
         after_val = readout.inner_text().strip()
         changed = after_pic != before_pic
-        result["moves"].append({"slider": name, "readout_before": before_val, "readout_after": after_val,
-                                "png_before": before_pic, "png_after": after_pic, "image_changed": changed,
-                                "seconds_to_settle": round(time.time() - t0, 1)})
-        log(f"   slider {name}: {before_val} -> {after_val}, picture changed: {changed} "
-            f"({before_pic[0]} -> {after_pic[0]} bytes)")
+        result["moves"].append(
+            {
+                "slider": name,
+                "readout_before": before_val,
+                "readout_after": after_val,
+                "png_before": before_pic,
+                "png_after": after_pic,
+                "image_changed": changed,
+                "seconds_to_settle": round(time.time() - t0, 1),
+            }
+        )
+        log(
+            f"   slider {name}: {before_val} -> {after_val}, picture changed: {changed} "
+            f"({before_pic[0]} -> {after_pic[0]} bytes)"
+        )
         if i == 0:
             box.screenshot(path=str(shots / f"{stem}_explorer_after_{name}.png"))
             result["shots"].append(f"{stem}_explorer_after_{name}.png")
@@ -316,14 +367,24 @@ def check_explorer(page, stem, shots):
     page.mouse.up()
     after_pic = settled_picture(page, image, before_pic)
     after_val = readout.inner_text().strip()
-    result["moves"].append({"slider": name, "by": "mouse drag", "readout_before": before_val,
-                            "readout_after": after_val, "png_before": before_pic, "png_after": after_pic,
-                            "image_changed": after_pic != before_pic})
+    result["moves"].append(
+        {
+            "slider": name,
+            "by": "mouse drag",
+            "readout_before": before_val,
+            "readout_after": after_val,
+            "png_before": before_pic,
+            "png_after": after_pic,
+            "image_changed": after_pic != before_pic,
+        }
+    )
     log(f"   drag {name}: {before_val} -> {after_val}, picture changed: {after_pic != before_pic}")
     page.wait_for_timeout(500)
     box.screenshot(path=str(shots / f"{stem}_explorer_after_all.png"))
     result["shots"].append(f"{stem}_explorer_after_all.png")
-    result["ok"] = all(m["image_changed"] and m["readout_before"] != m["readout_after"] for m in result["moves"])
+    result["ok"] = all(
+        m["image_changed"] and m["readout_before"] != m["readout_after"] for m in result["moves"]
+    )
     return result
 
 
@@ -334,23 +395,36 @@ def run_notebook(browser, url, token, rel, shots, timeout_s):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     console = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.on("requestfailed", lambda r: None if "ERR_ABORTED" in (r.failure or "")  # left the page
-            else console.append(f"request failed: {r.url[:200]} ({r.failure})"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if "ERR_ABORTED" in (r.failure or "")  # left the page
+            else console.append(f"request failed: {r.url[:200]} ({r.failure})")
+        ),
+    )
     rep = {"notebook": rel, "ok": False, "raises_without_tag": untagged}
     try:
         page.goto(f"{url}/lab/workspaces/smoke-{stem}/tree/{rel}?reset&token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
-        page.wait_for_function("""() => { const i = document.querySelector(
+        page.wait_for_function(
+            """() => { const i = document.querySelector(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
-            return i && i.getAttribute('data-status') === 'idle'; }""", timeout=120_000)
+            return i && i.getAttribute('data-status') === 'idle'; }""",
+            timeout=120_000,
+        )
         page.wait_for_timeout(1000)
         dismiss_dialogs(page)
         # JupyterLab's "Jupyter news?" toast would cover the lower right of screenshots; hide it
         # with CSS rather than answer it (an answer is saved in the server's user settings)
         page.add_style_tag(content=".Toastify { display: none !important; }")
-        stored = page.evaluate(CELLS_JS)  # as opened: saved outputs, widgets from saved widget state
+        stored = page.evaluate(
+            CELLS_JS
+        )  # as opened: saved outputs, widgets from saved widget state
         rep["stored_widget_views"] = sum(c["widgets"] > 0 for c in stored)
         clear_all_outputs(page)
         rep["seconds"] = round(restart_and_run_all(page, timeout_s), 1)
@@ -372,26 +446,50 @@ def run_notebook(browser, url, token, rel, shots, timeout_s):
         counts = [int("".join(ch for ch in cells[i]["prompt"] if ch.isdigit()) or 0) for i in code]
         rep["code_cells"], rep["not_run"] = len(code), not_run
         rep["counts_in_order"] = counts == list(range(1, len(code) + 1))
-        rep["unexpected_errors"], rep["expected_errors"], rep["stderr"], rep["widget_errors"] = [], [], [], []
+        rep["unexpected_errors"], rep["expected_errors"], rep["stderr"], rep["widget_errors"] = (
+            [],
+            [],
+            [],
+            [],
+        )
         for i, cell in enumerate(saved["cells"]):
             for out in cell.get("outputs", []):
                 if out["output_type"] == "error":
                     text = ANSI.sub("", "\n".join(out["traceback"]))
-                    entry = {"cell": i, "text": f"{out['ename']}: {out['evalue']}", "traceback": text[-3000:]}
-                    (rep["expected_errors"] if i in allowed else rep["unexpected_errors"]).append(entry)
+                    entry = {
+                        "cell": i,
+                        "text": f"{out['ename']}: {out['evalue']}",
+                        "traceback": text[-3000:],
+                    }
+                    (rep["expected_errors"] if i in allowed else rep["unexpected_errors"]).append(
+                        entry
+                    )
                 elif out["output_type"] == "stream" and out["name"] == "stderr":
                     text = out["text"] if isinstance(out["text"], str) else "".join(out["text"])
-                    rep["stderr"].append({"cell": i, "expected": i in allowed, "text": text[-3000:]})
-        for i, c in enumerate(cells):  # what the page shows: tracebacks in any output, broken widgets
-            if c["traceback"] and i not in allowed and not any(e["cell"] == i for e in rep["unexpected_errors"]):
+                    rep["stderr"].append(
+                        {"cell": i, "expected": i in allowed, "text": text[-3000:]}
+                    )
+        for i, c in enumerate(
+            cells
+        ):  # what the page shows: tracebacks in any output, broken widgets
+            if (
+                c["traceback"]
+                and i not in allowed
+                and not any(e["cell"] == i for e in rep["unexpected_errors"])
+            ):
                 rep["unexpected_errors"].append({"cell": i, "text": "traceback text in an output"})
             for w in c["widgetErrors"]:
                 rep["widget_errors"].append({"cell": i, "text": w})
         rep["images"] = sum(c["images"] for c in cells)
         rep["widget_cells"] = [i for i, c in enumerate(cells) if c["widgets"]]
         rep["console_errors"] = console[:20]
-        rep["ok"] = (not rep["unexpected_errors"] and not not_run and not rep["widget_errors"]
-                     and "problem" not in rep and rep.get("explorer", {"ok": True})["ok"])
+        rep["ok"] = (
+            not rep["unexpected_errors"]
+            and not not_run
+            and not rep["widget_errors"]
+            and "problem" not in rep
+            and rep.get("explorer", {"ok": True})["ok"]
+        )
     except Exception as e:  # report and go on with the next notebook
         rep["problem"] = f"{type(e).__name__}: {e}"
         path = shots / f"{stem}_FAILED.png"
@@ -411,9 +509,13 @@ def run_notebook(browser, url, token, rel, shots, timeout_s):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--url", help="a running JupyterLab serving a copy of the repository (root = repo)")
+    ap.add_argument(
+        "--url", help="a running JupyterLab serving a copy of the repository (root = repo)"
+    )
     ap.add_argument("--token", default="smoke")
-    ap.add_argument("--jupyter", default="jupyter", help="jupyter executable, when the script starts the lab")
+    ap.add_argument(
+        "--jupyter", default="jupyter", help="jupyter executable, when the script starts the lab"
+    )
     ap.add_argument("--port", type=int, default=8897)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--notebooks", nargs="*", help="names under notebooks/ (default: all .ipynb)")
@@ -442,24 +544,34 @@ def main():
             browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             for name in names:
                 log(f"== notebooks/{name}")
-                rep = run_notebook(browser, url, args.token, f"notebooks/{name}", shots, args.timeout)
+                rep = run_notebook(
+                    browser, url, args.token, f"notebooks/{name}", shots, args.timeout
+                )
                 reports.append(rep)
-                log(f"   ok={rep['ok']} seconds={rep.get('seconds')} code cells={rep.get('code_cells')} "
+                log(
+                    f"   ok={rep['ok']} seconds={rep.get('seconds')} code cells={rep.get('code_cells')} "
                     f"images={rep.get('images')} stderr outputs={len(rep.get('stderr', []))} "
                     f"unexpected errors={len(rep.get('unexpected_errors', []))}"
-                    + (f" PROBLEM: {rep['problem']}" if "problem" in rep else ""))
+                    + (f" PROBLEM: {rep['problem']}" if "problem" in rep else "")
+                )
                 for s in rep.get("stderr", []):
-                    log(f"   stderr in cell {s['cell']}{' (expected)' if s['expected'] else ''}: "
-                        + s["text"].strip().replace("\n", " | ")[:400])
+                    log(
+                        f"   stderr in cell {s['cell']}{' (expected)' if s['expected'] else ''}: "
+                        + s["text"].strip().replace("\n", " | ")[:400]
+                    )
                 if rep.get("not_run"):
                     log(f"   cells not run (run all stopped): {rep['not_run']}")
                 if rep["raises_without_tag"]:
-                    log(f"   NBVAL_RAISES_EXCEPTION without the raises-exception tag (stops JupyterLab's run all): "
-                        f"cells {rep['raises_without_tag']}")
+                    log(
+                        f"   NBVAL_RAISES_EXCEPTION without the raises-exception tag (stops JupyterLab's run all): "
+                        f"cells {rep['raises_without_tag']}"
+                    )
                 for e in rep.get("expected_errors", []):
                     log(f"   expected error in cell {e['cell']}: {e['text'][:200]}")
                 for e in rep.get("unexpected_errors", []):
-                    log(f"   ERROR in cell {e['cell']}: " + e["text"].strip().splitlines()[-1][:300])
+                    log(
+                        f"   ERROR in cell {e['cell']}: " + e["text"].strip().splitlines()[-1][:300]
+                    )
                 for c in rep.get("console_errors", []):
                     log(f"   console {c[:300]}")
             browser.close()
@@ -473,7 +585,10 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
     (shots / "report.json").write_text(json.dumps(reports, indent=1))
     bad = [r["notebook"] for r in reports if not r["ok"]]
-    log(f"lab smoke test: {len(reports) - len(bad)} notebooks ok, {len(bad)} not ok" + (f": {bad}" if bad else ""))
+    log(
+        f"lab smoke test: {len(reports) - len(bad)} notebooks ok, {len(bad)} not ok"
+        + (f": {bad}" if bad else "")
+    )
     log(f"screenshots and report.json in {shots}")
     return 1 if bad or not reports else 0
 

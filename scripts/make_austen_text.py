@@ -18,6 +18,7 @@ underscores with which Project Gutenberg marks italics (``_You_`` -> ``You``).
 Nothing else is changed. The result is pure ASCII. rnnlib/data/README.md records
 its SHA-256, which tests/test_text.py checks.
 """
+
 import gzip
 import hashlib
 import struct
@@ -35,12 +36,12 @@ class _Unserializer:
         self.data, self.pos, self.refs = data, 0, []
 
     def _int(self):
-        (value,) = struct.unpack(">i", self.data[self.pos:self.pos + 4])
+        (value,) = struct.unpack(">i", self.data[self.pos : self.pos + 4])
         self.pos += 4
         return value
 
     def _bytes(self, n):
-        value = self.data[self.pos:self.pos + n]
+        value = self.data[self.pos : self.pos + n]
         self.pos += n
         return value
 
@@ -48,33 +49,33 @@ class _Unserializer:
         if self._bytes(2) != b"X\n":
             raise ValueError("not an R object in XDR format")
         version = self._int()
-        self._int(), self._int()                      # writer's and minimal reader's R versions
+        self._int(), self._int()  # writer's and minimal reader's R versions
         if version == 3:
-            self._bytes(self._int())                  # native encoding name
+            self._bytes(self._int())  # native encoding name
         return self._item()
 
     def _item(self):
         flags = self._int()
         kind = flags & 0xFF
-        if kind in (254, 242):                        # NULL, empty environment
+        if kind in (254, 242):  # NULL, empty environment
             return None
-        if kind == 255:                               # reference to an earlier symbol
+        if kind == 255:  # reference to an earlier symbol
             return self.refs[(flags >> 8) - 1]
-        if kind == 1:                                 # symbol
+        if kind == 1:  # symbol
             symbol = ("symbol", self._item())
             self.refs.append(symbol)
             return symbol
-        if kind == 9:                                 # one string
+        if kind == 9:  # one string
             n = self._int()
             return None if n == -1 else self._bytes(n).decode("utf-8")
-        if kind == 2:                                 # pair list (attributes)
+        if kind == 2:  # pair list (attributes)
             attributes = self._item() if flags & (1 << 9) else None
             tag = self._item() if flags & (1 << 10) else None
             head, tail = self._item(), self._item()
             return [(tag, head)] + (tail or [])
-        if kind in (16, 19):                          # character vector, list
+        if kind in (16, 19):  # character vector, list
             value = [self._item() for _ in range(self._int())]
-        elif kind in (10, 13):                        # logical, integer vector
+        elif kind in (10, 13):  # logical, integer vector
             n = self._int()
             value = list(struct.unpack(f">{n}i", self._bytes(4 * n)))
         else:
@@ -90,13 +91,13 @@ def read_lazyload(prefix):
     blob = Path(f"{prefix}.rdb").read_bytes()
     out = {}
     for name, (offset, length) in index["variables"].items():
-        out[name] = _Unserializer(zlib.decompress(blob[offset + 4:offset + length])).read()
+        out[name] = _Unserializer(zlib.decompress(blob[offset + 4 : offset + length])).read()
     return out
 
 
 def clean(lines):
     """Volume I, one paragraph per line, without the italics underscores (see the module docstring)."""
-    lines = lines[:lines.index("Chapter 24")]
+    lines = lines[: lines.index("Chapter 24")]
     paragraphs, current = [], []
     for line in lines + [""]:
         if line.strip():
@@ -109,7 +110,7 @@ def clean(lines):
 
 def main(prefix):
     text = clean(read_lazyload(prefix)["prideprejudice"])
-    text.encode("ascii")                              # fails loudly on anything unexpected
+    text.encode("ascii")  # fails loudly on anything unexpected
     OUT.write_text(text, encoding="ascii", newline="\n")
     print(f"{OUT.name}: {len(text)} characters, sha256 {hashlib.sha256(text.encode()).hexdigest()}")
 

@@ -9,6 +9,7 @@ review that asked for the third edition to within 1% (05: 4,825 vs 4,795).
 
     python scripts/word_count.py            # a table: chapter, words
 """
+
 import json
 import re
 import sys
@@ -16,15 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 _DROP = [
-    re.compile(r"```.*?```", re.S),                 # fenced code
-    re.compile(r"\$\$.*?\$\$", re.S),               # display math
+    re.compile(r"```.*?```", re.S),  # fenced code
+    re.compile(r"\$\$.*?\$\$", re.S),  # display math
     re.compile(r"\\\[.*?\\\]", re.S),
-    re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$"),      # inline math
-    re.compile(r"`[^`\n]*`"),                       # code spans
-    re.compile(r"<!--.*?-->", re.S),                # HTML comments
-    re.compile(r"<[^>\n]+>"),                       # HTML tags (their text stays)
+    re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$"),  # inline math
+    re.compile(r"`[^`\n]*`"),  # code spans
+    re.compile(r"<!--.*?-->", re.S),  # HTML comments
+    re.compile(r"<[^>\n]+>"),  # HTML tags (their text stays)
 ]
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")     # [text](target) -> text; images keep their alt text out
+_LINK = re.compile(
+    r"!?\[([^\]]*)\]\([^)]*\)"
+)  # [text](target) -> text; images keep their alt text out
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 
@@ -38,8 +41,11 @@ def prose(markdown):
 
 def words(markdown):
     """Words of running text in one markdown cell (numbers are not words)."""
-    return sum(1 for w in _WORD.findall(prose(markdown)) if not w.replace("-", "").isdigit()
-               and any(ch.isalpha() for ch in w))
+    return sum(
+        1
+        for w in _WORD.findall(prose(markdown))
+        if not w.replace("-", "").isdigit() and any(ch.isalpha() for ch in w)
+    )
 
 
 def chapter_words(path):

@@ -1,4 +1,5 @@
 """Shared fixtures and paths for the test suite."""
+
 import os
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def require_optional(module):
             return importlib.import_module(module)
         except ImportError as exc:
             pytest.fail(f"RNNLIB_REQUIRE_TORCH=1 but {module} cannot be imported: {exc}")
-    return pytest.importorskip(module, reason=f"{module} is not installed (pip install -r tests/requirements-torch.txt)")
+    return pytest.importorskip(
+        module, reason=f"{module} is not installed (pip install -r tests/requirements-torch.txt)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,15 +11,16 @@ The expected values are worked out here by hand from the definitions, not by
 calling rnnlib's implementation; truncated BPTT's comes from ``rnnlib.reference``,
 the one-page plain-numpy reference, which shares no code with it.
 """
+
 import numpy as np
 
 import rnnlib
-from conftest import REFERENCE_ACTIVATIONS      # tests/test_broken_variants.py uses evidence.REFERENCE_ACTIVATIONS
+from conftest import REFERENCE_ACTIVATIONS  # noqa: F401 (re-exported: test_broken_variants uses evidence.REFERENCE_ACTIVATIONS)
 from rnnlib import reference
 
 # the slope f'(a) written with h = f(a), independently of rnnlib.activations
 REFERENCE_SLOPES = {
-    "tanh": lambda h: 1 - h ** 2,
+    "tanh": lambda h: 1 - h**2,
     "relu": lambda h: (h > 0).astype(float),
     "sigmoid": lambda h: h * (1 - h),
 }
@@ -39,7 +40,9 @@ def _assert_step(params, arrays, expected, what):
     for name, p in params.items():
         assert p is arrays[name], f"{what}: parameter {name} was replaced, not updated in place"
         tol = 1e-12 if p.dtype == np.float64 else 1e-6
-        np.testing.assert_allclose(p, expected[name], rtol=tol, atol=tol, err_msg=f"{what}: parameter {name}")
+        np.testing.assert_allclose(
+            p, expected[name], rtol=tol, atol=tol, err_msg=f"{what}: parameter {name}"
+        )
 
 
 def check_sgd(make_sgd, lr=0.1):
@@ -67,7 +70,9 @@ def check_momentum(make_sgd, lr=0.1, m=0.9):
     p1 = {k: p0[k] - lr * G1[k] for k in p0}
     _assert_step(params, arrays, p1, "momentum step 1")
     opt.step(params, G2)
-    _assert_step(params, arrays, {k: p1[k] - lr * (m * G1[k] + G2[k]) for k in p0}, "momentum step 2")
+    _assert_step(
+        params, arrays, {k: p1[k] - lr * (m * G1[k] + G2[k]) for k in p0}, "momentum step 2"
+    )
 
 
 def check_adam(make_adam, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
@@ -86,24 +91,30 @@ def check_adam(make_adam, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
     p1 = {k: p0[k] - lr * G1[k] / (np.abs(G1[k]) + eps) for k in p0}
     _assert_step(params, arrays, p1, "Adam step 1")
     g1, g2 = G1, G2
-    m_hat = {k: (b1 * (1 - b1) * g1[k] + (1 - b1) * g2[k]) / (1 - b1 ** 2) for k in p0}
-    v_hat = {k: (b2 * (1 - b2) * g1[k] ** 2 + (1 - b2) * g2[k] ** 2) / (1 - b2 ** 2) for k in p0}
+    m_hat = {k: (b1 * (1 - b1) * g1[k] + (1 - b1) * g2[k]) / (1 - b1**2) for k in p0}
+    v_hat = {k: (b2 * (1 - b2) * g1[k] ** 2 + (1 - b2) * g2[k] ** 2) / (1 - b2**2) for k in p0}
     opt.step(params, G2)
-    _assert_step(params, arrays, {k: p1[k] - lr * m_hat[k] / (np.sqrt(v_hat[k]) + eps) for k in p0},
-                 "Adam step 2")
+    _assert_step(
+        params,
+        arrays,
+        {k: p1[k] - lr * m_hat[k] / (np.sqrt(v_hat[k]) + eps) for k in p0},
+        "Adam step 2",
+    )
 
 
 def check_clip(clip_fn):
     """Clipping to a global norm (Pascanu et al. 2013): above the limit, the gradients are
     rescaled together so that their global norm is exactly the limit and their direction
     is kept; below it they are left as they are. The norm before clipping is returned."""
-    g = {"a": np.array([3.0, 0.0, -4.0]), "b": np.array([[12.0]])}        # global norm 13
+    g = {"a": np.array([3.0, 0.0, -4.0]), "b": np.array([[12.0]])}  # global norm 13
     original = {k: v.copy() for k, v in g.items()}
     assert clip_fn(g, 6.5) == 13.0
-    norm = np.sqrt(sum(np.sum(v ** 2) for v in g.values()))
+    norm = np.sqrt(sum(np.sum(v**2) for v in g.values()))
     assert abs(norm - 6.5) <= 1e-12 * 6.5, f"norm after clipping {norm}, limit 6.5"
     for k in g:
-        np.testing.assert_allclose(g[k], original[k] * 0.5, rtol=1e-15, err_msg=f"direction of {k} not kept")
+        np.testing.assert_allclose(
+            g[k], original[k] * 0.5, rtol=1e-15, err_msg=f"direction of {k} not kept"
+        )
     small = {"a": np.array([0.3, -0.4])}
     assert clip_fn(small, 1.0) == 0.5
     np.testing.assert_array_equal(small["a"], [0.3, -0.4])
@@ -123,7 +134,9 @@ def training_problem(activation="tanh", T=12, N=4, seed=0, h0=True):
 
 
 def _copy(net):
-    twin = rnnlib.ElmanRNN(net.n_in, net.n_hidden, net.n_out, activation=net.activation, dtype=net.dtype)
+    twin = rnnlib.ElmanRNN(
+        net.n_in, net.n_hidden, net.n_out, activation=net.activation, dtype=net.dtype
+    )
     for k, v in net.params.items():
         setattr(twin, k, v)
     return twin
@@ -161,11 +174,26 @@ def check_fit_chunks(fit_fn, activation="tanh", truncate=None, mask_first=False,
         mask[:chunk] = 0
     lr = 0.05
     expected = chained_by_hand(_copy(net), X, Y, H0, chunk, lr, truncate, mask, epochs=2)
-    fit_fn(net, X, Y, optimizer=rnnlib.SGD(lr=lr), epochs=2, chunk=chunk, h0=H0, truncate=truncate,
-           mask=mask, verbose=False)
+    fit_fn(
+        net,
+        X,
+        Y,
+        optimizer=rnnlib.SGD(lr=lr),
+        epochs=2,
+        chunk=chunk,
+        h0=H0,
+        truncate=truncate,
+        mask=mask,
+        verbose=False,
+    )
     for k in net.param_names:
-        np.testing.assert_allclose(net.params[k], expected.params[k], rtol=1e-10, atol=1e-12,
-                                   err_msg=f"fit(chunk={chunk}) and hand-chained backward differ in {k}")
+        np.testing.assert_allclose(
+            net.params[k],
+            expected.params[k],
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"fit(chunk={chunk}) and hand-chained backward differ in {k}",
+        )
 
 
 def check_fit_clips(fit_fn):
@@ -177,13 +205,15 @@ def check_fit_clips(fit_fn):
     before = {k: v.copy() for k, v in net.params.items()}
     _, dY = rnnlib.mse(net.forward(X, H0)[1], Y)
     g = net.backward(X, dY, H0)
-    gnorm = np.sqrt(sum(np.sum(v ** 2) for v in g.values()))
+    gnorm = np.sqrt(sum(np.sum(v**2) for v in g.values()))
     c, lr = 0.1, 0.5
     assert gnorm > 2 * c, "the test problem must have a gradient above the limit"
     fit_fn(net, X, Y, optimizer=rnnlib.SGD(lr=lr), epochs=1, clip=c, h0=H0, verbose=False)
     step = {k: before[k] - net.params[k] for k in before}
-    norm = np.sqrt(sum(np.sum(v ** 2) for v in step.values()))
-    assert abs(norm - lr * c) <= 1e-10 * lr * c, f"update norm {norm}, expected lr * clip = {lr * c}"
+    norm = np.sqrt(sum(np.sum(v**2) for v in step.values()))
+    assert abs(norm - lr * c) <= 1e-10 * lr * c, (
+        f"update norm {norm}, expected lr * clip = {lr * c}"
+    )
     for k in step:
         np.testing.assert_allclose(step[k], lr * c / gnorm * g[k], rtol=1e-8, atol=1e-14)
 
@@ -220,5 +250,10 @@ def check_truncated_backward(backward_fn, activation="tanh", ks=(1, 2, 3, 5)):
         got = backward_fn(net, X, dY, h0, k)
         want = brute_force_truncated(net, X, dY, h0, k)
         for name in ("W", "D", "B"):
-            np.testing.assert_allclose(got[name], want[name], rtol=1e-10, atol=1e-12,
-                                       err_msg=f"truncate={k}, {activation}: gradient of {name}")
+            np.testing.assert_allclose(
+                got[name],
+                want[name],
+                rtol=1e-10,
+                atol=1e-12,
+                err_msg=f"truncate={k}, {activation}: gradient of {name}",
+            )

@@ -1,13 +1,13 @@
 """The Jordan network and the feed-forward baseline (chapter 03)."""
+
 import numpy as np
 import pytest
 
 import rnnlib
+from conftest import REFERENCE_ACTIVATIONS as F
 from rnnlib import tasks
 from rnnlib.activations import ACTIVATIONS
 from rnnlib.baselines import FEEDBACKS, FeedForward, JordanRNN
-
-from conftest import REFERENCE_ACTIVATIONS as F
 
 
 def naive_jordan(net, X, s0=None):
@@ -66,14 +66,19 @@ def test_feedforward_has_no_memory(rng):
     net = FeedForward(2, 3, 1, seed=0)
     X = rng.standard_normal((8, 4, 2))
     perm = rng.permutation(8)
-    np.testing.assert_allclose(net.forward(X[perm])[1], net.forward(X)[1][perm], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        net.forward(X[perm])[1], net.forward(X)[1][perm], rtol=1e-12, atol=1e-12
+    )
     # there is no state to start from: an h0 is refused (test_the_feed_forward_net_refuses_an_initial_state)
     with pytest.raises(ValueError, match="no h0"):
         net.forward(X, h0=np.ones(3))
 
 
-@pytest.mark.parametrize("make", [lambda: JordanRNN(3, 4, 2, feedback="sigmoid", seed=1),
-                                  lambda: FeedForward(3, 4, 2, seed=1)], ids=["jordan", "feedforward"])
+@pytest.mark.parametrize(
+    "make",
+    [lambda: JordanRNN(3, 4, 2, feedback="sigmoid", seed=1), lambda: FeedForward(3, 4, 2, seed=1)],
+    ids=["jordan", "feedforward"],
+)
 def test_batch_equals_sequences_one_by_one(make, rng):
     net = make()
     X = rng.standard_normal((6, 5, 3))
@@ -91,14 +96,27 @@ def test_jordan_batched_initial_state(rng):
     S0 = rng.standard_normal((3, 2))
     Y = net.forward(X, S0)[1]
     for n in range(3):
-        np.testing.assert_allclose(Y[:, n], naive_jordan(net, X[:, n], S0[n])[1], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            Y[:, n], naive_jordan(net, X[:, n], S0[n])[1], rtol=1e-12, atol=1e-12
+        )
 
 
 def test_parameter_shapes_and_counts():
     I, H, O = 3, 5, 2
     j, ff = JordanRNN(I, H, O), FeedForward(I, H, O)
-    assert {k: v.shape for k, v in j.params.items()} == {"W": (H, I), "D": (H, O), "B": (H,), "V": (O, H), "c": (O,)}
-    assert {k: v.shape for k, v in ff.params.items()} == {"W": (H, I), "B": (H,), "V": (O, H), "c": (O,)}
+    assert {k: v.shape for k, v in j.params.items()} == {
+        "W": (H, I),
+        "D": (H, O),
+        "B": (H,),
+        "V": (O, H),
+        "c": (O,),
+    }
+    assert {k: v.shape for k, v in ff.params.items()} == {
+        "W": (H, I),
+        "B": (H,),
+        "V": (O, H),
+        "c": (O,),
+    }
     assert j.n_params == H * I + H * O + H + O * H + O
     assert ff.n_params == H * I + H + O * H + O
     assert tuple(j.params) == j.param_names and tuple(ff.params) == ff.param_names
@@ -110,10 +128,15 @@ def test_same_seed_same_weights_and_float32():
     a, b = JordanRNN(2, 3, 1, seed=7), JordanRNN(2, 3, 1, seed=7)
     assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
     assert not np.array_equal(a.W, JordanRNN(2, 3, 1, seed=8).W)
-    for net in (JordanRNN(2, 3, 1, feedback="sigmoid", dtype="float32"), FeedForward(2, 3, 1, dtype=np.float32)):
+    for net in (
+        JordanRNN(2, 3, 1, feedback="sigmoid", dtype="float32"),
+        FeedForward(2, 3, 1, dtype=np.float32),
+    ):
         Hs, Y = net.forward(np.ones((4, 2), dtype=int))
         assert Hs.dtype == np.float32 and Y.dtype == np.float32
-        assert all(g.dtype == np.float32 for g in net.backward(np.ones((4, 2)), np.ones((4, 1))).values())
+        assert all(
+            g.dtype == np.float32 for g in net.backward(np.ones((4, 2)), np.ones((4, 1))).values()
+        )
 
 
 def test_parameters_can_be_replaced_by_lists():
@@ -161,11 +184,16 @@ def test_jordan_error_flows_back_through_the_fed_back_output(rng):
     assert not np.allclose(net.backward(X, dY)["W"], last_step_only(net, Hs))
     net.D = np.zeros((3, 1))
     Hs, _ = net.forward(X)
-    np.testing.assert_allclose(net.backward(X, dY)["W"], last_step_only(net, Hs), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        net.backward(X, dY)["W"], last_step_only(net, Hs), rtol=1e-12, atol=1e-12
+    )
 
 
-@pytest.mark.parametrize("make", [lambda: JordanRNN(2, 3, 1, feedback="sigmoid", seed=1),
-                                  lambda: FeedForward(2, 3, 1, seed=1)], ids=["jordan", "feedforward"])
+@pytest.mark.parametrize(
+    "make",
+    [lambda: JordanRNN(2, 3, 1, feedback="sigmoid", seed=1), lambda: FeedForward(2, 3, 1, seed=1)],
+    ids=["jordan", "feedforward"],
+)
 def test_backward_without_forward_recomputes(make, rng):
     X = rng.standard_normal((5, 2, 2))
     dY = rng.standard_normal((5, 2, 1))
@@ -183,8 +211,17 @@ def test_fit_trains_a_jordan_net_on_running_parity():
     Xt, tt, mt = tasks.running_parity(12, 128, seed=2)
     net = JordanRNN(1, 6, 1, feedback="sigmoid", seed=0)
     before = tasks.accuracy(net.forward(Xt)[1], tt, mt)
-    hist = rnnlib.fit(net, X, target, loss="bce", mask=mask, epochs=100, batch_size=32,
-                      optimizer=rnnlib.Adam(lr=0.02), verbose=False)
+    hist = rnnlib.fit(
+        net,
+        X,
+        target,
+        loss="bce",
+        mask=mask,
+        epochs=100,
+        batch_size=32,
+        optimizer=rnnlib.Adam(lr=0.02),
+        verbose=False,
+    )
     assert hist.loss[-1] < 0.5 * hist.loss[0]
     assert before < 0.75 and tasks.accuracy(net.forward(Xt)[1], tt, mt) > 0.95
 
@@ -192,10 +229,28 @@ def test_fit_trains_a_jordan_net_on_running_parity():
 def test_fit_trains_the_feedforward_net_to_copy_the_input_but_not_to_look_back():
     net = FeedForward(1, 3, 1, seed=0)
     X, target, mask = tasks.delayed_bit(10, 32, k=0, seed=1)
-    rnnlib.fit(net, X, target, loss="bce", mask=mask, epochs=100, optimizer=rnnlib.Adam(lr=0.05), verbose=False)
+    rnnlib.fit(
+        net,
+        X,
+        target,
+        loss="bce",
+        mask=mask,
+        epochs=100,
+        optimizer=rnnlib.Adam(lr=0.05),
+        verbose=False,
+    )
     assert tasks.accuracy(net.forward(X)[1], target, mask) == 1.0
     X, target, mask = tasks.delayed_bit(10, 64, k=1, seed=1)
-    rnnlib.fit(net, X, target, loss="bce", mask=mask, epochs=100, optimizer=rnnlib.Adam(lr=0.05), verbose=False)
+    rnnlib.fit(
+        net,
+        X,
+        target,
+        loss="bce",
+        mask=mask,
+        epochs=100,
+        optimizer=rnnlib.Adam(lr=0.05),
+        verbose=False,
+    )
     assert tasks.accuracy(net.forward(X)[1], target, mask) < 0.6
 
 
@@ -225,14 +280,18 @@ def test_bad_forward_and_backward_input():
         with pytest.raises(ValueError, match=r"dY must have shape \(4, 1\)"):
             net.backward(np.zeros((4, 2)), np.zeros((4, 2)))
     with pytest.raises(ValueError, match=r"initial fed-back output s_0\) must have shape \(1,\)"):
-        j.forward(np.zeros((4, 2)), h0=np.zeros(3))  # a hidden-sized state is not the fed-back output
+        j.forward(
+            np.zeros((4, 2)), h0=np.zeros(3)
+        )  # a hidden-sized state is not the fed-back output
     j.W = np.full((3, 2), 1.0)
     j._params["V"][0, 0] = np.nan
     with pytest.raises(ValueError, match="parameter V contains NaN"):
         j.forward(np.zeros((4, 2)))
 
 
-@pytest.mark.parametrize("make", [lambda: JordanRNN(2, 3, 1, seed=1), lambda: FeedForward(2, 3, 1, seed=1)])
+@pytest.mark.parametrize(
+    "make", [lambda: JordanRNN(2, 3, 1, seed=1), lambda: FeedForward(2, 3, 1, seed=1)]
+)
 def test_truncate_is_refused_it_is_the_basic_rnns(make):
     """Truncated BPTT belongs to the basic RNN: backward and fit refuse truncate= at once, leaving the net as it was."""
     net = make()
@@ -246,14 +305,15 @@ def test_truncate_is_refused_it_is_the_basic_rnns(make):
         with pytest.raises(ValueError, match=r"truncate= is for rnnlib\.ElmanRNN"):
             rnnlib.fit([net, make()], X, dY, epochs=1, truncate=k, verbose=False)
     assert all(np.array_equal(before[k], v) for k, v in net.params.items())
-    g = net.backward(X, dY, truncate=None)                  # None is the default: full BPTT
+    g = net.backward(X, dY, truncate=None)  # None is the default: full BPTT
     assert all(np.array_equal(g[k], v) for k, v in net.backward(X, dY).items())
     rnnlib.fit(net, X, dY, epochs=1, truncate=None, verbose=False)
 
 
 def test_repr():
     assert repr(JordanRNN(1, 4, 1, feedback="sigmoid")) == (
-        "JordanRNN(n_in=1, n_hidden=4, n_out=1, activation='tanh', feedback='sigmoid', dtype='float64')")
+        "JordanRNN(n_in=1, n_hidden=4, n_out=1, activation='tanh', feedback='sigmoid', dtype='float64')"
+    )
     assert repr(FeedForward(2, 3, 1)).startswith("FeedForward(n_in=2, n_hidden=3, n_out=1")
 
 
@@ -273,7 +333,9 @@ def test_fit_with_chunks_carries_the_jordan_state(feedback):
 def test_feedforward_chunks_train():
     rng = np.random.default_rng(1)
     net = FeedForward(2, 3, 1)
-    hist = rnnlib.fit(net, rng.standard_normal((10, 2, 2)), np.zeros((10, 2, 1)), epochs=1, chunk=5, verbose=False)
+    hist = rnnlib.fit(
+        net, rng.standard_normal((10, 2, 2)), np.zeros((10, 2, 1)), epochs=1, chunk=5, verbose=False
+    )
     assert len(hist.step_loss) == 2
 
 
@@ -283,7 +345,7 @@ def test_backward_sees_inputs_edited_in_place_after_forward(make):
     net = make()
     X, dY = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
     net.forward(X)
-    X[1] += 1.0                               # same array, new contents
+    X[1] += 1.0  # same array, new contents
     fresh = make().backward(X, dY)
     got = net.backward(X, dY)
     for k in fresh:
@@ -294,12 +356,22 @@ def test_the_feed_forward_net_refuses_an_initial_state():
     """A feed-forward net carries no state: h0 is refused with a clear error, never ignored."""
     net = rnnlib.FeedForward(1, 3, 1, seed=0)
     X = np.ones((4, 2, 1))
-    for call in (lambda: net.forward(X, h0=np.zeros((2, 3))),
-                 lambda: net.backward(X, np.ones((4, 2, 1)), h0=np.zeros((2, 3))),
-                 lambda: rnnlib.fit(net, X, np.ones((4, 2, 1)), h0=np.zeros((2, 3)), epochs=1, verbose=False),
-                 lambda: rnnlib.fit([net, rnnlib.FeedForward(1, 3, 1, seed=1)], X, np.ones((4, 2, 1)),
-                                    h0=np.zeros((2, 3)), epochs=1, verbose=False)):
+    for call in (
+        lambda: net.forward(X, h0=np.zeros((2, 3))),
+        lambda: net.backward(X, np.ones((4, 2, 1)), h0=np.zeros((2, 3))),
+        lambda: rnnlib.fit(
+            net, X, np.ones((4, 2, 1)), h0=np.zeros((2, 3)), epochs=1, verbose=False
+        ),
+        lambda: rnnlib.fit(
+            [net, rnnlib.FeedForward(1, 3, 1, seed=1)],
+            X,
+            np.ones((4, 2, 1)),
+            h0=np.zeros((2, 3)),
+            epochs=1,
+            verbose=False,
+        ),
+    ):
         with pytest.raises(ValueError, match="FeedForward carries no state"):
             call()
-    Hs, Y = net.forward(X, h0=None)                 # None is fine: nothing to start from
+    Hs, Y = net.forward(X, h0=None)  # None is fine: nothing to start from
     assert Hs.shape == (4, 2, 3)

@@ -7,6 +7,7 @@ anything. The PyTorch part is skipped when torch is not installed (it is not
 part of the book's environment), and fails instead when RNNLIB_REQUIRE_TORCH=1
 (.ci/run sets it in the environment that installs tests/requirements-torch.txt).
 """
+
 import numpy as np
 import pytest
 
@@ -68,7 +69,10 @@ def test_rnnlib_and_naive_agree_with_torch(bench, shape, dtype):
 
 def test_table_has_one_row_per_case(bench):
     med = {"rnnlib": 1e-3, "fast": 5e-4, "naive": 2e-3, "torch": 4e-3}
-    rows = [("forward", (5, 1, 2, 3, 1), "float32", med), ("forward+backward", (5, 1, 2, 3, 1), "float64", med)]
+    rows = [
+        ("forward", (5, 1, 2, 3, 1), "float32", med),
+        ("forward+backward", (5, 1, 2, 3, 1), "float64", med),
+    ]
     lines = bench.table_lines(rows, has_torch=True)
     assert len(lines) == 4 and lines[0].startswith("| pass |")
     assert lines[2].endswith("| 0.50 | 0.25 | 0.12 |")
@@ -79,7 +83,19 @@ def test_main_runs_end_to_end_at_tiny_sizes(bench, tmp_path):
     """The whole script on tiny shapes: cross-check, one timing round, the report (no timing checks)."""
     require_optional("threadpoolctl")
     out = tmp_path / "results.md"
-    bench.main(["--repeats", "1", "--warmup", "0", "--shapes", "3,2,2,3,1", "2,1,1,2,1", "--output", str(out)])
+    bench.main(
+        [
+            "--repeats",
+            "1",
+            "--warmup",
+            "0",
+            "--shapes",
+            "3,2,2,3,1",
+            "2,1,1,2,1",
+            "--output",
+            str(out),
+        ]
+    )
     text = out.read_text()
     assert text.count("| forward | ") == 4 and text.count("| forward+backward | ") == 4
     assert "thread pool (BLAS/OpenMP)" in text and "nproc" in text and "- targets" in text

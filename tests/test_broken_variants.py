@@ -7,11 +7,12 @@ momentum, clipping removed (or done per array), a fit that drops the state
 carried between pieces, and truncated BPTT that credits a step's gradient to
 the wrong step (or lets the error through one state too many).
 """
+
 import numpy as np
 import pytest
 
-import rnnlib
 import evidence
+import rnnlib
 
 
 # ------------------------------------------------------------ broken optimisers
@@ -34,7 +35,7 @@ class AdamWithoutBiasCorrection:
 
 class AdamWithVhatNotItsRoot(AdamWithoutBiasCorrection):
     def update(self, m, v):
-        m_hat, v_hat = m / (1 - self.b1 ** self.t), v / (1 - self.b2 ** self.t)
+        m_hat, v_hat = m / (1 - self.b1**self.t), v / (1 - self.b2**self.t)
         return m_hat / (v_hat + self.eps)
 
 
@@ -79,13 +80,13 @@ def test_check_sgd_rejects_a_momentum_left_on():
 
 # ------------------------------------------------------------ broken clipping
 def clip_removed(grads, max_norm):
-    return float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))
+    return float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
 
 
 def clip_each_array(grads, max_norm):
     norm = clip_removed(grads, max_norm)
     for g in grads.values():
-        n = np.sqrt(np.sum(g ** 2))
+        n = np.sqrt(np.sum(g**2))
         if n > max_norm:
             g *= max_norm / n
     return norm
@@ -118,7 +119,15 @@ def fit_restarting_each_piece(model, X, target, chunk=None, epochs=1, h0=None, m
             s = slice(start, start + chunk)
             if mask is not None and not mask[s].any():
                 continue
-            rnnlib.fit(model, X[s], target[s], epochs=1, h0=h0, mask=None if mask is None else mask[s], **kw)
+            rnnlib.fit(
+                model,
+                X[s],
+                target[s],
+                epochs=1,
+                h0=h0,
+                mask=None if mask is None else mask[s],
+                **kw,
+            )
 
 
 @pytest.mark.parametrize("mask_first", [False, True])
@@ -147,7 +156,11 @@ def truncated_step_gradients(net, X, dY, h0, k):
 
 
 def credit(dA, X, hs):
-    return {"W": np.einsum("tnh,tni->hi", dA, X), "D": np.einsum("tnh,tnj->hj", dA, hs[:-1]), "B": dA.sum(axis=(0, 1))}
+    return {
+        "W": np.einsum("tnh,tni->hi", dA, X),
+        "D": np.einsum("tnh,tnj->hj", dA, hs[:-1]),
+        "B": dA.sum(axis=(0, 1)),
+    }
 
 
 def truncation_credited_to_the_next_step(net, X, dY, h0, k):
@@ -176,7 +189,9 @@ def test_check_truncation_rejects_gradient_credited_to_the_wrong_step(activation
     net, X, dY, h0 = evidence.truncation_problem(activation)
     wrong = truncation_credited_to_the_next_step(net, X, dY, h0, 2)
     # B is a sum over the steps and cannot see the mistake: the old test compared only B
-    np.testing.assert_allclose(wrong["B"], evidence.brute_force_truncated(net, X, dY, h0, 2)["B"], rtol=1e-12)
+    np.testing.assert_allclose(
+        wrong["B"], evidence.brute_force_truncated(net, X, dY, h0, 2)["B"], rtol=1e-12
+    )
     with pytest.raises(AssertionError, match="gradient of W"):
         evidence.check_truncated_backward(truncation_credited_to_the_next_step, activation)
 

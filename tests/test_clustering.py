@@ -1,4 +1,5 @@
 """Hierarchical clustering of chapter 06 (rnnlib.clustering)."""
+
 import math
 
 import numpy as np
@@ -23,7 +24,7 @@ def lance_williams_average(P):
     """Average linkage by the Lance-Williams update of a distance matrix (an independent method)."""
     D = clustering.distances(P).tolist()
     n = len(P)
-    active = {i: 1 for i in range(n)}          # cluster -> size
+    active = {i: 1 for i in range(n)}  # cluster -> size
     dist = {(i, j): D[i][j] for i in range(n) for j in range(i + 1, n)}
     merges = []
     for k in range(n - 1):
@@ -48,7 +49,7 @@ def test_average_linkage_agrees_with_lance_williams(seed):
     ref = lance_williams_average(P)
     assert np.array_equal(Z[:, [0, 1, 3]], ref[:, [0, 1, 3]])
     assert np.allclose(Z[:, 2], ref[:, 2], rtol=1e-12)
-    assert np.all(np.diff(Z[:, 2]) >= 0)           # average linkage never merges lower than before
+    assert np.all(np.diff(Z[:, 2]) >= 0)  # average linkage never merges lower than before
 
 
 def test_a_small_tree_by_hand():
@@ -57,7 +58,7 @@ def test_a_small_tree_by_hand():
     Z = clustering.average_linkage(P)
     # the two pairs tie at distance 1: the pair with the smaller numbers goes first
     assert Z[0].tolist() == [0, 1, 1.0, 2] and Z[1].tolist() == [2, 3, 1.0, 2]
-    assert Z[2].tolist() == [5, 6, 5.0, 4]            # mean of 5, 6, 4, 5
+    assert Z[2].tolist() == [5, 6, 5.0, 4]  # mean of 5, 6, 4, 5
     assert Z[3, :2].tolist() == [4, 7] and Z[3, 2] == pytest.approx((20 + 19 + 15 + 14) / 4)
     assert clustering.members(Z, 7) == [0, 1, 2, 3]
     assert clustering.is_cluster(Z, [2, 3]) and clustering.is_cluster(Z, [4])
@@ -67,8 +68,10 @@ def test_a_small_tree_by_hand():
 
 def test_draw_dendrogram_labels_every_leaf():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     P = np.array([[0.0], [1.0], [5.0], [6.0], [20.0]])
     Z = clustering.average_linkage(P)
     fig, ax = plt.subplots()
@@ -108,7 +111,7 @@ def plain_average_linkage(P):
         ids = sorted(groups)
         best = None
         for pos, a in enumerate(ids):
-            for b in ids[pos + 1:]:
+            for b in ids[pos + 1 :]:
                 d = dist[np.ix_(groups[a], groups[b])].mean()
                 if best is None or d < best[2]:
                     best = (a, b, d)
@@ -122,13 +125,17 @@ def test_distances_neither_underflow_nor_overflow():
     # the issue's reproducers: 1e-200 vs 0 gave 0, 1e200 vs 0 gave inf
     assert clustering.distances([[1e-200], [0.0]])[0, 1] == 1e-200
     assert clustering.distances([[1e200], [0.0]])[0, 1] == 1e200
-    assert clustering.distances([[1e200, 1e-200], [1e200, 0.0]])[0, 1] == 1e-200   # scaled by the difference
-    assert clustering.distances([[5e-324], [0.0]])[0, 1] == 5e-324                 # the smallest subnormal
-    for k in (-1070, -600, 0, 600, 1000):                                          # 3-4-5, exactly, at any scale
+    assert (
+        clustering.distances([[1e200, 1e-200], [1e200, 0.0]])[0, 1] == 1e-200
+    )  # scaled by the difference
+    assert clustering.distances([[5e-324], [0.0]])[0, 1] == 5e-324  # the smallest subnormal
+    for k in (-1070, -600, 0, 600, 1000):  # 3-4-5, exactly, at any scale
         c = np.ldexp(1.0, k)
         assert clustering.distances([[0.0, 0.0], [3 * c, 4 * c]])[0, 1] == 5 * c
     big = np.finfo(float).max / 2
-    assert clustering.distances([[big, big], [0.0, 0.0]])[0, 1] == pytest.approx(np.sqrt(2) * big, rel=1e-15)
+    assert clustering.distances([[big, big], [0.0, 0.0]])[0, 1] == pytest.approx(
+        np.sqrt(2) * big, rel=1e-15
+    )
 
 
 def test_a_distance_beyond_the_largest_float_is_inf_and_linkage_refuses_it():
@@ -140,7 +147,12 @@ def test_a_distance_beyond_the_largest_float_is_inf_and_linkage_refuses_it():
 
 def test_distances_keep_the_bits_of_the_plain_formula():
     rng = np.random.default_rng(4)
-    for shape in ((7, 3), (40, 1), (300, 20), (30, 129)):     # (300, 20) is computed in two blocks of rows
+    for shape in (
+        (7, 3),
+        (40, 1),
+        (300, 20),
+        (30, 129),
+    ):  # (300, 20) is computed in two blocks of rows
         P = rng.normal(size=shape) * 10.0 ** rng.integers(-50, 50, size=(shape[0], 1))
         diff = P[:, None, :] - P[None, :, :]
         assert np.array_equal(clustering.distances(P), np.sqrt(np.sum(diff * diff, axis=-1)))
@@ -151,12 +163,14 @@ def test_distances_check_the_size_before_allocating():
         clustering.distances(np.zeros((10**6, 1)))
 
 
-finite = st.floats(-1e6, 1e6).filter(lambda x: x == 0 or abs(x) >= 2.0 ** -30)
+finite = st.floats(-1e6, 1e6).filter(lambda x: x == 0 or abs(x) >= 2.0**-30)
 
 
 @settings(max_examples=80, deadline=None)
-@given(X=hnp.arrays(np.float64, st.tuples(st.integers(2, 6), st.integers(1, 5)), elements=finite),
-       k=st.one_of(st.integers(-900, 990), st.sampled_from([-900, -640, 640, 990])))
+@given(
+    X=hnp.arrays(np.float64, st.tuples(st.integers(2, 6), st.integers(1, 5)), elements=finite),
+    k=st.one_of(st.integers(-900, 990), st.sampled_from([-900, -640, 640, 990])),
+)
 def test_distances_scale_exactly_by_powers_of_two(X, k):
     # every difference of c X stays a normal float, so scaling by c = 2^k is exact: same bits times c
     c = np.ldexp(1.0, k)
@@ -167,8 +181,12 @@ def test_distances_scale_exactly_by_powers_of_two(X, k):
 
 
 @settings(max_examples=80, deadline=None)
-@given(X=hnp.arrays(np.float64, st.tuples(st.integers(2, 5), st.integers(1, 4)), elements=st.floats(-1e6, 1e6)),
-       k=st.integers(-1074, 1000))
+@given(
+    X=hnp.arrays(
+        np.float64, st.tuples(st.integers(2, 5), st.integers(1, 4)), elements=st.floats(-1e6, 1e6)
+    ),
+    k=st.integers(-1074, 1000),
+)
 def test_distances_match_math_dist_at_any_scale(X, k):
     # math.dist scales too; subnormal coordinates included (k down to -1074)
     Xc = X * np.ldexp(1.0, k)
@@ -180,8 +198,13 @@ def test_distances_match_math_dist_at_any_scale(X, k):
 
 
 @settings(max_examples=60, deadline=None)
-@given(X=hnp.arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(1, 3)),
-                    elements=st.one_of(st.integers(0, 3).map(float), st.floats(-10, 10))))
+@given(
+    X=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(2, 12), st.integers(1, 3)),
+        elements=st.one_of(st.integers(0, 3).map(float), st.floats(-10, 10)),
+    )
+)
 def test_average_linkage_matches_the_plain_algorithm(X):
     # same merges, same heights to the bit, same tie-breaking (small integer grids make many ties)
     assert np.array_equal(clustering.average_linkage(X), plain_average_linkage(X))
@@ -190,8 +213,12 @@ def test_average_linkage_matches_the_plain_algorithm(X):
 @pytest.mark.parametrize("seed", range(4))
 def test_average_linkage_matches_the_plain_algorithm_on_larger_sets(seed):
     rng = np.random.default_rng(seed)
-    X = [rng.normal(size=(60, 3)), rng.integers(0, 3, size=(60, 2)).astype(float),
-         np.cumsum(rng.random((60, 1)) ** 3, axis=0), np.repeat(rng.normal(size=(15, 2)), 4, axis=0)][seed]
+    X = [
+        rng.normal(size=(60, 3)),
+        rng.integers(0, 3, size=(60, 2)).astype(float),
+        np.cumsum(rng.random((60, 1)) ** 3, axis=0),
+        np.repeat(rng.normal(size=(15, 2)), 4, axis=0),
+    ][seed]
     assert np.array_equal(clustering.average_linkage(X), plain_average_linkage(X))
 
 
@@ -211,7 +238,7 @@ def caterpillar(n):
 
 
 def test_reading_a_deep_tree_needs_no_recursion():
-    n = 5000                                         # deeper than Python's recursion limit
+    n = 5000  # deeper than Python's recursion limit
     Z = caterpillar(n)
     assert clustering.leaf_order(Z) == list(range(n - 1, 1, -1)) + [0, 1]
     assert clustering.members(Z, 2 * n - 2) == list(range(n))
@@ -226,21 +253,31 @@ def test_is_cluster_agrees_with_every_branch():
     Z = clustering.average_linkage(X)
     branches = {tuple(clustering.members(Z, c)) for c in range(2 * len(X) - 1)}
     rng = np.random.default_rng(8)
-    candidates = list(branches) + [tuple(sorted(rng.choice(14, rng.integers(1, 15), replace=False)))
-                                   for _ in range(300)]
+    candidates = list(branches) + [
+        tuple(sorted(rng.choice(14, rng.integers(1, 15), replace=False))) for _ in range(300)
+    ]
     for leaves in candidates:
         assert clustering.is_cluster(Z, leaves) == (tuple(sorted(set(leaves))) in branches)
 
 
-@pytest.mark.parametrize("rows,row", [
-    ([[2, 0, 1.0, 2]], 0),                              # a cluster made of itself (read forever before)
-    ([[0, 1, 1.0, 2], [0, 2, 2.0, 3]], 1),              # leaf 0 joined twice
-    ([[0, 0, 1.0, 2], [1, 2, 2.0, 3]], 0),              # a leaf joined with itself
-    ([[0, 4, 1.0, 2], [1, 2, 2.0, 3]], 0),              # a cluster that does not exist yet
-    ([[0, 1, 1.0, 2], [2, 3, 2.0, 4]], 1),              # a wrong size
-    ([[0.5, 1, 1.0, 2], [2, 3, 2.0, 3]], 0),            # not a cluster number
-])
+@pytest.mark.parametrize(
+    "rows,row",
+    [
+        ([[2, 0, 1.0, 2]], 0),  # a cluster made of itself (read forever before)
+        ([[0, 1, 1.0, 2], [0, 2, 2.0, 3]], 1),  # leaf 0 joined twice
+        ([[0, 0, 1.0, 2], [1, 2, 2.0, 3]], 0),  # a leaf joined with itself
+        ([[0, 4, 1.0, 2], [1, 2, 2.0, 3]], 0),  # a cluster that does not exist yet
+        ([[0, 1, 1.0, 2], [2, 3, 2.0, 4]], 1),  # a wrong size
+        ([[0.5, 1, 1.0, 2], [2, 3, 2.0, 3]], 0),  # not a cluster number
+    ],
+)
 def test_a_malformed_merge_table_is_refused(rows, row):
-    for read in (clustering.leaf_order, lambda Z: clustering.members(Z, 0), lambda Z: clustering.is_cluster(Z, [0])):
-        with pytest.raises(ValueError, match=rf"merges must be the table of average_linkage: row {row} must join"):
+    for read in (
+        clustering.leaf_order,
+        lambda Z: clustering.members(Z, 0),
+        lambda Z: clustering.is_cluster(Z, [0]),
+    ):
+        with pytest.raises(
+            ValueError, match=rf"merges must be the table of average_linkage: row {row} must join"
+        ):
             read(rows)

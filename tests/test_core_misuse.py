@@ -5,6 +5,7 @@ one model, entry checks of fit and the losses, sizes that fail fast, no large
 buffers kept after a pass, non-finite results reported, and refused operations
 that leave everything as it was.
 """
+
 import copy
 
 import numpy as np
@@ -18,15 +19,21 @@ def _data(T=6, N=3, I=3, O=2, seed=0):
     return rng.standard_normal((T, N, I)), rng.standard_normal((T, N, O))
 
 
-@pytest.mark.parametrize("make", [lambda: rnnlib.ElmanRNN(3, 4, 2), lambda: rnnlib.JordanRNN(3, 4, 2),
-                                  lambda: rnnlib.FeedForward(3, 4, 2)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: rnnlib.ElmanRNN(3, 4, 2),
+        lambda: rnnlib.JordanRNN(3, 4, 2),
+        lambda: rnnlib.FeedForward(3, 4, 2),
+    ],
+)
 def test_changing_returned_arrays_changes_nothing_else(make):
     net = make()
     X, dY = np.ones((6, 3)), np.ones((6, 2))
     before = net.backward(X, dY)
     Hs, Y = net.forward(X)
     assert not np.shares_memory(Hs, Y)
-    Hs -= Hs.mean(0)                      # e.g. centring states for a probe
+    Hs -= Hs.mean(0)  # e.g. centring states for a probe
     Y[:] = 0
     after = net.backward(X, dY)
     assert all(np.array_equal(before[k], after[k]) for k in before)
@@ -70,9 +77,9 @@ def test_an_optimiser_serves_one_model_and_reset_frees_it():
     b_before = {k: v.copy() for k, v in b.params.items()}
     with pytest.raises(ValueError, match="already updates other parameter arrays"):
         rnnlib.fit(b, X, target, optimizer=opt, epochs=1, verbose=False)
-    assert all(np.array_equal(v, b_before[k]) for k, v in b.params.items())        # refused: b untouched
+    assert all(np.array_equal(v, b_before[k]) for k, v in b.params.items())  # refused: b untouched
     assert all(np.array_equal(opt.state[k][i], state[k][i]) for k in state for i in (0, 1))
-    rnnlib.fit(a, X, target, optimizer=opt, epochs=1, verbose=False)              # a goes on
+    rnnlib.fit(a, X, target, optimizer=opt, epochs=1, verbose=False)  # a goes on
     assert opt.t == 3
     opt.reset()
     rnnlib.fit(b, X, target, optimizer=opt, epochs=1, verbose=False)
@@ -83,21 +90,24 @@ def test_an_optimiser_serves_one_model_and_reset_frees_it():
         sgd.step(b.params, b.backward(X, target))
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    (dict(h0=np.zeros((4, 4))), ValueError, r"h0 must have shape \(4,\) or \(3, 4\)"),
-    (dict(h0=np.zeros((2, 4))), ValueError, r"h0 must have shape"),
-    (dict(mask=np.zeros((6, 3))), ValueError, "mask leaves no time step"),
-    (dict(mask=-np.ones((6, 3))), ValueError, "mask must not be negative"),
-    (dict(optimizer=rnnlib.Adam), TypeError, "not the class Adam itself"),
-    (dict(optimizer="adam"), TypeError, "optimiser object"),
-    (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
-    (dict(epochs=0), ValueError, "epochs must be a positive integer"),
-    (dict(clip=-1), ValueError, "clip must be a positive number"),
-    (dict(chunk=0), ValueError, "chunk must be a positive integer"),
-    (dict(truncate=1.5), TypeError, "truncate must be a positive integer"),
-    (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
-    (dict(callback=3), TypeError, "callback must be a function"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(h0=np.zeros((4, 4))), ValueError, r"h0 must have shape \(4,\) or \(3, 4\)"),
+        (dict(h0=np.zeros((2, 4))), ValueError, r"h0 must have shape"),
+        (dict(mask=np.zeros((6, 3))), ValueError, "mask leaves no time step"),
+        (dict(mask=-np.ones((6, 3))), ValueError, "mask must not be negative"),
+        (dict(optimizer=rnnlib.Adam), TypeError, "not the class Adam itself"),
+        (dict(optimizer="adam"), TypeError, "optimiser object"),
+        (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
+        (dict(epochs=0), ValueError, "epochs must be a positive integer"),
+        (dict(clip=-1), ValueError, "clip must be a positive number"),
+        (dict(chunk=0), ValueError, "chunk must be a positive integer"),
+        (dict(truncate=1.5), TypeError, "truncate must be a positive integer"),
+        (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
+        (dict(callback=3), TypeError, "callback must be a function"),
+    ],
+)
 def test_fit_checks_everything_before_the_first_update(kwargs, error, message):
     X, target = _data()
     net = rnnlib.ElmanRNN(3, 4, 2)
@@ -114,7 +124,9 @@ def test_fit_refuses_empty_and_mismatched_data():
     with pytest.raises(ValueError, match="same time steps"):
         rnnlib.fit(net, np.zeros((5, 2, 3)), np.zeros((4, 2, 2)), verbose=False)
     with pytest.raises(ValueError, match="class labels must be integers"):
-        rnnlib.fit(net, np.zeros((5, 2, 3)), np.full((5, 2), 7), loss="cross_entropy", verbose=False)
+        rnnlib.fit(
+            net, np.zeros((5, 2, 3)), np.full((5, 2), 7), loss="cross_entropy", verbose=False
+        )
     with pytest.raises(TypeError, match="rnnlib network"):
         rnnlib.fit("net", np.zeros((5, 2, 3)), np.zeros((5, 2, 2)))
 
@@ -168,8 +180,12 @@ def test_assigning_the_activation_changes_the_computation():
     X = -np.ones((4, 1))
     tanh_states = net.forward(X)[0]
     net.activation = "relu"
-    assert np.array_equal(net.forward(X)[0], np.maximum(tanh_states * 0 + rnnlib.ElmanRNN(
-        1, 3, 1, seed=2, activation="relu").forward(X)[0], 0))
+    assert np.array_equal(
+        net.forward(X)[0],
+        np.maximum(
+            tanh_states * 0 + rnnlib.ElmanRNN(1, 3, 1, seed=2, activation="relu").forward(X)[0], 0
+        ),
+    )
     assert "relu" in repr(net)
     with pytest.raises(ValueError, match="unknown activation"):
         net.activation = "softsign"

@@ -1,4 +1,5 @@
 """rnnlib.datasets: the shipped sunspot series is complete and the loader checks its file (chapter 07)."""
+
 import numpy as np
 import pytest
 
@@ -51,18 +52,21 @@ def test_reads_another_file_of_the_same_format(tmp_path):
     assert values.tolist() == [9.5, 2.7, 5.0]
 
 
-@pytest.mark.parametrize("text,match", [
-    ("", "must start with the header 'year,sunspots', got an empty file"),
-    ("YEAR,SUNACTIVITY\n1700,5\n", "must start with the header 'year,sunspots'"),
-    ("year,sunspots\n", "no data rows"),
-    ("year,sunspots\n1700,5\n1701\n", "line 3: expected 2 fields"),
-    ("year,sunspots\n1700,five\n", "line 2: expected a whole-number year and a number"),
-    ("year,sunspots\n1700.5,5\n", "line 2: expected a whole-number year"),
-    ("year,sunspots\n1700,5\n1701,-3\n", "line 3: sunspot numbers are finite and non-negative"),
-    ("year,sunspots\n1700,nan\n", "line 2: sunspot numbers are finite and non-negative"),
-    ("year,sunspots\n1700,5\n1702,7\n", "consecutive .* 1700 is followed by 1702"),
-    ("year,sunspots\n1701,5\n1700,7\n", "consecutive .* 1701 is followed by 1700"),
-])
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("", "must start with the header 'year,sunspots', got an empty file"),
+        ("YEAR,SUNACTIVITY\n1700,5\n", "must start with the header 'year,sunspots'"),
+        ("year,sunspots\n", "no data rows"),
+        ("year,sunspots\n1700,5\n1701\n", "line 3: expected 2 fields"),
+        ("year,sunspots\n1700,five\n", "line 2: expected a whole-number year and a number"),
+        ("year,sunspots\n1700.5,5\n", "line 2: expected a whole-number year"),
+        ("year,sunspots\n1700,5\n1701,-3\n", "line 3: sunspot numbers are finite and non-negative"),
+        ("year,sunspots\n1700,nan\n", "line 2: sunspot numbers are finite and non-negative"),
+        ("year,sunspots\n1700,5\n1702,7\n", "consecutive .* 1700 is followed by 1702"),
+        ("year,sunspots\n1701,5\n1700,7\n", "consecutive .* 1701 is followed by 1700"),
+    ],
+)
 def test_damaged_files_fail_clearly(tmp_path, text, match):
     with pytest.raises(ValueError, match=match):
         load_sunspots(write(tmp_path, text))

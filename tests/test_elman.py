@@ -1,4 +1,5 @@
 """ElmanRNN: the formula, batches, dtypes and BPTT gradients (chapters 02 and 05)."""
+
 import numpy as np
 import pytest
 
@@ -14,7 +15,7 @@ def test_forward_matches_the_formula(activation, rng):
     X = rng.standard_normal((6, 3))
     h0 = rng.standard_normal(5)
     Hs, Y = net.forward(X, h0)
-    Hn, Yn = reference.forward(net.params, X, h0, f=activation)    # the formula, one step at a time
+    Hn, Yn = reference.forward(net.params, X, h0, f=activation)  # the formula, one step at a time
     assert Hs.shape == (6, 5) and Y.shape == (6, 2)
     np.testing.assert_allclose(Hs, Hn, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(Y, Yn, rtol=1e-12, atol=1e-12)
@@ -96,14 +97,18 @@ def test_parameter_count_formula():
 
 
 def test_seed_makes_weights_reproducible():
-    a, b, c = rnnlib.ElmanRNN(2, 3, 1, seed=7), rnnlib.ElmanRNN(2, 3, 1, seed=7), rnnlib.ElmanRNN(2, 3, 1, seed=8)
+    a, b, c = (
+        rnnlib.ElmanRNN(2, 3, 1, seed=7),
+        rnnlib.ElmanRNN(2, 3, 1, seed=7),
+        rnnlib.ElmanRNN(2, 3, 1, seed=8),
+    )
     assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
     assert not np.array_equal(a.W, c.W)
 
 
 def test_parameters_are_replaceable(rng):
     net = rnnlib.ElmanRNN(2, 2, 1)
-    net.W = [[1, 0], [0, 1]]            # a list of ints is accepted and converted
+    net.W = [[1, 0], [0, 1]]  # a list of ints is accepted and converted
     net.D = np.zeros((2, 2), dtype=int)
     net.B = [0, 0]
     net.V = [[1, 1]]
@@ -115,7 +120,11 @@ def test_parameters_are_replaceable(rng):
 
 # ----------------------------------------------------------------- gradients
 CASES = [  # (T, N or None, h0 nonzero?)
-    (5, None, False), (5, None, True), (1, None, True), (4, 3, True), (1, 3, False),
+    (5, None, False),
+    (5, None, True),
+    (1, None, True),
+    (4, 3, True),
+    (1, 3, False),
 ]
 
 
@@ -163,7 +172,7 @@ def test_backward_recomputes_when_forward_was_on_other_data(rng):
     for k in g_fresh:
         np.testing.assert_allclose(g_stale[k], g_fresh[k])
     net.forward(X1)
-    net.W = net.W * 2          # parameters changed after forward: recompute too
+    net.W = net.W * 2  # parameters changed after forward: recompute too
     g_new = net.backward(X1, dY)
     net.forward(X1)
     np.testing.assert_allclose(g_new["D"], net.backward(X1, dY)["D"])
@@ -185,7 +194,7 @@ def test_truncate_one_is_elman_rule(rng):
     X, dY = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
     Hs, _ = net.forward(X)
     g = net.backward(X, dY, truncate=1)
-    dA = (dY @ net.V) * (1 - Hs ** 2)
+    dA = (dY @ net.V) * (1 - Hs**2)
     prev = np.vstack([np.zeros(3), Hs[:-1]])
     np.testing.assert_allclose(g["W"], dA.T @ X)
     np.testing.assert_allclose(g["D"], dA.T @ prev)
@@ -197,7 +206,9 @@ def test_truncate_k_matches_brute_force(activation):
     """truncate=k < T (k = 1, 2, 3, 5; T = 7), batched, nonzero h0: W, D and B against a
     brute force written output by output (tests/evidence.py). B alone is a sum over the
     steps and cannot see gradient credited to the wrong step; W and D can."""
-    evidence.check_truncated_backward(lambda net, X, dY, h0, k: net.backward(X, dY, h0, truncate=k), activation)
+    evidence.check_truncated_backward(
+        lambda net, X, dY, h0, k: net.backward(X, dY, h0, truncate=k), activation
+    )
 
 
 def test_truncate_k_on_one_sequence_is_the_batch_of_one(rng):
@@ -215,7 +226,7 @@ def test_backward_sees_inputs_edited_in_place_after_forward(rng):
     h0 = rng.standard_normal(3)
     dY = rng.standard_normal((5, 1))
     net.forward(X, h0)
-    X[2] += 1.0                       # same array object, new contents
+    X[2] += 1.0  # same array object, new contents
     h0[0] -= 1.0
     stale_check = net.backward(X, dY, h0)
     fresh = rnnlib.ElmanRNN(2, 3, 1).backward(X, dY, h0)

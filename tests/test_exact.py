@@ -5,6 +5,7 @@ side by side against networks trained alone (bit for bit), and the same
 fingerprint of a training run under other BLAS kernels and numpy CPU paths,
 each run in a fresh process.
 """
+
 import hashlib
 import math
 import os
@@ -25,19 +26,31 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_tanh_is_accurate_to_a_few_units_in_the_last_place():
-    a = np.concatenate([np.random.default_rng(0).uniform(-25, 25, 200_000),
-                        np.random.default_rng(1).uniform(-1e-3, 1e-3, 50_000), [0.0, -0.0, 19.5, -30.0]])
+    a = np.concatenate(
+        [
+            np.random.default_rng(0).uniform(-25, 25, 200_000),
+            np.random.default_rng(1).uniform(-1e-3, 1e-3, 50_000),
+            [0.0, -0.0, 19.5, -30.0],
+        ]
+    )
     t, ref = portable.tanh(a), np.tanh(a)
     assert np.max(np.abs(t - ref)) <= 6e-16
-    assert np.max(np.abs(t - ref) / np.spacing(np.abs(ref) + 1e-300)) <= 6   # units in the last place
-    assert np.array_equal(portable.tanh(-a), -t)                                 # odd, exactly
-    assert portable.tanh(np.array([40.0]))[0] == 1.0 and portable.tanh(np.array([1e-300]))[0] == 1e-300
+    assert (
+        np.max(np.abs(t - ref) / np.spacing(np.abs(ref) + 1e-300)) <= 6
+    )  # units in the last place
+    assert np.array_equal(portable.tanh(-a), -t)  # odd, exactly
+    assert (
+        portable.tanh(np.array([40.0]))[0] == 1.0 and portable.tanh(np.array([1e-300]))[0] == 1e-300
+    )
 
 
 def test_tanh_float32_scalar_and_in_place():
     a = np.linspace(-3, 3, 101)
     assert portable.tanh(a.astype(np.float32)).dtype == np.float32
-    assert np.array_equal(portable.tanh(a.astype(np.float32)), portable.tanh(a.astype(np.float32).astype(float)).astype(np.float32))
+    assert np.array_equal(
+        portable.tanh(a.astype(np.float32)),
+        portable.tanh(a.astype(np.float32).astype(float)).astype(np.float32),
+    )
     b = a.copy()
     assert portable.tanh(b, out=b) is b and np.array_equal(b, portable.tanh(a))
     assert float(portable.tanh(np.float64(0.5))) == float(portable.tanh(np.array([0.5]))[0])
@@ -52,8 +65,10 @@ def test_exp_expm1_and_sigmoid_are_accurate():
     assert np.max(np.abs(portable.sigmoid(z) - 1 / (1 + np.exp(-z)))) < 1e-15
 
 
-@pytest.mark.parametrize("shape_a, shape_b", [((5, 3), (3, 4)), ((7, 1), (1, 6)), ((2, 5, 8), (2, 8, 9)),
-                                              ((1, 40), (40, 1))])
+@pytest.mark.parametrize(
+    "shape_a, shape_b",
+    [((5, 3), (3, 4)), ((7, 1), (1, 6)), ((2, 5, 8), (2, 8, 9)), ((1, 40), (40, 1))],
+)
 def test_products_agree_with_blas(shape_a, shape_b):
     rng = np.random.default_rng(5)
     A, B = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
@@ -73,8 +88,10 @@ def test_large_products_are_accurate_pairwise_sums_the_same_stacked_or_alone():
     fsum = np.array([[math.fsum(A[0, m] * B[0, n]) for n in range(60)] for m in range(70)])
     assert np.max(np.abs(got[0] - fsum)) <= 1e-15 * np.max(np.abs(fsum))
     for m, n in ((0, 0), (69, 59), (33, 7)):
-        assert got[1, m, n] == portable.total(A[1, m] * B[1, n])          # the pairwise order of total
-    assert np.array_equal(portable.rows_dot(A[:1], B[:1]), got[:1])   # the same bits alone or stacked
+        assert got[1, m, n] == portable.total(A[1, m] * B[1, n])  # the pairwise order of total
+    assert np.array_equal(
+        portable.rows_dot(A[:1], B[:1]), got[:1]
+    )  # the same bits alone or stacked
     for enabled in (True, False):
         with arithmetic.compiled(enabled):
             assert np.array_equal(arithmetic.REPRODUCIBLE.rows_dot(A, B), got)
@@ -82,7 +99,11 @@ def test_large_products_are_accurate_pairwise_sums_the_same_stacked_or_alone():
 
 def test_large_products_go_in_blocks_of_rows_with_the_same_bits(monkeypatch):
     rng = np.random.default_rng(6)
-    A, B, C = rng.standard_normal((3, 30, 20)), rng.standard_normal((3, 20, 25)), rng.standard_normal((3, 25, 20))
+    A, B, C = (
+        rng.standard_normal((3, 30, 20)),
+        rng.standard_normal((3, 20, 25)),
+        rng.standard_normal((3, 25, 20)),
+    )
     whole_mm, whole_rd = portable.matmul(A, B), portable.rows_dot(A, C)
     monkeypatch.setattr(portable, "_CHUNK", 64)
     assert np.array_equal(portable.matmul(A, B), whole_mm)
@@ -91,7 +112,11 @@ def test_large_products_go_in_blocks_of_rows_with_the_same_bits(monkeypatch):
 
 def test_reproducible_and_blas_paths_agree():
     rng = np.random.default_rng(7)
-    X, dY, h0 = rng.standard_normal((9, 4, 3)), rng.standard_normal((9, 4, 2)), rng.standard_normal((4, 5))
+    X, dY, h0 = (
+        rng.standard_normal((9, 4, 3)),
+        rng.standard_normal((9, 4, 2)),
+        rng.standard_normal((4, 5)),
+    )
     for act in ("tanh", "relu", "sigmoid"):
         a = rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1)
         b = rnnlib.ElmanRNN(3, 5, 2, activation=act, seed=1, reproducible=False)
@@ -104,18 +129,27 @@ def test_reproducible_and_blas_paths_agree():
     assert "reproducible=False" in repr(b) and "reproducible" not in repr(a)
 
 
-@pytest.mark.parametrize("make", [
-    lambda **kw: rnnlib.ElmanRNN(2, 3, 1, seed=1, **kw),
-    lambda **kw: rnnlib.FeedForward(2, 3, 1, seed=1, **kw),
-    lambda **kw: rnnlib.JordanRNN(2, 3, 1, seed=1, **kw),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: rnnlib.ElmanRNN(2, 3, 1, seed=1, **kw),
+        lambda **kw: rnnlib.FeedForward(2, 3, 1, seed=1, **kw),
+        lambda **kw: rnnlib.JordanRNN(2, 3, 1, seed=1, **kw),
+    ],
+)
 def test_exact_is_the_deprecated_name_of_reproducible(make):
     """``exact=`` and ``net.exact`` still work, each with a DeprecationWarning that points at the caller."""
     with pytest.warns(DeprecationWarning, match="reproducible") as record:
         net = make(exact=False)
     assert record[0].filename == __file__, "the warning must name the caller's line, not rnnlib's"
-    assert net.reproducible is False and net.arithmetic is arithmetic.BLAS and "reproducible=False" in repr(net)
-    assert all(np.array_equal(getattr(net, p), getattr(make(), p)) for p in net.param_names)   # the same weights
+    assert (
+        net.reproducible is False
+        and net.arithmetic is arithmetic.BLAS
+        and "reproducible=False" in repr(net)
+    )
+    assert all(
+        np.array_equal(getattr(net, p), getattr(make(), p)) for p in net.param_names
+    )  # the same weights
     with pytest.warns(DeprecationWarning, match="reproducible") as record:
         assert net.exact is False
     assert record[0].filename == __file__
@@ -123,21 +157,30 @@ def test_exact_is_the_deprecated_name_of_reproducible(make):
         net.exact = True
     assert net.reproducible is True and net.arithmetic is arithmetic.REPRODUCIBLE
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                     # the new name warns about nothing
+        warnings.simplefilter("error")  # the new name warns about nothing
         assert make(reproducible=False).reproducible is False
 
 
 def test_rnnlib_exact_is_the_old_name_of_rnnlib_portable():
     from rnnlib import exact
 
-    assert sorted(exact.__all__) == ["exp", "expm1", "matmul", "rows_dot", "sigmoid", "sum_rows", "tanh", "total"]
+    assert sorted(exact.__all__) == [
+        "exp",
+        "expm1",
+        "matmul",
+        "rows_dot",
+        "sigmoid",
+        "sum_rows",
+        "tanh",
+        "total",
+    ]
     for name in ("exp", "expm1", "matmul", "rows_dot", "sigmoid", "tanh", "total"):
         assert getattr(exact, name) is getattr(portable, name), name
     A = np.random.default_rng(0).standard_normal((2, 5, 3))
     assert np.array_equal(exact.sum_rows(A), arithmetic.REPRODUCIBLE.sum_rows(A))
     want = np.zeros((2, 3))
     for row in np.moveaxis(A, -2, 0):
-        want += row                                        # 0 + a_1 + ... + a_C, one row after another
+        want += row  # 0 + a_1 + ... + a_C, one row after another
     assert np.array_equal(exact.sum_rows(A), want[:, None, :])
 
 
@@ -145,22 +188,48 @@ def _xor_data(seed, N=24):
     return tasks.xor_previous(12, N, seed=seed)
 
 
-@pytest.mark.parametrize("make, extra", [
-    (lambda s: rnnlib.ElmanRNN(1, 6, 1, seed=s), dict(chunk=5, clip=0.5)),
-    (lambda s: rnnlib.ElmanRNN(1, 6, 1, activation="relu", seed=s), dict(truncate=2, batch_size=10)),
-    (lambda s: rnnlib.JordanRNN(1, 6, 1, feedback="sigmoid", seed=s), dict(batch_size=8)),
-    (lambda s: rnnlib.FeedForward(1, 6, 1, seed=s), dict()),
-])
+@pytest.mark.parametrize(
+    "make, extra",
+    [
+        (lambda s: rnnlib.ElmanRNN(1, 6, 1, seed=s), dict(chunk=5, clip=0.5)),
+        (
+            lambda s: rnnlib.ElmanRNN(1, 6, 1, activation="relu", seed=s),
+            dict(truncate=2, batch_size=10),
+        ),
+        (lambda s: rnnlib.JordanRNN(1, 6, 1, feedback="sigmoid", seed=s), dict(batch_size=8)),
+        (lambda s: rnnlib.FeedForward(1, 6, 1, seed=s), dict()),
+    ],
+)
 def test_networks_trained_side_by_side_end_exactly_as_alone(make, extra):
     seeds = [0, 1, 2]
     data = [_xor_data(10 + s) for s in seeds]
     together = [make(s) for s in seeds]
-    hists = rnnlib.fit(together, [d[0] for d in data], [d[1] for d in data], mask=[d[2] for d in data],
-                       loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=6, seed=seeds, verbose=False, **extra)
+    hists = rnnlib.fit(
+        together,
+        [d[0] for d in data],
+        [d[1] for d in data],
+        mask=[d[2] for d in data],
+        loss="bce",
+        optimizer=rnnlib.Adam(lr=0.05),
+        epochs=6,
+        seed=seeds,
+        verbose=False,
+        **extra,
+    )
     for s, net, hist, (X, t, m) in zip(seeds, together, hists, data):
         alone = make(s)
-        h = rnnlib.fit(alone, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=6, seed=s,
-                       verbose=False, **extra)
+        h = rnnlib.fit(
+            alone,
+            X,
+            t,
+            mask=m,
+            loss="bce",
+            optimizer=rnnlib.Adam(lr=0.05),
+            epochs=6,
+            seed=s,
+            verbose=False,
+            **extra,
+        )
         assert h.step_loss == hist.step_loss and h.step_grad_norm == hist.step_grad_norm
         for name in alone.param_names:
             assert np.array_equal(alone.params[name], net.params[name]), name
@@ -173,10 +242,14 @@ def test_side_by_side_with_mse_cross_entropy_h0_and_shared_data():
     h0 = rng.standard_normal((6, 4))
     for loss, target in (("mse", rng.standard_normal((10, 6, 3))), ("cross_entropy", labels)):
         nets = [rnnlib.ElmanRNN(2, 4, 3, seed=s) for s in (3, 4)]
-        rnnlib.fit(nets, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=[0, 1], verbose=False)
+        rnnlib.fit(
+            nets, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=[0, 1], verbose=False
+        )
         for s, net in zip((0, 1), nets):
             alone = rnnlib.ElmanRNN(2, 4, 3, seed=3 + s)
-            rnnlib.fit(alone, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=s, verbose=False)
+            rnnlib.fit(
+                alone, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=s, verbose=False
+            )
             assert all(np.array_equal(alone.params[k], net.params[k]) for k in alone.param_names)
 
 
@@ -191,39 +264,68 @@ def test_a_callback_sees_each_network_of_the_stack_as_it_is_at_that_epoch():
 
     together = [rnnlib.ElmanRNN(1, 5, 1, seed=s) for s in seeds]
     seen = []
-    rnnlib.fit(together, [d[0] for d in data], [d[1] for d in data], mask=[d[2] for d in data], loss="bce",
-               optimizer=rnnlib.Adam(lr=0.05), epochs=5, batch_size=8, seed=seeds, verbose=False,
-               callback=lambda epoch, hists: seen.append([score(n, d[0]) for n, d in zip(together, data)]))
+    rnnlib.fit(
+        together,
+        [d[0] for d in data],
+        [d[1] for d in data],
+        mask=[d[2] for d in data],
+        loss="bce",
+        optimizer=rnnlib.Adam(lr=0.05),
+        epochs=5,
+        batch_size=8,
+        seed=seeds,
+        verbose=False,
+        callback=lambda epoch, hists: seen.append([score(n, d[0]) for n, d in zip(together, data)]),
+    )
     for i, (s, (X, t, m)) in enumerate(zip(seeds, data)):
         alone, own = rnnlib.ElmanRNN(1, 5, 1, seed=s), []
-        rnnlib.fit(alone, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=5, batch_size=8,
-                   seed=s, verbose=False, callback=lambda epoch, hist: own.append(score(alone, X)))
+        rnnlib.fit(
+            alone,
+            X,
+            t,
+            mask=m,
+            loss="bce",
+            optimizer=rnnlib.Adam(lr=0.05),
+            epochs=5,
+            batch_size=8,
+            seed=s,
+            verbose=False,
+            callback=lambda epoch, hist: own.append(score(alone, X)),
+        )
         assert [row[i] for row in seen] == own
-    assert len({tuple(row) for row in seen}) == 5          # the networks changed from epoch to epoch
+    assert len({tuple(row) for row in seen}) == 5  # the networks changed from epoch to epoch
 
 
 def test_a_diverging_network_stops_alone_and_the_others_go_on(capsys):
     X, t, m = _xor_data(3)
     nets = [rnnlib.ElmanRNN(1, 6, 1, seed=s, activation="relu") for s in (0, 1)]
-    nets[1].D = 40 * np.eye(6)                 # its states overflow at once
+    nets[1].D = 40 * np.eye(6)  # its states overflow at once
     nets[1].W = 40 * np.ones((6, 1))
-    hists = rnnlib.fit(nets, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=True)
+    hists = rnnlib.fit(
+        nets, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=True
+    )
     assert hists[1].diverged and not hists[0].diverged and len(hists[0].loss) == 4
     assert "network 1: stopped" in capsys.readouterr().out
     alone = rnnlib.ElmanRNN(1, 6, 1, seed=0, activation="relu")
-    rnnlib.fit(alone, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=False)
+    rnnlib.fit(
+        alone, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=False
+    )
     assert all(np.array_equal(alone.params[k], nets[0].params[k]) for k in alone.param_names)
 
 
 def test_side_by_side_refuses_mixed_networks_and_mismatched_lists():
     X, t, m = _xor_data(4)
     with pytest.raises(ValueError, match="same kind, sizes"):
-        rnnlib.fit([rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 5, 1)], X, t, epochs=1, verbose=False)
+        rnnlib.fit(
+            [rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 5, 1)], X, t, epochs=1, verbose=False
+        )
     net = rnnlib.ElmanRNN(1, 4, 1)
     with pytest.raises(ValueError, match="same network twice"):
         rnnlib.fit([net, net], X, t, epochs=1, verbose=False)
     with pytest.raises(ValueError, match="one entry per network"):
-        rnnlib.fit([rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 4, 1)], [X], t, epochs=1, verbose=False)
+        rnnlib.fit(
+            [rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 4, 1)], [X], t, epochs=1, verbose=False
+        )
     with pytest.raises(ValueError, match="non-empty"):
         rnnlib.fit([], X, t)
 
@@ -251,8 +353,14 @@ print(hashlib.sha256(b"".join(parts)).hexdigest())
 
 VARIANTS = {
     "OpenBLAS Prescott kernel": {"OPENBLAS_CORETYPE": "Prescott"},
-    "OpenBLAS Sandybridge kernel, 2 threads": {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "2"},
-    "numpy x86-64-v2 code paths": {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4", "OPENBLAS_CORETYPE": "Prescott"},
+    "OpenBLAS Sandybridge kernel, 2 threads": {
+        "OPENBLAS_CORETYPE": "Sandybridge",
+        "OPENBLAS_NUM_THREADS": "2",
+    },
+    "numpy x86-64-v2 code paths": {
+        "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4",
+        "OPENBLAS_CORETYPE": "Prescott",
+    },
     # the kernels compiled for a generic x86-64 (SSE2: vectors of 2 doubles instead of AVX-512's 8)
     "Numba code for a generic x86-64 CPU": {"NUMBA_CPU_NAME": "generic"},
 }
@@ -260,14 +368,18 @@ VARIANTS = {
 
 def _fingerprint(extra_env, argv=(sys.executable,)):
     env = dict(os.environ, **extra_env)
-    out = subprocess.run([*argv, "-c", FINGERPRINT], env=env, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [*argv, "-c", FINGERPRINT], env=env, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout.strip().splitlines()[-1]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
-                    reason="the variants name x86-64 BLAS kernels and CPU features (this is not an x86-64 machine)")
+@pytest.mark.skipif(
+    platform.machine() not in ("x86_64", "AMD64"),
+    reason="the variants name x86-64 BLAS kernels and CPU features (this is not an x86-64 machine)",
+)
 def test_same_digits_under_other_blas_kernels_and_cpu_paths():
     """A training run, products, tanh, exp and a spectral radius give the same bits in fresh
     processes with another OpenBLAS kernel, thread count or numpy CPU dispatch level."""
@@ -283,13 +395,20 @@ def _arm64_python():
     site, py = root / f"site-{np.__version__}", root / "sys" / "usr" / "bin" / "python3.11"
     if not (site.is_dir() and os.access(py, os.X_OK) and shutil.which("qemu-aarch64-static")):
         return None
-    return (["qemu-aarch64-static", "-L", str(root / "sys"), str(py)],
-            {"QEMU_LD_PREFIX": str(root / "sys"), "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
-             "NUMBA_CACHE_DIR": str(root / "numba-cache")})     # compiled once under emulation, kept there
+    return (
+        ["qemu-aarch64-static", "-L", str(root / "sys"), str(py)],
+        {
+            "QEMU_LD_PREFIX": str(root / "sys"),
+            "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
+            "NUMBA_CACHE_DIR": str(root / "numba-cache"),
+        },
+    )  # compiled once under emulation, kept there
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(_arm64_python() is None, reason="no emulated ARM64 Python (run scripts/arm64_setup.sh)")
+@pytest.mark.skipif(
+    _arm64_python() is None, reason="no emulated ARM64 Python (run scripts/arm64_setup.sh)"
+)
 def test_same_digits_on_arm64():
     """Another CPU architecture (aarch64 numpy under qemu) gives the same bits."""
     argv, env = _arm64_python()
@@ -312,8 +431,15 @@ def _one_hot(rng, shape_lead, I, N):
 
 
 @settings(max_examples=60, deadline=None)
-@given(T=st.integers(1, 5), I=st.integers(1, 9), N=st.integers(1, 4), H=st.integers(1, 6),
-       S=st.sampled_from([None, 1, 3]), dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 2**16))
+@given(
+    T=st.integers(1, 5),
+    I=st.integers(1, 9),
+    N=st.integers(1, 4),
+    H=st.integers(1, 6),
+    S=st.sampled_from([None, 1, 3]),
+    dtype=st.sampled_from(["float64", "float32"]),
+    seed=st.integers(0, 2**16),
+)
 def test_one_hot_inputs_pick_the_columns_the_product_computes(T, I, N, H, S, dtype, seed):
     """W x_t for one-hot x_t is column c of W, bit for bit what portable.matmul adds up (signs of zeros included)."""
     rng = np.random.default_rng(seed)
@@ -324,13 +450,23 @@ def test_one_hot_inputs_pick_the_columns_the_product_computes(T, I, N, H, S, dty
     got, ref = picked_columns(W, X), portable.matmul(W, X)
     assert got is not None and got.dtype == ref.dtype and got.flags.c_contiguous
     assert np.array_equal(got, ref) and np.array_equal(np.signbit(got), np.signbit(ref))
-    t, n = 0, N - 1                                   # and it is the column the text names
+    t, n = 0, N - 1  # and it is the column the text names
     expected = W[:, c[t, n]] if S is None else W[S - 1, :, c[t, S - 1, n]]
     assert np.array_equal(got[t, :, n] if S is None else got[t, S - 1, :, n], expected)
 
 
-@pytest.mark.parametrize("spoil", ["two ones", "a two", "an empty step", "a NaN", "a zero weight", "an infinite weight",
-                                   "a shape mismatch"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "two ones",
+        "a two",
+        "an empty step",
+        "a NaN",
+        "a zero weight",
+        "an infinite weight",
+        "a shape mismatch",
+    ],
+)
 def test_anything_but_one_hot_is_left_to_the_product(spoil):
     rng = np.random.default_rng(0)
     X, _ = _one_hot(rng, (4, 2), 5, 3)
@@ -338,7 +474,7 @@ def test_anything_but_one_hot_is_left_to_the_product(spoil):
     if spoil == "two ones":
         X[1, 0, :, 2] = 0.0
         X[1, 0, :2, 2] = 1.0
-        X[1, 0, :, 1] = 0.0                       # the total count stays one per step
+        X[1, 0, :, 1] = 0.0  # the total count stays one per step
         X[1, 0, 4, 1] = 0.0
     elif spoil == "a two":
         X[2, 1, :, 0] = 0.0
@@ -366,8 +502,16 @@ def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch)
     ids = rnnlib.text.encode(text, chars)
 
     def train(nets):
-        rnnlib.text.fit_char_lm(nets, ids, n_streams=4, chunk=9, updates=6, lr=0.02, clip=5.0,
-                                seed=list(range(len(nets))))
+        rnnlib.text.fit_char_lm(
+            nets,
+            ids,
+            n_streams=4,
+            chunk=9,
+            updates=6,
+            lr=0.02,
+            clip=5.0,
+            seed=list(range(len(nets))),
+        )
         return [np.concatenate([p.ravel() for p in net.params.values()]) for net in nets]
 
     def nets(seeds):
@@ -375,7 +519,9 @@ def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch)
 
     picks = []
     original = rnnlib.model.picked_columns
-    monkeypatch.setattr(rnnlib.model, "picked_columns", lambda W, X: picks.append(original(W, X)) or picks[-1])
+    monkeypatch.setattr(
+        rnnlib.model, "picked_columns", lambda W, X: picks.append(original(W, X)) or picks[-1]
+    )
     picked, alone = train(nets([0, 1])), train(nets([0]))
     assert picks and all(p is not None for p in picks), "the characters were picked, not multiplied"
     monkeypatch.setattr(rnnlib.model, "picked_columns", lambda W, X: None)
@@ -412,12 +558,16 @@ def _pairwise_by_hand(terms):
 def _matmul_by_hand(A, B):
     """A @ B in the order ``portable.matmul`` documents: K = 1, the product; N = 1, 0 + the pairwise sum;
     else 0 + t_1 + t_2 + ... + t_K, one term after another."""
-    terms = np.multiply(A[..., :, :, None], B[..., None, :, :])       # (..., M, K, N): t_k = A[m, k] B[k, n]
+    terms = np.multiply(
+        A[..., :, :, None], B[..., None, :, :]
+    )  # (..., M, K, N): t_k = A[m, k] B[k, n]
     K, N = terms.shape[-2:]
     if K == 1:
         return terms[..., 0, :]
     if N == 1:
-        return (_pairwise_by_hand(terms[..., 0]) + np.zeros((), terms.dtype))[..., None]   # pairwise, then + 0
+        return (_pairwise_by_hand(terms[..., 0]) + np.zeros((), terms.dtype))[
+            ..., None
+        ]  # pairwise, then + 0
     out = np.zeros(terms.shape[:-2] + (N,), dtype=terms.dtype)
     for k in range(K):
         out = out + terms[..., k, :]
@@ -425,9 +575,16 @@ def _matmul_by_hand(A, B):
 
 
 @settings(max_examples=150, deadline=None)
-@given(lead_a=st.sampled_from([(), (1,), (3,), (2, 3)]), lead_b=st.sampled_from([(), (3,), (4, 3), (2, 1)]),
-       M=st.integers(1, 6), K=st.sampled_from([1, 2, 3, 7, 8, 9, 17, 140]), N=st.integers(1, 7),
-       dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 2**16), dense=st.booleans())
+@given(
+    lead_a=st.sampled_from([(), (1,), (3,), (2, 3)]),
+    lead_b=st.sampled_from([(), (3,), (4, 3), (2, 1)]),
+    M=st.integers(1, 6),
+    K=st.sampled_from([1, 2, 3, 7, 8, 9, 17, 140]),
+    N=st.integers(1, 7),
+    dtype=st.sampled_from(["float64", "float32"]),
+    seed=st.integers(0, 2**16),
+    dense=st.booleans(),
+)
 def test_products_keep_the_written_order(lead_a, lead_b, M, K, N, dtype, seed, dense):
     """portable.matmul adds in the order its docstring writes down, bit for bit, and so do the compiled kernels.
 
@@ -441,18 +598,28 @@ def test_products_keep_the_written_order(lead_a, lead_b, M, K, N, dtype, seed, d
     except ValueError:
         return
     rng = np.random.default_rng(seed)
-    draw = (lambda shape: rng.standard_normal(shape)) if dense else (lambda shape: rng.choice(VALUES, shape))
+    draw = (
+        (lambda shape: rng.standard_normal(shape))
+        if dense
+        else (lambda shape: rng.choice(VALUES, shape))
+    )
     A, B = draw(lead_a + (M, K)).astype(dtype), draw(lead_b + (K, N)).astype(dtype)
     ref = _matmul_by_hand(A, B)
     got = portable.matmul(A, B)
     assert got.dtype == ref.dtype and got.shape == ref.shape
     if K > 1 and N > 1:
         assert got.flags.c_contiguous
-    assert np.array_equal(got, ref, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(ref))
-    for enabled in (True, False):                          # the compiled loops and numpy alone: the same bits
+    assert np.array_equal(got, ref, equal_nan=True) and np.array_equal(
+        np.signbit(got), np.signbit(ref)
+    )
+    for enabled in (True, False):  # the compiled loops and numpy alone: the same bits
         with arithmetic.compiled(enabled):
             seam = arithmetic.REPRODUCIBLE.matmul(A, B)
-        assert seam.dtype == ref.dtype and np.array_equal(seam, ref) and np.array_equal(np.signbit(seam), np.signbit(ref))
+        assert (
+            seam.dtype == ref.dtype
+            and np.array_equal(seam, ref)
+            and np.array_equal(np.signbit(seam), np.signbit(ref))
+        )
 
 
 def test_the_products_of_all_steps_are_each_step_alone_in_the_written_order():
@@ -468,7 +635,9 @@ def test_the_products_of_all_steps_are_each_step_alone_in_the_written_order():
     assert np.array_equal(whole, want)
     for t, s in ((0, 0), (7, 2), (21, 1)):
         assert np.array_equal(portable.matmul(W[s], X[t, s]), whole[t, s])
-        assert np.array_equal(portable.matmul(W[s], X[t, s, :, :2]), whole[t, s, :, :2])   # 2 sequences of 200
+        assert np.array_equal(
+            portable.matmul(W[s], X[t, s, :, :2]), whole[t, s, :, :2]
+        )  # 2 sequences of 200
     for enabled in (True, False):
         with arithmetic.compiled(enabled):
             assert np.array_equal(arithmetic.REPRODUCIBLE.matmul(W, X), whole)

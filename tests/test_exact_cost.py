@@ -4,6 +4,7 @@ The benchmark is only meaningful if its BLAS runs really build every network
 with ``reproducible=False`` (whatever the chapter asks for) and its exact runs leave
 them alone. The tests never time anything.
 """
+
 import warnings
 
 import numpy as np
@@ -25,14 +26,19 @@ def _old_name():
         return rnnlib.ElmanRNN(2, 3, 1, seed=1, exact=True)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: rnnlib.ElmanRNN(2, 3, 1, seed=1),
-    lambda: rnnlib.ElmanRNN(2, 3, 1, "tanh", 1, "float64", True),     # reproducible=True given by position
-    lambda: rnnlib.ElmanRNN(2, 3, 1, seed=1, reproducible=True),
-    _old_name,
-    lambda: rnnlib.JordanRNN(2, 3, 1, seed=1),
-    lambda: rnnlib.FeedForward(2, 3, 1, seed=1, reproducible=True),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: rnnlib.ElmanRNN(2, 3, 1, seed=1),
+        lambda: rnnlib.ElmanRNN(
+            2, 3, 1, "tanh", 1, "float64", True
+        ),  # reproducible=True given by position
+        lambda: rnnlib.ElmanRNN(2, 3, 1, seed=1, reproducible=True),
+        _old_name,
+        lambda: rnnlib.JordanRNN(2, 3, 1, seed=1),
+        lambda: rnnlib.FeedForward(2, 3, 1, seed=1, reproducible=True),
+    ],
+)
 def test_blas_models_builds_every_network_on_blas_and_restores(bench, make):
     assert make().reproducible
     with bench.blas_models():
@@ -50,8 +56,10 @@ def test_blas_models_builds_every_network_on_blas_and_restores(bench, make):
 def test_a_chapter_script_runs_in_both_modes(bench, tmp_path):
     """The runner executes a script (asserts and all) and returns its time; a failing script fails."""
     script = tmp_path / "99_probe.py"
-    script.write_text("import rnnlib\nnet = rnnlib.ElmanRNN(1, 2, 1)\nprint('exact' if net.reproducible else 'blas')\n"
-                      "open('mode.txt', 'w').write('exact' if net.reproducible else 'blas')\n")
+    script.write_text(
+        "import rnnlib\nnet = rnnlib.ElmanRNN(1, 2, 1)\nprint('exact' if net.reproducible else 'blas')\n"
+        "open('mode.txt', 'w').write('exact' if net.reproducible else 'blas')\n"
+    )
     for mode in bench.MODES:
         seconds, finished = bench.timed(script, mode)
         assert finished and seconds >= 0

@@ -1,4 +1,5 @@
 """The one-unit explorer of chapter 04: the response, its drawing and the widget."""
+
 import subprocess
 import sys
 
@@ -10,8 +11,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnnlib  # noqa: E402
-from rnnlib.explorer import (Explorer, draw_response, explorer, explorer_input,  # noqa: E402
-                             render_png, unit_response)
+from rnnlib.explorer import (
+    Explorer,
+    draw_response,
+    explorer,
+    explorer_input,  # noqa: E402
+    render_png,
+    unit_response,
+)
 
 
 # ---------------------------------------------------------------- response
@@ -22,15 +29,16 @@ def test_linear_unit_with_W_one_minus_D_is_an_exponential_moving_average(rng):
         for xt in x:  # the textbook EMA: m_t = alpha x_t + (1 - alpha) m_{t-1}
             m = (1 - D) * xt + D * m
             ema.append(m)
-        np.testing.assert_allclose(unit_response(x, W=1 - D, D=D, B=0.0, activation="linear"), ema,
-                                   rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(
+            unit_response(x, W=1 - D, D=D, B=0.0, activation="linear"), ema, rtol=1e-13, atol=1e-13
+        )
 
 
 def test_linear_step_response_has_the_closed_form():
     W, D, B = 0.7, 0.8, 0.1
     t = np.arange(1, 31)
     h = unit_response(np.ones(30), W, D, B, activation="linear")
-    np.testing.assert_allclose(h, (W + B) * (1 - D ** t) / (1 - D))
+    np.testing.assert_allclose(h, (W + B) * (1 - D**t) / (1 - D))
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
@@ -39,7 +47,9 @@ def test_unit_response_equals_a_one_unit_ElmanRNN(activation, rng):
     net = rnnlib.ElmanRNN(1, 1, 1, activation=activation)
     net.W, net.D, net.B = [[1.3]], [[-0.6]], [0.2]
     Hs, _ = net.forward(x[:, None], h0=[0.4])
-    np.testing.assert_allclose(unit_response(x, 1.3, -0.6, 0.2, activation, h0=0.4), Hs[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(
+        unit_response(x, 1.3, -0.6, 0.2, activation, h0=0.4), Hs[:, 0], rtol=1e-12
+    )
 
 
 def test_unit_response_accepts_lists_and_column_vectors():
@@ -49,18 +59,25 @@ def test_unit_response_accepts_lists_and_column_vectors():
     assert a.shape == (4,)
 
 
-@pytest.mark.parametrize("kw,exc,match", [
-    ({"W": np.ones(2)}, TypeError, "W must be a finite real number"),
-    ({"D": "0.5"}, TypeError, "D must be a finite real number"),
-    ({"B": True}, TypeError, "B must be a finite real number"),
-    ({"D": float("nan")}, ValueError, "D must be a finite real number, got nan"),
-    ({"h0": float("inf")}, ValueError, "h0 must be a finite real number"),
-    ({"activation": "softplus"}, ValueError, "unknown activation 'softplus'"),
-    ({"x": np.ones((5, 2))}, ValueError, r"x must be one scalar series of shape \(T,\) or \(T, 1\)"),
-    ({"x": []}, ValueError, "x must hold at least 1 value, got 0"),
-    ({"x": ["a", "b"]}, TypeError, "x must contain real numbers"),
-    ({"x": np.ones(2000), "D": 1.5, "activation": "linear"}, ValueError, "overflowed"),
-])
+@pytest.mark.parametrize(
+    "kw,exc,match",
+    [
+        ({"W": np.ones(2)}, TypeError, "W must be a finite real number"),
+        ({"D": "0.5"}, TypeError, "D must be a finite real number"),
+        ({"B": True}, TypeError, "B must be a finite real number"),
+        ({"D": float("nan")}, ValueError, "D must be a finite real number, got nan"),
+        ({"h0": float("inf")}, ValueError, "h0 must be a finite real number"),
+        ({"activation": "softplus"}, ValueError, "unknown activation 'softplus'"),
+        (
+            {"x": np.ones((5, 2))},
+            ValueError,
+            r"x must be one scalar series of shape \(T,\) or \(T, 1\)",
+        ),
+        ({"x": []}, ValueError, "x must hold at least 1 value, got 0"),
+        ({"x": ["a", "b"]}, TypeError, "x must contain real numbers"),
+        ({"x": np.ones(2000), "D": 1.5, "activation": "linear"}, ValueError, "overflowed"),
+    ],
+)
 def test_unit_response_bad_input(kw, exc, match):
     args = {"x": np.ones(5), "W": 1.0, "D": 0.5, "B": 0.0, **kw}
     with pytest.raises(exc, match=match):
@@ -132,15 +149,20 @@ def test_explorer_mimebundle_has_a_stable_text_and_the_widget_view():
     data = explorer()._repr_mimebundle_()
     assert data["text/plain"].startswith("Explorer of one hidden unit")
     assert "application/vnd.jupyter.widget-view+json" in data
-    assert data["text/plain"] == explorer(W=2.0)._repr_mimebundle_()["text/plain"]  # no values, no ids
+    assert (
+        data["text/plain"] == explorer(W=2.0)._repr_mimebundle_()["text/plain"]
+    )  # no values, no ids
 
 
-@pytest.mark.parametrize("kw,exc,match", [
-    ({"W": 5.0}, ValueError, r"W = 5.0 is outside the slider range \[-3.0, 3.0\]"),
-    ({"D": [0.5]}, TypeError, "D must be a finite real number"),
-    ({"activation": "elu"}, ValueError, "unknown activation 'elu'"),
-    ({"x": np.ones((3, 3))}, ValueError, "x must be one scalar series"),
-])
+@pytest.mark.parametrize(
+    "kw,exc,match",
+    [
+        ({"W": 5.0}, ValueError, r"W = 5.0 is outside the slider range \[-3.0, 3.0\]"),
+        ({"D": [0.5]}, TypeError, "D must be a finite real number"),
+        ({"activation": "elu"}, ValueError, "unknown activation 'elu'"),
+        ({"x": np.ones((3, 3))}, ValueError, "x must be one scalar series"),
+    ],
+)
 def test_explorer_bad_input(kw, exc, match):
     with pytest.raises(exc, match=match):
         explorer(**kw)
@@ -148,10 +170,12 @@ def test_explorer_bad_input(kw, exc, match):
 
 @pytest.mark.slow
 def test_rnnlib_imports_without_ipywidgets():
-    code = ("import sys; sys.modules['ipywidgets'] = None\n"
-            "import rnnlib, rnnlib.explorer, rnnlib.probes\n"
-            "print(rnnlib.explorer.unit_response([1, 0], 1.0, 0.5, 0.0, 'linear').tolist())\n"
-            "try:\n    rnnlib.explorer.explorer()\nexcept ImportError:\n    print('no widget')\n")
+    code = (
+        "import sys; sys.modules['ipywidgets'] = None\n"
+        "import rnnlib, rnnlib.explorer, rnnlib.probes\n"
+        "print(rnnlib.explorer.unit_response([1, 0], 1.0, 0.5, 0.0, 'linear').tolist())\n"
+        "try:\n    rnnlib.explorer.explorer()\nexcept ImportError:\n    print('no widget')\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[1.0, 0.5]", "no widget"]
 
@@ -163,23 +187,26 @@ def test_explorer_picture_is_shown_at_its_natural_width():
     from rnnlib.explorer import explorer
 
     ex = explorer()
-    png_width = struct.unpack(">I", ex.image.value[16:20])[0]   # the PNG header's IHDR width
+    png_width = struct.unpack(">I", ex.image.value[16:20])[0]  # the PNG header's IHDR width
     assert ex.image.layout.width == f"{png_width}px"
 
 
-@pytest.mark.parametrize("ylim,exc,match", [
-    ((1.0,), ValueError, r"ylim must be None or two numbers \(low, high\) with low < high"),
-    ((1.0, -1.0), ValueError, "low < high, got"),
-    ((0.0, 0.0), ValueError, "low < high, got"),
-    ((0.0, np.inf), ValueError, "ylim contains NaN or infinite values"),
-    ((0.0, "1"), TypeError, "ylim must contain real numbers"),
-    ("ab", TypeError, "ylim must contain real numbers"),
-])
+@pytest.mark.parametrize(
+    "ylim,exc,match",
+    [
+        ((1.0,), ValueError, r"ylim must be None or two numbers \(low, high\) with low < high"),
+        ((1.0, -1.0), ValueError, "low < high, got"),
+        ((0.0, 0.0), ValueError, "low < high, got"),
+        ((0.0, np.inf), ValueError, "ylim contains NaN or infinite values"),
+        ((0.0, "1"), TypeError, "ylim must contain real numbers"),
+        ("ab", TypeError, "ylim must contain real numbers"),
+    ],
+)
 def test_draw_response_bad_ylim(ylim, exc, match):
     before = plt.get_fignums()
     with pytest.raises(exc, match=match):
         draw_response(explorer_input(), ylim=ylim)
-    assert plt.get_fignums() == before   # checked before a figure is made
+    assert plt.get_fignums() == before  # checked before a figure is made
 
 
 def test_draw_response_ylim_none_and_lists():

@@ -1,4 +1,5 @@
 """Jacobians of later hidden states, vanishing and exploding gradients (chapter 05)."""
+
 import numpy as np
 import pytest
 
@@ -26,7 +27,9 @@ def test_first_step_back_is_diag_fprime_times_D(rng):
     J = g.hidden_jacobians(net, X)
     np.testing.assert_allclose(J[0], np.eye(4))
     np.testing.assert_allclose(J[1], np.diag(1 - Hs[-1] ** 2) @ net.D, rtol=1e-12)
-    np.testing.assert_allclose(J[2], np.diag(1 - Hs[-1] ** 2) @ net.D @ np.diag(1 - Hs[-2] ** 2) @ net.D, rtol=1e-12)
+    np.testing.assert_allclose(
+        J[2], np.diag(1 - Hs[-1] ** 2) @ net.D @ np.diag(1 - Hs[-2] ** 2) @ net.D, rtol=1e-12
+    )
 
 
 def test_batch_equals_sequences_one_by_one(rng):
@@ -35,7 +38,9 @@ def test_batch_equals_sequences_one_by_one(rng):
     Jb = g.hidden_jacobians(net, X)
     assert Jb.shape == (7, 3, 4, 4)
     for n in range(3):
-        np.testing.assert_allclose(Jb[:, n], g.hidden_jacobians(net, X[:, n]), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            Jb[:, n], g.hidden_jacobians(net, X[:, n]), rtol=1e-12, atol=1e-15
+        )
     assert g.jacobian_norms(Jb).shape == (7, 3)
 
 
@@ -44,9 +49,9 @@ def test_linear_net_with_scaled_orthogonal_D_gives_exactly_rho_to_the_k(rho):
     Q = g.random_orthogonal(6, seed=2)
     J = g.jacobian_products(rho * Q, np.ones((10, 6)))
     ks = np.arange(11)
-    np.testing.assert_allclose(g.jacobian_norms(J), rho ** ks, rtol=1e-10)
+    np.testing.assert_allclose(g.jacobian_norms(J), rho**ks, rtol=1e-10)
     # every singular value is rho^k, not only the largest
-    np.testing.assert_allclose(np.linalg.svd(J[10], compute_uv=False), rho ** 10, rtol=1e-10)
+    np.testing.assert_allclose(np.linalg.svd(J[10], compute_uv=False), rho**10, rtol=1e-10)
 
 
 def test_linear_products_are_powers_of_D(rng):
@@ -96,23 +101,80 @@ def test_norm_choices():
     np.testing.assert_allclose(g.jacobian_norms(J, ord="fro"), [np.sqrt(3), 2 * np.sqrt(3)])
 
 
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: g.random_orthogonal(0), ValueError, "n must be a positive integer"),
-    (lambda: g.jacobian_products(np.ones((2, 3)), np.ones((4, 2))), ValueError, r"D must be a square \(H, H\) matrix"),
-    (lambda: g.jacobian_products(np.zeros((0, 0)), np.ones((4, 0))), ValueError, r"D must be a square \(H, H\) matrix"),
-    (lambda: g.jacobian_products(np.eye(3), np.ones((4, 2))), ValueError, r"fprime must have shape \(K, 3\)"),
-    (lambda: g.jacobian_products(np.eye(3), np.ones(3)), ValueError, "fprime must have shape"),
-    (lambda: g.jacobian_norms(np.ones((2, 3))), ValueError, "J must be a stack of square matrices"),
-    (lambda: g.jacobian_norms(np.ones((2, 2)), ord=1), ValueError, "ord must be 2"),
-    (lambda: g.hidden_jacobians(rnnlib.ElmanRNN(2, 3, 1), np.ones((4, 3))), ValueError, "expected 2"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 5), ValueError, "k must be an integer from 0 to T = 4"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 1.0), TypeError, "k must be a non-negative integer"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), -1), ValueError, "k must be a non-negative integer"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 1, eps=0.0), ValueError, "eps must be a positive"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 1, eps="small"), TypeError, "eps must be a finite real"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 2, 1)), 1), ValueError, "must be one sequence"),
-    (lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1, dtype="float32"), np.ones((4, 1)), 1), TypeError, "float64"),
-])
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: g.random_orthogonal(0), ValueError, "n must be a positive integer"),
+        (
+            lambda: g.jacobian_products(np.ones((2, 3)), np.ones((4, 2))),
+            ValueError,
+            r"D must be a square \(H, H\) matrix",
+        ),
+        (
+            lambda: g.jacobian_products(np.zeros((0, 0)), np.ones((4, 0))),
+            ValueError,
+            r"D must be a square \(H, H\) matrix",
+        ),
+        (
+            lambda: g.jacobian_products(np.eye(3), np.ones((4, 2))),
+            ValueError,
+            r"fprime must have shape \(K, 3\)",
+        ),
+        (lambda: g.jacobian_products(np.eye(3), np.ones(3)), ValueError, "fprime must have shape"),
+        (
+            lambda: g.jacobian_norms(np.ones((2, 3))),
+            ValueError,
+            "J must be a stack of square matrices",
+        ),
+        (lambda: g.jacobian_norms(np.ones((2, 2)), ord=1), ValueError, "ord must be 2"),
+        (
+            lambda: g.hidden_jacobians(rnnlib.ElmanRNN(2, 3, 1), np.ones((4, 3))),
+            ValueError,
+            "expected 2",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 5),
+            ValueError,
+            "k must be an integer from 0 to T = 4",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 1.0),
+            TypeError,
+            "k must be a non-negative integer",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), -1),
+            ValueError,
+            "k must be a non-negative integer",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(
+                rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 1, eps=0.0
+            ),
+            ValueError,
+            "eps must be a positive",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(
+                rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 1)), 1, eps="small"
+            ),
+            TypeError,
+            "eps must be a finite real",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(rnnlib.ElmanRNN(1, 3, 1), np.ones((4, 2, 1)), 1),
+            ValueError,
+            "must be one sequence",
+        ),
+        (
+            lambda: g.numerical_hidden_jacobian(
+                rnnlib.ElmanRNN(1, 3, 1, dtype="float32"), np.ones((4, 1)), 1
+            ),
+            TypeError,
+            "float64",
+        ),
+    ],
+)
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -1,4 +1,5 @@
 """The spectral radius of D and its rescaling (chapters 04 and 05)."""
+
 import numpy as np
 import pytest
 
@@ -12,7 +13,9 @@ def test_spectral_radius_of_known_matrices():
     a = 0.7
     rotation = a * np.array([[np.cos(1.0), -np.sin(1.0)], [np.sin(1.0), np.cos(1.0)]])
     assert spectral_radius(rotation) == pytest.approx(a)  # complex eigenvalues a e^{+-i}
-    assert spectral_radius([[0, 2], [-2, 0]]) == pytest.approx(2.0)  # integer lists, eigenvalues +-2i
+    assert spectral_radius([[0, 2], [-2, 0]]) == pytest.approx(
+        2.0
+    )  # integer lists, eigenvalues +-2i
     assert spectral_radius([[2]]) == pytest.approx(2.0)
     assert spectral_radius(np.eye(4, k=-1)) == 0.0  # a shift register is nilpotent
 
@@ -39,12 +42,15 @@ def test_scaled_orthogonal_matrix_has_radius_and_norm_rho():
         assert spectral_radius(scale_spectral_radius(Q, rho)) == pytest.approx(rho)
 
 
-@pytest.mark.parametrize("D,match", [
-    (np.ones((2, 3)), r"D must be a square \(H, H\) matrix with H >= 1, got shape \(2, 3\)"),
-    (np.ones(3), r"D must be a square \(H, H\) matrix"),
-    (np.zeros((0, 0)), r"H >= 1, got shape \(0, 0\)"),
-    (np.full((2, 2), np.nan), "D contains NaN"),
-])
+@pytest.mark.parametrize(
+    "D,match",
+    [
+        (np.ones((2, 3)), r"D must be a square \(H, H\) matrix with H >= 1, got shape \(2, 3\)"),
+        (np.ones(3), r"D must be a square \(H, H\) matrix"),
+        (np.zeros((0, 0)), r"H >= 1, got shape \(0, 0\)"),
+        (np.full((2, 2), np.nan), "D contains NaN"),
+    ],
+)
 def test_spectral_radius_bad_matrix(D, match):
     with pytest.raises(ValueError, match=match):
         spectral_radius(D)
@@ -58,16 +64,19 @@ def test_spectral_radius_non_numeric(D):
         spectral_radius(D)
 
 
-@pytest.mark.parametrize("D,rho,exc,match", [
-    (np.eye(2), -0.5, ValueError, "rho must be non-negative, got -0.5"),
-    (np.eye(2), float("nan"), ValueError, "rho must be a finite real number, got nan"),
-    (np.eye(2), np.inf, ValueError, "rho must be a finite real number"),
-    (np.eye(2), "0.9", TypeError, "rho must be a finite real number"),
-    (np.eye(2), True, TypeError, "rho must be a finite real number"),
-    (np.eye(2), [1.0, 2.0], TypeError, "rho must be a finite real number"),
-    (np.eye(3, k=-1), 0.9, ValueError, "spectral radius 0"),
-    (np.zeros((2, 2)), 1.0, ValueError, "spectral radius 0"),
-])
+@pytest.mark.parametrize(
+    "D,rho,exc,match",
+    [
+        (np.eye(2), -0.5, ValueError, "rho must be non-negative, got -0.5"),
+        (np.eye(2), float("nan"), ValueError, "rho must be a finite real number, got nan"),
+        (np.eye(2), np.inf, ValueError, "rho must be a finite real number"),
+        (np.eye(2), "0.9", TypeError, "rho must be a finite real number"),
+        (np.eye(2), True, TypeError, "rho must be a finite real number"),
+        (np.eye(2), [1.0, 2.0], TypeError, "rho must be a finite real number"),
+        (np.eye(3, k=-1), 0.9, ValueError, "spectral radius 0"),
+        (np.zeros((2, 2)), 1.0, ValueError, "spectral radius 0"),
+    ],
+)
 def test_scale_spectral_radius_bad_input(D, rho, exc, match):
     with pytest.raises(exc, match=match):
         scale_spectral_radius(D, rho)

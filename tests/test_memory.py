@@ -6,6 +6,7 @@ with rnnlib imported and ``rnnlib._memory.keep_freed_memory()`` called (opt-in),
 with and without ``RNNLIB_MALLOC=default``; and without the call, importing
 rnnlib alone leaves malloc as it is.
 """
+
 import json
 import os
 import subprocess
@@ -72,4 +73,6 @@ def test_importing_rnnlib_leaves_malloc_alone():
     plain = _run({}, keep=False)
     assert plain["active"] is False
     if _glibc():
-        assert plain["faults"] > 20 * 1024, plain          # as with RNNLIB_MALLOC=default: every page faults again
+        assert plain["faults"] > 20 * 1024, (
+            plain
+        )  # as with RNNLIB_MALLOC=default: every page faults again

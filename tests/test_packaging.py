@@ -6,6 +6,7 @@ This test builds the wheel the way pip installs the project, with pip's own isol
 environment (so with the setuptools that ``[build-system]`` admits, from the package
 index), and fails on any deprecation warning in the build's output.
 """
+
 import re
 import shutil
 import subprocess
@@ -33,15 +34,21 @@ def test_the_version_is_written_once_and_cited_the_same():
     import rnnlib
 
     project = PYPROJECT["project"]
-    assert "version" not in project and "version" in project.get("dynamic", []), \
+    assert "version" not in project and "version" in project.get("dynamic", []), (
         "pyproject.toml must not write the version: it is rnnlib.__version__ (dynamic)"
+    )
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "rnnlib.__version__"}
     # a plain literal, which setuptools reads without importing rnnlib (and numpy) in the build
-    assert re.search(r'^__version__ = "[^"]+"$', (ROOT / "rnnlib/__init__.py").read_text(encoding="utf-8"), re.M)
-    cited = re.search(r'^version:\s*"?([^"\s]+)"?\s*$', (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M)
+    assert re.search(
+        r'^__version__ = "[^"]+"$', (ROOT / "rnnlib/__init__.py").read_text(encoding="utf-8"), re.M
+    )
+    cited = re.search(
+        r'^version:\s*"?([^"\s]+)"?\s*$', (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M
+    )
     assert cited, "CITATION.cff has no version line"
-    assert cited.group(1) == rnnlib.__version__, \
+    assert cited.group(1) == rnnlib.__version__, (
         f"CITATION.cff cites version {cited.group(1)}, rnnlib.__version__ is {rnnlib.__version__}"
+    )
 
 
 def test_supported_pythons_are_stated_the_same_way():
@@ -58,14 +65,35 @@ def test_wheel_builds_without_deprecation_warnings(tmp_path):
     for name in ("pyproject.toml", "README.md", *PYPROJECT["project"]["license-files"]):
         shutil.copy2(ROOT / name, src / name)
     run = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--verbose", "--wheel-dir", str(tmp_path), str(src)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--verbose",
+            "--wheel-dir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     log = run.stdout + run.stderr
-    if run.returncode != 0 and re.search(r"No matching distribution found for setuptools|NewConnectionError|"
-                                         r"Temporary failure in name resolution|Network is unreachable", log):
-        pytest.skip("pip could not reach a package index to fetch setuptools for the isolated build")
+    if run.returncode != 0 and re.search(
+        r"No matching distribution found for setuptools|NewConnectionError|"
+        r"Temporary failure in name resolution|Network is unreachable",
+        log,
+    ):
+        pytest.skip(
+            "pip could not reach a package index to fetch setuptools for the isolated build"
+        )
     assert run.returncode == 0, f"pip wheel failed:\n{log[-3000:]}"
-    warnings = sorted(set(re.findall(r"\w*DeprecationWarning[^\n]*|[^\n]*\bis deprecated\b[^\n]*", log)))
+    warnings = sorted(
+        set(re.findall(r"\w*DeprecationWarning[^\n]*|[^\n]*\bis deprecated\b[^\n]*", log))
+    )
     assert not warnings, "the build warns of deprecations:\n" + "\n".join(warnings)
     wheels = list(tmp_path.glob("rnnlib-*.whl"))
     assert len(wheels) == 1, f"expected one rnnlib wheel, found {[w.name for w in wheels]}"
@@ -74,6 +102,11 @@ def test_wheel_builds_without_deprecation_warnings(tmp_path):
     text = zipfile.ZipFile(wheels[0]).read(metadata).decode()
     assert "License-Expression: MIT" in text
     import rnnlib
-    assert f"\nVersion: {rnnlib.__version__}\n" in text, "the wheel's version is not rnnlib.__version__"
-    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), "the wheel does not carry LICENSE"
+
+    assert f"\nVersion: {rnnlib.__version__}\n" in text, (
+        "the wheel's version is not rnnlib.__version__"
+    )
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), (
+        "the wheel does not carry LICENSE"
+    )
     assert "rnnlib/data/sunspots.csv" in names, "the wheel lacks the data file chapter 07 reads"

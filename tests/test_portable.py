@@ -2,6 +2,7 @@
 IEEE-faithful results for inf, NaN, signed zeros, subnormals and values near overflow, the same
 bits compiled (rnnlib/_kernels.py) and in numpy, and norms that neither overflow nor underflow.
 """
+
 import warnings
 
 import numpy as np
@@ -16,9 +17,36 @@ from rnnlib.optim import global_norm
 from rnnlib.train import _norms
 
 KERNELS = arithmetic.numba_enabled()
-EDGES = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300,
-         709.0, 709.5, 709.78, 709.79, 710.0, -708.5, -720.3, -745.0, -745.1, -745.2, -746.0, 1e300, -1e300,
-         20.0, -20.0, 19.9999, 1e-8, -1e-8]
+EDGES = [
+    0.0,
+    -0.0,
+    np.inf,
+    -np.inf,
+    np.nan,
+    5e-324,
+    -5e-324,
+    2.2250738585072014e-308,
+    1e-300,
+    -1e-300,
+    709.0,
+    709.5,
+    709.78,
+    709.79,
+    710.0,
+    -708.5,
+    -720.3,
+    -745.0,
+    -745.1,
+    -745.2,
+    -746.0,
+    1e300,
+    -1e300,
+    20.0,
+    -20.0,
+    19.9999,
+    1e-8,
+    -1e-8,
+]
 
 
 def same_bits(a, b):
@@ -29,8 +57,8 @@ def same_bits(a, b):
 def ulps(a, b):
     """Distance in units in the last place between float64 arrays of finite values."""
     ia, ib = (np.asarray(x, np.float64).view(np.int64) for x in (a, b))
-    ia = np.where(ia < 0, np.int64(-2**63) - ia, ia)
-    ib = np.where(ib < 0, np.int64(-2**63) - ib, ib)
+    ia = np.where(ia < 0, np.int64(-(2**63)) - ia, ia)
+    ib = np.where(ib < 0, np.int64(-(2**63)) - ib, ib)
     return np.abs(ia - ib)
 
 
@@ -46,6 +74,7 @@ def both_paths(fn):
 
 # ------------------------------------------------------------------------ the reproducers
 
+
 def test_exp_overflows_to_inf_and_underflows_to_zero_as_ieee_does():
     """exp(710) and exp(inf) were 8.2e307 (the input was clipped at 709); expm1(1000) too."""
     x = np.array([709.5, 709.78, 709.79, 710.0, np.inf, -745.0, -745.1, -745.2, -746.0, -np.inf])
@@ -53,7 +82,9 @@ def test_exp_overflows_to_inf_and_underflows_to_zero_as_ieee_does():
         expected = np.exp(x)
     for got in both_paths(lambda: R.exp(x)):
         assert np.array_equal(got, expected)
-    assert np.array_equal(portable.expm1(np.array([1000.0, 709.79, -1000.0, -np.inf])), [np.inf, np.inf, -1.0, -1.0])
+    assert np.array_equal(
+        portable.expm1(np.array([1000.0, 709.79, -1000.0, -np.inf])), [np.inf, np.inf, -1.0, -1.0]
+    )
     assert portable.expm1(np.array([709.5]))[0] == pytest.approx(np.expm1(709.5), rel=1e-15)
 
 
@@ -65,7 +96,10 @@ def test_tanh_keeps_the_sign_of_zero_and_carries_nan():
         assert np.isnan(got[2]) and got[3] == 1.0 and got[4] == -1.0
     for got in both_paths(lambda: R.activate("sigmoid", x, np.empty_like(x))):
         assert got[0] == got[1] == 0.5 and np.isnan(got[2]) and got[3] == 1.0 and got[4] == 0.0
-    assert np.signbit(portable.tanh(np.float32(-0.0))) and portable.tanh(np.float32(-0.0)).dtype == np.float32
+    assert (
+        np.signbit(portable.tanh(np.float32(-0.0)))
+        and portable.tanh(np.float32(-0.0)).dtype == np.float32
+    )
 
 
 @pytest.mark.parametrize("fn", [portable.tanh, portable.sigmoid, rnnlib.activations.sigmoid])
@@ -93,10 +127,13 @@ def test_products_with_inf_or_huge_entries_are_ieee_whatever_their_size(big):
 
 # ---------------------------------------------------------------------- property tests
 
+
 def finite_or_not(dtype):
     width = 32 if dtype == np.float32 else 64
-    return st.one_of(st.sampled_from(EDGES), st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True,
-                                                       width=width))
+    return st.one_of(
+        st.sampled_from(EDGES),
+        st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True, width=width),
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,7 +142,7 @@ def test_activations_are_ieee_faithful_at_every_value(data, dtype, n):
     """tanh and sigmoid of any float (inf, NaN, +-0, subnormals, huge): tanh within 4 units in the last place
     of numpy's, sigmoid within 4 eps absolute (in float64), exactly +-1 / 0 / 1 at the ends, NaN for NaN,
     the sign of zero kept, float32 in float32, and the same bits compiled and in numpy."""
-    with np.errstate(over="ignore"):          # an edge like 1e300 becomes inf in float32
+    with np.errstate(over="ignore"):  # an edge like 1e300 becomes inf in float32
         x = np.array(data.draw(st.lists(finite_or_not(dtype), min_size=n, max_size=n)), dtype=dtype)
     for name, ref in (("tanh", np.tanh), ("sigmoid", lambda v: 0.5 * (1.0 + np.tanh(0.5 * v)))):
         numpy_path, compiled_path = both_paths(lambda: R.activate(name, x, np.empty_like(x)))
@@ -117,7 +154,9 @@ def test_activations_are_ieee_faithful_at_every_value(data, dtype, n):
         want = ref(x.astype(np.float64))
         if dtype == np.float64 and name == "tanh":
             assert (ulps(got[~nan], want[~nan]) <= 4).all()
-        elif dtype == np.float64:       # (1 + tanh(x/2)) / 2: absolute accuracy (relative is lost near 0)
+        elif (
+            dtype == np.float64
+        ):  # (1 + tanh(x/2)) / 2: absolute accuracy (relative is lost near 0)
             assert (np.abs(got[~nan] - want[~nan]) <= 4 * np.finfo(float).eps).all()
         else:
             assert np.allclose(got[~nan], want[~nan], rtol=2e-7, atol=1e-45)
@@ -128,9 +167,17 @@ def test_activations_are_ieee_faithful_at_every_value(data, dtype, n):
 
 
 @settings(max_examples=200, deadline=None)
-@given(x=st.lists(st.one_of(st.sampled_from(EDGES), st.floats(-800, 800), st.floats(allow_nan=True,
-                                                                                   allow_infinity=True)),
-                  min_size=1, max_size=40))
+@given(
+    x=st.lists(
+        st.one_of(
+            st.sampled_from(EDGES),
+            st.floats(-800, 800),
+            st.floats(allow_nan=True, allow_infinity=True),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_exp_is_ieee_faithful_at_every_value(x):
     """exp of any float64: inf exactly where numpy's overflows, 0 where it underflows to 0, within 2 units
     in the last place elsewhere (subnormal results: within one subnormal step), NaN for NaN, and the
@@ -150,8 +197,10 @@ def test_exp_is_ieee_faithful_at_every_value(x):
 
 
 @settings(max_examples=100, deadline=None)
-@given(values=st.lists(st.floats(-10, 10, allow_subnormal=False), min_size=1, max_size=12),
-       e=st.integers(-1000, 1000))
+@given(
+    values=st.lists(st.floats(-10, 10, allow_subnormal=False), min_size=1, max_size=12),
+    e=st.integers(-1000, 1000),
+)
 def test_norms_scale_exactly_with_powers_of_two(values, e):
     """norm(g 2^e) = norm(g) 2^e to a few units in the last place, for e that would overflow or underflow the
     squares (|entries| up to about 2^1000): fit's per-network norms and global_norm. Ordinary entries are
@@ -159,7 +208,7 @@ def test_norms_scale_exactly_with_powers_of_two(values, e):
     g = np.array(values)
     big = np.ldexp(g, e)
     if not np.isfinite(big).all() or (np.abs(big[g != 0]) < np.finfo(float).tiny).any():
-        return                                        # 2^e itself out of range for these values
+        return  # 2^e itself out of range for these values
     plain = global_norm({"a": g})
     scaled = global_norm({"a": big})
     assert scaled == pytest.approx(np.ldexp(plain, e), rel=1e-14, abs=0)
@@ -182,6 +231,8 @@ def test_fit_trains_through_gradients_whose_squares_would_overflow():
     net = rnnlib.ElmanRNN(1, 3, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        hist = rnnlib.fit(net, X, X, loss=huge, clip=1.0, optimizer=rnnlib.SGD(lr=0.01), epochs=3, verbose=False)
+        hist = rnnlib.fit(
+            net, X, X, loss=huge, clip=1.0, optimizer=rnnlib.SGD(lr=0.01), epochs=3, verbose=False
+        )
     assert not hist.diverged and len(hist.step_grad_norm) == 3
     assert all(1e199 < g < 1e202 for g in hist.step_grad_norm)

@@ -1,11 +1,19 @@
 """Linear probes, memory curves and memory capacity (chapter 04)."""
+
 import numpy as np
 import pytest
 
 import rnnlib
 from rnnlib.linalg import scale_spectral_radius
-from rnnlib.probes import (LinearProbe, delayed_inputs, fit_probe, memory_capacity, memory_curve,
-                           r2_score, squared_correlation)
+from rnnlib.probes import (
+    LinearProbe,
+    delayed_inputs,
+    fit_probe,
+    memory_capacity,
+    memory_curve,
+    r2_score,
+    squared_correlation,
+)
 
 
 def linear_states(W, D, x):
@@ -70,16 +78,19 @@ def test_ridge_matches_closed_form_and_shrinks(rng):
     assert np.linalg.norm(fit_probe(X, y, ridge=lam).coef) < np.linalg.norm(fit_probe(X, y).coef)
 
 
-@pytest.mark.parametrize("states,targets,kw,exc,match", [
-    (np.ones(5), np.ones(5), {}, ValueError, r"states must be \(n, H\)"),
-    (np.ones((5, 2)), np.ones(4), {}, ValueError, "targets must have shape"),
-    (np.ones((5, 2)), np.ones((5, 2, 2)), {}, ValueError, "targets must have shape"),
-    (np.ones((1, 2)), np.ones(1), {}, ValueError, "at least 2 rows"),
-    (np.ones((5, 2)), np.ones(5), {"ridge": -1.0}, ValueError, "ridge must be non-negative"),
-    (np.ones((5, 2)), np.ones(5), {"ridge": "big"}, TypeError, "ridge must be a finite real"),
-    (np.ones((5, 2)), np.ones(5), {"ridge": np.nan}, ValueError, "ridge must be a finite real"),
-    (np.full((5, 2), np.nan), np.ones(5), {}, ValueError, "states contains NaN"),
-])
+@pytest.mark.parametrize(
+    "states,targets,kw,exc,match",
+    [
+        (np.ones(5), np.ones(5), {}, ValueError, r"states must be \(n, H\)"),
+        (np.ones((5, 2)), np.ones(4), {}, ValueError, "targets must have shape"),
+        (np.ones((5, 2)), np.ones((5, 2, 2)), {}, ValueError, "targets must have shape"),
+        (np.ones((1, 2)), np.ones(1), {}, ValueError, "at least 2 rows"),
+        (np.ones((5, 2)), np.ones(5), {"ridge": -1.0}, ValueError, "ridge must be non-negative"),
+        (np.ones((5, 2)), np.ones(5), {"ridge": "big"}, TypeError, "ridge must be a finite real"),
+        (np.ones((5, 2)), np.ones(5), {"ridge": np.nan}, ValueError, "ridge must be a finite real"),
+        (np.full((5, 2), np.nan), np.ones(5), {}, ValueError, "states contains NaN"),
+    ],
+)
 def test_fit_probe_bad_input(states, targets, kw, exc, match):
     with pytest.raises(exc, match=match):
         fit_probe(states, targets, **kw)
@@ -126,24 +137,27 @@ def test_delayed_inputs_alignment():
 
 
 def test_delayed_inputs_of_one_stream_and_of_several():
-    u = list(range(8))                      # a list of integers is fine
+    u = list(range(8))  # a list of integers is fine
     Y = delayed_inputs(u, 2, start=2)
     assert Y.shape == (6, 3)
     for i, t in enumerate(range(2, 8)):
         assert Y[i].tolist() == [t, t - 1, t - 2]
-    U = np.stack([np.arange(8.0), -np.arange(8.0)], axis=1)   # two streams (T, N)
+    U = np.stack([np.arange(8.0), -np.arange(8.0)], axis=1)  # two streams (T, N)
     np.testing.assert_array_equal(delayed_inputs(U, 2, 2)[:, 1], -Y)
 
 
-@pytest.mark.parametrize("inputs,max_delay,start,exc,match", [
-    (np.arange(10.0), 3, 2, ValueError, r"max_delay <= start < T.*start=2, max_delay=3, T=10"),
-    (np.arange(10.0), 0, 10, ValueError, r"max_delay <= start < T"),
-    (np.ones((10, 2, 1)), 1, 1, ValueError, r"one scalar stream \(T,\) or streams \(T, N\)"),
-    (np.ones(()), 0, 0, ValueError, r"one scalar stream"),
-    (np.arange(10.0), -1, 2, ValueError, "max_delay must be a non-negative integer"),
-    (np.arange(10.0), 1, 2.0, TypeError, "start must be a non-negative integer"),
-    (["a", "b"], 0, 0, TypeError, "inputs must contain real numbers"),
-])
+@pytest.mark.parametrize(
+    "inputs,max_delay,start,exc,match",
+    [
+        (np.arange(10.0), 3, 2, ValueError, r"max_delay <= start < T.*start=2, max_delay=3, T=10"),
+        (np.arange(10.0), 0, 10, ValueError, r"max_delay <= start < T"),
+        (np.ones((10, 2, 1)), 1, 1, ValueError, r"one scalar stream \(T,\) or streams \(T, N\)"),
+        (np.ones(()), 0, 0, ValueError, r"one scalar stream"),
+        (np.arange(10.0), -1, 2, ValueError, "max_delay must be a non-negative integer"),
+        (np.arange(10.0), 1, 2.0, TypeError, "start must be a non-negative integer"),
+        (["a", "b"], 0, 0, TypeError, "inputs must contain real numbers"),
+    ],
+)
 def test_delayed_inputs_bad_input(inputs, max_delay, start, exc, match):
     with pytest.raises(exc, match=match):
         delayed_inputs(inputs, max_delay, start)
@@ -165,7 +179,7 @@ def test_linear_network_with_D_rho_identity_matches_theory(rho, rng):
     H = 4
     states = linear_states(rng.standard_normal(H), rho * np.eye(H), x)
     curve = memory_curve(states, x, 8, washout=100)
-    theory = rho ** (2 * np.arange(9)) * (1 - rho ** 2)
+    theory = rho ** (2 * np.arange(9)) * (1 - rho**2)
     # the sampling noise is about 0.01 with 20000 steps: the tolerance 0.015 is well below
     # the theory at the first lags (>= 3 of them above 0.04), where the comparison has teeth;
     # at the later lags it only says that the curve is small
@@ -221,20 +235,65 @@ def test_r2_score_option_agrees_for_good_probes(rng):
     np.testing.assert_allclose(memory_curve(states, x, 2, score="r2"), 1.0, atol=1e-9)
 
 
-@pytest.mark.parametrize("states,inputs,kw,exc,match", [
-    (np.ones(50), np.ones(50), {}, ValueError, r"states must be \(T, H\) or \(T, N, H\)"),
-    (np.ones((50, 3)), np.ones((50, 2)), {}, ValueError, r"inputs must be one scalar series of shape \(T,\)"),
-    (np.ones((50, 2, 3)), np.ones((50, 2, 2)), {}, ValueError, "scalar streams"),
-    (np.ones((50, 3)), np.ones(40), {}, ValueError, "same time steps"),
-    (np.ones((50, 3)), np.ones(50), {"max_delay": -1}, ValueError, "max_delay must be a non-negative"),
-    (np.ones((50, 3)), np.ones(50), {"max_delay": 2.0}, TypeError, "max_delay must be a non-negative"),
-    (np.ones((50, 3)), np.ones(50), {"washout": 49}, ValueError, "too few time steps"),
-    (np.ones((50, 3)), np.ones(50), {"train_fraction": 1.0}, ValueError, "strictly between 0 and 1"),
-    (np.ones((50, 3)), np.ones(50), {"train_fraction": "half"}, TypeError, "train_fraction must be a finite real"),
-    (np.ones((50, 3)), np.ones(50), {"washout": True}, TypeError, "washout must be a non-negative integer"),
-    (np.ones((50, 3)), np.ones(50), {"score": "accuracy"}, ValueError, "unknown score 'accuracy'"),
-    (np.ones((50, 3)), np.full(50, np.inf), {}, ValueError, "inputs contains NaN"),
-])
+@pytest.mark.parametrize(
+    "states,inputs,kw,exc,match",
+    [
+        (np.ones(50), np.ones(50), {}, ValueError, r"states must be \(T, H\) or \(T, N, H\)"),
+        (
+            np.ones((50, 3)),
+            np.ones((50, 2)),
+            {},
+            ValueError,
+            r"inputs must be one scalar series of shape \(T,\)",
+        ),
+        (np.ones((50, 2, 3)), np.ones((50, 2, 2)), {}, ValueError, "scalar streams"),
+        (np.ones((50, 3)), np.ones(40), {}, ValueError, "same time steps"),
+        (
+            np.ones((50, 3)),
+            np.ones(50),
+            {"max_delay": -1},
+            ValueError,
+            "max_delay must be a non-negative",
+        ),
+        (
+            np.ones((50, 3)),
+            np.ones(50),
+            {"max_delay": 2.0},
+            TypeError,
+            "max_delay must be a non-negative",
+        ),
+        (np.ones((50, 3)), np.ones(50), {"washout": 49}, ValueError, "too few time steps"),
+        (
+            np.ones((50, 3)),
+            np.ones(50),
+            {"train_fraction": 1.0},
+            ValueError,
+            "strictly between 0 and 1",
+        ),
+        (
+            np.ones((50, 3)),
+            np.ones(50),
+            {"train_fraction": "half"},
+            TypeError,
+            "train_fraction must be a finite real",
+        ),
+        (
+            np.ones((50, 3)),
+            np.ones(50),
+            {"washout": True},
+            TypeError,
+            "washout must be a non-negative integer",
+        ),
+        (
+            np.ones((50, 3)),
+            np.ones(50),
+            {"score": "accuracy"},
+            ValueError,
+            "unknown score 'accuracy'",
+        ),
+        (np.ones((50, 3)), np.full(50, np.inf), {}, ValueError, "inputs contains NaN"),
+    ],
+)
 def test_memory_curve_bad_input(states, inputs, kw, exc, match):
     kw = {"max_delay": 3, **kw}
     with pytest.raises(exc, match=match):

@@ -16,6 +16,7 @@ and it never modifies its inputs. The number of examples is bounded (profile
 "ci", the default: 25 per test, derandomized so that CI runs are reproducible;
 HYPOTHESIS_PROFILE=dev draws 200 fresh ones).
 """
+
 import copy
 import dataclasses
 import os
@@ -29,15 +30,25 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import rnnlib
+from conftest import REFERENCE_ACTIVATIONS
 from rnnlib import elman1990 as e9
 from rnnlib import explorer, forecast, gradients, linalg, probes, reference, tasks, text
 
-from conftest import REFERENCE_ACTIVATIONS
-
-settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.register_profile("dev", max_examples=200, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "dev",
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 RNNLIB_DIR = Path(rnnlib.__file__).resolve().parent
@@ -53,7 +64,13 @@ def _count(fn, refused):
 if os.environ.get("HYPOTHESIS_STATS"):
     import atexit
 
-    atexit.register(lambda: print("\n".join(f"{k:45} returned {v[0]:5}  refused {v[1]:5}" for k, v in sorted(STATS.items()))))
+    atexit.register(
+        lambda: print(
+            "\n".join(
+                f"{k:45} returned {v[0]:5}  refused {v[1]:5}" for k, v in sorted(STATS.items())
+            )
+        )
+    )
 
 
 # ------------------------------------------------------------------ the harness
@@ -85,18 +102,25 @@ def _snapshot(value):
 def _equal(a, b):
     """Exact equality of nested results (arrays compared with their dtypes and shapes)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
-                and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+        )
     if isinstance(a, (list, tuple)):
         return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     if dataclasses.is_dataclass(a) and not isinstance(a, type):
-        return type(a) is type(b) and all(_equal(getattr(a, f.name), getattr(b, f.name))
-                                          for f in dataclasses.fields(a))
+        return type(a) is type(b) and all(
+            _equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+        )
     if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
         return True
-    if hasattr(a, "__dict__") and not isinstance(a, type) and not callable(a):  # e.g. an optimiser's state
+    if (
+        hasattr(a, "__dict__") and not isinstance(a, type) and not callable(a)
+    ):  # e.g. an optimiser's state
         return type(a) is type(b) and _equal(vars(a), vars(b))
     return a == b
 
@@ -104,11 +128,16 @@ def _equal(a, b):
 def _assert_unchanged(values, before):
     for value, snap in zip(values, before):
         if isinstance(value, rnnlib.model.Model):
-            assert _equal(snap, {k: v.copy() for k, v in value.params.items()}), "the call changed the model"
+            assert _equal(snap, {k: v.copy() for k, v in value.params.items()}), (
+                "the call changed the model"
+            )
         elif isinstance(value, np.ndarray):
             arr, writeable, strides = snap
-            assert _equal(arr, value) and value.flags.writeable == writeable and value.strides == strides, \
-                "the call modified an input array"
+            assert (
+                _equal(arr, value)
+                and value.flags.writeable == writeable
+                and value.strides == strides
+            ), "the call modified an input array"
         else:
             assert _equal(snap, value), "the call modified an input"
 
@@ -119,7 +148,9 @@ def assert_rnnlib_error(exc, names):
     while tb.tb_next is not None:
         tb = tb.tb_next
     where = Path(tb.tb_frame.f_code.co_filename).resolve()
-    assert where.is_relative_to(RNNLIB_DIR), f"{type(exc).__name__} raised outside rnnlib ({where}): {exc}"
+    assert where.is_relative_to(RNNLIB_DIR), (
+        f"{type(exc).__name__} raised outside rnnlib ({where}): {exc}"
+    )
     named = [n for n in names if re.search(rf"(?<![A-Za-z_]){re.escape(n)}(?![A-Za-z_])", str(exc))]
     assert named, f"the message names none of {names}: {exc}"
 
@@ -160,8 +191,12 @@ def call(fn, *args, names, repeat=True, updates=(), **kwargs):
     outs = list(_arrays_in(out))
     ins = list(_arrays_in(inputs))
     for i, a in enumerate(outs):
-        assert not any(np.shares_memory(a, b) for b in ins), "a returned array shares memory with an input"
-        assert not any(np.shares_memory(a, b) for b in outs[i + 1:]), "two returned arrays share memory"
+        assert not any(np.shares_memory(a, b) for b in ins), (
+            "a returned array shares memory with an input"
+        )
+        assert not any(np.shares_memory(a, b) for b in outs[i + 1 :]), (
+            "two returned arrays share memory"
+        )
     if not repeat:
         return out
     expected = copy.deepcopy(out)
@@ -174,9 +209,31 @@ def call(fn, *args, names, repeat=True, updates=(), **kwargs):
 
 # ---------------------------------------------------------------- strategies
 VALUES = st.integers(-24, 24).map(lambda k: k / 8)  # exact, well-scaled numbers in [-3, 3]
-KINDS = ("array", "array", "list", "readonly", "strided", "reversed", "fortran", "float32", "int", "bool",
-         "nan", "str")
-GOOD_KINDS = ("array", "list", "readonly", "strided", "reversed", "fortran", "float32", "int", "bool")
+KINDS = (
+    "array",
+    "array",
+    "list",
+    "readonly",
+    "strided",
+    "reversed",
+    "fortran",
+    "float32",
+    "int",
+    "bool",
+    "nan",
+    "str",
+)
+GOOD_KINDS = (
+    "array",
+    "list",
+    "readonly",
+    "strided",
+    "reversed",
+    "fortran",
+    "float32",
+    "int",
+    "bool",
+)
 
 
 def as_kind(arr, kind):
@@ -224,8 +281,10 @@ def mostly(good, bad, odds=5):
 
 def shapes(min_dims=0, max_dims=3, max_side=4):
     """Array shapes, mostly without zero-length axes."""
-    return mostly(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side),
-                  hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=max_side))
+    return mostly(
+        hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side),
+        hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=max_side),
+    )
 
 
 @st.composite
@@ -234,8 +293,11 @@ def arrays(draw, shape=None, min_dims=0, max_dims=3, max_side=4, kinds=None, ele
     if shape is None:
         shape = draw(shapes(min_dims, max_dims, max_side))
     arr = draw(hnp.arrays(np.float64, shape, elements=elements))
-    kind = draw(mostly(st.sampled_from(GOOD_KINDS), st.sampled_from(["nan", "str"]), odds=6) if kinds is None
-                else st.sampled_from(kinds))
+    kind = draw(
+        mostly(st.sampled_from(GOOD_KINDS), st.sampled_from(["nan", "str"]), odds=6)
+        if kinds is None
+        else st.sampled_from(kinds)
+    )
     return as_kind(arr, kind)
 
 
@@ -250,8 +312,11 @@ def good_kind_of(strategy):
 
 # sizes, counts, seeds: mostly valid, sometimes not
 def sizes(low=1, high=5):
-    return mostly(st.one_of(st.integers(low, high), st.just(np.int64(high))),
-                  st.sampled_from([0, -1, True, 2.0, "3", None]), odds=6)
+    return mostly(
+        st.one_of(st.integers(low, high), st.just(np.int64(high))),
+        st.sampled_from([0, -1, True, 2.0, "3", None]),
+        odds=6,
+    )
 
 
 SIZES = sizes()
@@ -285,14 +350,23 @@ def reference_forward(net, X, h0=None):
 
 
 # ------------------------------------------------------------------- tasks (ch. 03)
-@given(T=sizes(1, 6), N=sizes(1, 4), k=COUNTS, seed=SEEDS, which=st.sampled_from(["bits", "delayed", "xor", "parity"]))
+@given(
+    T=sizes(1, 6),
+    N=sizes(1, 4),
+    k=COUNTS,
+    seed=SEEDS,
+    which=st.sampled_from(["bits", "delayed", "xor", "parity"]),
+)
 def test_tasks_generators(T, N, k, seed, which):
     if which == "bits":
         X = call(tasks.bit_stream, T, N, seed, names=["T", "N", "seed"])
         out = None if X is REFUSED else (X,)
     else:
-        fn = {"delayed": lambda T, N, seed: tasks.delayed_bit(T, N, k, seed),
-              "xor": tasks.xor_previous, "parity": tasks.running_parity}[which]
+        fn = {
+            "delayed": lambda T, N, seed: tasks.delayed_bit(T, N, k, seed),
+            "xor": tasks.xor_previous,
+            "parity": tasks.running_parity,
+        }[which]
         out = call(fn, T, N, seed, names=["T", "N", "k", "seed", "delay"])
     if out is REFUSED or out is None:
         return
@@ -302,15 +376,19 @@ def test_tasks_generators(T, N, k, seed, which):
         return
     _, target, mask = out
     b = X[..., 0].astype(int)
-    expected = {"delayed": lambda: np.concatenate([np.zeros((k, N), int), b[:T - k]]),
-                "xor": lambda: np.concatenate([np.zeros((1, N), int), b[1:] ^ b[:-1]]),
-                "parity": lambda: np.cumsum(b, axis=0) % 2}[which]()
+    expected = {
+        "delayed": lambda: np.concatenate([np.zeros((k, N), int), b[: T - k]]),
+        "xor": lambda: np.concatenate([np.zeros((1, N), int), b[1:] ^ b[:-1]]),
+        "parity": lambda: np.cumsum(b, axis=0) % 2,
+    }[which]()
     np.testing.assert_array_equal(target[..., 0] * mask, expected * mask)
 
 
 def weights(shape):
     """Mask-like weights of ``shape``: 0, 0.5 or 1, as a random kind of array-like."""
-    return good_kind_of(hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 0.5, 1.0, 1.0])))
+    return good_kind_of(
+        hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 0.5, 1.0, 1.0]))
+    )
 
 
 @st.composite
@@ -345,13 +423,17 @@ def best_rule_args(draw):
 @given(best_rule_args())
 def test_tasks_best_rule_accuracy(args):
     features, target, mask = args
-    acc = call(tasks.best_rule_accuracy, features, target, mask, names=["features", "target", "mask"])
+    acc = call(
+        tasks.best_rule_accuracy, features, target, mask, names=["features", "target", "mask"]
+    )
     if acc is REFUSED:
         return
     keep = np.ones(np.shape(features)[:-1], bool) if mask is None else numeric(mask) > 0
     t = numeric(target).reshape(keep.shape)[keep]
     _, counts = np.unique(t, return_counts=True)
-    assert isinstance(acc, float) and counts.max() / t.size - 1e-12 <= acc <= 1.0  # at least the constant rule
+    assert (
+        isinstance(acc, float) and counts.max() / t.size - 1e-12 <= acc <= 1.0
+    )  # at least the constant rule
 
 
 # ------------------------------------------------------------------ probes (ch. 04)
@@ -363,7 +445,9 @@ def probe_args(draw):
     states = draw(mostly(arrays(shape=lead + (H,)), arrays(max_dims=4)))
     tshape = draw(st.sampled_from([lead, lead + (draw(mostly(st.integers(1, 2), st.just(0))),)]))
     targets = draw(mostly(arrays(shape=tshape), arrays(max_dims=3)))
-    ridge = draw(mostly(st.sampled_from([0.0, 0.5, 2]), st.sampled_from([-1.0, np.nan, "a", None, True])))
+    ridge = draw(
+        mostly(st.sampled_from([0.0, 0.5, 2]), st.sampled_from([-1.0, np.nan, "a", None, True]))
+    )
     return states, targets, ridge
 
 
@@ -381,12 +465,16 @@ def test_probes_fit_and_predict(args):
     np.testing.assert_allclose(pred.reshape(Yt.shape), S @ probe.coef + probe.intercept, atol=1e-9)
     if ridge == 0:  # least-squares fitted values are unique: compare with numpy's
         A = np.column_stack([S, np.ones(len(S))])
-        np.testing.assert_allclose(pred.reshape(Yt.shape), A @ np.linalg.lstsq(A, Yt, rcond=None)[0], atol=1e-6)
+        np.testing.assert_allclose(
+            pred.reshape(Yt.shape), A @ np.linalg.lstsq(A, Yt, rcond=None)[0], atol=1e-6
+        )
 
 
 @st.composite
 def score_pairs(draw):
-    shape = draw(mostly(hnp.array_shapes(min_dims=1, max_dims=2, min_side=2, max_side=5), shapes(max_dims=2)))
+    shape = draw(
+        mostly(hnp.array_shapes(min_dims=1, max_dims=2, min_side=2, max_side=5), shapes(max_dims=2))
+    )
     a = draw(arrays(shape=shape))
     b = draw(mostly(arrays(shape=shape), arrays(max_dims=2, max_side=5)))
     return a, b
@@ -404,8 +492,10 @@ def test_probes_scores(pair):
             ref = 1 - ((x - y) ** 2).sum(0) / ((x - x.mean(0)) ** 2).sum(0)
         else:
             xc, yc = x - x.mean(0), y - y.mean(0)
-            vy = (yc ** 2).sum(0)
-            ref = np.where(vy > 0, (xc * yc).sum(0) ** 2 / ((xc ** 2).sum(0) * np.where(vy > 0, vy, 1)), 0.0)
+            vy = (yc**2).sum(0)
+            ref = np.where(
+                vy > 0, (xc * yc).sum(0) ** 2 / ((xc**2).sum(0) * np.where(vy > 0, vy, 1)), 0.0
+            )
         np.testing.assert_allclose(np.ravel(score), ref, rtol=1e-9, atol=1e-12)
 
 
@@ -415,28 +505,50 @@ def stream_shapes(draw, low=3, high=8):
     return draw(st.sampled_from([(T,), (T, draw(st.integers(1, 3)))]))
 
 
-@given(inputs=mostly(stream_shapes().flatmap(lambda s: arrays(shape=s)), arrays(max_dims=3, max_side=6)),
-       max_delay=COUNTS, start=COUNTS)
+@given(
+    inputs=mostly(
+        stream_shapes().flatmap(lambda s: arrays(shape=s)), arrays(max_dims=3, max_side=6)
+    ),
+    max_delay=COUNTS,
+    start=COUNTS,
+)
 def test_probes_delayed_inputs(inputs, max_delay, start):
-    out = call(probes.delayed_inputs, inputs, max_delay, start, names=["inputs", "max_delay", "start"])
+    out = call(
+        probes.delayed_inputs, inputs, max_delay, start, names=["inputs", "max_delay", "start"]
+    )
     if out is REFUSED:
         return
     x = numeric(inputs)
     for k in range(max_delay + 1):
-        np.testing.assert_array_equal(out[..., k], x[start - k:len(x) - k])
+        np.testing.assert_array_equal(out[..., k], x[start - k : len(x) - k])
 
 
-@given(T=mostly(st.integers(6, 14), st.integers(0, 5)), N=mostly(st.sampled_from([None, 1, 2]), st.just(0)),
-       H=mostly(st.integers(1, 3), st.just(0)), max_delay=mostly(st.integers(0, 2), COUNTS),
-       washout=mostly(st.integers(0, 2), COUNTS), kind=st.sampled_from(GOOD_KINDS),
-       score=mostly(st.sampled_from(["corr2", "r2"]), st.sampled_from(["R2", None])), seed=st.integers(0, 5))
+@given(
+    T=mostly(st.integers(6, 14), st.integers(0, 5)),
+    N=mostly(st.sampled_from([None, 1, 2]), st.just(0)),
+    H=mostly(st.integers(1, 3), st.just(0)),
+    max_delay=mostly(st.integers(0, 2), COUNTS),
+    washout=mostly(st.integers(0, 2), COUNTS),
+    kind=st.sampled_from(GOOD_KINDS),
+    score=mostly(st.sampled_from(["corr2", "r2"]), st.sampled_from(["R2", None])),
+    seed=st.integers(0, 5),
+)
 def test_probes_memory_curve(T, N, H, max_delay, washout, kind, score, seed):
     rng = np.random.default_rng(seed)
     lead = (T,) if N is None else (T, N)
     states = as_kind(rng.integers(-8, 9, size=lead + (H,)) / 8, kind)
     inputs = as_kind(rng.integers(-8, 9, size=lead) / 8, kind)
-    curve = call(probes.memory_curve, states, inputs, max_delay, washout, 0.5, 0.0, score,
-                 names=["states", "inputs", "max_delay", "washout", "score", "y_true", "steps"])
+    curve = call(
+        probes.memory_curve,
+        states,
+        inputs,
+        max_delay,
+        washout,
+        0.5,
+        0.0,
+        score,
+        names=["states", "inputs", "max_delay", "washout", "score", "y_true", "steps"],
+    )
     if curve is REFUSED:
         return
     assert curve.shape == (max_delay + 1,)
@@ -445,8 +557,12 @@ def test_probes_memory_curve(T, N, H, max_delay, washout, kind, score, seed):
 
 
 # ---------------------------------------------------------------- forecast (ch. 07)
-SERIES = mostly(st.integers(3, 9).flatmap(lambda T: st.sampled_from([(T,), (T, 1)])).flatmap(lambda s: arrays(shape=s)),
-                arrays(max_dims=2, max_side=9))
+SERIES = mostly(
+    st.integers(3, 9)
+    .flatmap(lambda T: st.sampled_from([(T,), (T, 1)]))
+    .flatmap(lambda s: arrays(shape=s)),
+    arrays(max_dims=2, max_side=9),
+)
 STARTS = mostly(st.integers(1, 8), COUNTS)
 
 
@@ -457,13 +573,13 @@ def test_forecast_data_shaping(series, length, step, p):
     if out is not REFUSED:
         X, Y = out
         for n in range(X.shape[1]):
-            np.testing.assert_array_equal(X[:, n, 0], s[n * step:n * step + length])
-            np.testing.assert_array_equal(Y[:, n, 0], s[n * step + 1:n * step + length + 1])
+            np.testing.assert_array_equal(X[:, n, 0], s[n * step : n * step + length])
+            np.testing.assert_array_equal(Y[:, n, 0], s[n * step + 1 : n * step + length + 1])
     out = call(forecast.lag_matrix, series, p, names=["series", "p"])
     if out is not REFUSED:
         L, y = out
         for t in range(p, s.size):
-            np.testing.assert_array_equal(L[t - p], s[t - p:t][::-1])
+            np.testing.assert_array_equal(L[t - p], s[t - p : t][::-1])
         np.testing.assert_array_equal(y, s[p:])
 
 
@@ -474,25 +590,42 @@ def test_forecast_baselines(series, p, start, steps):
     if out is not REFUSED:
         phi, intercept = out
         assert phi.shape == (p,) and isinstance(intercept, float)
-        one = call(forecast.ar_one_step, series, phi, intercept, start, names=["series", "phi", "intercept", "start"])
+        one = call(
+            forecast.ar_one_step,
+            series,
+            phi,
+            intercept,
+            start,
+            names=["series", "phi", "intercept", "start"],
+        )
         if one is not REFUSED:
-            ref = [intercept + phi @ s[t - p:t][::-1] for t in range(start, s.size)]
+            ref = [intercept + phi @ s[t - p : t][::-1] for t in range(start, s.size)]
             np.testing.assert_allclose(one, ref, atol=1e-9)
-        free = call(forecast.ar_free_run, series, phi, intercept, steps, names=["history", "phi", "intercept", "steps"])
+        free = call(
+            forecast.ar_free_run,
+            series,
+            phi,
+            intercept,
+            steps,
+            names=["history", "phi", "intercept", "steps"],
+        )
         if free is not REFUSED:
             buf = list(s)
             for _ in range(steps):
                 buf.append(intercept + sum(phi[k] * buf[-1 - k] for k in range(p)))
-            np.testing.assert_allclose(free, buf[s.size:], atol=1e-9)
+            np.testing.assert_allclose(free, buf[s.size :], atol=1e-9)
     out = call(forecast.persistence, series, start, names=["series", "start"])
     if out is not REFUSED:
-        np.testing.assert_array_equal(out, s[start - 1:-1])
+        np.testing.assert_array_equal(out, s[start - 1 : -1])
 
 
 @given(SERIES.flatmap(lambda a: st.tuples(st.just(a), mostly(arrays(shape=np.shape(a)), SERIES))))
 def test_forecast_errors(pair):
     a, b = pair
-    for fn, ref in ((forecast.rmse, lambda d: np.sqrt(np.mean(d ** 2))), (forecast.mae, lambda d: np.mean(np.abs(d)))):
+    for fn, ref in (
+        (forecast.rmse, lambda d: np.sqrt(np.mean(d**2))),
+        (forecast.mae, lambda d: np.mean(np.abs(d))),
+    ):
         out = call(fn, a, b, names=["y_true", "y_pred"])
         if out is not REFUSED:
             assert out == pytest.approx(ref(numeric(b) - numeric(a)))
@@ -502,8 +635,12 @@ def test_forecast_errors(pair):
 def forecast_net(draw):
     if draw(mostly(st.just(True), st.just(False))):
         return small_net(draw, n_in=1, n_out=1)
-    return small_net(draw, n_in=draw(st.sampled_from([1, 2])), n_out=draw(st.sampled_from([1, 2])),
-                     kinds=("elman", "jordan", "feedforward", "other"))
+    return small_net(
+        draw,
+        n_in=draw(st.sampled_from([1, 2])),
+        n_out=draw(st.sampled_from([1, 2])),
+        kinds=("elman", "jordan", "feedforward", "other"),
+    )
 
 
 @given(net=forecast_net(), series=SERIES, start=STARTS, steps=sizes(1, 4))
@@ -512,7 +649,7 @@ def test_forecast_rnn(net, series, start, steps):
     out = call(forecast.rnn_one_step, net, series, start, names=["net", "series", "start"])
     if out is not REFUSED:
         _, Y = net.forward(s[:-1, None])
-        np.testing.assert_allclose(out, Y[start - 1:, 0], atol=1e-12)
+        np.testing.assert_allclose(out, Y[start - 1 :, 0], atol=1e-12)
     out = call(forecast.rnn_free_run, net, series, steps, names=["net", "history", "steps"])
     if out is not REFUSED:
         Hs, Y = reference_forward(net, s[:, None])
@@ -538,7 +675,11 @@ def jacobian_product_args(draw):
     D = draw(mostly(arrays(shape=(H, H)), arrays(max_dims=3, max_side=3)))
     fshape = draw(st.sampled_from([(K, H), (K, draw(mostly(st.integers(1, 2), st.just(0))), H)]))
     fprime = draw(mostly(arrays(shape=fshape), arrays(max_dims=4, max_side=3)))
-    ord_ = draw(mostly(st.sampled_from([2, "fro", np.int64(2)]), st.sampled_from([1, 2.5, True, None, "nuc"])))
+    ord_ = draw(
+        mostly(
+            st.sampled_from([2, "fro", np.int64(2)]), st.sampled_from([1, 2.5, True, None, "nuc"])
+        )
+    )
     return D, fprime, ord_
 
 
@@ -570,8 +711,11 @@ def sequences_for(draw, net, max_T=4):
 
 @st.composite
 def jacobian_args(draw):
-    net = small_net(draw, kinds=("elman",)) if draw(mostly(st.just(True), st.just(False))) else \
-        small_net(draw, kinds=("jordan", "other"))
+    net = (
+        small_net(draw, kinds=("elman",))
+        if draw(mostly(st.just(True), st.just(False)))
+        else small_net(draw, kinds=("jordan", "other"))
+    )
     return net, draw(sequences_for(net))
 
 
@@ -589,29 +733,50 @@ def test_hidden_jacobians(args, k):
 
 
 # ----------------------------------------------------------------- gradcheck (ch. 05)
-@given(st.tuples(arrays(max_dims=2), st.booleans()).flatmap(
-    lambda p: st.tuples(st.just(p[0]), arrays(shape=np.shape(p[0])) if p[1] else arrays(max_dims=2))))
+@given(
+    st.tuples(arrays(max_dims=2), st.booleans()).flatmap(
+        lambda p: st.tuples(
+            st.just(p[0]), arrays(shape=np.shape(p[0])) if p[1] else arrays(max_dims=2)
+        )
+    )
+)
 def test_relative_error(pair):
     a, b = pair
     r = call(rnnlib.relative_error, a, b, names=["a", "b"])
     if r is not REFUSED:
         x, y = numeric(a), numeric(b)
-        assert r == pytest.approx(np.linalg.norm(x - y) / max(np.linalg.norm(x) + np.linalg.norm(y), 1e-300))
+        assert r == pytest.approx(
+            np.linalg.norm(x - y) / max(np.linalg.norm(x) + np.linalg.norm(y), 1e-300)
+        )
 
 
-@given(p=mostly(arrays(max_dims=2, kinds=("array", "strided", "float32")),
-                arrays(max_dims=2, kinds=("int", "readonly", "list"))),
-       eps=mostly(st.sampled_from([1e-6, 1e-3]), st.sampled_from([0, -1e-6, 2.0, "small", True])))
+@given(
+    p=mostly(
+        arrays(max_dims=2, kinds=("array", "strided", "float32")),
+        arrays(max_dims=2, kinds=("int", "readonly", "list")),
+    ),
+    eps=mostly(st.sampled_from([1e-6, 1e-3]), st.sampled_from([0, -1e-6, 2.0, "small", True])),
+)
 def test_numerical_gradients_of_a_quadratic(p, eps):
     params = {"p": p}
 
     def loss():
         return float(np.sum(np.asarray(params["p"], dtype=np.float64) ** 2))
 
-    g = call(rnnlib.numerical_gradients, loss, params, eps, names=["loss_fn", "params", "parameter p", "eps"],
-             repeat=False)
-    if g is not REFUSED and (p.dtype == np.float64 or eps >= 1e-3):  # float32 rounding swamps a tiny eps
-        np.testing.assert_allclose(g["p"], 2 * numeric(p), atol=1e-3 if p.dtype == np.float32 else 1e-6)
+    g = call(
+        rnnlib.numerical_gradients,
+        loss,
+        params,
+        eps,
+        names=["loss_fn", "params", "parameter p", "eps"],
+        repeat=False,
+    )
+    if g is not REFUSED and (
+        p.dtype == np.float64 or eps >= 1e-3
+    ):  # float32 rounding swamps a tiny eps
+        np.testing.assert_allclose(
+            g["p"], 2 * numeric(p), atol=1e-3 if p.dtype == np.float32 else 1e-6
+        )
 
 
 @st.composite
@@ -621,14 +786,18 @@ def gradcheck_args(draw):
     else:
         net = small_net(draw, kinds=("other",))
     if not isinstance(net, dict):
-        assume(net.activation != "relu")  # finite differences across the kink of relu are not gradients
+        assume(
+            net.activation != "relu"
+        )  # finite differences across the kink of relu are not gradients
     return net, draw(sequences_for(net, max_T=3))
 
 
 @given(args=gradcheck_args(), seed=SEEDS)
 def test_check_gradients(args, seed):
     net, X = args
-    errors = call(rnnlib.check_gradients, net, X, seed=seed, names=["model", "X", "seed"], repeat=False)
+    errors = call(
+        rnnlib.check_gradients, net, X, seed=seed, names=["model", "X", "seed"], repeat=False
+    )
     if errors is not REFUSED:
         assert set(errors) == set(net.param_names) and max(errors.values()) < 1e-5
 
@@ -659,28 +828,59 @@ def test_elman1990_streams(n, seed):
         assert [e9.VOCABULARY[i] for i in numbers] == words
 
 
-@given(probs=mostly(st.sampled_from([None, [0.2, 0.3, 0.5], (1.0, 0.0, 0.0), {"b": 0.5, "g": 0.5},
-                                     np.array([0.25, 0.25, 0.5], dtype=np.float32), np.array([0, 0, 1])]),
-                    st.one_of(arrays(max_dims=1, max_side=4), st.dictionaries(st.sampled_from("bdgx"), VALUES))))
+@given(
+    probs=mostly(
+        st.sampled_from(
+            [
+                None,
+                [0.2, 0.3, 0.5],
+                (1.0, 0.0, 0.0),
+                {"b": 0.5, "g": 0.5},
+                np.array([0.25, 0.25, 0.5], dtype=np.float32),
+                np.array([0, 0, 1]),
+            ]
+        ),
+        st.one_of(arrays(max_dims=1, max_side=4), st.dictionaries(st.sampled_from("bdgx"), VALUES)),
+    )
+)
 def test_elman1990_onset_variance(probs):
     v = call(e9.onset_variance, probs, names=["probs"])
     if v is not REFUSED:
-        p = np.full(3, 1 / 3) if probs is None else numeric(
-            [probs.get(c, 0.0) for c in "bdg"] if isinstance(probs, dict) else probs)
+        p = (
+            np.full(3, 1 / 3)
+            if probs is None
+            else numeric([probs.get(c, 0.0) for c in "bdg"] if isinstance(probs, dict) else probs)
+        )
         C = np.array([e9.LETTER_CODES[c] for c in "bdg"], float)
         np.testing.assert_allclose(v, p @ (C - p @ C) ** 2, atol=1e-12)
 
 
 CODE_TABLES = st.integers(1, 4).flatmap(
-    lambda w: st.fixed_dictionaries({c: good_kind_of(bits((w,))) for c in "abdgiu"}))
+    lambda w: st.fixed_dictionaries({c: good_kind_of(bits((w,))) for c in "abdgiu"})
+)
 
 
-@given(letters=mostly(st.text("abdgiu", max_size=8),
-                      st.one_of(st.text("abdgiux", max_size=8), st.lists(st.sampled_from("abd"), max_size=3), st.integers())),
-       codes=mostly(st.one_of(st.none(), CODE_TABLES),
-                    st.one_of(st.dictionaries(st.one_of(st.sampled_from("abdgiu"), st.sampled_from(["ab", 1])),
-                                              arrays(max_dims=2, max_side=3), max_size=6),
-                              st.sampled_from([[1, 0], {}]))))
+@given(
+    letters=mostly(
+        st.text("abdgiu", max_size=8),
+        st.one_of(
+            st.text("abdgiux", max_size=8),
+            st.lists(st.sampled_from("abd"), max_size=3),
+            st.integers(),
+        ),
+    ),
+    codes=mostly(
+        st.one_of(st.none(), CODE_TABLES),
+        st.one_of(
+            st.dictionaries(
+                st.one_of(st.sampled_from("abdgiu"), st.sampled_from(["ab", 1])),
+                arrays(max_dims=2, max_side=3),
+                max_size=6,
+            ),
+            st.sampled_from([[1, 0], {}]),
+        ),
+    ),
+)
 def test_elman1990_encode_letters(letters, codes):
     out = call(e9.encode_letters, letters, codes, names=["letters", "codes"])
     if out is not REFUSED:
@@ -690,24 +890,44 @@ def test_elman1990_encode_letters(letters, codes):
             np.testing.assert_array_equal(row, numeric(table[ch]))
 
 
-@given(alphabet=mostly(st.text("abcdefgh", min_size=1, max_size=6),
-                       st.one_of(st.just(""), st.lists(st.one_of(st.text(max_size=2), st.integers()), max_size=3),
-                                 st.integers())),
-       n_bits=mostly(st.integers(3, 6), st.sampled_from([0, 1, 40, 64, 200, 2.0, True])), seed=SEEDS)
+@given(
+    alphabet=mostly(
+        st.text("abcdefgh", min_size=1, max_size=6),
+        st.one_of(
+            st.just(""),
+            st.lists(st.one_of(st.text(max_size=2), st.integers()), max_size=3),
+            st.integers(),
+        ),
+    ),
+    n_bits=mostly(st.integers(3, 6), st.sampled_from([0, 1, 40, 64, 200, 2.0, True])),
+    seed=SEEDS,
+)
 def test_elman1990_random_letter_codes(alphabet, n_bits, seed):
-    codes = call(e9.random_letter_codes, alphabet, n_bits, seed, names=["alphabet", "n_bits", "seed"])
+    codes = call(
+        e9.random_letter_codes, alphabet, n_bits, seed, names=["alphabet", "n_bits", "seed"]
+    )
     if codes is not REFUSED:
         rows = {tuple(v) for v in codes.values()}
         assert len(rows) == len(codes) and all(len(r) == n_bits and any(r) for r in rows)
 
 
-@given(codes=mostly(st.integers(2, 6).flatmap(lambda T: st.sampled_from([(T,), (T, 2), (T, 1), (T, 2, 3)]))
-                    .flatmap(lambda s: arrays(shape=s)), arrays(max_dims=3, max_side=5)),
-       n_streams=sizes(1, 3))
+@given(
+    codes=mostly(
+        st.integers(2, 6)
+        .flatmap(lambda T: st.sampled_from([(T,), (T, 2), (T, 1), (T, 2, 3)]))
+        .flatmap(lambda s: arrays(shape=s)),
+        arrays(max_dims=3, max_side=5),
+    ),
+    n_streams=sizes(1, 3),
+)
 def test_elman1990_batching(codes, n_streams):
     out = call(e9.next_step_pairs, codes, names=["codes"])
     if out is not REFUSED:
-        arr = numeric(codes).reshape(len(numeric(codes)), -1) if np.ndim(codes) == 1 else numeric(codes)
+        arr = (
+            numeric(codes).reshape(len(numeric(codes)), -1)
+            if np.ndim(codes) == 1
+            else numeric(codes)
+        )
         np.testing.assert_array_equal(out[0], arr[:-1])
         np.testing.assert_array_equal(out[1], arr[1:])
     out = call(e9.parallel_streams, codes, n_streams, names=["codes", "n_streams"])
@@ -715,7 +935,7 @@ def test_elman1990_batching(codes, n_streams):
         arr = numeric(codes).reshape(len(numeric(codes)), -1)
         T = len(arr) // n_streams
         for n in range(n_streams):
-            np.testing.assert_array_equal(out[:, n], arr[n * T:(n + 1) * T])
+            np.testing.assert_array_equal(out[:, n], arr[n * T : (n + 1) * T])
 
 
 @st.composite
@@ -736,10 +956,19 @@ def test_elman1990_squared_errors(args):
 
 
 # ------------------------------------------------------------ explorer, datasets, linalg
-@given(x=mostly(st.integers(1, 6).flatmap(lambda T: st.sampled_from([(T,), (T, 1)])).flatmap(lambda s: arrays(shape=s)),
-                arrays(max_dims=2, max_side=6)),
-       W=mostly(VALUES, st.sampled_from(["1", None, np.nan])), D=VALUES,
-       activation=mostly(st.sampled_from(["tanh", "relu", "sigmoid", "linear"]), st.sampled_from(["softplus", 3])))
+@given(
+    x=mostly(
+        st.integers(1, 6)
+        .flatmap(lambda T: st.sampled_from([(T,), (T, 1)]))
+        .flatmap(lambda s: arrays(shape=s)),
+        arrays(max_dims=2, max_side=6),
+    ),
+    W=mostly(VALUES, st.sampled_from(["1", None, np.nan])),
+    D=VALUES,
+    activation=mostly(
+        st.sampled_from(["tanh", "relu", "sigmoid", "linear"]), st.sampled_from(["softplus", 3])
+    ),
+)
 def test_explorer_unit_response(x, W, D, activation):
     h = call(explorer.unit_response, x, W, D, 0.0, activation, names=["x", "W", "D", "activation"])
     if h is REFUSED:
@@ -763,8 +992,12 @@ def test_load_sunspots_returns_new_arrays_each_time():
     call(rnnlib.datasets.load_sunspots, names=["path"])
 
 
-@given(D=mostly(st.integers(1, 3).flatmap(lambda H: arrays(shape=(H, H))), arrays(max_dims=3, max_side=3)),
-       rho=mostly(st.integers(0, 24).map(lambda k: k / 8), st.sampled_from([np.inf, -1.0, "1", None])))
+@given(
+    D=mostly(
+        st.integers(1, 3).flatmap(lambda H: arrays(shape=(H, H))), arrays(max_dims=3, max_side=3)
+    ),
+    rho=mostly(st.integers(0, 24).map(lambda k: k / 8), st.sampled_from([np.inf, -1.0, "1", None])),
+)
 def test_linalg(D, rho):
     r = call(linalg.spectral_radius, D, names=["D"])
     if r is REFUSED:
@@ -776,7 +1009,10 @@ def test_linalg(D, rho):
 
 
 # ------------------------------------------------------------------------ text (ch. 08)
-TEXTS = mostly(st.text("ab \ncd", min_size=1, max_size=12), st.one_of(st.just(""), st.integers(), st.lists(st.just("a"))))
+TEXTS = mostly(
+    st.text("ab \ncd", min_size=1, max_size=12),
+    st.one_of(st.just(""), st.integers(), st.lists(st.just("a"))),
+)
 
 
 @given(txt=TEXTS, extra=st.text("xyz", max_size=2))
@@ -795,9 +1031,13 @@ def test_text_encoding(txt, extra):
     assert np.all(oh.sum(-1) == 1)
 
 
-@given(ids=mostly(hnp.arrays(np.int64, st.integers(2, 12), elements=st.integers(0, 3)),
-                  st.one_of(arrays(max_dims=2), st.just([]))),
-       n_streams=sizes(1, 4))
+@given(
+    ids=mostly(
+        hnp.arrays(np.int64, st.integers(2, 12), elements=st.integers(0, 3)),
+        st.one_of(arrays(max_dims=2), st.just([])),
+    ),
+    n_streams=sizes(1, 4),
+)
 def test_text_streams(ids, n_streams):
     out = call(text.streams, ids, n_streams, names=["ids", "n_streams"])
     if out is REFUSED:
@@ -805,14 +1045,22 @@ def test_text_streams(ids, n_streams):
     inputs, targets = out
     T = (len(ids) - 1) // n_streams
     for n in range(n_streams):
-        np.testing.assert_array_equal(inputs[:, n], ids[n * T:(n + 1) * T])
-        np.testing.assert_array_equal(targets[:, n], ids[n * T + 1:(n + 1) * T + 1])
+        np.testing.assert_array_equal(inputs[:, n], ids[n * T : (n + 1) * T])
+        np.testing.assert_array_equal(targets[:, n], ids[n * T + 1 : (n + 1) * T + 1])
 
 
-@given(txt=mostly(st.lists(st.text("ab ", min_size=1, max_size=5), min_size=3, max_size=8).map(
-    lambda lines: "\n".join(lines) + "\n"), TEXTS),
-       fractions=mostly(st.sampled_from([(0.8, 0.1, 0.1), (0.5, 0.5), [0.3, 0.3, 0.4]]),
-                        st.sampled_from([(0.5, 0.6), (1.5, -0.5), ("a",), 0.5])))
+@given(
+    txt=mostly(
+        st.lists(st.text("ab ", min_size=1, max_size=5), min_size=3, max_size=8).map(
+            lambda lines: "\n".join(lines) + "\n"
+        ),
+        TEXTS,
+    ),
+    fractions=mostly(
+        st.sampled_from([(0.8, 0.1, 0.1), (0.5, 0.5), [0.3, 0.3, 0.4]]),
+        st.sampled_from([(0.5, 0.6), (1.5, -0.5), ("a",), 0.5]),
+    ),
+)
 def test_text_split(txt, fractions):
     parts = call(text.split, txt, fractions, names=["text", "fractions", "part"])
     if parts is not REFUSED:
@@ -825,20 +1073,32 @@ def score_rows(draw):
     return draw(arrays(shape=shape))
 
 
-@given(Y=score_rows(), data=st.data(), temperature=mostly(st.sampled_from([0.5, 1, 2.0]), st.sampled_from([0, -1, "hot"])))
+@given(
+    Y=score_rows(),
+    data=st.data(),
+    temperature=mostly(st.sampled_from([0.5, 1, 2.0]), st.sampled_from([0, -1, "hot"])),
+)
 def test_text_scores(Y, data, temperature):
     logp = call(text.log_softmax, Y, names=["Y"])
     if logp is not REFUSED:
         y = numeric(Y)
         np.testing.assert_allclose(logp, y - np.log(np.exp(y).sum(-1, keepdims=True)), atol=1e-12)
-        nxt = data.draw(mostly(hnp.arrays(np.int64, y.shape[:-1], elements=st.integers(0, y.shape[-1] - 1)),
-                               arrays(max_dims=2)))
+        nxt = data.draw(
+            mostly(
+                hnp.arrays(np.int64, y.shape[:-1], elements=st.integers(0, y.shape[-1] - 1)),
+                arrays(max_dims=2),
+            )
+        )
         bits = call(text.next_char_bits, Y, nxt, names=["Y", "next_ids"])
         if bits is not REFUSED:
-            np.testing.assert_allclose(bits, -np.take_along_axis(logp, nxt[..., None], -1)[..., 0] / np.log(2))
+            np.testing.assert_allclose(
+                bits, -np.take_along_axis(logp, nxt[..., None], -1)[..., 0] / np.log(2)
+            )
             if bits.size:
                 bpc, perplexity = call(text.bits_per_char, bits, names=["bits"])
-                assert bpc == pytest.approx(bits.mean()) and perplexity == pytest.approx(2 ** bits.mean())
+                assert bpc == pytest.approx(bits.mean()) and perplexity == pytest.approx(
+                    2 ** bits.mean()
+                )
     p = call(text.temperature_probs, Y, temperature, names=["y", "temperature"])
     if p is not REFUSED:
         z = numeric(Y) / temperature
@@ -848,15 +1108,35 @@ def test_text_scores(Y, data, temperature):
 @st.composite
 def text_net_args(draw):
     V = draw(st.integers(2, 4))
-    net = rnnlib.ElmanRNN(V, draw(st.integers(1, 3)), draw(mostly(st.just(V), st.just(V + 1))),
-                          seed=draw(st.integers(0, 3))) if draw(mostly(st.just(True), st.just(False))) else "net"
-    ids = draw(mostly(hnp.arrays(np.int64, st.integers(1, 10), elements=st.integers(0, V - 1)), arrays(max_dims=2)))
+    net = (
+        rnnlib.ElmanRNN(
+            V,
+            draw(st.integers(1, 3)),
+            draw(mostly(st.just(V), st.just(V + 1))),
+            seed=draw(st.integers(0, 3)),
+        )
+        if draw(mostly(st.just(True), st.just(False)))
+        else "net"
+    )
+    ids = draw(
+        mostly(
+            hnp.arrays(np.int64, st.integers(1, 10), elements=st.integers(0, V - 1)),
+            arrays(max_dims=2),
+        )
+    )
     return net, ids
 
 
-@given(args=text_net_args(), n_streams=sizes(1, 3), warmup=mostly(st.integers(0, 3), COUNTS), n=COUNTS,
-       temperature=mostly(st.sampled_from([1.0, 0.5, [1.0, 2.0]]), st.sampled_from([0.0, "x", [1.0, -1.0]])),
-       seed=SEEDS)
+@given(
+    args=text_net_args(),
+    n_streams=sizes(1, 3),
+    warmup=mostly(st.integers(0, 3), COUNTS),
+    n=COUNTS,
+    temperature=mostly(
+        st.sampled_from([1.0, 0.5, [1.0, 2.0]]), st.sampled_from([0.0, "x", [1.0, -1.0]])
+    ),
+    seed=SEEDS,
+)
 def test_text_read_and_sample(args, n_streams, warmup, n, temperature, seed):
     net, ids = args
     out = call(text.read, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"])
@@ -864,10 +1144,20 @@ def test_text_read_and_sample(args, n_streams, warmup, n, temperature, seed):
         ref_H, ref_Y = reference_forward(net, np.eye(net.n_in)[ids[:-1]])
         np.testing.assert_allclose(out[0], ref_H, atol=1e-12)
         np.testing.assert_allclose(out[1], ref_Y, atol=1e-12)
-    bits = call(text.surprisal, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"])
+    bits = call(
+        text.surprisal, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"]
+    )
     if bits is not REFUSED:
         assert bits.shape == (len(ids) - 1,) and np.all(bits >= 0)
-    chars = call(text.sample, net, ids, n, temperature, seed, names=["net", "prefix_ids", "n", "temperature", "seed"])
+    chars = call(
+        text.sample,
+        net,
+        ids,
+        n,
+        temperature,
+        seed,
+        names=["net", "prefix_ids", "n", "temperature", "seed"],
+    )
     if chars is not REFUSED:
         assert chars.shape == ((len(temperature), n) if isinstance(temperature, list) else (n,))
         assert np.all((0 <= chars) & (chars < net.n_out))
@@ -876,13 +1166,22 @@ def test_text_read_and_sample(args, n_streams, warmup, n, temperature, seed):
 # --------------------------------------------------- the core, at the public API level
 @st.composite
 def forward_args(draw):
-    net = rnnlib.ElmanRNN(draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2)),
-                          activation=draw(st.sampled_from(ACTIVATIONS)), seed=draw(st.integers(0, 3)),
-                          dtype=draw(st.sampled_from(["float32", "float64"])))
+    net = rnnlib.ElmanRNN(
+        draw(st.integers(1, 3)),
+        draw(st.integers(1, 3)),
+        draw(st.integers(1, 2)),
+        activation=draw(st.sampled_from(ACTIVATIONS)),
+        seed=draw(st.integers(0, 3)),
+        dtype=draw(st.sampled_from(["float32", "float64"])),
+    )
     X = draw(sequences_for(net))
     N = np.shape(X)[1] if np.ndim(X) == 3 else 1
-    h0_shape = draw(mostly(st.sampled_from([None, (net.n_hidden,), (N, net.n_hidden)]),
-                           st.sampled_from([(net.n_hidden + 1,), (N + 1, net.n_hidden)])))
+    h0_shape = draw(
+        mostly(
+            st.sampled_from([None, (net.n_hidden,), (N, net.n_hidden)]),
+            st.sampled_from([(net.n_hidden + 1,), (N + 1, net.n_hidden)]),
+        )
+    )
     h0 = None if h0_shape is None else draw(arrays(shape=h0_shape))
     return net, X, h0
 
@@ -907,12 +1206,20 @@ def baseline_args(draw):
     if draw(st.booleans()):
         net = rnnlib.FeedForward(I, H, O, activation=act, seed=seed)
     else:
-        net = rnnlib.JordanRNN(I, H, O, activation=act, seed=seed,
-                               feedback=draw(st.sampled_from(["identity", "sigmoid"])))
+        net = rnnlib.JordanRNN(
+            I,
+            H,
+            O,
+            activation=act,
+            seed=seed,
+            feedback=draw(st.sampled_from(["identity", "sigmoid"])),
+        )
     X = draw(sequences_for(net))
     N = np.shape(X)[1] if np.ndim(X) == 3 else 1
     state = O if isinstance(net, rnnlib.JordanRNN) else H
-    h0 = draw(st.one_of(st.none(), mostly(arrays(shape=(state,)), arrays(shape=(N + 1, state + 1)))))
+    h0 = draw(
+        st.one_of(st.none(), mostly(arrays(shape=(state,)), arrays(shape=(N + 1, state + 1))))
+    )
     return net, X, h0
 
 
@@ -929,8 +1236,11 @@ def test_baselines_forward(args):
         ref_H = f(x @ W.T + B)
     else:
         g = (lambda y: y) if net.feedback == "identity" else REFERENCE_ACTIVATIONS["sigmoid"]
-        s_prev = np.zeros(x.shape[1:-1] + (net.n_out,)) if h0 is None else np.broadcast_to(
-            numeric(h0), x.shape[1:-1] + (net.n_out,))
+        s_prev = (
+            np.zeros(x.shape[1:-1] + (net.n_out,))
+            if h0 is None
+            else np.broadcast_to(numeric(h0), x.shape[1:-1] + (net.n_out,))
+        )
         ref_H = []
         for xt in x:
             h = f(xt @ W.T + s_prev @ numeric(net.D).T + B)
@@ -959,19 +1269,28 @@ def test_elman_backward_is_not_changed_by_edits_of_forward_results(args, seed):
 
 @st.composite
 def loss_args(draw):
-    shape = draw(mostly(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3), shapes(max_dims=3)))
+    shape = draw(
+        mostly(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3), shapes(max_dims=3))
+    )
     Y = draw(arrays(shape=shape))
-    one_hot = hnp.arrays(np.int64, shape[:-1], elements=st.integers(0, max(shape[-1] - 1, 0))).map(
-        lambda labels: np.eye(shape[-1])[labels]) if shape and shape[-1] else bits(shape)
+    one_hot = (
+        hnp.arrays(np.int64, shape[:-1], elements=st.integers(0, max(shape[-1] - 1, 0))).map(
+            lambda labels: np.eye(shape[-1])[labels]
+        )
+        if shape and shape[-1]
+        else bits(shape)
+    )
     target = draw(mostly(good_kind_of(st.one_of(bits(shape), one_hot)), arrays(max_dims=3)))
     mask = draw(st.one_of(st.none(), mostly(weights(shape[:-1]), arrays(max_dims=2))))
     return Y, target, mask
 
 
 @given(args=loss_args(), which=st.sampled_from(["mse", "bce", "cross_entropy"]))
-@example(args=(np.zeros((0, 2)), np.zeros((0, 2)), None), which="mse")     # no time step
-@example(args=(np.zeros((2, 0)), np.zeros((2, 0)), None), which="bce")     # no output unit
-@example(args=(np.zeros((1, 0, 1)), np.zeros((1, 0, 1)), None), which="cross_entropy")  # no sequence
+@example(args=(np.zeros((0, 2)), np.zeros((0, 2)), None), which="mse")  # no time step
+@example(args=(np.zeros((2, 0)), np.zeros((2, 0)), None), which="bce")  # no output unit
+@example(
+    args=(np.zeros((1, 0, 1)), np.zeros((1, 0, 1)), None), which="cross_entropy"
+)  # no sequence
 def test_losses(args, which):
     Y, target, mask = args
     out = call(rnnlib.LOSSES[which], Y, target, mask, names=["Y", "target", "mask", "class labels"])
@@ -984,7 +1303,9 @@ def test_losses(args, which):
         ref = np.sum(w[..., None] * (y - t) ** 2) / (w.sum() * y.shape[-1])
     elif which == "bce":
         p = 1 / (1 + np.exp(-y))
-        ref = np.sum(w[..., None] * -(t * np.log(p) + (1 - t) * np.log1p(-p))) / (w.sum() * y.shape[-1])
+        ref = np.sum(w[..., None] * -(t * np.log(p) + (1 - t) * np.log1p(-p))) / (
+            w.sum() * y.shape[-1]
+        )
     else:
         if t.shape == y.shape[:-1]:
             t = np.eye(y.shape[-1])[t.astype(int)]
@@ -996,13 +1317,29 @@ def test_losses(args, which):
 @st.composite
 def optimiser_args(draw):
     param_shapes = {"a": (2,), "b": (1, 3)}
-    params = {k: draw(mostly(arrays(shape=s, kinds=("array", "strided")), arrays(shape=s, kinds=("readonly",))))
-              for k, s in param_shapes.items()}
-    grads = {k: draw(mostly(arrays(shape=s), arrays(max_dims=2, max_side=3))) for k, s in param_shapes.items()}
+    params = {
+        k: draw(
+            mostly(
+                arrays(shape=s, kinds=("array", "strided")), arrays(shape=s, kinds=("readonly",))
+            )
+        )
+        for k, s in param_shapes.items()
+    }
+    grads = {
+        k: draw(mostly(arrays(shape=s), arrays(max_dims=2, max_side=3)))
+        for k, s in param_shapes.items()
+    }
     if draw(mostly(st.just(False), st.just(True))):
         grads.pop(draw(st.sampled_from(sorted(grads))))
-    opt = draw(st.sampled_from([lambda: rnnlib.SGD(lr=0.1), lambda: rnnlib.SGD(lr=0.1, momentum=0.5),
-                                lambda: rnnlib.Adam(lr=0.01)]))
+    opt = draw(
+        st.sampled_from(
+            [
+                lambda: rnnlib.SGD(lr=0.1),
+                lambda: rnnlib.SGD(lr=0.1, momentum=0.5),
+                lambda: rnnlib.Adam(lr=0.01),
+            ]
+        )
+    )
     return params, grads, opt
 
 
@@ -1012,9 +1349,15 @@ def _read_only(arr):
 
 
 @given(optimiser_args())
-@example(args=({"a": _read_only(np.ones(2))}, {"a": np.ones(2)}, rnnlib.SGD))  # cannot be updated in place
-@example(args=({"a": np.ones(2)}, {"a": np.array(["0.5", "1"])}, rnnlib.SGD))    # strings are not numbers
-@example(args=({"a": np.ones(2)}, {"a": np.array([1 + 1j, 0])}, rnnlib.Adam))   # complex: not a real gradient
+@example(
+    args=({"a": _read_only(np.ones(2))}, {"a": np.ones(2)}, rnnlib.SGD)
+)  # cannot be updated in place
+@example(
+    args=({"a": np.ones(2)}, {"a": np.array(["0.5", "1"])}, rnnlib.SGD)
+)  # strings are not numbers
+@example(
+    args=({"a": np.ones(2)}, {"a": np.array([1 + 1j, 0])}, rnnlib.Adam)
+)  # complex: not a real gradient
 def test_optimiser_step(args):
     params, grads, make = args
     before = {k: v.copy() for k, v in params.items()}
@@ -1028,7 +1371,9 @@ def test_optimiser_step(args):
             np.testing.assert_array_equal(params[k], before[k])  # a refused step changes nothing
         return
     assert _equal(grads, grads_before)
-    assert all(np.asarray(g).dtype.kind in "biuf" for g in grads.values()), "a non-real gradient was accepted"
+    assert all(np.asarray(g).dtype.kind in "biuf" for g in grads.values()), (
+        "a non-real gradient was accepted"
+    )
     if isinstance(opt, rnnlib.SGD):  # first step, with or without momentum: p - lr g
         for k in params:
             np.testing.assert_allclose(params[k], before[k] - 0.1 * numeric(grads[k]), atol=1e-12)
@@ -1036,17 +1381,25 @@ def test_optimiser_step(args):
 
 @st.composite
 def clip_args(draw):
-    grads = {k: draw(arrays(shape=s, kinds=("array", "strided")))
-             for k, s in {"a": (2,), "b": (1, 3)}.items()}
+    grads = {
+        k: draw(arrays(shape=s, kinds=("array", "strided")))
+        for k, s in {"a": (2,), "b": (1, 3)}.items()
+    }
     if not draw(mostly(st.just(True), st.just(False))):
-        grads = draw(st.sampled_from([list(grads.values()), {"a": np.array([np.inf, 1.0])}, {"a": [1.0, 2.0]}]))
-    max_norm = draw(mostly(st.sampled_from([0.5, 1, 3.0, 100.0]), st.sampled_from([0, -1.0, np.nan, "1", None])))
+        grads = draw(
+            st.sampled_from(
+                [list(grads.values()), {"a": np.array([np.inf, 1.0])}, {"a": [1.0, 2.0]}]
+            )
+        )
+    max_norm = draw(
+        mostly(st.sampled_from([0.5, 1, 3.0, 100.0]), st.sampled_from([0, -1.0, np.nan, "1", None]))
+    )
     return grads, max_norm
 
 
 @given(clip_args())
-@example(args=([np.ones(2)], 1.0))                            # a list, not a dict
-@example(args=({"a": np.array([np.inf, 1.0])}, 1.0))          # a non-finite gradient cannot be rescaled
+@example(args=([np.ones(2)], 1.0))  # a list, not a dict
+@example(args=({"a": np.array([np.inf, 1.0])}, 1.0))  # a non-finite gradient cannot be rescaled
 def test_clip_grad_norm(args):
     grads, max_norm = args
     before = copy.deepcopy(grads)
@@ -1066,11 +1419,19 @@ def test_clip_grad_norm(args):
 @given(args=forward_args(), data=st.data())
 def test_elman_step(args, data):
     net = args[0]
-    x = data.draw(mostly(st.sampled_from([(net.n_in,), (2, net.n_in)]).flatmap(lambda s: arrays(shape=s)),
-                         arrays(max_dims=2, max_side=3)))
+    x = data.draw(
+        mostly(
+            st.sampled_from([(net.n_in,), (2, net.n_in)]).flatmap(lambda s: arrays(shape=s)),
+            arrays(max_dims=2, max_side=3),
+        )
+    )
     batch = np.shape(x)[:-1]
-    h_prev = data.draw(mostly(st.one_of(st.none(), arrays(shape=batch + (net.n_hidden,))),
-                              arrays(max_dims=2, max_side=3)))
+    h_prev = data.draw(
+        mostly(
+            st.one_of(st.none(), arrays(shape=batch + (net.n_hidden,))),
+            arrays(max_dims=2, max_side=3),
+        )
+    )
     out = call(net.step, x, h_prev, names=["x", "h_prev"])
     if out is REFUSED:
         return
@@ -1082,7 +1443,9 @@ def test_elman_step(args, data):
 
 @given(n1=st.integers(1, 3), n2=st.integers(1, 3), make=st.sampled_from(["sgd", "adam"]))
 def test_an_optimiser_reused_for_a_second_model_is_refused_or_starts_afresh(n1, n2, make):
-    new = {"sgd": lambda: rnnlib.SGD(lr=0.1, momentum=0.9), "adam": lambda: rnnlib.Adam(lr=0.1)}[make]
+    new = {"sgd": lambda: rnnlib.SGD(lr=0.1, momentum=0.9), "adam": lambda: rnnlib.Adam(lr=0.1)}[
+        make
+    ]
     a, b = rnnlib.ElmanRNN(1, n1, 1, seed=1), rnnlib.ElmanRNN(1, n2, 1, seed=2)
     b_fresh = copy.deepcopy(b)
     grads = lambda net: {k: np.ones_like(v) for k, v in net.params.items()}  # noqa: E731
@@ -1103,26 +1466,67 @@ def fit_args(draw):
     net = small_net(draw, kinds=("elman", "elman", "jordan", "feedforward"))
     X = draw(sequences_for(net, max_T=3))
     lead = np.shape(X)[:-1]
-    target = draw(mostly(arrays(shape=lead + (net.n_out,), kinds=GOOD_KINDS), arrays(max_dims=3, max_side=3)))
+    target = draw(
+        mostly(arrays(shape=lead + (net.n_out,), kinds=GOOD_KINDS), arrays(max_dims=3, max_side=3))
+    )
     mask = draw(st.one_of(st.none(), mostly(weights(lead), arrays(max_dims=2, max_side=3))))
     N = lead[1] if len(lead) == 2 else 1
-    h0 = draw(mostly(st.one_of(st.none(), arrays(shape=(net.n_hidden,), kinds=GOOD_KINDS),
-                               arrays(shape=(N, net.n_hidden), kinds=GOOD_KINDS)),
-                     st.integers(0, 4).flatmap(lambda n: arrays(shape=(n, net.n_hidden)))))
-    optimizer = draw(mostly(st.sampled_from([None, "sgd", "adam"]), st.sampled_from([rnnlib.Adam, rnnlib.SGD, "adam"])))
+    h0 = draw(
+        mostly(
+            st.one_of(
+                st.none(),
+                arrays(shape=(net.n_hidden,), kinds=GOOD_KINDS),
+                arrays(shape=(N, net.n_hidden), kinds=GOOD_KINDS),
+            ),
+            st.integers(0, 4).flatmap(lambda n: arrays(shape=(n, net.n_hidden))),
+        )
+    )
+    optimizer = draw(
+        mostly(
+            st.sampled_from([None, "sgd", "adam"]),
+            st.sampled_from([rnnlib.Adam, rnnlib.SGD, "adam"]),
+        )
+    )
     optimizer = {"sgd": rnnlib.SGD(lr=0.05), "adam": rnnlib.Adam(lr=0.01)}.get(optimizer, optimizer)
-    loss = draw(mostly(st.just("mse"), st.sampled_from(["l1", lambda Y, t, m: 1.0, lambda Y, t, m: (1.0, None)])))
+    loss = draw(
+        mostly(
+            st.just("mse"),
+            st.sampled_from(["l1", lambda Y, t, m: 1.0, lambda Y, t, m: (1.0, None)]),
+        )
+    )
     return net, X, target, mask, h0, optimizer, loss
 
 
 @given(args=fit_args(), epochs=mostly(st.sampled_from([1, 2]), st.sampled_from([0, 1.0])))
-@example(args=(rnnlib.ElmanRNN(1, 2, 1), np.ones((3, 1)), np.ones((3, 1)), None, None, None,
-               lambda Y, t, m: 1.0), epochs=1)  # a loss function must return (loss, dY)
+@example(
+    args=(
+        rnnlib.ElmanRNN(1, 2, 1),
+        np.ones((3, 1)),
+        np.ones((3, 1)),
+        None,
+        None,
+        None,
+        lambda Y, t, m: 1.0,
+    ),
+    epochs=1,
+)  # a loss function must return (loss, dY)
 def test_fit(args, epochs):
     net, X, target, mask, h0, optimizer, loss = args
-    history = call(rnnlib.fit, net, X, target, loss=loss, optimizer=optimizer, epochs=epochs, mask=mask, h0=h0,
-                   verbose=False, names=["model", "X", "target", "mask", "h0", "optimizer", "epochs", "loss"],
-                   repeat=False, updates=(net, optimizer))
+    history = call(
+        rnnlib.fit,
+        net,
+        X,
+        target,
+        loss=loss,
+        optimizer=optimizer,
+        epochs=epochs,
+        mask=mask,
+        h0=h0,
+        verbose=False,
+        names=["model", "X", "target", "mask", "h0", "optimizer", "epochs", "loss"],
+        repeat=False,
+        updates=(net, optimizer),
+    )
     if history is REFUSED:
         return
     assert len(history.loss) in (epochs, 0) and all(np.isfinite(history.loss))
@@ -1143,5 +1547,7 @@ def test_copies_of_a_model_are_independent(args):
 
 def test_step_names_its_own_argument():
     net = rnnlib.ElmanRNN(1, 2, 1)
-    out = call(net.step, [1.0], np.zeros(3), names=["h_prev"])  # a state of 3 values for 2 hidden units
+    out = call(
+        net.step, [1.0], np.zeros(3), names=["h_prev"]
+    )  # a state of 3 values for 2 hidden units
     assert out is REFUSED

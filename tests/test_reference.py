@@ -4,6 +4,7 @@ The reference is plain numpy written to be read; the library (``ElmanRNN``,
 ``fit``, ``Adam``, ``mse``) computes the same formulas with machine-independent
 arithmetic, in other orders. They must agree to about 1e-12, relative, in float64.
 """
+
 import ast
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def problem(shape, activation="tanh", seed=0, h0=False):
     net = rnnlib.ElmanRNN(I, H, O, activation=activation, seed=seed)
     net.c = rng.uniform(-0.5, 0.5, O)
     if activation == "relu":
-        net.B = net.B + 0.3            # most units active, so that gradients flow
+        net.B = net.B + 0.3  # most units active, so that gradients flow
     X, dY = rng.standard_normal((T, N, I)), rng.standard_normal((T, N, O))
     return net, X, dY, (rng.standard_normal((N, H)) if h0 else None)
 
@@ -45,7 +46,9 @@ def test_it_is_one_page_of_plain_numpy():
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 150
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
-    assert [(type(n).__name__, [a.name for a in n.names]) for n in imports] == [("Import", ["numpy"])]
+    assert [(type(n).__name__, [a.name for a in n.names]) for n in imports] == [
+        ("Import", ["numpy"])
+    ]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 7])
@@ -71,12 +74,14 @@ def test_forward_matches_the_library(shape, activation, h0):
 
 def test_forward_of_one_sequence_and_one_h0_for_a_batch():
     net, X, _, H0 = problem((6, 3, 2, 4, 2), h0=True)
-    Hs, Y = net.forward(X[:, 0], H0[0])                     # X (T, I), h0 (H,)
+    Hs, Y = net.forward(X[:, 0], H0[0])  # X (T, I), h0 (H,)
     Hr, Yr = reference.forward(net.params, X[:, 0], H0[0])
     assert Hr.shape == Hs.shape
     assert_close(Hr, Hs)
     assert_close(Yr, Y)
-    assert_close(reference.forward(net.params, X, H0[0])[1], net.forward(X, H0[0])[1])   # h0 (H,) for N sequences
+    assert_close(
+        reference.forward(net.params, X, H0[0])[1], net.forward(X, H0[0])[1]
+    )  # h0 (H,) for N sequences
 
 
 @pytest.mark.parametrize("h0", [False, True])
@@ -109,7 +114,10 @@ def test_the_comparison_can_fail():
     would differ from the library by far more than the 1e-12 that the tests allow."""
     net, X, dY, H0 = problem((7, 3, 2, 5, 2), h0=True)
     one, two = (reference.bptt(net.params, X, dY, H0, truncate=k) for k in (1, 2))
-    full, almost = reference.bptt(net.params, X, dY, H0), reference.bptt(net.params, X, dY, H0, truncate=6)
+    full, almost = (
+        reference.bptt(net.params, X, dY, H0),
+        reference.bptt(net.params, X, dY, H0, truncate=6),
+    )
     for name in ("W", "D"):
         assert rel_diff(two[name], one[name]) > 1e-2, name
         assert rel_diff(almost[name], full[name]) > 1e-6, name
@@ -150,8 +158,16 @@ def test_train_matches_fit(shape):
     rng = np.random.default_rng(5)
     X, target = rng.standard_normal((T, N, I)), rng.standard_normal((T, N, O))
     net, params = rnnlib.ElmanRNN(I, H, O, seed=2), reference.init(I, H, O, seed=2)
-    history = rnnlib.fit(net, X, target, loss="mse", optimizer=rnnlib.Adam(0.02), epochs=30,
-                         batch_size=None, verbose=False)
+    history = rnnlib.fit(
+        net,
+        X,
+        target,
+        loss="mse",
+        optimizer=rnnlib.Adam(0.02),
+        epochs=30,
+        batch_size=None,
+        verbose=False,
+    )
     losses = reference.train(params, X, target, epochs=30, lr=0.02)
     assert len(losses) == 30 and losses[-1] < 0.9 * losses[0]
     assert_close(losses, history.loss, "loss per epoch")

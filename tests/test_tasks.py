@@ -1,4 +1,5 @@
 """Bit-stream tasks and the accuracy of binary outputs (chapter 03)."""
+
 import numpy as np
 import pytest
 
@@ -23,8 +24,11 @@ def test_bit_stream_is_seeded_bits():
 
 def test_every_task_uses_the_same_bits_for_the_same_seed():
     X0 = tasks.bit_stream(T, N, seed=5)
-    for X, _, _ in (tasks.xor_previous(T, N, seed=5), tasks.delayed_bit(T, N, 3, seed=5),
-                    tasks.running_parity(T, N, seed=5)):
+    for X, _, _ in (
+        tasks.xor_previous(T, N, seed=5),
+        tasks.delayed_bit(T, N, 3, seed=5),
+        tasks.running_parity(T, N, seed=5),
+    ):
         np.testing.assert_array_equal(X, X0)
 
 
@@ -60,7 +64,7 @@ def test_running_parity_targets():
 
 def test_accuracy_of_logits():
     _, target, mask = tasks.xor_previous(T, N, seed=0)
-    right = 4.0 * target - 2.0          # logits with the right sign
+    right = 4.0 * target - 2.0  # logits with the right sign
     assert tasks.accuracy(right, target, mask) == 1.0
     assert tasks.accuracy(-right, target, mask) == 0.0
     # a mistake at a masked step does not count; without the mask it does
@@ -79,7 +83,9 @@ def test_bad_input():
         tasks.bit_stream(0, 3)
     with pytest.raises(TypeError, match="N must be a positive integer"):
         tasks.running_parity(5, 2.5)
-    with pytest.raises(ValueError, match="k \\(the delay\\) must be a non-negative integer, got -1"):
+    with pytest.raises(
+        ValueError, match="k \\(the delay\\) must be a non-negative integer, got -1"
+    ):
         tasks.delayed_bit(5, 2, k=-1)
     with pytest.raises(TypeError, match="k \\(the delay\\) must be a non-negative integer"):
         tasks.delayed_bit(5, 2, k=True)

@@ -11,6 +11,7 @@ torch is not part of the book's environment: .ci/run installs
 tests/requirements-torch.txt in an environment of its own and runs this file
 with RNNLIB_REQUIRE_TORCH=1, where a missing torch fails instead of skipping.
 """
+
 import numpy as np
 import pytest
 
@@ -35,14 +36,20 @@ class TorchElman:
         self.torch, self.activation = torch, net.activation
         t = lambda a: torch.tensor(np.array(a), dtype=torch.float64)  # noqa: E731
         if net.activation in ("tanh", "relu"):
-            self.rnn = torch.nn.RNN(net.n_in, net.n_hidden, nonlinearity=net.activation, dtype=torch.float64)
+            self.rnn = torch.nn.RNN(
+                net.n_in, net.n_hidden, nonlinearity=net.activation, dtype=torch.float64
+            )
             with torch.no_grad():
                 self.rnn.weight_ih_l0.copy_(t(net.W))
                 self.rnn.weight_hh_l0.copy_(t(net.D))
                 self.rnn.bias_ih_l0.copy_(t(net.B))
                 self.rnn.bias_hh_l0.zero_()
-            self.rnn.bias_hh_l0.requires_grad_(False)      # the basic RNN has one hidden threshold B
-            self.P = {"W": self.rnn.weight_ih_l0, "D": self.rnn.weight_hh_l0, "B": self.rnn.bias_ih_l0}
+            self.rnn.bias_hh_l0.requires_grad_(False)  # the basic RNN has one hidden threshold B
+            self.P = {
+                "W": self.rnn.weight_ih_l0,
+                "D": self.rnn.weight_hh_l0,
+                "B": self.rnn.bias_ih_l0,
+            }
         else:
             self.P = {k: t(getattr(net, k)).requires_grad_() for k in ("W", "D", "B")}
         self.P["V"] = t(net.V).requires_grad_()
@@ -77,7 +84,9 @@ def problem(activation, T=9, N=3, seed=0):
 def assert_grads_close(ours, theirs, what):
     assert set(ours) == set(theirs) == {"W", "D", "B", "V", "c"}
     for k in ours:
-        np.testing.assert_allclose(ours[k], theirs[k], rtol=RTOL, atol=ATOL, err_msg=f"{what}: gradient of {k}")
+        np.testing.assert_allclose(
+            ours[k], theirs[k], rtol=RTOL, atol=ATOL, err_msg=f"{what}: gradient of {k}"
+        )
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -89,7 +98,7 @@ def test_outputs_and_all_gradients_agree_with_torch(torch, activation, T, N, wit
     ours = net.backward(X, dY, h0 if with_h0 else None)
     ref = TorchElman(torch, net)
     tHs, tY = ref.forward(torch.tensor(X), torch.tensor(h0))
-    (tY * torch.tensor(dY)).sum().backward()            # backward returns the gradients of sum(dY * Y)
+    (tY * torch.tensor(dY)).sum().backward()  # backward returns the gradients of sum(dY * Y)
     np.testing.assert_allclose(Hs, tHs.detach().numpy(), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(Y, tY.detach().numpy(), rtol=RTOL, atol=ATOL)
     assert_grads_close(ours, ref.grads(), f"{activation}, T={T}, N={N}")
@@ -128,7 +137,7 @@ def test_truncation_by_pieces_agrees_with_torch_detach(torch, activation):
     th = torch.tensor(h0)
     for s in pieces(10, 4):
         tHs, tY = ref.forward(torch.tensor(X[s]), th.detach())
-        (tY * torch.tensor(dY[s])).sum().backward()     # .grad accumulates over the pieces
+        (tY * torch.tensor(dY[s])).sum().backward()  # .grad accumulates over the pieces
         th = tHs[-1]
     assert_grads_close(ours, ref.grads(), f"{activation}, pieces of 4")
     assert not np.allclose(ours["D"], net.backward(X, dY, h0)["D"], rtol=1e-3)
@@ -141,8 +150,17 @@ def test_fit_by_pieces_agrees_with_torch_sgd(torch, activation):
     net, X, target, h0 = problem(activation, T=10, seed=5)
     lr, epochs = 0.1, 2
     ref = TorchElman(torch, net)
-    rnnlib.fit(net, X, target, loss="mse", optimizer=rnnlib.SGD(lr=lr), epochs=epochs, chunk=4, h0=h0,
-               verbose=False)
+    rnnlib.fit(
+        net,
+        X,
+        target,
+        loss="mse",
+        optimizer=rnnlib.SGD(lr=lr),
+        epochs=epochs,
+        chunk=4,
+        h0=h0,
+        verbose=False,
+    )
     for _ in range(epochs):
         th = torch.tensor(h0)
         for s in pieces(10, 4):
@@ -154,5 +172,10 @@ def test_fit_by_pieces_agrees_with_torch_sgd(torch, activation):
                     p.grad = None
             th = tHs[-1]
     for k, p in ref.P.items():
-        np.testing.assert_allclose(net.params[k], p.detach().numpy(), rtol=RTOL, atol=ATOL,
-                                   err_msg=f"{activation}: {k} after fit")
+        np.testing.assert_allclose(
+            net.params[k],
+            p.detach().numpy(),
+            rtol=RTOL,
+            atol=ATOL,
+            err_msg=f"{activation}: {k} after fit",
+        )

@@ -1,4 +1,5 @@
 """Losses, optimisers, clipping and the fit loop (chapter 05)."""
+
 import numpy as np
 import pytest
 
@@ -28,7 +29,9 @@ def test_loss_gradients_match_finite_differences(name, rng):
 def test_loss_values():
     assert rnnlib.mse([[1.0], [3.0]], [[0.0], [1.0]])[0] == pytest.approx(2.5)
     assert rnnlib.bce_with_logits([[0.0]], [[1.0]])[0] == pytest.approx(np.log(2))
-    assert rnnlib.softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))[0] == pytest.approx(np.log(4))
+    assert rnnlib.softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))[0] == pytest.approx(
+        np.log(4)
+    )
     # the mask leaves steps out of the mean
     assert rnnlib.mse([[5.0], [1.0]], [[0.0], [0.0]], mask=[0, 1])[0] == pytest.approx(1.0)
 
@@ -43,7 +46,9 @@ def test_bad_loss_input():
     with pytest.raises(ValueError, match="mask must have shape"):
         rnnlib.mse(np.zeros((2, 1)), np.zeros((2, 1)), mask=[1, 1, 1])
     with pytest.raises(ValueError, match="unknown loss 'hinge'"):
-        rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), loss="hinge", epochs=1)
+        rnnlib.fit(
+            rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), loss="hinge", epochs=1
+        )
 
 
 def test_clip_grad_norm_rescales_only_large_gradients():
@@ -76,17 +81,25 @@ def test_clipping_leaves_the_norm_exactly_at_the_limit():
     evidence.check_clip(rnnlib.clip_grad_norm)
 
 
-@pytest.mark.parametrize("make", [lambda: rnnlib.SGD(lr=0.1), lambda: rnnlib.SGD(lr=0.05, momentum=0.9),
-                                  lambda: rnnlib.Adam(lr=0.1)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: rnnlib.SGD(lr=0.1),
+        lambda: rnnlib.SGD(lr=0.05, momentum=0.9),
+        lambda: rnnlib.Adam(lr=0.1),
+    ],
+)
 def test_optimisers_minimise_a_quadratic(make):
-    opt = make()        # a fresh optimiser each run: an optimiser is bound to the parameters it updates
+    opt = make()  # a fresh optimiser each run: an optimiser is bound to the parameters it updates
     p = {"x": np.array([3.0, -2.0])}
     for _ in range(300):
         opt.step(p, {"x": 2 * p["x"]})
     assert np.abs(p["x"]).max() < 1e-2
 
 
-@pytest.mark.parametrize("make", [lambda: rnnlib.SGD(lr=0.1, momentum=0.5), lambda: rnnlib.Adam(lr=0.1)])
+@pytest.mark.parametrize(
+    "make", [lambda: rnnlib.SGD(lr=0.1, momentum=0.5), lambda: rnnlib.Adam(lr=0.1)]
+)
 def test_optimisers_keep_float32(make):
     """float32 parameters with float32 gradients stay float32 arrays, updated in place."""
     p = {"x": np.array([1.0, -2.0], dtype=np.float32)}
@@ -140,7 +153,9 @@ def test_fit_with_chunks_and_clipping_learns(rng):
     """Truncated BPTT by chunks, carrying h across chunks, with clipping, still learns the task."""
     X, Y = delayed_copy_task(rng, T=40, N=32)
     net = rnnlib.ElmanRNN(1, 8, 1, seed=1)
-    hist = rnnlib.fit(net, X, Y, epochs=60, chunk=10, clip=0.3, verbose=False, optimizer=rnnlib.Adam(0.02))
+    hist = rnnlib.fit(
+        net, X, Y, epochs=60, chunk=10, clip=0.3, verbose=False, optimizer=rnnlib.Adam(0.02)
+    )
     assert hist.final_loss < 0.02
     # clipping acted: many steps' gradient norms (recorded before clipping) are above the limit
     assert sum(n > 0.3 for n in hist.step_grad_norm) >= 10
@@ -177,17 +192,19 @@ def test_fit_stops_cleanly_when_training_diverges(rng, capsys):
 def test_fit_callback_can_stop_and_steps_are_recorded(rng):
     X, Y = delayed_copy_task(rng, N=16)
     net = rnnlib.ElmanRNN(1, 4, 1)
-    hist = rnnlib.fit(net, X, Y, epochs=20, batch_size=4, verbose=False, callback=lambda e, h: e < 3)
+    hist = rnnlib.fit(
+        net, X, Y, epochs=20, batch_size=4, verbose=False, callback=lambda e, h: e < 3
+    )
     assert len(hist.loss) == 3 and len(hist.step_loss) == 3 * 4 and not hist.diverged
 
 
 def test_fit_skips_fully_masked_chunks_but_carries_the_state(rng):
     X, Y = delayed_copy_task(rng, T=20, N=8)
     mask = np.ones((20, 8))
-    mask[:10] = 0                      # the first chunk of 10 has nothing to learn from
+    mask[:10] = 0  # the first chunk of 10 has nothing to learn from
     net = rnnlib.ElmanRNN(1, 4, 1)
     hist = rnnlib.fit(net, X, Y, mask=mask, chunk=10, epochs=3, verbose=False)
-    assert len(hist.step_loss) == 3    # one update per epoch: the second chunk only
+    assert len(hist.step_loss) == 3  # one update per epoch: the second chunk only
     # and the second chunk starts from the state the first one reached, not from h0
     evidence.check_fit_chunks(rnnlib.fit, mask_first=True)
 
@@ -203,13 +220,15 @@ def test_fit_shuffles_h0_with_its_sequences(rng):
     H0 = rng.standard_normal((N, 3))
     net = rnnlib.ElmanRNN(1, 3, 1, seed=2)
     start = {k: v.copy() for k, v in net.params.items()}
-    rnnlib.fit(net, X, Y, h0=H0, batch_size=1, epochs=1, optimizer=rnnlib.SGD(lr=lr), verbose=False, seed=2)
+    rnnlib.fit(
+        net, X, Y, h0=H0, batch_size=1, epochs=1, optimizer=rnnlib.SGD(lr=lr), verbose=False, seed=2
+    )
     matches = []
     for order in itertools.permutations(range(N)):
         ref = rnnlib.ElmanRNN(1, 3, 1, seed=2)
         for n in order:
-            _, dY = rnnlib.mse(ref.forward(X[:, n:n + 1], H0[n:n + 1])[1], Y[:, n:n + 1])
-            g = ref.backward(X[:, n:n + 1], dY, H0[n:n + 1])
+            _, dY = rnnlib.mse(ref.forward(X[:, n : n + 1], H0[n : n + 1])[1], Y[:, n : n + 1])
+            g = ref.backward(X[:, n : n + 1], dY, H0[n : n + 1])
             for k, p in ref.params.items():
                 p -= lr * g[k]
         if all(np.allclose(ref.params[k], net.params[k], rtol=1e-12, atol=1e-14) for k in start):
@@ -219,7 +238,9 @@ def test_fit_shuffles_h0_with_its_sequences(rng):
 
 def one_sgd_step(net, X, target, loss, lr=0.1, **kw):
     before = {k: v.copy() for k, v in net.params.items()}
-    rnnlib.fit(net, X, target, loss=loss, optimizer=rnnlib.SGD(lr=lr), epochs=1, verbose=False, **kw)
+    rnnlib.fit(
+        net, X, target, loss=loss, optimizer=rnnlib.SGD(lr=lr), epochs=1, verbose=False, **kw
+    )
     return {k: (before[k] - net.params[k]) / lr for k in before}
 
 
@@ -251,20 +272,29 @@ def test_fit_with_a_callable_loss(rng):
     Y = net.forward(X)[1]
     expected, value = net.backward(X, np.sign(Y - T)), np.abs(Y - T).sum()
     before = {k: v.copy() for k, v in net.params.items()}
-    hist = rnnlib.fit(net, X, T, loss=absolute, optimizer=rnnlib.SGD(lr=0.1), epochs=1, verbose=False)
+    hist = rnnlib.fit(
+        net, X, T, loss=absolute, optimizer=rnnlib.SGD(lr=0.1), epochs=1, verbose=False
+    )
     assert calls == [(6, 1)] and hist.step_loss == [pytest.approx(value, rel=1e-14)]
     for k in expected:
-        np.testing.assert_allclose((before[k] - net.params[k]) / 0.1, expected[k], rtol=1e-9, atol=1e-13)
+        np.testing.assert_allclose(
+            (before[k] - net.params[k]) / 0.1, expected[k], rtol=1e-9, atol=1e-13
+        )
 
 
 def test_fit_in_float32_agrees_with_float64(rng):
     X, Y = delayed_copy_task(rng, T=10, N=8)
     nets = {dt: rnnlib.ElmanRNN(1, 4, 1, seed=5, dtype=dt) for dt in ("float32", "float64")}
-    hist = {dt: rnnlib.fit(net, X, Y, epochs=5, chunk=5, clip=1.0, verbose=False) for dt, net in nets.items()}
+    hist = {
+        dt: rnnlib.fit(net, X, Y, epochs=5, chunk=5, clip=1.0, verbose=False)
+        for dt, net in nets.items()
+    }
     assert all(p.dtype == np.float32 for p in nets["float32"].params.values())
     np.testing.assert_allclose(hist["float32"].loss, hist["float64"].loss, rtol=1e-4)
     for k in nets["float64"].param_names:
-        np.testing.assert_allclose(nets["float32"].params[k], nets["float64"].params[k], rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(
+            nets["float32"].params[k], nets["float64"].params[k], rtol=1e-3, atol=1e-4
+        )
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])
@@ -288,7 +318,10 @@ def test_softmax_cross_entropy_with_probability_targets(rng):
     assert relative_error(dY, num) < 1e-7
     # one-hot rows are the same as integer labels
     labels = rng.integers(0, 5, size=(4, 3))
-    a, b = rnnlib.softmax_cross_entropy(Y, labels), rnnlib.softmax_cross_entropy(Y, np.eye(5)[labels])
+    a, b = (
+        rnnlib.softmax_cross_entropy(Y, labels),
+        rnnlib.softmax_cross_entropy(Y, np.eye(5)[labels]),
+    )
     assert a[0] == pytest.approx(b[0], rel=1e-14)
     np.testing.assert_allclose(a[1], b[1], rtol=1e-14)
 
@@ -300,7 +333,9 @@ def test_activate(name):
     out = rnnlib.activate(name, a)
     np.testing.assert_allclose(out, REFERENCE_ACTIVATIONS[name](keep), rtol=1e-15, atol=1e-16)
     assert out is not a and np.array_equal(a, keep)
-    np.testing.assert_allclose(rnnlib.activate(name, [0.5, -0.5]), REFERENCE_ACTIVATIONS[name](np.array([0.5, -0.5])))
+    np.testing.assert_allclose(
+        rnnlib.activate(name, [0.5, -0.5]), REFERENCE_ACTIVATIONS[name](np.array([0.5, -0.5]))
+    )
 
 
 def test_activate_refuses_an_unknown_name():
@@ -339,22 +374,50 @@ def test_gradient_tools_refuse_bad_input():
 
 
 # ------------------------------------------------ killing the mutants that mattered (issue 14)
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: rnnlib.SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1.0\), got 1.0"),
-    (lambda: rnnlib.Adam(beta1=1.0), ValueError, r"beta1 must be in \[0, 1.0\)"),
-    (lambda: rnnlib.Adam(beta2=1.5), ValueError, r"beta2 must be in \[0, 1.0\)"),
-    (lambda: rnnlib.Adam(eps=-1e-8), ValueError, "eps must be non-negative"),
-    (lambda: rnnlib.SGD().step({"x": np.zeros(2)}, [np.zeros(2)]), TypeError, "params and grads must be dicts"),
-    (lambda: rnnlib.SGD().step([np.zeros(2)], {"x": np.zeros(2)}), TypeError, "params and grads must be dicts"),
-    (lambda: rnnlib.SGD().step({"x": np.zeros(2), "y": np.zeros(1)}, {"x": np.zeros(2)}), ValueError,
-     r"gradients missing for \['y'\]"),
-    (lambda: rnnlib.SGD().step({"x": np.zeros(2, dtype=int)}, {"x": np.zeros(2)}), TypeError,
-     "parameter x must be a float numpy array .* got ndarray"),
-    (lambda: rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.zeros(3)}), ValueError,
-     r"gradient of x has shape \(3,\), parameter has \(2,\)"),
-    (lambda: rnnlib.clip_grad_norm({"x": np.ones(2)}, -1.0), ValueError, "max_norm must be non-negative"),
-    (lambda: rnnlib.clip_grad_norm({"x": [3.0, 4.0]}, 1.0), TypeError, "gradient x must be a float numpy array .* got list"),
-])
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: rnnlib.SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1.0\), got 1.0"),
+        (lambda: rnnlib.Adam(beta1=1.0), ValueError, r"beta1 must be in \[0, 1.0\)"),
+        (lambda: rnnlib.Adam(beta2=1.5), ValueError, r"beta2 must be in \[0, 1.0\)"),
+        (lambda: rnnlib.Adam(eps=-1e-8), ValueError, "eps must be non-negative"),
+        (
+            lambda: rnnlib.SGD().step({"x": np.zeros(2)}, [np.zeros(2)]),
+            TypeError,
+            "params and grads must be dicts",
+        ),
+        (
+            lambda: rnnlib.SGD().step([np.zeros(2)], {"x": np.zeros(2)}),
+            TypeError,
+            "params and grads must be dicts",
+        ),
+        (
+            lambda: rnnlib.SGD().step({"x": np.zeros(2), "y": np.zeros(1)}, {"x": np.zeros(2)}),
+            ValueError,
+            r"gradients missing for \['y'\]",
+        ),
+        (
+            lambda: rnnlib.SGD().step({"x": np.zeros(2, dtype=int)}, {"x": np.zeros(2)}),
+            TypeError,
+            "parameter x must be a float numpy array .* got ndarray",
+        ),
+        (
+            lambda: rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.zeros(3)}),
+            ValueError,
+            r"gradient of x has shape \(3,\), parameter has \(2,\)",
+        ),
+        (
+            lambda: rnnlib.clip_grad_norm({"x": np.ones(2)}, -1.0),
+            ValueError,
+            "max_norm must be non-negative",
+        ),
+        (
+            lambda: rnnlib.clip_grad_norm({"x": [3.0, 4.0]}, 1.0),
+            TypeError,
+            "gradient x must be a float numpy array .* got list",
+        ),
+    ],
+)
 def test_optimiser_and_clipping_input_checks(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -399,9 +462,28 @@ def test_fit_passes_the_mask_to_a_callable_loss(rng):
         return rnnlib.mse(Yp, target, w)
 
     a, b = rnnlib.ElmanRNN(2, 3, 1, seed=3), rnnlib.ElmanRNN(2, 3, 1, seed=3)
-    rnnlib.fit(a, X, Y, loss=weighted_mse, mask=mask, optimizer=rnnlib.SGD(lr=0.1), epochs=2, batch_size=2,
-               verbose=False)
-    rnnlib.fit(b, X, Y, loss="mse", mask=mask, optimizer=rnnlib.SGD(lr=0.1), epochs=2, batch_size=2, verbose=False)
+    rnnlib.fit(
+        a,
+        X,
+        Y,
+        loss=weighted_mse,
+        mask=mask,
+        optimizer=rnnlib.SGD(lr=0.1),
+        epochs=2,
+        batch_size=2,
+        verbose=False,
+    )
+    rnnlib.fit(
+        b,
+        X,
+        Y,
+        loss="mse",
+        mask=mask,
+        optimizer=rnnlib.SGD(lr=0.1),
+        epochs=2,
+        batch_size=2,
+        verbose=False,
+    )
     assert len(seen) == 4 and all(w is not None and w.shape == (T, 2) for w in seen)
     for k in a.param_names:
         np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-15)
@@ -409,20 +491,27 @@ def test_fit_passes_the_mask_to_a_callable_loss(rng):
 
 def test_softmax_cross_entropy_checks_its_targets_in_its_own_words():
     Y = np.zeros((3, 2, 4))
-    with pytest.raises(ValueError, match=r"class labels must be integers in \[0, 4\), got dtype float64 outside that"):
+    with pytest.raises(
+        ValueError,
+        match=r"class labels must be integers in \[0, 4\), got dtype float64 outside that",
+    ):
         rnnlib.softmax_cross_entropy(Y, np.zeros((3, 2)))
-    with pytest.raises(ValueError, match=r"class labels must be integers in \[0, 4\), got values outside that"):
+    with pytest.raises(
+        ValueError, match=r"class labels must be integers in \[0, 4\), got values outside that"
+    ):
         rnnlib.softmax_cross_entropy(Y, np.full((3, 2), 4))
     with pytest.raises(ValueError, match="target rows must be probabilities"):
-        rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.3))                 # rows sum to 1.2
+        rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.3))  # rows sum to 1.2
     bad = np.full((3, 2, 4), 0.25)
-    bad[0, 0] = [0.75, 0.5, -0.25, 0.0]                                           # sums to 1, one negative
+    bad[0, 0] = [0.75, 0.5, -0.25, 0.0]  # sums to 1, one negative
     with pytest.raises(ValueError, match="target rows must be probabilities"):
         rnnlib.softmax_cross_entropy(Y, bad)
     with pytest.raises(ValueError, match=r"target must have shape \(3, 2, 4\)"):
         rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 2), 0.5))
     # uniform rows against equal logits: ln 4, whether given as rows or as (float) one-hot rows
-    assert rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.25))[0] == pytest.approx(np.log(4), rel=1e-14)
+    assert rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.25))[0] == pytest.approx(
+        np.log(4), rel=1e-14
+    )
 
 
 def test_softmax_cross_entropy_is_stable_for_large_logits():
@@ -430,15 +519,21 @@ def test_softmax_cross_entropy_is_stable_for_large_logits():
     neither overflow nor underflow."""
     Y = np.array([[800.0, 0.0], [0.0, 800.0], [-800.0, -1000.0]])
     loss, dY = rnnlib.softmax_cross_entropy(Y, np.array([0, 0, 0]))
-    assert loss == pytest.approx(800.0 / 3, rel=1e-12)              # (0 + 800 + 0) / 3
-    np.testing.assert_allclose(dY, [[0.0, 0.0], [-1 / 3, 1 / 3], [0.0, 0.0]], atol=1e-15)   # (softmax - one-hot) / 3
+    assert loss == pytest.approx(800.0 / 3, rel=1e-12)  # (0 + 800 + 0) / 3
+    np.testing.assert_allclose(
+        dY, [[0.0, 0.0], [-1 / 3, 1 / 3], [0.0, 0.0]], atol=1e-15
+    )  # (softmax - one-hot) / 3
 
 
 @pytest.mark.parametrize("name", ["mse", "bce", "cross_entropy"])
 def test_public_losses_with_a_mask_count_only_the_kept_steps(name, rng):
     """loss(Y, t, mask) of 0/1 weights equals the loss over the kept steps alone, with several
     outputs and sequences; the gradient is zero on the dropped steps. An all-zero mask is refused."""
-    fn = {"mse": rnnlib.mse, "bce": rnnlib.bce_with_logits, "cross_entropy": rnnlib.softmax_cross_entropy}[name]
+    fn = {
+        "mse": rnnlib.mse,
+        "bce": rnnlib.bce_with_logits,
+        "cross_entropy": rnnlib.softmax_cross_entropy,
+    }[name]
     Y = rng.standard_normal((5, 3, 4))
     if name == "cross_entropy":
         t = rng.integers(0, 4, size=(5, 3))
@@ -448,7 +543,7 @@ def test_public_losses_with_a_mask_count_only_the_kept_steps(name, rng):
     mask[1, 0] = mask[3, 2] = mask[4, 1] = 0
     keep = mask.astype(bool)
     loss, dY = fn(Y, t, mask)
-    alone, dkept = fn(Y[keep], t[keep])                    # the kept steps as one (K, O) sequence
+    alone, dkept = fn(Y[keep], t[keep])  # the kept steps as one (K, O) sequence
     assert loss == pytest.approx(alone, rel=1e-12)
     np.testing.assert_allclose(dY[keep], dkept, rtol=1e-12, atol=1e-15)
     assert not dY[~keep].any()
@@ -457,24 +552,38 @@ def test_public_losses_with_a_mask_count_only_the_kept_steps(name, rng):
 
 
 def test_mse_and_bce_average_over_the_output_units():
-    Y = np.array([[[1.0, 2.0, 3.0]]])                   # T = 1, N = 1, O = 3
+    Y = np.array([[[1.0, 2.0, 3.0]]])  # T = 1, N = 1, O = 3
     assert rnnlib.mse(Y, np.zeros_like(Y))[0] == pytest.approx(14 / 3, rel=1e-14)
-    assert rnnlib.bce_with_logits(np.zeros((2, 3)), np.ones((2, 3)))[0] == pytest.approx(np.log(2), rel=1e-14)
+    assert rnnlib.bce_with_logits(np.zeros((2, 3)), np.ones((2, 3)))[0] == pytest.approx(
+        np.log(2), rel=1e-14
+    )
 
 
-@pytest.mark.parametrize("kw,match", [
-    ({"epochs": 0}, "epochs must be a positive integer, got 0"),
-    ({"batch_size": 0}, "batch_size must be a positive integer, got 0"),
-    ({"chunk": 0}, "chunk must be a positive integer, got 0"),
-    ({"truncate": 0}, "truncate must be a positive integer, got 0"),
-    ({"log_every": 0}, "log_every must be a positive integer, got 0"),
-    ({"clip": 0}, r"clip must be a positive number \(the largest gradient norm allowed\) or None, got 0"),
-    ({"clip": True}, "clip must be a positive number"),
-    ({"h0": np.zeros((3, 5))}, r"h0 must have shape \(2,\) or \(3, 2\), got \(3, 5\)"),
-    ({"X": np.zeros((4, 3, 2))}, r"X has 2 features per step \(last axis\), expected 1"),
-    ({"target": np.zeros((4, 3, 2))}, r"target must have the same time steps \(and sequences\) as X and one value"),
-    ({"X": np.zeros((4, 1)), "target": np.zeros((4, 2))}, r"target must have the same time steps as X and one value"),
-])
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        ({"epochs": 0}, "epochs must be a positive integer, got 0"),
+        ({"batch_size": 0}, "batch_size must be a positive integer, got 0"),
+        ({"chunk": 0}, "chunk must be a positive integer, got 0"),
+        ({"truncate": 0}, "truncate must be a positive integer, got 0"),
+        ({"log_every": 0}, "log_every must be a positive integer, got 0"),
+        (
+            {"clip": 0},
+            r"clip must be a positive number \(the largest gradient norm allowed\) or None, got 0",
+        ),
+        ({"clip": True}, "clip must be a positive number"),
+        ({"h0": np.zeros((3, 5))}, r"h0 must have shape \(2,\) or \(3, 2\), got \(3, 5\)"),
+        ({"X": np.zeros((4, 3, 2))}, r"X has 2 features per step \(last axis\), expected 1"),
+        (
+            {"target": np.zeros((4, 3, 2))},
+            r"target must have the same time steps \(and sequences\) as X and one value",
+        ),
+        (
+            {"X": np.zeros((4, 1)), "target": np.zeros((4, 2))},
+            r"target must have the same time steps as X and one value",
+        ),
+    ],
+)
 def test_fit_names_the_bad_argument(kw, match):
     args = {"X": np.zeros((4, 3, 1)), "target": np.zeros((4, 3, 1))}
     args.update(kw)
@@ -483,11 +592,23 @@ def test_fit_names_the_bad_argument(kw, match):
         rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), X, target, verbose=False, **args)
 
 
-@pytest.mark.parametrize("epochs,log_every,shown", [(5, None, [1, 2, 3, 4, 5]), (25, None, [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25]),
-                                                    (7, 3, [1, 3, 6, 7])])
+@pytest.mark.parametrize(
+    "epochs,log_every,shown",
+    [
+        (5, None, [1, 2, 3, 4, 5]),
+        (25, None, [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25]),
+        (7, 3, [1, 3, 6, 7]),
+    ],
+)
 def test_fit_prints_every_log_every_epochs(epochs, log_every, shown, capsys):
     """By default about ten lines: every max(1, epochs // 10) epochs, plus the first and the last."""
-    rnnlib.fit(rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), epochs=epochs, log_every=log_every)
+    rnnlib.fit(
+        rnnlib.ElmanRNN(1, 2, 1),
+        np.zeros((3, 1)),
+        np.zeros((3, 1)),
+        epochs=epochs,
+        log_every=log_every,
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert [int(line.split("/")[0].split()[-1]) for line in lines] == shown
 
@@ -513,14 +634,23 @@ def test_diverging_training_raises_no_floating_point_warnings(rng):
     assert hist.diverged
 
 
-@pytest.mark.parametrize("kind,loss,options", [
-    (rnnlib.ElmanRNN, "mse", {}),
-    (rnnlib.ElmanRNN, "bce", {"truncate": 2, "chunk": 4}),       # pieces of 4 and 2 steps, carried state
-    (rnnlib.ElmanRNN, "cross_entropy", {"batch_size": 3}),
-    (rnnlib.JordanRNN, "mse", {"h0": np.full(2, 0.5)}),
-    (rnnlib.FeedForward, "bce", {}),
-])
-def test_fit_reuses_its_workspace_from_one_update_to_the_next(kind, loss, options, monkeypatch, rng):
+@pytest.mark.parametrize(
+    "kind,loss,options",
+    [
+        (rnnlib.ElmanRNN, "mse", {}),
+        (
+            rnnlib.ElmanRNN,
+            "bce",
+            {"truncate": 2, "chunk": 4},
+        ),  # pieces of 4 and 2 steps, carried state
+        (rnnlib.ElmanRNN, "cross_entropy", {"batch_size": 3}),
+        (rnnlib.JordanRNN, "mse", {"h0": np.full(2, 0.5)}),
+        (rnnlib.FeedForward, "bce", {}),
+    ],
+)
+def test_fit_reuses_its_workspace_from_one_update_to_the_next(
+    kind, loss, options, monkeypatch, rng
+):
     """Every array fit keeps in its workspace (rnnlib.model.Workspace) is allocated during the first
     epoch and reused afterwards: later epochs ask for no new memory, and the training is the same as
     with fresh arrays at every update (a workspace that hands out nothing, so every pass allocates)."""
@@ -540,13 +670,23 @@ def test_fit_reuses_its_workspace_from_one_update_to_the_next(kind, loss, option
 
     epoch = [1]
     X = rng.standard_normal((10, 6, 2))
-    target = {"mse": X, "bce": (X > 0).astype(float), "cross_entropy": (X[..., 0] > 0).astype(int)}[loss]
+    target = {"mse": X, "bce": (X > 0).astype(float), "cross_entropy": (X[..., 0] > 0).astype(int)}[
+        loss
+    ]
     nets = {}
     for workspace in (Counting, Fresh):
         monkeypatch.setattr(rnnlib.train, "Workspace", workspace)
         net = nets[workspace] = kind(2, 5, 2, seed=1)
-        rnnlib.fit(net, X, target, loss=loss, epochs=4, verbose=False, callback=lambda e, h: epoch.__setitem__(0, e + 1),
-                   **options)
+        rnnlib.fit(
+            net,
+            X,
+            target,
+            loss=loss,
+            epochs=4,
+            verbose=False,
+            callback=lambda e, h: epoch.__setitem__(0, e + 1),
+            **options,
+        )
     assert allocated and {e for e, _ in allocated} == {1}, allocated
     a, b = nets.values()
     assert all(np.array_equal(a.params[k], b.params[k]) for k in a.param_names)
@@ -562,7 +702,7 @@ def test_fit_trains_on_from_the_weights_a_callback_leaves(side_by_side, change):
     rng = np.random.default_rng(4)
     X = rng.standard_normal((7, 2))
     Y = np.roll(X, 1, axis=0)
-    nets = [rnnlib.ElmanRNN(2, 4, 2, seed=s) for s in (1, 2)][:2 if side_by_side else 1]
+    nets = [rnnlib.ElmanRNN(2, 4, 2, seed=s) for s in (1, 2)][: 2 if side_by_side else 1]
 
     def cb(epoch, hist):
         for net in nets:
@@ -571,8 +711,15 @@ def test_fit_trains_on_from_the_weights_a_callback_leaves(side_by_side, change):
             elif epoch == 1:
                 net.D = net.D * 0.5
 
-    rnnlib.fit(nets if side_by_side else nets[0], X, Y, optimizer=rnnlib.Adam(lr=0.05), epochs=3, verbose=False,
-               callback=cb)
+    rnnlib.fit(
+        nets if side_by_side else nets[0],
+        X,
+        Y,
+        optimizer=rnnlib.Adam(lr=0.05),
+        epochs=3,
+        verbose=False,
+        callback=cb,
+    )
     for s, net in enumerate(nets):
         alone, opt = rnnlib.ElmanRNN(2, 4, 2, seed=s + 1), rnnlib.Adam(lr=0.05)
         rnnlib.fit(alone, X, Y, optimizer=opt, epochs=1, verbose=False)
@@ -585,20 +732,28 @@ def test_side_by_side_fit_never_guesses_what_a_nested_list_holds():
     """Two networks and a nested list of 2 time steps: one sequence shared by both, or one entry per
     network? Refused, naming the ambiguity (it used to be read as one step per network). Arrays, or
     lists of arrays, say what they are and train exactly as each network alone."""
-    X = [[0.5], [-0.25]]                      # T = 2 steps of one input: as long as the list of networks
+    X = [[0.5], [-0.25]]  # T = 2 steps of one input: as long as the list of networks
     Y = [[0.1], [0.3]]
     nets = [rnnlib.ElmanRNN(1, 3, 1, seed=s) for s in range(2)]
-    with pytest.raises(ValueError, match=r"X is a list of 2 entries, as many as there are networks: it could be"):
+    with pytest.raises(
+        ValueError, match=r"X is a list of 2 entries, as many as there are networks: it could be"
+    ):
         rnnlib.fit(nets, X, Y, epochs=1, verbose=False)
     with pytest.raises(ValueError, match=r"h0 is a list of 2 entries"):
-        rnnlib.fit([rnnlib.ElmanRNN(1, 2, 1, seed=s) for s in range(2)], np.array(X), np.array(Y),
-                   h0=[0.1, 0.2], epochs=1, verbose=False)
+        rnnlib.fit(
+            [rnnlib.ElmanRNN(1, 2, 1, seed=s) for s in range(2)],
+            np.array(X),
+            np.array(Y),
+            h0=[0.1, 0.2],
+            epochs=1,
+            verbose=False,
+        )
     shared = rnnlib.fit(nets, np.array(X), np.array(Y), epochs=2, verbose=False)
     own = [rnnlib.ElmanRNN(1, 3, 1, seed=s) for s in range(2)]
     rnnlib.fit(own, [np.array(X), np.array(X)], [np.array(Y), np.array(Y)], epochs=2, verbose=False)
     for s, net in enumerate(nets):
         alone = rnnlib.ElmanRNN(1, 3, 1, seed=s)
-        hist = rnnlib.fit(alone, X, Y, epochs=2, verbose=False)          # one network: a list is just data
+        hist = rnnlib.fit(alone, X, Y, epochs=2, verbose=False)  # one network: a list is just data
         assert all(np.array_equal(alone.params[k], net.params[k]) for k in net.param_names)
         assert all(np.array_equal(alone.params[k], own[s].params[k]) for k in net.param_names)
         assert hist.loss == shared[s].loss
@@ -631,5 +786,14 @@ def test_a_custom_loss_must_return_one_number():
         value, dY = rnnlib.mse(Y, target, mask)
         return np.array([value, value]), dY
 
-    with pytest.raises(ValueError, match=r"must return the mean loss as one number .*got shape \(2,\)"):
-        rnnlib.fit(rnnlib.ElmanRNN(1, 3, 1), np.zeros((4, 1)), np.zeros((4, 1)), loss=loss, epochs=1, verbose=False)
+    with pytest.raises(
+        ValueError, match=r"must return the mean loss as one number .*got shape \(2,\)"
+    ):
+        rnnlib.fit(
+            rnnlib.ElmanRNN(1, 3, 1),
+            np.zeros((4, 1)),
+            np.zeros((4, 1)),
+            loss=loss,
+            epochs=1,
+            verbose=False,
+        )
