@@ -292,6 +292,15 @@ plt.show()
 # feedback, the network can hold on to its starting point, so some differences may not shrink at all.
 
 # %%
+def holds_from(flags):
+    """The first step (counting from 1) from which flags stays True to the end."""
+    step = len(flags)
+    while step > 0 and flags[step - 1]:
+        step -= 1
+    return step + 1
+
+
+# %%
 rng = np.random.default_rng(1)
 X30 = rng.uniform(-1, 1, size=(30, 2))
 starts = rng.uniform(-1, 1, size=(8, 2))
@@ -307,8 +316,10 @@ for label, d in diffs.items():
           f"at t=10: {d[:, 9].max():.3f}, at t=30: {d[:, -1].max():.1e}")
     print(f"               starts still apart at t=30 (> 0.01): {int((d[:, -1] > 0.01).sum())} of {len(starts)}")
 apart = diffs["3 D"][:, -1] > 0.01
-same_from = 1 + min(t for t in range(30) if np.all(runs["3 D"][apart, t:] == runs["3 D"][apart][0, t:]))
-zero_from = 1 + min(t for t in range(30) if np.all(diffs["3 D"][~apart, t:] == 0))
+R = runs["3 D"][apart]                                   # the runs still apart: (4, 30, H)
+same = np.all(R == R[0], axis=(0, 2))                   # at each step: are the four identical?
+zero = np.all(diffs["3 D"][~apart] == 0, axis=0)        # at each step: the others equal to h_0 = 0's?
+same_from, zero_from = holds_from(same), holds_from(zero)
 print(f"feedback 3 D: the {apart.sum()} starts still apart are identical to each other from step {same_from} on;")
 print(f"              the {(~apart).sum()} others are identical to the h_0 = 0 run from step {zero_from} on")
 

@@ -118,7 +118,8 @@ plt.show()
 from rnnlib.activations import sigmoid
 
 jordan = JordanRNN(1, 3, 1, feedback="sigmoid", seed=0)
-W, D, B, V, c = (jordan.params[k] for k in ("W", "D", "B", "V", "c"))
+p = jordan.params
+W, D, B, V, c = p["W"], p["D"], p["B"], p["V"], p["c"]
 x_seq = np.array([[1.0], [0.0], [1.0], [1.0]])
 
 s = np.zeros(1)                                    # s_0 = 0
