@@ -672,10 +672,11 @@ plt.show()
 # for name, value in zip("WDBVc", (0.5, 1.0, 0.0, 2.0, 0.0)):
 #     setattr(net, name, np.full(getattr(net, name).shape, value))
 # X = np.array([[1.0], [0.0]])
-# _, Y = net.forward(X)
+# Hs, Y = net.forward(X)
+# assert np.allclose([Hs[0, 0], Hs[1, 0], Y[1, 0]], [0.4621, 0.4318, 0.8636], atol=5e-5)   # the forward pass
 # dY = np.array([[0.0], [Y[1, 0] - 1.0]])              # dL/dy_t for L = (y_2 - 1)^2 / 2
 # grads = net.backward(X, dY)
-# by_hand = {"V": -0.0589, "W": -0.1745, "D": -0.1025, "B": -0.3964}
+# by_hand = {"c": -0.1364, "V": -0.0589, "W": -0.1745, "D": -0.1025, "B": -0.3964}   # dL/dc = dL/dy_2 here
 # for name, value in by_hand.items():
 #     print(f"dL/d{name.lower()}: by hand {value:+.4f}, net.backward {grads[name].item():+.4f}")
 #     assert abs(grads[name].item() - value) < 5e-5
