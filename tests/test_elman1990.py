@@ -296,12 +296,15 @@ def test_classes_150_script_reproduces_its_stored_first_pass():
     script = _classes_150_script()
     record = json.loads(script.OUT.read_text(encoding="utf-8"))
     assert record["settings"] == script.SETTINGS
-    assert record["vocabulary"] == list(e9.VOCABULARY)
+    book = record["lexicons"]["book"]
+    assert book["vocabulary"] == list(e9.VOCABULARY)
+    # the book's lexicon gives the library's own stream of word numbers
+    assert np.array_equal(script.word_numbers(script.BOOK_CLASSES, 300, 4), e9.word_numbers(300, seed=4))
     seed = script.SETTINGS["seeds"][0]
-    assert record["words_per_seed"][0] == script.corpus(seed)[3]
+    assert book["words_per_seed"][0] == script.corpus(seed)[3]
     nets = script.networks([seed])
     hist = script.train(nets, [seed], passes=1)
-    assert hist[0].loss[0] == record["seeds"][str(seed)]["loss_per_pass"][0]
+    assert hist[0].loss[0] == book["seeds"][str(seed)]["loss_per_pass"][0]
 
 
 def test_classes_150_describe_reads_the_tree():
@@ -318,3 +321,8 @@ def test_classes_150_describe_reads_the_tree():
     assert sorted(map(sorted, d["top_split"])) == sorted([nouns, script.groups()["verbs"]])
     assert d["noun_verb_separation"] > 10
     assert len(d["merges"]) == n_words - 1
+    # the paper's lexicon: 29 words, see and break in two classes each, and neither ends a sentence
+    paper = script.vocabulary(script.PAPER_CLASSES)
+    assert len(paper) == 29 and {"boy", "like", "exist"} <= set(paper)
+    enders = {paper[i] for i in script.groups(script.PAPER_CLASSES)["words that end a sentence"]}
+    assert enders == {"glass", "plate", "cookie", "bread", "sandwich", "think", "sleep", "exist"}
