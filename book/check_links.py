@@ -10,6 +10,7 @@ mailto:, data:, ...) or starting with // are external and are not requested: the
 check makes no network access. Exits 1 and lists the broken links if any.
 """
 
+import functools
 import sys
 import urllib.parse
 from html.parser import HTMLParser
@@ -40,12 +41,11 @@ class Page(HTMLParser):
             self.links.append(target.strip())
 
 
-def parse(path, cache={}):
-    if path not in cache:
-        page = Page()
-        page.feed(path.read_text(encoding="utf-8", errors="replace"))
-        cache[path] = page
-    return cache[path]
+@functools.cache
+def parse(path):
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return page
 
 
 def pages(root):
@@ -91,8 +91,8 @@ def main(argv):
     for line in broken:
         print("broken link:", line)
     print(
-        f"links {'FAILED' if broken else 'OK'}: {checked} internal links on {len(pages(root))} pages checked, "
-        f"{len(broken)} broken"
+        f"links {'FAILED' if broken else 'OK'}: {checked} internal links on {len(pages(root))} "
+        f"pages checked, {len(broken)} broken"
     )
     return 1 if broken else 0
 

@@ -81,5 +81,6 @@ __all__ = [
     "portable",
     "reference",
 ]
-# the package version, written only here: pyproject.toml reads it (dynamic), CITATION.cff repeats it (tested)
+# the package version, written only here: pyproject.toml reads it (dynamic), CITATION.cff
+# repeats it (tested)
 __version__ = "0.1.0"

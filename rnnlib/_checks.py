@@ -125,7 +125,8 @@ def as_sequence(name, value, n_features, dtype):
         )
     if arr.shape[-1] != n_features:
         raise ValueError(
-            f"{name} has {arr.shape[-1]} features per step (last axis), expected {n_features}; shape {arr.shape}"
+            f"{name} has {arr.shape[-1]} features per step (last axis), expected {n_features}; "
+            f"shape {arr.shape}"
         )
     if 0 in arr.shape:
         raise ValueError(
@@ -238,7 +239,8 @@ def check_instance(name, value, cls, what):
 
 
 def check_bool(name, value):
-    """Return ``value`` as a ``bool``; anything but True/False (numpy bools included) raises TypeError."""
+    """Return ``value`` as a ``bool``; anything but True/False (numpy bools included) raises
+    TypeError."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
     return bool(value)

@@ -1,4 +1,5 @@
-"""The portable orders of ``rnnlib/portable.py``, compiled with Numba (ARCHITECTURE.md, "Same digits").
+"""The portable orders of ``rnnlib/portable.py``, compiled with Numba (ARCHITECTURE.md, "Same
+digits").
 
 Each function adds in exactly the order that ``portable`` writes down, one IEEE
 operation at a time: ``njit`` without ``fastmath`` neither reorders sums nor
@@ -45,9 +46,9 @@ CACHED = True  # whether compiled code is kept on disk (False where no cache fol
 
 
 def _jit(f):
-    """``numba.njit`` without fastmath (IEEE, in the written order), cached on disk where Numba finds a
-    writable folder: ``rnnlib/__pycache__``, else its per-user cache folder; with none (a read-only
-    install and no home folder), each process compiles what it uses."""
+    """``numba.njit`` without fastmath (IEEE, in the written order), cached on disk where Numba
+    finds a writable folder: ``rnnlib/__pycache__``, else its per-user cache folder; with none (a
+    read-only install and no home folder), each process compiles what it uses."""
     global CACHED
     try:
         return numba.njit(cache=True, nogil=True, error_model="numpy")(f)
@@ -58,7 +59,8 @@ def _jit(f):
 
 @_jit
 def _block(a, lo, n):
-    """a[lo:lo+n], n <= 128, in ``portable.pairwise``'s order: 8 running sums, then the last n mod 8 terms."""
+    """a[lo:lo+n], n <= 128, in ``portable.pairwise``'s order: 8 running sums, then the last n mod 8
+    terms."""
     if n < 8:
         res = a[lo]
         for i in range(lo + 1, lo + n):
@@ -161,12 +163,13 @@ def _product_add(a, b, z, acc, buf, plan, stack):
 
 @_jit
 def matmul(A, B, plan, out):
-    """out[l] = A[l % LA] @ B[l % LB] for 3-D arrays, in ``portable.matmul``'s order; out arrives zeroed."""
+    """out[l] = A[l % LA] @ B[l % LB] for 3-D arrays, in ``portable.matmul``'s order; out arrives
+    zeroed."""
     acc = np.empty((4, out.shape[2]), out.dtype)
     buf = np.empty(A.shape[2], out.dtype)
     stack = np.empty(64, out.dtype)
-    for l in range(out.shape[0]):
-        a, b, o = A[l % A.shape[0]], B[l % B.shape[0]], out[l]
+    for s in range(out.shape[0]):
+        a, b, o = A[s % A.shape[0]], B[s % B.shape[0]], out[s]
         if A.shape[2] == 1:  # one term: the product itself
             for m in range(o.shape[0]):
                 for n in range(o.shape[1]):
@@ -179,7 +182,8 @@ def matmul(A, B, plan, out):
 
 @_jit
 def _dot_rows_block(a, BT, lo, n, R, res):
-    """res[:] = sum over k in lo..lo+n-1 (n <= 128) of a[k] BT[k, :], in ``_block``'s order for every column.
+    """res[:] = sum over k in lo..lo+n-1 (n <= 128) of a[k] BT[k, :], in ``_block``'s order for
+    every column.
 
     The eight running sums of ``_block`` are the rows of R, each a vector over the columns,
     so the loops run along the contiguous columns of BT (vectorised), not along k.
@@ -232,8 +236,8 @@ def _rows_dot(A, BT, plan, out):
         depth = max(depth, sp)
     R = np.empty((8, N), out.dtype)
     stack = np.empty((M, depth, N), out.dtype)
-    for l in range(out.shape[0]):
-        a_l, bt, o = A[l % A.shape[0]], BT[l % BT.shape[0]], out[l]
+    for s in range(out.shape[0]):
+        a_l, bt, o = A[s % A.shape[0]], BT[s % BT.shape[0]], out[s]
         if K == 1:
             for m in range(M):
                 for c in range(N):
@@ -258,7 +262,8 @@ def _rows_dot(A, BT, plan, out):
 
 @_jit
 def weight_grad(dA, Z, plan, out):
-    """out[s] = sum over steps t and sequences n of dA[t, s] z[t, s]^T, from the state layout (chapter 05).
+    """out[s] = sum over steps t and sequences n of dA[t, s] z[t, s]^T, from the state layout
+    (chapter 05).
 
     dA is (T, S, M, N), Z (T, S, C, N), out (S, M, C). Each sum runs over j = t N + n in
     ``rows_dot``'s pairwise order, exactly ``rows_dot(steps_flat(dA), steps_flat(Z))``; the
@@ -281,7 +286,8 @@ def weight_grad(dA, Z, plan, out):
 
 @_jit
 def _tanh(x):
-    """``portable.tanh`` of one float64: table value at j/1024, Taylor series of the rest, addition theorem."""
+    """``portable.tanh`` of one float64: table value at j/1024, Taylor series of the rest, addition
+    theorem."""
     y = x * STEPS
     if y != y:
         return y  # NaN stays NaN
@@ -317,17 +323,18 @@ def exp(x, out):
         r = v - k * _LN2_HI
         r -= k * _LN2_LO
         z = r * r
-        E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
-        O = ((_O5 * z + _O3) * z + _O1) * r
+        even = ((_E6 * z + _E4) * z + _E2) * z + 1.0
+        odd = ((_O5 * z + _O3) * z + _O1) * r
         ki = int(k)
         shift = _SHIFT if ki > _K_HI else (-_SHIFT if ki < _K_LO else 0)
-        res = (E + O) / (E - O) * math.ldexp(1.0, ki - shift)
+        res = (even + odd) / (even - odd) * math.ldexp(1.0, ki - shift)
         out[i] = res * math.ldexp(1.0, shift)
 
 
 @_jit
 def _activate(z, act):
-    """f applied in place to a 2-D block: act 0 = tanh, 1 = relu, 2 = sigmoid (``portable``'s functions)."""
+    """f applied in place to a 2-D block: act 0 = tanh, 1 = relu, 2 = sigmoid (``portable``'s
+    functions)."""
     for m in range(z.shape[0]):
         for n in range(z.shape[1]):
             v = z[m, n]
@@ -345,13 +352,14 @@ def _activate(z, act):
 @_jit
 def activate(Z, act):
     """f applied in place to a 3-D array (l, rows, columns)."""
-    for l in range(Z.shape[0]):
-        _activate(Z[l], act)
+    for s in range(Z.shape[0]):
+        _activate(Z[s], act)
 
 
 @_jit
 def elman_forward(Z, D, H0, act, plan):
-    """The time loop of chapter 02, in place: Z[t] holds W x_t + B and becomes h_t = f(Z[t] + D h_{t-1}).
+    """The time loop of chapter 02, in place: Z[t] holds W x_t + B and becomes h_t = f(Z[t] + D
+    h_{t-1}).
 
     Z is (T, S, H, N) in the state layout, D (S, H, H); H0 (S, H, N) is h_0, or has
     no networks (shape[0] == 0) for h_0 = 0, when step 1 is f(W x_1 + B).
@@ -408,7 +416,8 @@ def _product_set(a, b, z, acc, buf, plan, stack):
 
 @_jit
 def _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
-    """One step of chapter 02 for one network, columns = sequences: z = h_t, y = y_t (same bits as ``forward``).
+    """One step of chapter 02 for one network, columns = sequences: z = h_t, y = y_t (same bits as
+    ``forward``).
 
         h_t = f((W x_t + B) + D h_{t-1}),    y_t = V h_t + c
 
@@ -440,43 +449,45 @@ def _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
 
 @_jit
 def elman_step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH):
-    """``_step`` for the public ``ElmanRNN.step`` (chapter 02): x (I, N), h (H, N) in, z (H, N), y (O, N) out."""
+    """``_step`` for the public ``ElmanRNN.step`` (chapter 02): x (I, N), h (H, N) in, z (H, N), y
+    (O, N) out."""
     return _step(W, D, B, V, c, x, h, has_h, act, z, y, planI, planH)
 
 
 @_jit
 def elman_free_run(W, D, B, V, c, h, y, steps, act, planI, planH, out):
-    """A free run (chapter 07): from state h and output y (columns of one sequence), feed each output back
-    as the next input, x_{t+1} = y_t, for ``steps`` steps; out[i] = y of step i (out[0] = the y given).
-    Returns the number of steps done: fewer than ``steps`` when a step was not finite (``_step``)."""
-    H, O = h.shape[0], y.shape[0]
+    """A free run (chapter 07): from state h and output y (columns of one sequence), feed each
+    output back as the next input, x_{t+1} = y_t, for ``steps`` steps; out[i] = y of step i (out[0]
+    = the y given). Returns the number of steps done: fewer than ``steps`` when a step was not
+    finite (``_step``)."""
+    H, n_out = h.shape[0], y.shape[0]
     z = np.empty((H, 1), h.dtype)
-    x = np.empty((O, 1), h.dtype)
-    for o in range(O):
+    x = np.empty((n_out, 1), h.dtype)
+    for o in range(n_out):
         out[0, o] = y[o, 0]
     for i in range(1, steps):
         x[:, :] = y
         if not _step(W, D, B, V, c, x, h, True, act, z, y, planI, planH):
             return i
         h[:, :] = z
-        for o in range(O):
+        for o in range(n_out):
             out[i, o] = y[o, 0]
     return steps
 
 
 @_jit
 def elman_free_run_t(WT, DT, B, VT, c, h, y, steps, act, planI, planH, out):
-    """``elman_free_run`` for one sequence, given W^T, D^T and V^T: each product D h is ``rows_dot``'s
-    h^T D^T, the same pairwise sums (a b = b a) run along the contiguous rows of D^T, so long rows
-    vectorise. Returns the number of steps done, as ``elman_free_run``."""
-    H, O = DT.shape[1], VT.shape[1]
-    x = np.empty((1, 1, O), h.dtype)
+    """``elman_free_run`` for one sequence, given W^T, D^T and V^T: each product D h is
+    ``rows_dot``'s h^T D^T, the same pairwise sums (a b = b a) run along the contiguous rows of D^T,
+    so long rows vectorise. Returns the number of steps done, as ``elman_free_run``."""
+    H, n_out = DT.shape[1], VT.shape[1]
+    x = np.empty((1, 1, n_out), h.dtype)
     hv = h.reshape(1, 1, H)
     z = np.empty((1, 1, H), h.dtype)
     t = np.empty((1, 1, H), h.dtype)
-    yv = np.empty((1, 1, O), h.dtype)
-    WT3, DT3, VT3 = WT.reshape(1, WT.shape[0], H), DT.reshape(1, H, H), VT.reshape(1, H, O)
-    for o in range(O):
+    yv = np.empty((1, 1, n_out), h.dtype)
+    WT3, DT3, VT3 = WT.reshape(1, WT.shape[0], H), DT.reshape(1, H, H), VT.reshape(1, H, n_out)
+    for o in range(n_out):
         yv[0, 0, o] = y[o, 0]
         out[0, o] = y[o, 0]
     for i in range(1, steps):
@@ -490,7 +501,7 @@ def elman_free_run_t(WT, DT, B, VT, c, h, y, steps, act, planI, planH, out):
             ok &= z[0, 0, m] - z[0, 0, m] == 0
         _activate(z[0], act)  # h_t = f(a_t)
         _rows_dot(z, VT3, planH, yv)  # V h_t
-        for o in range(O):
+        for o in range(n_out):
             yv[0, 0, o] += c[o]  # + c
             ok &= yv[0, 0, o] - yv[0, 0, o] == 0
             out[i, o] = yv[0, 0, o]
@@ -509,9 +520,9 @@ def jordan_forward(Z, D, V, c, S0, squash, act, planH, planO, Y, S):
     g = sigmoid when ``squash``, else S is Y (s_t = y_t). S0 (Sn, O, N), or no networks for s_0 = 0.
     """
     T, Sn, H, N = Z.shape
-    O = Y.shape[2]
+    n_out = Y.shape[2]
     acc = np.empty((4, N), Z.dtype)
-    buf = np.empty(max(H, O), Z.dtype)
+    buf = np.empty(max(H, n_out), Z.dtype)
     stack = np.empty(64, Z.dtype)
     for s in range(Sn):
         for t in range(T):
@@ -523,7 +534,7 @@ def jordan_forward(Z, D, V, c, S0, squash, act, planH, planO, Y, S):
             _activate(a, act)  # h_t = f(a_t)
             y = Y[t, s]
             _product_set(V[s], a, y, acc, buf, planH, stack)  # V h_t
-            for o in range(O):
+            for o in range(n_out):
                 for n in range(N):
                     y[o, n] += c[s, o]  # + c
             if squash:
@@ -534,21 +545,22 @@ def jordan_forward(Z, D, V, c, S0, squash, act, planH, planO, Y, S):
 
 @_jit
 def jordan_backward(dY, Fp, Gp, squash, VT, DT, planO, planH, dYt, dA):
-    """BPTT through the output feedback (chapter 03), from t = T down to 1, for (T, Sn, K, N) arrays:
+    """BPTT through the output feedback (chapter 03), from t = T down to 1, for (T, Sn, K, N)
+    arrays:
 
     dL/dy_t = dY_t + g'(y_t) * carry,  dL/da_t = (V^T dL/dy_t) * f'(a_t),  carry = D^T dL/da_t
     """
-    T, Sn, O, N = dY.shape
+    T, Sn, n_out, N = dY.shape
     H = dA.shape[2]
     acc = np.empty((4, N), dY.dtype)
-    buf = np.empty(max(H, O), dY.dtype)
+    buf = np.empty(max(H, n_out), dY.dtype)
     stack = np.empty(64, dY.dtype)
-    carry = np.empty((O, N), dY.dtype)
+    carry = np.empty((n_out, N), dY.dtype)
     for s in range(Sn):
         carry[:, :] = 0.0
         for t in range(T - 1, -1, -1):
             gy = dYt[t, s]
-            for o in range(O):
+            for o in range(n_out):
                 for n in range(N):
                     gy[o, n] = carry[o, n] * Gp[t, s, o, n] if squash else carry[o, n]
                     gy[o, n] += dY[t, s, o, n]  # dL/dy_t

@@ -1,4 +1,5 @@
-"""Keep freed memory for the next update instead of handing it back to the operating system (ARCHITECTURE.md, "Speed").
+"""Keep freed memory for the next update instead of handing it back to the operating system
+(ARCHITECTURE.md, "Speed").
 
 Every update of ``rnnlib.fit`` forms arrays of a few MB (the states of every
 step, f'(a_t), the terms of the products) and frees them again. On Linux,
@@ -30,7 +31,8 @@ ACTIVE = False  # whether keep_freed_memory() has raised the thresholds in this 
 
 
 def keep_freed_memory():
-    """Raise glibc malloc's mmap and trim thresholds (``rnnlib/__init__.py`` calls it once); sets ``ACTIVE``.
+    """Raise glibc malloc's mmap and trim thresholds (``rnnlib/__init__.py`` calls it once); sets
+    ``ACTIVE``.
 
     Returns True if it did: Linux with glibc, and ``RNNLIB_MALLOC`` is not "default".
     """

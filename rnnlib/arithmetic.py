@@ -1,4 +1,5 @@
-"""The one seam for arithmetic: every product and activation of rnnlib's networks, losses and training.
+"""The one seam for arithmetic: every product and activation of rnnlib's networks, losses and
+training.
 
 Chapters 02 and 05 write the formulas; this module decides how the machine adds.
 It has two implementations of one small interface (``Arithmetic``):
@@ -36,7 +37,8 @@ PAYS = 1 << 17
 
 
 def numba_enabled():
-    """Whether the compiled kernels may be used: Numba importable, and ``RNNLIB_NUMBA`` not set to 0."""
+    """Whether the compiled kernels may be used: Numba importable, and ``RNNLIB_NUMBA`` not set to
+    0."""
     return _load(force=False) is not False
 
 
@@ -57,9 +59,9 @@ def _load(force=True):
 
 @contextlib.contextmanager
 def compiled(enabled):
-    """``with compiled(False):`` runs the reproducible arithmetic in numpy only; ``compiled(True)`` always
-    in the Numba kernels (when Numba can be used), whatever the size. For tests and benchmarks:
-    the bits are the same either way."""
+    """``with compiled(False):`` runs the reproducible arithmetic in numpy only; ``compiled(True)``
+    always in the Numba kernels (when Numba can be used), whatever the size. For tests and
+    benchmarks: the bits are the same either way."""
     global _kernels, PAYS
     saved = _kernels, PAYS
     if enabled:
@@ -82,7 +84,8 @@ def _compiled(work):
 
 @functools.lru_cache(maxsize=256)
 def pairwise_plan(n):
-    """The order of ``portable.pairwise`` over n terms, flattened for the compiled loops (no recursion).
+    """The order of ``portable.pairwise`` over n terms, flattened for the compiled loops (no
+    recursion).
 
     Rows (lo, n) are blocks of at most 128 terms, summed in place; a row (-1, -1)
     adds the two partial sums computed last. Halves as ``portable.pairwise`` does.
@@ -116,7 +119,8 @@ def steps_flat(A):
 
 
 def _stack3(A, lead):
-    """A (..., M, K) as a C-contiguous (L, M, K) array whose rows repeat cyclically over ``lead``."""
+    """A (..., M, K) as a C-contiguous (L, M, K) array whose rows repeat cyclically over
+    ``lead``."""
     own = A.shape[:-2]
     if own != lead[len(lead) - len(own) :]:
         A = np.broadcast_to(A, lead + A.shape[-2:])
@@ -145,7 +149,8 @@ class Arithmetic:
         raise NotImplementedError
 
     def weight_grad(self, dA, Z):
-        """sum over steps and sequences of dA_t z_t^T, from (T, [S,] M, N) and (T, [S,] C, N): ([S,] M, C)."""
+        """sum over steps and sequences of dA_t z_t^T, from (T, [S,] M, N) and (T, [S,] C, N): ([S,]
+        M, C)."""
         return self.rows_dot(steps_flat(dA), steps_flat(Z))
 
     def step_total(self, dA):
@@ -157,11 +162,13 @@ class Arithmetic:
         raise NotImplementedError
 
     def sum_rows(self, A):
-        """Sum over the second-to-last axis, kept: (..., C, N) -> (..., 1, N) (softmax denominators)."""
+        """Sum over the second-to-last axis, kept: (..., C, N) -> (..., 1, N) (softmax
+        denominators)."""
         return self.matmul(np.ones((1, A.shape[-2]), dtype=A.dtype), A)
 
     def elman_forward(self, Z, D, H0, name):
-        """In place on Z (T, [S,] H, N), holding W x_t + B: Z[t] becomes h_t = f(Z[t] + D h_{t-1})."""
+        """In place on Z (T, [S,] H, N), holding W x_t + B: Z[t] becomes h_t = f(Z[t] + D
+        h_{t-1})."""
         for t in range(len(Z)):
             prev = Z[t - 1] if t else H0
             if prev is not None:
@@ -170,7 +177,8 @@ class Arithmetic:
         return Z
 
     def elman_backward(self, G, D, Fp):
-        """In place on G (T, [S,] H, N), from t = T down to 1: dL/da_t = (G_t + D^T dL/da_{t+1}) * f'(a_t)."""
+        """In place on G (T, [S,] H, N), from t = T down to 1: dL/da_t = (G_t + D^T dL/da_{t+1}) *
+        f'(a_t)."""
         DT = np.ascontiguousarray(np.swapaxes(D, -1, -2))
         G[-1] *= Fp[-1]
         for t in range(len(G) - 2, -1, -1):
@@ -244,7 +252,8 @@ class Blas(Arithmetic):
 
 
 class Reproducible(Arithmetic):
-    """The orders of ``rnnlib.portable``: compiled by Numba where that pays and works, else numpy; same bits."""
+    """The orders of ``rnnlib.portable``: compiled by Numba where that pays and works, else numpy;
+    same bits."""
 
     reproducible = True
 
@@ -384,58 +393,58 @@ class Reproducible(Arithmetic):
 
     def jordan_forward(self, Z, D, V, c, S0, squash, name):
         S = math.prod(D.shape[:-2])
-        T, H, N, O = Z.shape[0], Z.shape[-2], Z.shape[-1], V.shape[-2]
-        k = _compiled(T * S * H * (O + O) * N)
+        T, H, N, n_out = Z.shape[0], Z.shape[-2], Z.shape[-1], V.shape[-2]
+        k = _compiled(T * S * H * (n_out + n_out) * N)
         if k is None or not Z.flags.c_contiguous or not Z.dtype == D.dtype == V.dtype == c.dtype:
             return super().jordan_forward(Z, D, V, c, S0, squash, name)
-        Y = np.empty(Z.shape[:-2] + (O, N), dtype=Z.dtype)
+        Y = np.empty(Z.shape[:-2] + (n_out, N), dtype=Z.dtype)
         Sv = np.empty_like(Y) if squash else Y
         s0 = (
-            np.zeros((0, O, N), Z.dtype)
+            np.zeros((0, n_out, N), Z.dtype)
             if S0 is None
-            else np.ascontiguousarray(S0, Z.dtype).reshape(S, O, N)
+            else np.ascontiguousarray(S0, Z.dtype).reshape(S, n_out, N)
         )
         k.jordan_forward(
             Z.reshape(T, S, H, N),
-            np.ascontiguousarray(D).reshape(S, H, O),
-            np.ascontiguousarray(V).reshape(S, O, H),
-            np.ascontiguousarray(c).reshape(S, O),
+            np.ascontiguousarray(D).reshape(S, H, n_out),
+            np.ascontiguousarray(V).reshape(S, n_out, H),
+            np.ascontiguousarray(c).reshape(S, n_out),
             s0,
             squash,
             ACTIVATION_CODES[name],
             pairwise_plan(H),
-            pairwise_plan(O),
-            Y.reshape(T, S, O, N),
-            Sv.reshape(T, S, O, N),
+            pairwise_plan(n_out),
+            Y.reshape(T, S, n_out, N),
+            Sv.reshape(T, S, n_out, N),
         )
         return Y, Sv
 
     def jordan_backward(self, dY, Fp, Gp, V, D):
         S = math.prod(D.shape[:-2])
-        T, O, N, H = dY.shape[0], dY.shape[-2], dY.shape[-1], Fp.shape[-2]
-        k = _compiled(T * S * H * (O + O) * N)
+        T, n_out, N, H = dY.shape[0], dY.shape[-2], dY.shape[-1], Fp.shape[-2]
+        k = _compiled(T * S * H * (n_out + n_out) * N)
         if (
             k is None or not dY.dtype == Fp.dtype == V.dtype == D.dtype
         ):  # mixed dtypes: numpy's casts
             return super().jordan_backward(dY, Fp, Gp, V, D)
-        VT = np.ascontiguousarray(np.swapaxes(V, -1, -2)).reshape(S, H, O)
-        DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, O, H)
+        VT = np.ascontiguousarray(np.swapaxes(V, -1, -2)).reshape(S, H, n_out)
+        DT = np.ascontiguousarray(np.swapaxes(D, -1, -2)).reshape(S, n_out, H)
         dYt, dA = np.empty_like(dY), np.empty_like(Fp)
         g = (
             np.empty((0, 0, 0, 0), dY.dtype)
             if Gp is None
-            else np.ascontiguousarray(Gp).reshape(T, S, O, N)
+            else np.ascontiguousarray(Gp).reshape(T, S, n_out, N)
         )
         k.jordan_backward(
-            np.ascontiguousarray(dY).reshape(T, S, O, N),
+            np.ascontiguousarray(dY).reshape(T, S, n_out, N),
             np.ascontiguousarray(Fp).reshape(T, S, H, N),
             g,
             Gp is not None,
             VT,
             DT,
-            pairwise_plan(O),
+            pairwise_plan(n_out),
             pairwise_plan(H),
-            dYt.reshape(T, S, O, N),
+            dYt.reshape(T, S, n_out, N),
             dA.reshape(T, S, H, N),
         )
         return dYt, dA
@@ -446,10 +455,10 @@ STEPS_PAY = 64
 
 
 def step_kernels(work):
-    """The compiled ``elman_step`` and ``elman_free_run``, or None (use numpy): for the lean step-by-step
-    paths of ``ElmanRNN.step`` and ``forecast.rnn_free_run``. Numba is loaded once the kernels are
-    loaded anyway, or this call's ``work`` pays for it, or after ``STEPS_PAY`` steps: a chapter that
-    takes a few steps by hand never loads it."""
+    """The compiled ``elman_step`` and ``elman_free_run``, or None (use numpy): for the lean
+    step-by-step paths of ``ElmanRNN.step`` and ``forecast.rnn_free_run``. Numba is loaded once the
+    kernels are loaded anyway, or this call's ``work`` pays for it, or after ``STEPS_PAY`` steps: a
+    chapter that takes a few steps by hand never loads it."""
     global _steps
     _steps += 1
     return _compiled(PAYS if _steps >= STEPS_PAY else work)
@@ -460,12 +469,14 @@ BLAS = Blas()
 
 
 def get(reproducible=True):
-    """The arithmetic of a network built with ``reproducible=`` (chapter 00: the same digits everywhere)."""
+    """The arithmetic of a network built with ``reproducible=`` (chapter 00: the same digits
+    everywhere)."""
     return REPRODUCIBLE if reproducible else BLAS
 
 
 def warm(dtypes=("float64",)):
-    """Compile (or load from Numba's cache) every kernel a chapter uses (Binder's build, ``binder/postBuild``).
+    """Compile (or load from Numba's cache) every kernel a chapter uses (Binder's build,
+    ``binder/postBuild``).
 
     Runs the public API once on tiny data: ``fit`` of the basic RNN with each loss and activation,
     plain and truncated, of the Jordan network with both feedbacks and of the feed-forward net, a

@@ -31,7 +31,8 @@ FEEDBACKS = ("identity", "sigmoid")
 class FeedForward(Model):
     """A 3-layer BP network applied to each step on its own (chapter 03).
 
-    ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True)``
+    ``FeedForward(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64",
+    reproducible=True)``
 
     h_t = f(W x_t + B), y_t = V h_t + c: the basic RNN with D removed, so the
     output at step t depends on x_t only. It carries no state, so ``h0`` (and
@@ -46,17 +47,19 @@ class FeedForward(Model):
 
     def param_shapes(self):
         """W (H, I), B (H,), V (O, H), c (O,): H*I + H + O*H + O numbers."""
-        I, H, O = self.n_in, self.n_hidden, self.n_out
-        return {"W": (H, I), "B": (H,), "V": (O, H), "c": (O,)}
+        n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
+        return {"W": (H, n_in), "B": (H,), "V": (n_out, H), "c": (n_out,)}
 
     def _run(self, X, H0=None):
-        """h_t = f(W x_t + B), y_t = V h_t + c for all steps at once (state layout): returns (Hs, Y)."""
+        """h_t = f(W x_t + B), y_t = V h_t + c for all steps at once (state layout): returns (Hs,
+        Y)."""
         Z = self._input_projection(X)
         self._f(Z, Z)
         return Z, self._readout(Z)
 
     def _grads(self, X, H0, run, dY, truncate=None):
-        """Gradients of ``sum(dY * Y)`` with respect to W, B, V, c (plain backpropagation, no time)."""
+        """Gradients of ``sum(dY * Y)`` with respect to W, B, V, c (plain backpropagation, no
+        time)."""
         Z = run[0]
         grads = {}
         self._readout_grads(grads, dY, Z)
@@ -79,7 +82,8 @@ class FeedForward(Model):
 class JordanRNN(Model):
     """The Jordan network: the previous output, not the hidden layer, is fed back (chapter 03).
 
-    ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0, dtype="float64", reproducible=True)``
+    ``JordanRNN(n_in, n_hidden, n_out, activation="tanh", feedback="identity", seed=0,
+    dtype="float64", reproducible=True)``
 
         h_t = f(W x_t + D s_{t-1} + B),   y_t = V h_t + c,   s_t = g(y_t),   s_0 = 0
 
@@ -117,15 +121,16 @@ class JordanRNN(Model):
 
     def param_shapes(self):
         """W (H, I), D (H, O), B (H,), V (O, H), c (O,): H*I + H*O + H + O*H + O numbers."""
-        I, H, O = self.n_in, self.n_hidden, self.n_out
-        return {"W": (H, I), "D": (H, O), "B": (H,), "V": (O, H), "c": (O,)}
+        n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
+        return {"W": (H, n_in), "D": (H, n_out), "B": (H,), "V": (n_out, H), "c": (n_out,)}
 
     def state_size(self):
         """The Jordan network carries s_t = g(y_t): O numbers."""
         return self.n_out
 
     def _run(self, X, S0):
-        """The forward pass (chapter 03, state layout): returns (Hs, Y, S) with S[t] = s_{t+1} = g(y_{t+1})."""
+        """The forward pass (chapter 03, state layout): returns (Hs, Y, S) with S[t] = s_{t+1} =
+        g(y_{t+1})."""
         Z = self._input_projection(X)  # W x_t + B for all steps; the loop adds D s_{t-1}
         Y, S = self.arithmetic.jordan_forward(
             Z, self.D, self.V, self.c, S0, self.feedback == "sigmoid", self.activation
@@ -156,7 +161,7 @@ class JordanRNN(Model):
         return {name: grads[name] for name in self.param_names}
 
     def final_state(self, Hs, Y):
-        """The state to carry into the next piece of a sequence, from ``forward``'s results: s_T = g(y_T)
-        (``fit`` carries the same state with ``_carry``)."""
+        """The state to carry into the next piece of a sequence, from ``forward``'s results: s_T =
+        g(y_T) (``fit`` carries the same state with ``_carry``)."""
         y = np.array(Y[-1], dtype=self.dtype)
         return self.arithmetic.activate("sigmoid", y, y) if self.feedback == "sigmoid" else y

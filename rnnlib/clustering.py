@@ -123,7 +123,8 @@ def _nearest(H, ids, rows, cols):
 
 
 def _closest_pair(near_d, near_s, ids, active):
-    """The slots (s, t) of the next merge: smallest distance, then smallest number of each cluster."""
+    """The slots (s, t) of the next merge: smallest distance, then smallest number of each
+    cluster."""
     rows = np.flatnonzero(active)
     tied = rows[near_d[rows] == near_d[rows].min()]
     s = tied[np.argmin(ids[tied])]
@@ -163,7 +164,8 @@ def _mean_distances(dist, groups, slots, new):
 
 def _check_merges(merges):
     """A merge table as returned by ``average_linkage``: (n - 1, 4) with n >= 2, where row k joins
-    two different clusters numbered below n + k, neither joined before, into one of their total size."""
+    two different clusters numbered below n + k, neither joined before, into one of their total
+    size."""
     Z = as_float_array("merges", merges)
     if Z.ndim != 2 or Z.shape[1] != 4 or Z.shape[0] < 1:
         raise ValueError(
@@ -185,7 +187,8 @@ def _check_merges(merges):
 
 
 def _leaves(Z, cluster):
-    """The leaves of ``cluster`` in drawing order (first branch of each merge first), without recursion."""
+    """The leaves of ``cluster`` in drawing order (first branch of each merge first), without
+    recursion."""
     n = len(Z) + 1
     stack, leaves = [int(cluster)], []
     while stack:
@@ -224,10 +227,14 @@ def is_cluster(merges, leaves):
     want = sorted({int(i) for i in leaves})
     if not want or want[0] < 0 or want[-1] >= n:
         raise ValueError(
-            f"leaves must be a non-empty set of leaf indices from 0 to {n - 1}, got {list(leaves)!r}"
+            f"leaves must be a non-empty set of leaf indices from 0 to {n - 1}, got "
+            f"{list(leaves)!r}"
         )
     parent = {int(c): n + k for k, row in enumerate(Z) for c in row[:2]}
-    size = lambda c: 1 if c < n else int(Z[c - n, 3])
+
+    def size(c):
+        return 1 if c < n else int(Z[c - n, 3])
+
     c = want[0]
     while size(c) < len(want):  # the root holds all n leaves
         c = parent[c]
@@ -235,13 +242,15 @@ def is_cluster(merges, leaves):
 
 
 def leaf_order(merges):
-    """The leaves in the order a dendrogram draws them, first branch of each merge first (chapter 06)."""
+    """The leaves in the order a dendrogram draws them, first branch of each merge first (chapter
+    06)."""
     Z = _check_merges(merges)
     return _leaves(Z, 2 * len(Z))
 
 
 def draw_dendrogram(ax, merges, labels, colors=None, lw=1.4):
-    """Draw the tree of ``average_linkage`` on the matplotlib Axes ``ax``, leaves on the y axis (chapter 06).
+    """Draw the tree of ``average_linkage`` on the matplotlib Axes ``ax``, leaves on the y axis
+    (chapter 06).
 
     Leaf i is labelled ``labels[i]`` (its tick label coloured ``colors[i]`` if
     given); a merge at height h is a vertical line at x = h joining its two
@@ -265,7 +274,7 @@ def draw_dendrogram(ax, merges, labels, colors=None, lw=1.4):
         x[n + k], y[n + k] = height, (y[a] + y[b]) / 2
     ax.set_yticks([y[leaf] for leaf in order], [labels[leaf] for leaf in order])
     if colors is not None:
-        for tick, leaf in zip(ax.get_yticklabels(), order):
+        for tick, leaf in zip(ax.get_yticklabels(), order, strict=True):
             tick.set_color(colors[leaf])
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlim(left=0)

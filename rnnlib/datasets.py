@@ -62,7 +62,8 @@ def load_sunspots(path=None):
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
             raise ValueError(
-                f"sunspot file line {line}: expected 2 fields (year, sunspots), got {len(row)}: {row}"
+                f"sunspot file line {line}: expected 2 fields (year, sunspots), got {len(row)}: "
+                f"{row}"
             )
         try:
             year, value = int(row[0]), float(row[1])
@@ -72,7 +73,8 @@ def load_sunspots(path=None):
             ) from None
         if not np.isfinite(value) or value < 0:
             raise ValueError(
-                f"sunspot file line {line}: sunspot numbers are finite and non-negative, got {value}"
+                f"sunspot file line {line}: sunspot numbers are finite and non-negative, got "
+                f"{value}"
             )
         years.append(year)
         values.append(value)

@@ -30,7 +30,8 @@ from .model import Model, previous_states, transposed
 class ElmanRNN(Model):
     """The basic RNN of the article (Elman network), chapters 01-02 and 05.
 
-    ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64", reproducible=True)``
+    ``ElmanRNN(n_in, n_hidden, n_out, activation="tanh", seed=0, dtype="float64",
+    reproducible=True)``
 
     Weights are drawn uniformly from [-1/sqrt(H), 1/sqrt(H)] (the convention of
     PyTorch's ``nn.RNN``) from ``np.random.default_rng(seed)``; the output
@@ -43,8 +44,8 @@ class ElmanRNN(Model):
 
     def param_shapes(self):
         """Shapes of the three weights and two thresholds (chapter 01)."""
-        I, H, O = self.n_in, self.n_hidden, self.n_out
-        return {"W": (H, I), "D": (H, H), "B": (H,), "V": (O, H), "c": (O,)}
+        n_in, H, n_out = self.n_in, self.n_hidden, self.n_out
+        return {"W": (H, n_in), "D": (H, H), "B": (H,), "V": (n_out, H), "c": (n_out,)}
 
     def step(self, x, h_prev=None):
         """One time step (chapter 02): returns ``(h_t, y_t)``.
@@ -57,7 +58,8 @@ class ElmanRNN(Model):
         x = as_float_array("x", x, self.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.n_in:
             raise ValueError(
-                f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got {x.shape}"
+                f"x must be one time step of shape ({self.n_in},) or (N, {self.n_in}), got "
+                f"{x.shape}"
             )
         N = x.shape[0] if x.ndim == 2 else 1
         k = (
@@ -97,8 +99,8 @@ class ElmanRNN(Model):
         ):
             self._check_params_finite()
             raise ValueError(
-                "the state overflowed: it is infinite or NaN after this step (with ReLU, states can "
-                "grow without bound when D amplifies them)"
+                "the state overflowed: it is infinite or NaN after this step (with ReLU, states "
+                "can grow without bound when D amplifies them)"
             )
         return (z.T.copy(), y.T.copy()) if batched else (z[:, 0], y[:, 0])
 

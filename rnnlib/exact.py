@@ -10,7 +10,8 @@ from .portable import exp, expm1, matmul, rows_dot, sigmoid, tanh, total
 
 
 def sum_rows(A):
-    """Sum over the second-to-last axis, kept (softmax denominators): ``rnnlib.portable``'s order."""
+    """Sum over the second-to-last axis, kept (softmax denominators): ``rnnlib.portable``'s
+    order."""
     from .arithmetic import REPRODUCIBLE
 
     return REPRODUCIBLE.sum_rows(A)

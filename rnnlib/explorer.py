@@ -133,7 +133,8 @@ def _check_figsize(figsize):
     size = as_float_array("figsize", figsize)
     if size.shape != (2,) or not np.all((size > 0) & (size <= 50)):
         raise ValueError(
-            f"figsize must be two numbers (width, height) in inches, each in (0, 50], got {figsize!r}"
+            "figsize must be two numbers (width, height) in inches, each in (0, 50], got "
+            f"{figsize!r}"
         )
     return float(size[0]), float(size[1])
 

@@ -16,7 +16,8 @@ from .model import Model
 
 
 def relative_error(a, b):
-    """||a - b|| / max(||a|| + ||b||, 1e-300): 0 for equal arrays, 1 for opposite ones (chapter 05)."""
+    """||a - b|| / max(||a|| + ||b||, 1e-300): 0 for equal arrays, 1 for opposite ones (chapter
+    05)."""
     a, b = as_float_array("a", a), as_float_array("b", b)
     if a.shape != b.shape:
         raise ValueError(

@@ -37,7 +37,8 @@ _NEEDS_ELMAN = "an rnnlib ElmanRNN (its Jacobians dh_T/dh_(T-k) go through D)"
 
 
 def random_orthogonal(n, seed=0):
-    """A random (n, n) orthogonal matrix Q (Q^T Q = I), from the QR of a Gaussian matrix (chapter 05).
+    """A random (n, n) orthogonal matrix Q (Q^T Q = I), from the QR of a Gaussian matrix (chapter
+    05).
 
     Every singular value and every |eigenvalue| of Q is 1, so rho * Q has
     norm and spectral radius exactly rho.
@@ -61,7 +62,8 @@ def jacobian_products(D, fprime):
     H = D.shape[0]
     if Fp.ndim not in (2, 3) or Fp.shape[-1] != H:
         raise ValueError(
-            f"fprime must have shape (K, {H}) or (K, N, {H}) to match D of shape {D.shape}, got {Fp.shape}"
+            f"fprime must have shape (K, {H}) or (K, N, {H}) to match D of shape {D.shape}, got "
+            f"{Fp.shape}"
         )
     if Fp.ndim == 3 and Fp.shape[1] == 0:
         raise ValueError(f"fprime must hold at least one sequence (N >= 1), got shape {Fp.shape}")
@@ -97,7 +99,8 @@ def hidden_jacobians(net, X, h0=None):
 
 
 def jacobian_norms(J, ord=2):
-    """Matrix norms of a stack of Jacobians (..., H, H); ``ord=2`` is the largest singular value (chapter 05)."""
+    """Matrix norms of a stack of Jacobians (..., H, H); ``ord=2`` is the largest singular value
+    (chapter 05)."""
     J = as_float_array("J", J)
     if J.ndim < 2 or J.shape[-1] != J.shape[-2] or J.shape[-1] == 0:
         raise ValueError(

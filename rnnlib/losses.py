@@ -49,7 +49,8 @@ def _weights(mask, steps_shape):
     w = as_float_array("mask", mask)
     if w.shape != steps_shape:
         raise ValueError(
-            f"mask must have shape {steps_shape} (one weight per time step and sequence), got {w.shape}"
+            f"mask must have shape {steps_shape} (one weight per time step and sequence), got "
+            f"{w.shape}"
         )
     if np.any(w < 0):
         raise ValueError("mask must not be negative (0 leaves a step out, 1 counts it)")
@@ -59,7 +60,8 @@ def _weights(mask, steps_shape):
 
 
 def _total(A):
-    """Sum of a (T, [S,] O, N) array over steps, sequences and units: a number, or one per stacked network."""
+    """Sum of a (T, [S,] O, N) array over steps, sequences and units: a number, or one per stacked
+    network."""
     return _ARITH.total(_ARITH.total(steps_flat(A)))
 
 
@@ -99,7 +101,8 @@ def _mse(Y, target, w, empty=_new):
 
 
 def _bce(Y, target, w, empty=_new):
-    """Binary cross-entropy of sigmoid(Y) from logits and its gradient (sigmoid(Y) - target) / n (chapter 03)."""
+    """Binary cross-entropy of sigmoid(Y) from logits and its gradient (sigmoid(Y) - target) / n
+    (chapter 03)."""
     n = _count(w) * Y.shape[-2]
     soft = np.abs(Y, out=_out(empty, "soft", Y))
     np.negative(soft, out=soft)
@@ -118,7 +121,8 @@ def _bce(Y, target, w, empty=_new):
 
 
 def _cross_entropy(Y, target, w, empty=_new):
-    """Cross-entropy of softmax(Y) against probability rows and its gradient (softmax(Y) - target) / n."""
+    """Cross-entropy of softmax(Y) against probability rows and its gradient (softmax(Y) - target) /
+    n."""
     n = _count(w)
     z = np.subtract(Y, Y.max(axis=-2, keepdims=True), out=_out(empty, "z", Y))
     e = _ARITH.exp(z, out=empty("dY", z.shape, np.float64))
@@ -164,7 +168,8 @@ def check_unit_interval(target):
 
 
 def class_rows(Y_shape, target):
-    """Targets of the softmax cross-entropy as rows of probabilities of shape ``Y_shape`` (chapter 08).
+    """Targets of the softmax cross-entropy as rows of probabilities of shape ``Y_shape`` (chapter
+    08).
 
     Integer labels of shape ``Y_shape[:-1]`` become one-hot rows; rows of
     probabilities (non-negative, summing to 1) are checked and returned as floats.

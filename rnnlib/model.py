@@ -142,8 +142,8 @@ class Workspace:
         self.arrays = {}
 
     def empty(self, name, shape, dtype):
-        """The array called ``name``, of this shape and dtype; contents undefined (like ``np.empty``).
-        (Pieces of different lengths, ``fit(chunk=)``, keep one array each.)"""
+        """The array called ``name``, of this shape and dtype; contents undefined (like
+        ``np.empty``). (Pieces of different lengths, ``fit(chunk=)``, keep one array each.)"""
         key = (name, tuple(shape), np.dtype(dtype))
         if key not in self.arrays:
             self.arrays[key] = np.empty(shape, dtype)
@@ -167,7 +167,8 @@ class Model:
     _workspace = None  # fit's ``Workspace`` on the network it trains; else passes make new arrays
 
     def __init_subclass__(cls, **kwargs):
-        """Give the subclass a checked attribute (a ``Parameter``) for each of its ``param_names``."""
+        """Give the subclass a checked attribute (a ``Parameter``) for each of its
+        ``param_names``."""
         super().__init_subclass__(**kwargs)
         for name in cls.param_names:
             if not isinstance(cls.__dict__.get(name), Parameter):
@@ -207,7 +208,8 @@ class Model:
     # -------------------------------------------------------------- attributes
     @property
     def activation(self):
-        """The name of f ("tanh", "relu" or "sigmoid"); assigning another name changes the computation."""
+        """The name of f ("tanh", "relu" or "sigmoid"); assigning another name changes the
+        computation."""
         return self._activation
 
     @activation.setter
@@ -217,7 +219,8 @@ class Model:
 
     @property
     def reproducible(self):
-        """True: the portable orders (the same digits on every machine, chapter 00); False: BLAS and np.tanh."""
+        """True: the portable orders (the same digits on every machine, chapter 00); False: BLAS and
+        np.tanh."""
         return self.arithmetic.reproducible
 
     @reproducible.setter
@@ -246,7 +249,8 @@ class Model:
         return self.arithmetic.matmul(A, B, out)
 
     def _empty(self, name, shape):
-        """A new array of the network's dtype, or in ``fit`` the workspace's array ``name`` (``Workspace``)."""
+        """A new array of the network's dtype, or in ``fit`` the workspace's array ``name``
+        (``Workspace``)."""
         if self._workspace is None:
             return np.empty(shape, self.dtype)
         return self._workspace.empty(name, shape, self.dtype)
@@ -256,7 +260,8 @@ class Model:
         n_items = sum(int(np.prod(s, dtype=object)) for s in self.param_shapes().values())
         sizes = f"n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}"
         check_alloc(
-            f"{type(self).__name__}({sizes}) (its parameters; D alone has n_hidden x n_hidden entries)",
+            f"{type(self).__name__}({sizes}) (its parameters; D alone has n_hidden x n_hidden "
+            "entries)",
             n_items,
             np.dtype(self.dtype).itemsize,
         )
@@ -267,8 +272,9 @@ class Model:
     def __repr__(self):
         extra = "" if self.reproducible else ", reproducible=False"
         return (
-            f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, n_out={self.n_out}, "
-            f"activation={self.activation!r}{self._repr_extra()}, dtype={np.dtype(self.dtype).name!r}{extra})"
+            f"{type(self).__name__}(n_in={self.n_in}, n_hidden={self.n_hidden}, "
+            f"n_out={self.n_out}, activation={self.activation!r}{self._repr_extra()}, "
+            f"dtype={np.dtype(self.dtype).name!r}{extra})"
         )
 
     def __copy__(self):
@@ -287,16 +293,19 @@ class Model:
 
     @property
     def params(self):
-        """The parameters as a dict name -> array (the arrays themselves, not copies; chapter 05's optimisers update them in place)."""
+        """The parameters as a dict name -> array (the arrays themselves, not copies; chapter 05's
+        optimisers update them in place)."""
         return {name: self._params[name] for name in self.param_names}
 
     @property
     def n_params(self):
-        """Number of trainable numbers, e.g. H*I + H*H + H + O*H + O for the basic RNN (chapter 01)."""
+        """Number of trainable numbers, e.g. H*I + H*H + H + O*H + O for the basic RNN (chapter
+        01)."""
         return sum(p.size for p in self.params.values())
 
     def state_size(self):
-        """Length of the state carried from step to step (h: H numbers; the Jordan network overrides it)."""
+        """Length of the state carried from step to step (h: H numbers; the Jordan network overrides
+        it)."""
         return self.n_hidden
 
     # ------------------------------------------------------------ public passes
@@ -333,7 +342,8 @@ class Model:
         return self._grads(XT, H0, run, state_layout(dY3), truncate)
 
     def _check_h0(self, h0):
-        """An initial state is for networks that carry one (chapter 03: the feed-forward net has none)."""
+        """An initial state is for networks that carry one (chapter 03: the feed-forward net has
+        none)."""
         if h0 is not None and self.state_size() == 0:
             raise ValueError(
                 f"{type(self).__name__} carries no state from step to step, so it has no h0; "
@@ -341,7 +351,8 @@ class Model:
             )
 
     def _check_truncate(self, truncate):
-        """``truncate=k`` checked: a positive integer, for a network that has truncated BPTT (chapter 05)."""
+        """``truncate=k`` checked: a positive integer, for a network that has truncated BPTT
+        (chapter 05)."""
         if truncate is None:
             return None
         if not self.supports_truncate:
@@ -352,13 +363,14 @@ class Model:
         return check_size("truncate", truncate)
 
     def final_state(self, Hs, Y):
-        """The state to carry into the next piece of a sequence, from ``forward``'s results (chapter 05):
-        the last hidden state h_T; networks that feed back something else override it. (``fit``
+        """The state to carry into the next piece of a sequence, from ``forward``'s results (chapter
+        05): the last hidden state h_T; networks that feed back something else override it. (``fit``
         carries the same state with ``_carry``, from its own pass in the state layout.)"""
         return np.array(Hs[-1])
 
     def _inputs(self, X, h0, h0_name=None):
-        """Check a sequence and an initial state once, in the state layout: X (T, I, N), h0 (state, N)."""
+        """Check a sequence and an initial state once, in the state layout: X (T, I, N), h0 (state,
+        N)."""
         X3, batched = as_sequence("X", X, self.n_in, self.dtype)
         self._check_h0(h0)
         H0 = as_state(
@@ -378,9 +390,9 @@ class Model:
                 & np.isfinite(Y).all(axis=tuple(range(1, Y.ndim)))
             )
             raise ValueError(
-                f"the states overflowed: they are infinite or NaN from step t = {int(np.argmax(bad)) + 1} "
-                f"of {len(bad)} on (with ReLU, states can grow without bound when D amplifies them); "
-                "rnnlib.fit stops such a run as diverged"
+                "the states overflowed: they are infinite or NaN from step t = "
+                f"{int(np.argmax(bad)) + 1} of {len(bad)} on (with ReLU, states can grow without "
+                "bound when D amplifies them); rnnlib.fit stops such a run as diverged"
             )
         return run
 
@@ -395,7 +407,8 @@ class Model:
 
     # --------------------------------------------------------- shared pieces
     def _column(self, name):
-        """A threshold (H,) or, stacked, (S, H) as a column that broadcasts over sequences: (..., H, 1)."""
+        """A threshold (H,) or, stacked, (S, H) as a column that broadcasts over sequences: (..., H,
+        1)."""
         return self._params[name][..., :, None]
 
     def _input_projection(self, XT):
@@ -411,7 +424,8 @@ class Model:
         return A
 
     def _product_out(self, name, A, B):
-        """Where ``fit`` keeps the product A B (``_empty``), or None outside ``fit``: a new array."""
+        """Where ``fit`` keeps the product A B (``_empty``), or None outside ``fit``: a new
+        array."""
         if self._workspace is None or np.result_type(A, B) != self.dtype:
             return None
         return self._empty(
@@ -425,12 +439,14 @@ class Model:
         return Y
 
     def _readout_grads(self, grads, dY, Z):
-        """Gradients of V and c (chapter 05): sums over every step and sequence of dY_t h_t^T and dY_t."""
+        """Gradients of V and c (chapter 05): sums over every step and sequence of dY_t h_t^T and
+        dY_t."""
         grads["V"] = self.arithmetic.weight_grad(dY, Z)
         grads["c"] = self.arithmetic.step_total(dY)
 
     def _weight_grad(self, dA, Z):
-        """sum over t and n of dA_t z_t^T: the gradient of a weight that multiplies z (chapter 05)."""
+        """sum over t and n of dA_t z_t^T: the gradient of a weight that multiplies z (chapter
+        05)."""
         return self.arithmetic.weight_grad(dA, Z)
 
     # ------------------------------------------------ several networks at once
@@ -454,7 +470,8 @@ class Model:
         return stack
 
     def _unstack_into(self, models):
-        """Write slice s of every stacked parameter back into ``models[s]`` (in place; a stack of one is a view)."""
+        """Write slice s of every stacked parameter back into ``models[s]`` (in place; a stack of
+        one is a view)."""
         if len(models) == 1:
             return
         for s, m in enumerate(models):
@@ -462,9 +479,9 @@ class Model:
                 m._params[name][...] = self._params[name][s]
 
     def _restack_from(self, models):
-        """The reverse of ``_unstack_into``, after a ``fit`` callback: the stack takes up the networks' weights
-        as the callback left them, changed in place or replaced. Returns whether a stack of one now views
-        new arrays (a replaced parameter)."""
+        """The reverse of ``_unstack_into``, after a ``fit`` callback: the stack takes up the
+        networks' weights as the callback left them, changed in place or replaced. Returns whether a
+        stack of one now views new arrays (a replaced parameter)."""
         if len(models) > 1:
             for s, m in enumerate(models):
                 for name in self.param_names:
@@ -479,8 +496,8 @@ class Model:
 
 def _deprecated_exact():
     warnings.warn(
-        "exact= is now called reproducible= (the arithmetic is reproducible: the same digits on every "
-        "machine); exact= will be removed",
+        "exact= is now called reproducible= (the arithmetic is reproducible: the same digits on "
+        "every machine); exact= will be removed",
         DeprecationWarning,
         stacklevel=3,
     )

@@ -36,7 +36,8 @@ def _check_grads(params, grads):
     """Every parameter has a finite float gradient of its own shape."""
     if not isinstance(params, dict) or not isinstance(grads, dict):
         raise TypeError(
-            "params and grads must be dicts name -> array, such as model.params and model.backward(...)"
+            "params and grads must be dicts name -> array, such as model.params and "
+            "model.backward(...)"
         )
     missing = set(params) - set(grads)
     if missing:
@@ -91,13 +92,15 @@ class _Optimiser:
     def _bind(self, params):
         """The first step binds the optimiser to these arrays; another model's arrays are refused.
 
-        A copy starts unbound, with its statistics: it binds to parameters of the same names and shapes."""
+        A copy starts unbound, with its statistics: it binds to parameters of the same names and
+        shapes."""
         if self._bound is None:
             shapes = {name: p.shape for name, p in params.items()}
             if self.t and self._shapes != shapes:
                 raise ValueError(
-                    f"this {type(self).__name__}'s running statistics are for parameters {self._shapes}, "
-                    f"not {shapes}; make one optimiser per model, or call reset() first"
+                    f"this {type(self).__name__}'s running statistics are for parameters "
+                    f"{self._shapes}, not {shapes}; make one optimiser per model, or call reset() "
+                    "first"
                 )
             self._bound, self._shapes = dict(params), shapes
         elif self._bound.keys() != params.keys() or any(
@@ -105,19 +108,22 @@ class _Optimiser:
         ):
             raise ValueError(
                 f"this {type(self).__name__} already updates other parameter arrays (its running "
-                "statistics belong to them): another model's, or a parameter was replaced "
-                "(net.D = ...; change it in place instead: net.D[...] = ...). Make one optimiser per "
-                "model, copy or pickle a network together with its optimiser, or call reset() first"
+                "statistics belong to them): another model's, or a parameter was replaced (net.D "
+                "= ...; change it in place instead: net.D[...] = ...). Make one optimiser per "
+                "model, copy or pickle a network together with its optimiser, or call reset() "
+                "first"
             )
 
     def __getstate__(self):
-        """What a copy or a pickle keeps: settings and statistics, not the parameters they were bound to."""
+        """What a copy or a pickle keeps: settings and statistics, not the parameters they were
+        bound to."""
         state = dict(self.__dict__)
         state["_bound"], state["_tmp"] = None, {}
         return state
 
     def __copy__(self):
-        """``copy.copy(opt)``: an independent optimiser with the same settings and statistics (unbound)."""
+        """``copy.copy(opt)``: an independent optimiser with the same settings and statistics
+        (unbound)."""
         return self.__deepcopy__({})
 
     def __deepcopy__(self, memo):
@@ -200,17 +206,17 @@ SAFE = 2.0**500  # entries between 1/SAFE and SAFE square and sum without overfl
 
 
 def norm_scale(largest):
-    """Powers of two 2^e (one per entry of ``largest``, the largest |entry| of each set) that bring a huge
-    (> 2^500) or tiny (< 2^-500) largest entry near 1, else 1: a norm computed from x 2^e and divided by
-    2^e neither overflows nor underflows, and multiplying by a power of two is exact."""
+    """Powers of two 2^e (one per entry of ``largest``, the largest |entry| of each set) that bring
+    a huge (> 2^500) or tiny (< 2^-500) largest entry near 1, else 1: a norm computed from x 2^e and
+    divided by 2^e neither overflows nor underflows, and multiplying by a power of two is exact."""
     largest = np.asarray(largest, dtype=np.float64)
     scale = (largest > SAFE) | ((largest < 1.0 / SAFE) & (largest > 0))
     return np.ldexp(1.0, np.where(scale, -np.frexp(largest)[1], 0))
 
 
 def global_norm(grads):
-    """sqrt of the sum of squares of every gradient entry (chapter 05), scaled where the entries are huge
-    or tiny (``norm_scale``)."""
+    """sqrt of the sum of squares of every gradient entry (chapter 05), scaled where the entries are
+    huge or tiny (``norm_scale``)."""
     largest = max((float(np.max(np.abs(g), initial=0.0)) for g in grads.values()), default=0.0)
     k = float(norm_scale(largest))
     return (
@@ -231,12 +237,14 @@ def clip_grad_norm(grads, max_norm):
         raise ValueError("max_norm must be positive, got 0")
     if not isinstance(grads, dict):
         raise TypeError(
-            f"grads must be a dict name -> array, such as model.backward(...), got {type(grads).__name__}"
+            "grads must be a dict name -> array, such as model.backward(...), got "
+            f"{type(grads).__name__}"
         )
     for name, g in grads.items():
         if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):
             raise TypeError(
-                f"gradient {name} must be a float numpy array (it is rescaled in place), got {type(g).__name__}"
+                f"gradient {name} must be a float numpy array (it is rescaled in place), got "
+                f"{type(g).__name__}"
             )
         if not g.flags.writeable:
             raise ValueError(f"gradient {name} is read-only, so it cannot be rescaled in place")

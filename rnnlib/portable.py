@@ -1,4 +1,5 @@
-"""Portable arithmetic: the same digits on every machine (ARCHITECTURE.md, "Same digits on every machine").
+"""Portable arithmetic: the same digits on every machine (ARCHITECTURE.md, "Same digits on every
+machine").
 
 Chapter 00 promises every reader the digits printed in the chapters. Plain
 numpy cannot keep that promise: ``A @ B`` runs in the BLAS library, whose
@@ -67,7 +68,8 @@ def pairwise(A, lo=0, n=None):
 
 
 def total(A):
-    """Sum along the last axis, ``0 + pairwise(A)``: a bias gradient, a loss, a norm (chapter 05)."""
+    """Sum along the last axis, ``0 + pairwise(A)``: a bias gradient, a loss, a norm (chapter
+    05)."""
     A = np.asarray(A)
     if A.shape[-1] == 0:
         return np.zeros(A.shape[:-1], dtype=A.dtype)
@@ -77,7 +79,8 @@ def total(A):
 
 
 def matmul(A, B):
-    """A @ B over the last two axes: ``out[..., m, n] = 0 + sum_k A[..., m, k] B[..., k, n]`` in k order.
+    """A @ B over the last two axes: ``out[..., m, n] = 0 + sum_k A[..., m, k] B[..., k, n]`` in k
+    order.
 
     The product of the time loops (D h_{t-1} in chapter 02, D^T dL/da_{t+1} in
     chapter 05) and of the input and output layers (W x_t, V h_t). K is the
@@ -103,7 +106,8 @@ _CHUNK = 1 << 20
 
 
 def rows_dot(A, B):
-    """A B^T, ``out[..., m, n] = sum_k A[..., m, k] B[..., n, k]``: the weight gradients of chapter 05.
+    """A B^T, ``out[..., m, n] = sum_k A[..., m, k] B[..., n, k]``: the weight gradients of chapter
+    05.
 
     ``A`` is (..., M, K), ``B`` (..., N, K); leading axes broadcast. K is every
     step of every sequence, so the sum is long: pairwise (``total``), each
@@ -138,15 +142,16 @@ _E2, _E4, _E6 = 5.0 / 44.0, 1.0 / 792.0, 1.0 / 665280.0
 _O1, _O3, _O5 = 0.5, 1.0 / 66.0, 1.0 / 15840.0
 
 
-# beyond these, exp(x) is inf (above ln of the largest double, 709.78) or 0 (below ln of half the smallest
-# subnormal, -745.13); clipping x to them keeps k within what the scaling below handles
+# beyond these, exp(x) is inf (above ln of the largest double, 709.78) or 0 (below ln of half the
+# smallest subnormal, -745.13); clipping x to them keeps k within what the scaling below handles
 X_MAX, X_MIN = 710.0, -746.0
 # 2^k for k outside the normal exponents is applied in two exact steps (``_scaled``)
 _K_HI, _K_LO, _SHIFT = 1023, -1022, 64
 
 
 def _pade(x):
-    """Range reduction and Pade (6, 6) for exp: returns (k, E, O) with exp(x) = 2^k (E + O) / (E - O).
+    """Range reduction and Pade (6, 6) for exp: returns (k, E, O) with exp(x) = 2^k (E + O) / (E -
+    O).
 
     x = k ln 2 + r with k an integer and |r| <= ln(2)/2 (Cody and Waite's two-part ln 2).
     """
@@ -155,16 +160,16 @@ def _pade(x):
     r = x - k * _LN2_HI
     r -= k * _LN2_LO
     z = r * r
-    E = ((_E6 * z + _E4) * z + _E2) * z + 1.0
-    O = ((_O5 * z + _O3) * z + _O1) * r
+    even = ((_E6 * z + _E4) * z + _E2) * z + 1.0
+    odd = ((_O5 * z + _O3) * z + _O1) * r
     with np.errstate(invalid="ignore"):  # NaN: its k is never used, the result stays NaN
-        return np.where(np.isnan(k), 0, k).astype(np.int32), E, O
+        return np.where(np.isnan(k), 0, k).astype(np.int32), even, odd
 
 
 def _scaled(p, k):
-    """p 2^k for p near 1, rounded once: 2^k directly for normal exponents (-1022 <= k <= 1023); beyond,
-    2^(k -+ 64) first (an exact product) and then 2^(+-64), so that exp(709.5) is finite, exp(710) inf,
-    and results below the smallest normal are rounded once, not twice."""
+    """p 2^k for p near 1, rounded once: 2^k directly for normal exponents (-1022 <= k <= 1023);
+    beyond, 2^(k -+ 64) first (an exact product) and then 2^(+-64), so that exp(709.5) is finite,
+    exp(710) inf, and results below the smallest normal are rounded once, not twice."""
     hi, lo = k > _K_HI, k < _K_LO
     shift = np.where(hi, _SHIFT, np.where(lo, -_SHIFT, 0))
     out = p * np.ldexp(1.0, k - shift)
@@ -179,23 +184,25 @@ def expm1(x):
     exp(x) - 1 = 2^k (exp(r) - 1) + (2^k - 1) with exp(r) - 1 = 2 O / (E - O); for large k
     (exp(x) - 1 = exp(x) to double precision), 2^k exp(r) - 1.
     """
-    k, E, O = _pade(np.asarray(x, dtype=np.float64))
+    k, even, odd = _pade(np.asarray(x, dtype=np.float64))
     big = k > _K_HI
     s = np.ldexp(1.0, np.minimum(k, _K_HI))
-    out = (2.0 * O / (E - O)) * s + (s - 1.0)
+    out = (2.0 * odd / (even - odd)) * s + (s - 1.0)
     if big.any():
-        out[big] = _scaled((E + O) / (E - O), k)[big] - 1.0
+        out[big] = _scaled((even + odd) / (even - odd), k)[big] - 1.0
     return out
 
 
 def exp(x):
-    """exp(x) for float64 x (the softmax and the sampling of chapter 08); inf above 709.78, 0 below -745.13."""
-    k, E, O = _pade(np.asarray(x, dtype=np.float64))
-    return _scaled((E + O) / (E - O), k)
+    """exp(x) for float64 x (the softmax and the sampling of chapter 08); inf above 709.78, 0 below
+    -745.13."""
+    k, even, odd = _pade(np.asarray(x, dtype=np.float64))
+    return _scaled((even + odd) / (even - odd), k)
 
 
 def _tanh_pade(x):
-    """tanh(x) = -m / (2 + m) with m = expm1(-2|x|), signed: slow but accurate; builds ``TANH_TABLE``."""
+    """tanh(x) = -m / (2 + m) with m = expm1(-2|x|), signed: slow but accurate; builds
+    ``TANH_TABLE``."""
     m = expm1(-2.0 * np.abs(x))
     return np.copysign(-m / (2.0 + m), x)
 
@@ -250,7 +257,8 @@ def tanh(a, out=None):
 
 
 def _check_out(out):
-    """``out=`` of the elementwise functions: a float array (an integer one would truncate the values)."""
+    """``out=`` of the elementwise functions: a float array (an integer one would truncate the
+    values)."""
     if out is not None and not (isinstance(out, np.ndarray) and out.dtype.kind == "f"):
         raise TypeError(
             f"out must be a float numpy array, got {getattr(out, 'dtype', type(out).__name__)}"

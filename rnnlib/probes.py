@@ -225,7 +225,8 @@ def _states_and_inputs(states, inputs):
         raise ValueError(f"states must be (T, H) or (T, N, H), got shape {states.shape}")
     if 0 in states.shape[1:]:
         raise ValueError(
-            f"states must hold at least one sequence and one unit (H >= 1), got shape {states.shape}"
+            "states must hold at least one sequence and one unit (H >= 1), got shape "
+            f"{states.shape}"
         )
     if inputs.shape != states.shape[:2]:
         raise ValueError(

@@ -30,8 +30,9 @@ ACTIVATIONS = {
 
 
 def init(n_in, n_hidden, n_out, seed=0):
-    """Initial weights (chapter 05), the same as ``rnnlib.ElmanRNN(n_in, n_hidden, n_out, seed=seed)``:
-    uniform in [-1/sqrt(H), 1/sqrt(H)], drawn in the order W, D, B, V; c = 0 (draws nothing)."""
+    """Initial weights (chapter 05), the same as ``rnnlib.ElmanRNN(n_in, n_hidden, n_out,
+    seed=seed)``: uniform in [-1/sqrt(H), 1/sqrt(H)], drawn in the order W, D, B, V; c = 0 (draws
+    nothing)."""
     rng = np.random.default_rng(seed)
     k = 1.0 / np.sqrt(n_hidden)
     shapes = {

@@ -123,7 +123,8 @@ def best_rule_accuracy(features, target, mask=None):
         t = t[..., 0]
     if t.shape != steps:
         raise ValueError(
-            f"target must have shape {steps} or {steps + (1,)} to match features {F.shape}, got {t.shape}"
+            f"target must have shape {steps} or {steps + (1,)} to match features {F.shape}, got "
+            f"{t.shape}"
         )
     keep = (
         np.ones(steps, dtype=bool)

@@ -60,8 +60,8 @@ def _check_models(model):
             )
     if many and len({repr(net) for net in nets}) > 1:
         raise ValueError(
-            "networks trained side by side must be of the same kind, sizes, activation and dtype, got "
-            + ", ".join(sorted({repr(net) for net in nets}))
+            "networks trained side by side must be of the same kind, sizes, activation and "
+            "dtype, got " + ", ".join(sorted({repr(net) for net in nets}))
         )
     if many and len({id(net) for net in nets}) < len(nets):
         raise ValueError("the list of networks names the same network twice")
@@ -88,13 +88,15 @@ def _check_loss(loss):
         return loss
     if not isinstance(loss, str) or loss not in LOSSES:
         raise ValueError(
-            f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a function"
+            f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))} or pass a "
+            "function"
         )
     return LOSSES[loss]
 
 
 def _per_network(value, name, S, many):
-    """One entry per network, told from the value's type, never from its sizes (side-by-side ``fit``).
+    """One entry per network, told from the value's type, never from its sizes (side-by-side
+    ``fit``).
 
     A list or tuple of numpy arrays (or None, or seeds) has one entry per network; an array, None
     or a number is shared by all, and so is a nested list of numbers, unless it is as long as there
@@ -115,7 +117,8 @@ def _per_network(value, name, S, many):
 
 
 def _check_data(net, X, target, mask, h0, loss_fn):
-    """X (T, N, I), targets (T, N, O), mask weights (T, N), h0 (N, state) or None; checked once (chapter 05)."""
+    """X (T, N, I), targets (T, N, O), mask weights (T, N), h0 (N, state) or None; checked once
+    (chapter 05)."""
     X3, batched = as_sequence("X", X, net.n_in, net.dtype)
     T, N, _ = X3.shape
     out_shape = (T, N, net.n_out) if batched else (T, net.n_out)
@@ -226,7 +229,8 @@ def fit(
         or not np.isfinite(clip)
     ):
         raise ValueError(
-            f"clip must be a positive number (the largest gradient norm allowed) or None, got {clip!r}"
+            "clip must be a positive number (the largest gradient norm allowed) or None, got "
+            f"{clip!r}"
         )
     truncate = nets[0]._check_truncate(truncate)
     seeds = [check_seed("seed", s) for s in _per_network(seed, "seed", S, many)]
@@ -238,6 +242,7 @@ def fit(
                 _per_network(v, n, S, many)
                 for v, n in ((X, "X"), (target, "target"), (mask, "mask"), (h0, "h0"))
             ),
+            strict=True,
         )
     ]
     if len({(d[0].shape, d[4], d[3] is None) for d in data}) > 1:
@@ -304,8 +309,8 @@ def _report(epoch, epochs, log_every, trainer):
     for s in trainer.newly_stopped():
         who = f"network {s}: " if trainer.many else ""
         print(
-            f"epoch {epoch}: {who}stopped, the loss or the gradients are no longer finite (diverged); "
-            "try a smaller learning rate or gradient clipping"
+            f"epoch {epoch}: {who}stopped, the loss or the gradients are no longer finite "
+            "(diverged); try a smaller learning rate or gradient clipping"
         )
     if trainer.all_diverged() or not (epoch == 1 or epoch % log_every == 0 or epoch == epochs):
         return
@@ -315,8 +320,8 @@ def _report(epoch, epochs, log_every, trainer):
     if trainer.many:
         losses = [h.loss[-1] for h in live]
         print(
-            f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {min(losses):.4f} to {max(losses):.4f} "
-            f"({len(live)} networks)"
+            f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {min(losses):.4f} to "
+            f"{max(losses):.4f} ({len(live)} networks)"
         )
     else:
         print(
@@ -326,7 +331,8 @@ def _report(epoch, epochs, log_every, trainer):
 
 
 class _Trainer:
-    """One update per piece of a sequence for a stack of S networks (S = 1 for one network; chapter 05).
+    """One update per piece of a sequence for a stack of S networks (S = 1 for one network; chapter
+    05).
 
     Everything here works on the stack: parameters (S, ...), sequences (T, S, K, N)
     in the state layout, one loss, gradient norm and divergence flag per network.
@@ -360,13 +366,16 @@ class _Trainer:
         self.epoch_norms = [[] for _ in range(self.S)]
 
     def end_epoch(self):
-        for hist, losses, norms in zip(self.histories, self.epoch_losses, self.epoch_norms):
+        for hist, losses, norms in zip(
+            self.histories, self.epoch_losses, self.epoch_norms, strict=True
+        ):
             if losses:
                 hist.loss.append(float(np.mean(losses)))
                 hist.grad_norm.append(float(np.mean(norms)))
 
     def piece(self, X, target, w, h_in):
-        """Forward, loss, BPTT and one update on a piece of the sequences; returns the state to carry."""
+        """Forward, loss, BPTT and one update on a piece of the sequences; returns the state to
+        carry."""
         net = self.net
         with np.errstate(over="ignore", invalid="ignore"):
             run = net._run(X, h_in)
@@ -408,7 +417,8 @@ class _Trainer:
 
     def take_back(self, nets):
         """Train on from the networks' weights as a callback left them (``Model._restack_from``). A
-        parameter it replaced (net.D = ...) keeps the optimiser statistics of the array it replaced."""
+        parameter it replaced (net.D = ...) keeps the optimiser statistics of the array it
+        replaced."""
         if self.net._restack_from(nets):
             self.own = nets[0].params
             if isinstance(self.optimizer, _Optimiser):
@@ -417,7 +427,8 @@ class _Trainer:
                 )
 
     def _loss(self, Y, target, w):
-        """Loss per network (S,) and dY, fused for the named losses; a custom loss runs per network."""
+        """Loss per network (S,) and dY, fused for the named losses; a custom loss runs per
+        network."""
         if self.fused is not None:
             values, dY = self.fused(Y, target, w, self.net._workspace.empty)
             return np.broadcast_to(values, (self.S,)).copy(), dY
@@ -436,8 +447,8 @@ class _Trainer:
             value, dY = result
             if np.size(value) != 1:
                 raise ValueError(
-                    "a loss function must return the mean loss as one number (any shape of size 1), "
-                    f"got shape {np.shape(value)}"
+                    "a loss function must return the mean loss as one number (any shape of size "
+                    f"1), got shape {np.shape(value)}"
                 )
             values.append(float(np.reshape(value, ())))
             dY = np.asarray(dY, dtype=Y.dtype)
@@ -449,7 +460,8 @@ class _Trainer:
         return np.array(values, dtype=float).reshape(self.S), np.stack(grads, axis=1)
 
     def _stop(self, newly):
-        """Freeze networks whose loss or gradients stopped being finite, at their current weights."""
+        """Freeze networks whose loss or gradients stopped being finite, at their current
+        weights."""
         if newly.any():
             self.stopped |= newly
             for s in np.flatnonzero(newly):
@@ -457,7 +469,8 @@ class _Trainer:
             self.frozen = {name: p.copy() for name, p in self.net.params.items()}
 
     def _update(self, grads, norms, ok):
-        """Clip each network's gradients to its own norm, zero the frozen ones, and step the optimiser."""
+        """Clip each network's gradients to its own norm, zero the frozen ones, and step the
+        optimiser."""
         params = self.net.params
         scale = np.ones(self.S)
         if self.clip:

@@ -81,15 +81,15 @@ WATCH_BUSY_JS = """() => {
   window.__smokeSawBusy = false;
   if (window.__smokeTimer) clearInterval(window.__smokeTimer);
   window.__smokeTimer = setInterval(() => {
-    for (const p of document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')) {
+    const prompts = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt';
+    for (const p of document.querySelectorAll(prompts)) {
       if (p.textContent.includes('*')) { window.__smokeSawBusy = true; break; }
     }
   }, 20);
 }"""
 
 # Per DOM cell: kind, prompt, and what its outputs show.
-CELLS_JS = (
-    """() => {
+CELLS_JS = """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   return [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].map((c) => {
     const prompt = c.querySelector('.jp-InputArea-prompt');
@@ -97,7 +97,8 @@ CELLS_JS = (
     return {
       code: c.classList.contains('jp-CodeCell'),
       prompt: prompt ? prompt.textContent.trim() : '',
-      stderr: outs.filter((o) => o.getAttribute('data-mime-type') === '%s').map((o) => o.innerText),
+      stderr: outs.filter((o) => o.getAttribute('data-mime-type') === 'STDERR_MIME')
+                  .map((o) => o.innerText),
       traceback: outs.some((o) => /Traceback \\(most recent call last\\)/.test(o.innerText)),
       images: c.querySelectorAll('.jp-OutputArea-output img').length,
       widgetErrors: outs.filter((o) => /Error displaying widget|Loading widget|model not found/i
@@ -105,9 +106,7 @@ CELLS_JS = (
       widgets: c.querySelectorAll('.jupyter-widgets').length,
     };
   });
-}"""
-    % STDERR
-)
+}""".replace("STDERR_MIME", STDERR)
 
 
 def log(*args):
@@ -120,7 +119,8 @@ def http_json(url):
 
 
 def shut_down_kernel(url, token, rel):
-    """End the kernel session that the test opened for notebook ``rel`` (the server keeps running)."""
+    """End the kernel session that the test opened for notebook ``rel`` (the server keeps
+    running)."""
     for sess in http_json(f"{url}/api/sessions?token={token}"):
         if sess.get("path") == rel:
             req = urllib.request.Request(
@@ -196,7 +196,8 @@ def dismiss_dialogs(page):
 
 
 def clear_all_outputs(page):
-    """Edit menu -> Clear Outputs of All Cells, so that every output seen later comes from this run."""
+    """Edit menu -> Clear Outputs of All Cells, so that every output seen later comes from this
+    run."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Edit").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Clear Outputs of All Cells").first.click()
     page.wait_for_function(
@@ -219,7 +220,8 @@ def restart_and_run_all(page, timeout_s):
     while True:
         state = page.evaluate("""() => {
           const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-          const busy = [...panel.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
+          const busy = [...panel.querySelectorAll('.jp-InputPrompt')]
+                       .some(p => p.textContent.includes('*'));
           const ind = panel.querySelector('.jp-Notebook-ExecutionIndicator');
           return {busy, status: ind ? ind.getAttribute('data-status') : null};
         }""")
@@ -251,8 +253,8 @@ def put_notebook(url, token, rel, nb):
 
 
 def save_and_read(page, url, token, rel):
-    """File -> Save Notebook, then read the saved outputs back (the DOM renders errors and stderr alike).
-    The caller puts the original file back afterwards."""
+    """File -> Save Notebook, then read the saved outputs back (the DOM renders errors and stderr
+    alike). The caller puts the original file back afterwards."""
     page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
     page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(r"^Save Notebook$")).first.click()
     page.wait_for_function(
@@ -280,11 +282,13 @@ def screenshot_figures(page, stem, shots, n=2):
 
 
 def img_bytes(image):
-    """(size, SHA-256) of the picture the <img> shows now (ipywidgets 8 serves it as a blob: URL)."""
+    """(size, SHA-256) of the picture the <img> shows now (ipywidgets 8 serves it as a blob:
+    URL)."""
     return image.evaluate("""async (el) => {
       const buf = await (await fetch(el.src)).arrayBuffer();
       const dig = await crypto.subtle.digest('SHA-256', buf);
-      return [buf.byteLength, [...new Uint8Array(dig)].map(b => b.toString(16).padStart(2, '0')).join('')];
+      const hex = [...new Uint8Array(dig)].map(b => b.toString(16).padStart(2, '0')).join('');
+      return [buf.byteLength, hex];
     }""")
 
 
@@ -435,7 +439,8 @@ def run_notebook(browser, url, token, rel, shots, timeout_s):
             rep["explorer"] = check_explorer(page, stem, shots)
         try:
             saved = save_and_read(page, url, token, rel)
-        finally:  # the served copy as it was: a notebook saved from JupyterLab differs (merged streams,
+        finally:
+            # the served copy as it was: a notebook saved from JupyterLab differs (merged streams,
             # widget state left stale since JupyterLab does not save widget state by default)
             page.goto("about:blank")
             put_notebook(url, token, rel, nb)
@@ -549,9 +554,10 @@ def main():
                 )
                 reports.append(rep)
                 log(
-                    f"   ok={rep['ok']} seconds={rep.get('seconds')} code cells={rep.get('code_cells')} "
-                    f"images={rep.get('images')} stderr outputs={len(rep.get('stderr', []))} "
-                    f"unexpected errors={len(rep.get('unexpected_errors', []))}"
+                    f"   ok={rep['ok']} seconds={rep.get('seconds')} code "
+                    f"cells={rep.get('code_cells')} images={rep.get('images')} stderr "
+                    f"outputs={len(rep.get('stderr', []))} unexpected "
+                    f"errors={len(rep.get('unexpected_errors', []))}"
                     + (f" PROBLEM: {rep['problem']}" if "problem" in rep else "")
                 )
                 for s in rep.get("stderr", []):
@@ -563,8 +569,8 @@ def main():
                     log(f"   cells not run (run all stopped): {rep['not_run']}")
                 if rep["raises_without_tag"]:
                     log(
-                        f"   NBVAL_RAISES_EXCEPTION without the raises-exception tag (stops JupyterLab's run all): "
-                        f"cells {rep['raises_without_tag']}"
+                        "   NBVAL_RAISES_EXCEPTION without the raises-exception tag (stops "
+                        f"JupyterLab's run all): cells {rep['raises_without_tag']}"
                     )
                 for e in rep.get("expected_errors", []):
                     log(f"   expected error in cell {e['cell']}: {e['text'][:200]}")

@@ -82,7 +82,7 @@ class _Unserializer:
             raise ValueError(f"R object of type {kind} is not supported")
         attributes = self._item() if flags & (1 << 9) else None
         names = dict(attributes or []).get(("symbol", "names"))
-        return dict(zip(names, value)) if names else value
+        return dict(zip(names, value, strict=True)) if names else value
 
 
 def read_lazyload(prefix):
@@ -96,7 +96,8 @@ def read_lazyload(prefix):
 
 
 def clean(lines):
-    """Volume I, one paragraph per line, without the italics underscores (see the module docstring)."""
+    """Volume I, one paragraph per line, without the italics underscores (see the module
+    docstring)."""
     lines = lines[: lines.index("Chapter 24")]
     paragraphs, current = [], []
     for line in lines + [""]:

@@ -1,4 +1,5 @@
-"""Words of running text per chapter: what a reader reads, not code or math (third edition's length rule).
+"""Words of running text per chapter: what a reader reads, not code or math (third edition's length
+rule).
 
 Counts the words of the markdown cells of every notebook in notebooks/, leaving out display and
 inline math ($$...$$, $...$, \\[...\\]), fenced code blocks, code spans (`...`), HTML tags and

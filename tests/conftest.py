@@ -1,7 +1,10 @@
 """Shared fixtures and paths for the test suite."""
 
+import importlib.util
 import os
 from pathlib import Path
+
+import pytest
 
 # One BLAS thread for the tests and for the notebook kernels that nbval starts
 # (they inherit this environment). The book's matrices are small (tens of
@@ -10,10 +13,7 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import importlib.util
-
-import numpy as np
-import pytest
+import numpy as np  # noqa: E402 (numpy reads the thread settings above when it loads)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -29,7 +29,8 @@ REFERENCE_ACTIVATIONS = {
 
 
 def load_script(relative_path):
-    """Import a script of the repository that is not part of rnnlib (benchmarks/, scripts/) as a module."""
+    """Import a script of the repository that is not part of rnnlib (benchmarks/, scripts/) as a
+    module."""
     path = ROOT / relative_path
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)

@@ -122,7 +122,8 @@ def check_clip(clip_fn):
 
 # ---------------------------------------------------------------- fit
 def training_problem(activation="tanh", T=12, N=4, seed=0, h0=True):
-    """A small batched problem with a nonzero h0 per sequence, for fit against hand-written loops."""
+    """A small batched problem with a nonzero h0 per sequence, for fit against hand-written
+    loops."""
     rng = np.random.default_rng(seed)
     net = rnnlib.ElmanRNN(2, 5, 2, activation=activation, seed=seed + 1)
     if activation == "relu":

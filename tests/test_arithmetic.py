@@ -1,4 +1,5 @@
-"""rnnlib.arithmetic: the Numba kernels and the numpy fallback give the same bits, in the written order.
+"""rnnlib.arithmetic: the Numba kernels and the numpy fallback give the same bits, in the written
+order.
 
 Bit for bit means the raw bytes (signs of zero and NaN positions count), the dtype
 and the shape. Four layers:
@@ -42,14 +43,16 @@ KERNELS = arithmetic._load()
 
 
 def same_bits(a, b):
-    """The same dtype, shape and bytes: -0.0 differs from +0.0, a NaN's position and payload count."""
+    """The same dtype, shape and bytes: -0.0 differs from +0.0, a NaN's position and payload
+    count."""
     a, b = np.asarray(a), np.asarray(b)
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
 @contextlib.contextmanager
 def kernel_calls():
-    """Count the calls arithmetic makes into rnnlib._kernels (so "compiled" really means compiled)."""
+    """Count the calls arithmetic makes into rnnlib._kernels (so "compiled" really means
+    compiled)."""
     calls = {}
     saved = {}
     for name in (
@@ -78,7 +81,8 @@ def kernel_calls():
 
 
 def on_and_off(fn, *arrays, kernel=None):
-    """fn(*copies of arrays) with the kernels forced on, then with numpy only; asserts ``kernel`` ran."""
+    """fn(*copies of arrays) with the kernels forced on, then with numpy only; asserts ``kernel``
+    ran."""
     with arithmetic.compiled(True), kernel_calls() as calls:
         on = fn(*[None if a is None else a.copy() for a in arrays])
     if kernel is not None:
@@ -93,8 +97,8 @@ VALUES = [1.0, -1.0, 0.5, -2.0, 3.0, 0.25, -7.25, 1e-300]
 
 
 def make(rng, shape, mode, dtype):
-    """Test values: normals, normals mixed with +0.0 and -0.0, sparse exact values (cancellations give
-    zeros of both signs), or normals over many magnitudes (rounding matters in every sum)."""
+    """Test values: normals, normals mixed with +0.0 and -0.0, sparse exact values (cancellations
+    give zeros of both signs), or normals over many magnitudes (rounding matters in every sum)."""
     if mode == "normal":
         x = rng.standard_normal(shape)
     elif mode == "zeros":
@@ -133,7 +137,7 @@ LEADS = st.sampled_from(
 )
 
 
-# --------------------------------------------------------------- 1. kernels == numpy, operation by operation
+# ------------------------------------------------------ 1. kernels == numpy, operation by operation
 
 
 @settings(max_examples=150, deadline=None)
@@ -228,7 +232,8 @@ def test_activate(shape, name, dtype, mode, seed, scale, in_place):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("name", ["tanh", "relu", "sigmoid"])
 def test_activate_nan_inf_and_signed_zeros(name, dtype):
-    """The elementwise functions keep NaN where it was (bit for bit, sign included) and map +-inf alike."""
+    """The elementwise functions keep NaN where it was (bit for bit, sign included) and map +-inf
+    alike."""
     big, tiny = np.finfo(dtype).max, np.finfo(dtype).smallest_subnormal
     special = [
         np.nan,
@@ -375,7 +380,8 @@ def test_pairwise_and_total_follow_the_written_order(mode, dtype):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("mode", ["normal", "zeros", "sparse", "scaled"])
 def test_matmul_and_rows_dot_follow_the_written_order(mode, dtype):
-    """matmul: K = 1 the product itself; N = 1 0 + pairwise; else 0 + t_1 + ... + t_K. rows_dot: 0 + pairwise."""
+    """matmul: K = 1 the product itself; N = 1 0 + pairwise; else 0 + t_1 + ... + t_K. rows_dot: 0 +
+    pairwise."""
     rng = np.random.default_rng(12)
     for M, K, N in [
         (2, 1, 3),
@@ -412,7 +418,8 @@ def test_matmul_and_rows_dot_follow_the_written_order(mode, dtype):
 
 
 def test_the_data_tell_other_orders_apart():
-    """On the property tests' kind of data, another order gives other bits: agreement is not luck."""
+    """On the property tests' kind of data, another order gives other bits: agreement is not
+    luck."""
     rng = np.random.default_rng(3)
     A = make(rng, (50, 300), "normal", "float64")
     good = portable.total(A)
@@ -436,7 +443,8 @@ def test_the_data_tell_other_orders_apart():
 
 
 def chained_plan(plan):
-    """Another order over the same terms: blocks of 8 added one after another, not halved pairwise."""
+    """Another order over the same terms: blocks of 8 added one after another, not halved
+    pairwise."""
     K = int(max(lo + n for lo, n in plan if lo >= 0))
     rows = [(0, min(8, K))]
     for lo in range(8, K, 8):
@@ -446,7 +454,8 @@ def chained_plan(plan):
 
 @contextlib.contextmanager
 def kernel_in_another_order(name):
-    """The real kernel ``name`` (its arguments (..., plan, out)), run with ``chained_plan`` instead."""
+    """The real kernel ``name`` (its arguments (..., plan, out)), run with ``chained_plan``
+    instead."""
     original = getattr(KERNELS, name)
     setattr(KERNELS, name, lambda *args: original(*args[:-2], chained_plan(args[-2]), args[-1]))
     try:
@@ -456,7 +465,8 @@ def kernel_in_another_order(name):
 
 
 def test_a_kernel_in_another_order_is_caught():
-    """Run a kernel in another order: the on/off comparison then fails, on the property tests' kind of data."""
+    """Run a kernel in another order: the on/off comparison then fails, on the property tests' kind
+    of data."""
     A = make(np.random.default_rng(5), (6, 300), "normal", "float64")
     with kernel_in_another_order("total"):
         on, off = on_and_off(R.total, A, kernel="total")
@@ -595,11 +605,10 @@ def test_fit_gives_the_same_weights_and_history_with_numba_on_and_off(case):
     if kind == "labels h0" and kw.get("loss") == "mse":  # mse needs (T, N, O) targets
         data = (data[0], np.eye(3)[data[1]])
     kw = dict(kw)
-    if "optimizer" in kw:  # a fresh optimiser for each run
-        opt = kw.pop("optimizer")
-        make_opt = lambda: type(opt)(lr=opt.lr)  # noqa: E731
-    else:
-        make_opt = lambda: None  # noqa: E731
+    opt = kw.pop("optimizer", None)
+
+    def make_opt():  # a fresh optimiser for each run
+        return None if opt is None else type(opt)(lr=opt.lr)
 
     runs = []
     for flag in (True, False):
@@ -621,13 +630,15 @@ def test_fit_gives_the_same_weights_and_history_with_numba_on_and_off(case):
         assert calls_on.get("elman_backward") or kw.get("truncate"), (
             calls_on
         )  # truncate= has its own loop
-    for (name, a), (_, b) in zip(p_on, p_off):
+    for (name, a), (_, b) in zip(p_on, p_off, strict=True):
         assert same_bits(a, b), name
     assert h_on == h_off
     assert all(len(h[2]) > 0 and not h[4] for h in h_on)  # updates were made, nothing diverged
     untrained = build()
     untrained = _params(untrained if isinstance(untrained, list) else [untrained])
-    assert not all(same_bits(a, b) for (_, a), (_, b) in zip(p_on, untrained))  # the weights moved
+    assert not all(
+        same_bits(a, b) for (_, a), (_, b) in zip(p_on, untrained, strict=True)
+    )  # the weights moved
 
 
 def test_a_fit_with_a_kernel_in_another_order_is_caught():
@@ -644,8 +655,8 @@ def test_a_fit_with_a_kernel_in_another_order_is_caught():
     with kernel_in_another_order("weight_grad"):
         changed = run(True)
     off, on = run(False), run(True)
-    assert all(same_bits(a, b) for (_, a), (_, b) in zip(on, off))
-    assert not all(same_bits(a, b) for (_, a), (_, b) in zip(changed, off))
+    assert all(same_bits(a, b) for (_, a), (_, b) in zip(on, off, strict=True))
+    assert not all(same_bits(a, b) for (_, a), (_, b) in zip(changed, off, strict=True))
 
 
 # --------------------------------------------------------------------- 4. fresh processes
@@ -678,8 +689,8 @@ def _run(script, numba):
 def test_SLOW_fingerprint_with_numba_off_equals_the_fingerprint_with_numba_on():
     """SLOW (about 10 s): tests/test_exact.py's training fingerprint in three fresh processes, with
     RNNLIB_NUMBA=0 (numpy only), with Numba at its default thresholds, and with every call compiled
-    (PAYS = 0). The fingerprint's networks are small enough that at the default thresholds the kernels
-    never load, so the forced run is the one that compares the kernels with numpy."""
+    (PAYS = 0). The fingerprint's networks are small enough that at the default thresholds the
+    kernels never load, so the forced run is the one that compares the kernels with numpy."""
     forced = "import rnnlib.arithmetic as _ar\n_ar.PAYS = 0\n"
     off = _run(FINGERPRINT + KERNELS_STATE, numba=False)
     default = _run(FINGERPRINT + KERNELS_STATE, numba=True)
@@ -697,7 +708,8 @@ from rnnlib import arithmetic, tasks
 X, t, m = tasks.xor_previous(20, 8, seed=1)
 with arithmetic.compiled(True):                  # asks for the kernels: there are none to have
     net = rnnlib.ElmanRNN(1, 8, 1, seed=0)
-    h = rnnlib.fit(net, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=30, chunk=5, verbose=False)
+    h = rnnlib.fit(net, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.05), epochs=30,
+                   chunk=5, verbose=False)
 print("numba imported", "numba" in sys.modules, "kernels", arithmetic._kernels)
 print(h.loss[0], h.loss[-1])
 print(hashlib.sha256(b"".join(p.tobytes() for p in net.params.values())).hexdigest())
@@ -779,7 +791,7 @@ def test_step_refuses_non_finite_weights_even_where_tanh_saturates():
         net.step(np.ones(1), h)
 
 
-# ------------------------------------------------------------------ 6. where compiled code is cached
+# ----------------------------------------------------------------- 6. where compiled code is cached
 
 CACHE_PROBE = """
 import numpy as np, rnnlib, rnnlib.arithmetic as ar
@@ -814,19 +826,20 @@ def _probe_cache(tmp_path, locators):
     "AppData, which the test cannot move into a temporary folder",
 )
 def test_a_read_only_install_caches_in_numbas_user_folder(tmp_path):
-    """Where the package folder cannot be written (a read-only install), Numba's per-user cache folder
-    takes the compiled kernels (simulated by leaving Numba only that locator)."""
+    """Where the package folder cannot be written (a read-only install), Numba's per-user cache
+    folder takes the compiled kernels (simulated by leaving Numba only that locator)."""
     words = _probe_cache(tmp_path, "UserWideCacheLocator")
     assert words[:4] == ["kernels", "True", "cached", "True"], words
-    # Numba's user cache folder under HOME=tmp_path: XDG_CACHE_HOME on Linux, ~/Library/Caches on macOS
+    # Numba's user cache folder under HOME=tmp_path: XDG_CACHE_HOME on Linux, ~/Library/Caches
+    # on macOS
     user = tmp_path / ("Library/Caches" if sys.platform == "darwin" else "cache") / "numba"
     assert list(user.rglob("_kernels*.nbi")), f"nothing was cached in the user folder {user}"
 
 
 @pytest.mark.slow
 def test_no_writable_cache_folder_still_compiles_and_gives_the_same_digits(tmp_path):
-    """With no cache folder anywhere (Numba's locators all refuse), the kernels compile in each process
-    instead of failing, and compute the same numbers."""
+    """With no cache folder anywhere (Numba's locators all refuse), the kernels compile in each
+    process instead of failing, and compute the same numbers."""
     nowhere = _probe_cache(tmp_path, "ZipCacheLocator")  # only for zip imports: refuses this file
     assert nowhere[:4] == ["kernels", "True", "cached", "False"], nowhere
     usual = _probe_cache(tmp_path, "UserWideCacheLocator")
@@ -841,21 +854,22 @@ else:
     from rnnlib import forecast
     rng = np.random.default_rng(1)
     X = rng.standard_normal((20, 8, 3)); bits = (X > 0).astype(float)
-    for net in (rnnlib.ElmanRNN(3, 12, 3, activation="sigmoid"), rnnlib.JordanRNN(3, 12, 3, feedback="sigmoid"),
-                rnnlib.FeedForward(3, 12, 3)):
+    for net in (rnnlib.ElmanRNN(3, 12, 3, activation="sigmoid"),
+                rnnlib.JordanRNN(3, 12, 3, feedback="sigmoid"), rnnlib.FeedForward(3, 12, 3)):
         rnnlib.fit(net, X, bits, loss="bce", epochs=2, verbose=False)
     rnnlib.fit(rnnlib.ElmanRNN(3, 12, 3), X, X, truncate=3, epochs=2, verbose=False)
     forecast.rnn_free_run(rnnlib.ElmanRNN(1, 16, 1), np.ones(30), 80)
     k = ar._load()
-    misses = {name: sum(f.stats.cache_misses.values()) for name, f in vars(k).items() if hasattr(f, "stats")}
+    misses = {name: sum(f.stats.cache_misses.values())
+              for name, f in vars(k).items() if hasattr(f, "stats")}
     print("compiled after warm:", sum(misses.values()), {n: m for n, m in misses.items() if m})
 """
 
 
 @pytest.mark.slow
 def test_warm_compiles_what_the_chapters_use(tmp_path):
-    """Binder's build runs ``arithmetic.warm()``: afterwards, training each kind of network, truncated BPTT
-    and a free run load every kernel from the cache and compile nothing."""
+    """Binder's build runs ``arithmetic.warm()``: afterwards, training each kind of network,
+    truncated BPTT and a free run load every kernel from the cache and compile nothing."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
     env.pop("RNNLIB_NUMBA", None)
     outs = [

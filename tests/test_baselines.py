@@ -69,7 +69,8 @@ def test_feedforward_has_no_memory(rng):
     np.testing.assert_allclose(
         net.forward(X[perm])[1], net.forward(X)[1][perm], rtol=1e-12, atol=1e-12
     )
-    # there is no state to start from: an h0 is refused (test_the_feed_forward_net_refuses_an_initial_state)
+    # there is no state to start from: an h0 is refused
+    # (test_the_feed_forward_net_refuses_an_initial_state)
     with pytest.raises(ValueError, match="no h0"):
         net.forward(X, h0=np.ones(3))
 
@@ -102,23 +103,23 @@ def test_jordan_batched_initial_state(rng):
 
 
 def test_parameter_shapes_and_counts():
-    I, H, O = 3, 5, 2
-    j, ff = JordanRNN(I, H, O), FeedForward(I, H, O)
+    n_in, H, n_out = 3, 5, 2
+    j, ff = JordanRNN(n_in, H, n_out), FeedForward(n_in, H, n_out)
     assert {k: v.shape for k, v in j.params.items()} == {
-        "W": (H, I),
-        "D": (H, O),
+        "W": (H, n_in),
+        "D": (H, n_out),
         "B": (H,),
-        "V": (O, H),
-        "c": (O,),
+        "V": (n_out, H),
+        "c": (n_out,),
     }
     assert {k: v.shape for k, v in ff.params.items()} == {
-        "W": (H, I),
+        "W": (H, n_in),
         "B": (H,),
-        "V": (O, H),
-        "c": (O,),
+        "V": (n_out, H),
+        "c": (n_out,),
     }
-    assert j.n_params == H * I + H * O + H + O * H + O
-    assert ff.n_params == H * I + H + O * H + O
+    assert j.n_params == H * n_in + H * n_out + H + n_out * H + n_out
+    assert ff.n_params == H * n_in + H + n_out * H + n_out
     assert tuple(j.params) == j.param_names and tuple(ff.params) == ff.param_names
     np.testing.assert_array_equal(j.c, 0)
     assert np.all(np.abs(j.W) <= 1 / np.sqrt(H))
@@ -293,7 +294,8 @@ def test_bad_forward_and_backward_input():
     "make", [lambda: JordanRNN(2, 3, 1, seed=1), lambda: FeedForward(2, 3, 1, seed=1)]
 )
 def test_truncate_is_refused_it_is_the_basic_rnns(make):
-    """Truncated BPTT belongs to the basic RNN: backward and fit refuse truncate= at once, leaving the net as it was."""
+    """Truncated BPTT belongs to the basic RNN: backward and fit refuse truncate= at once, leaving
+    the net as it was."""
     net = make()
     X, dY = np.ones((5, 2)), np.ones((5, 1))
     before = {k: v.copy() for k, v in net.params.items()}
@@ -312,7 +314,8 @@ def test_truncate_is_refused_it_is_the_basic_rnns(make):
 
 def test_repr():
     assert repr(JordanRNN(1, 4, 1, feedback="sigmoid")) == (
-        "JordanRNN(n_in=1, n_hidden=4, n_out=1, activation='tanh', feedback='sigmoid', dtype='float64')"
+        "JordanRNN(n_in=1, n_hidden=4, n_out=1, activation='tanh', feedback='sigmoid', "
+        "dtype='float64')"
     )
     assert repr(FeedForward(2, 3, 1)).startswith("FeedForward(n_in=2, n_hidden=3, n_out=1")
 

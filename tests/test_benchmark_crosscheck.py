@@ -80,7 +80,8 @@ def test_table_has_one_row_per_case(bench):
 
 
 def test_main_runs_end_to_end_at_tiny_sizes(bench, tmp_path):
-    """The whole script on tiny shapes: cross-check, one timing round, the report (no timing checks)."""
+    """The whole script on tiny shapes: cross-check, one timing round, the report (no timing
+    checks)."""
     require_optional("threadpoolctl")
     out = tmp_path / "results.md"
     bench.main(

@@ -100,9 +100,10 @@ def test_bad_input_is_refused():
         clustering.leaf_order(np.zeros((3, 3)))
 
 
-# ------------------------------------------------ issue 23: scaled distances, O(n^2) linkage, checked trees
+# ---------------------------------------- issue 23: scaled distances, O(n^2) linkage, checked trees
 def plain_average_linkage(P):
-    """The straightforward O(n^3) algorithm, as rnnlib had it: every pair of clusters, every step."""
+    """The straightforward O(n^3) algorithm, as rnnlib had it: every pair of clusters, every
+    step."""
     dist = clustering.distances(P)
     n = len(dist)
     groups = {i: [i] for i in range(n)}
@@ -172,7 +173,8 @@ finite = st.floats(-1e6, 1e6).filter(lambda x: x == 0 or abs(x) >= 2.0**-30)
     k=st.one_of(st.integers(-900, 990), st.sampled_from([-900, -640, 640, 990])),
 )
 def test_distances_scale_exactly_by_powers_of_two(X, k):
-    # every difference of c X stays a normal float, so scaling by c = 2^k is exact: same bits times c
+    # every difference of c X stays a normal float, so scaling by c = 2^k is exact: same bits
+    # times c
     c = np.ldexp(1.0, k)
     D, Dc = clustering.distances(X), clustering.distances(X * c)
     assert np.array_equal(Dc, D * c)
@@ -191,7 +193,7 @@ def test_distances_match_math_dist_at_any_scale(X, k):
     # math.dist scales too; subnormal coordinates included (k down to -1074)
     Xc = X * np.ldexp(1.0, k)
     D = clustering.distances(Xc)
-    for i, j in zip(*np.triu_indices(len(Xc), 1)):
+    for i, j in zip(*np.triu_indices(len(Xc), 1), strict=True):
         ref = math.dist(Xc[i], Xc[j])
         assert D[i, j] == pytest.approx(ref, rel=1e-14, abs=2e-323)
         assert np.isfinite(D[i, j]) and (D[i, j] > 0) == bool(np.any(Xc[i] != Xc[j]))

@@ -14,9 +14,9 @@ import pytest
 import rnnlib
 
 
-def _data(T=6, N=3, I=3, O=2, seed=0):
+def _data(T=6, N=3, n_in=3, n_out=2, seed=0):
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((T, N, I)), rng.standard_normal((T, N, O))
+    return rng.standard_normal((T, N, n_in)), rng.standard_normal((T, N, n_out))
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""rnnlib.datasets: the shipped sunspot series is complete and the loader checks its file (chapter 07)."""
+"""rnnlib.datasets: the shipped sunspot series is complete and the loader checks its file (chapter
+07)."""
 
 import numpy as np
 import pytest

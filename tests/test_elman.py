@@ -92,8 +92,8 @@ def test_same_weights_serve_every_step():
 
 def test_parameter_count_formula():
     net = rnnlib.ElmanRNN(3, 7, 2)
-    I, H, O = 3, 7, 2
-    assert net.n_params == H * I + H * H + H + O * H + O == 93
+    n_in, H, n_out = 3, 7, 2
+    assert net.n_params == H * n_in + H * H + H + n_out * H + n_out == 93
 
 
 def test_seed_makes_weights_reproducible():

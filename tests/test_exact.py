@@ -1,4 +1,5 @@
-"""rnnlib.portable (formerly rnnlib.exact) and what it promises: the same digits on every machine (ARCHITECTURE.md).
+"""rnnlib.portable (formerly rnnlib.exact) and what it promises: the same digits on every machine
+(ARCHITECTURE.md).
 
 Accuracy against numpy's own functions, products against BLAS, networks trained
 side by side against networks trained alone (bit for bit), and the same
@@ -18,9 +19,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rnnlib
 from rnnlib import arithmetic, portable, tasks
+from rnnlib.model import picked_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,8 +82,9 @@ def test_products_agree_with_blas(shape_a, shape_b):
 
 
 def test_large_products_are_accurate_pairwise_sums_the_same_stacked_or_alone():
-    """A B^T over 2100 terms (every step and sequence of a weight gradient) is ``total``'s pairwise sum of
-    the products: close to their correctly rounded sum, and the same bits alone or stacked, compiled or not."""
+    """A B^T over 2100 terms (every step and sequence of a weight gradient) is ``total``'s pairwise
+    sum of the products: close to their correctly rounded sum, and the same bits alone or stacked,
+    compiled or not."""
     rng = np.random.default_rng(9)
     A, B = rng.standard_normal((2, 70, 2100)), rng.standard_normal((2, 60, 2100)) * 1e5
     got = portable.rows_dot(A, B)
@@ -138,7 +143,8 @@ def test_reproducible_and_blas_paths_agree():
     ],
 )
 def test_exact_is_the_deprecated_name_of_reproducible(make):
-    """``exact=`` and ``net.exact`` still work, each with a DeprecationWarning that points at the caller."""
+    """``exact=`` and ``net.exact`` still work, each with a DeprecationWarning that points at the
+    caller."""
     with pytest.warns(DeprecationWarning, match="reproducible") as record:
         net = make(exact=False)
     assert record[0].filename == __file__, "the warning must name the caller's line, not rnnlib's"
@@ -216,7 +222,7 @@ def test_networks_trained_side_by_side_end_exactly_as_alone(make, extra):
         verbose=False,
         **extra,
     )
-    for s, net, hist, (X, t, m) in zip(seeds, together, hists, data):
+    for s, net, hist, (X, t, m) in zip(seeds, together, hists, data, strict=True):
         alone = make(s)
         h = rnnlib.fit(
             alone,
@@ -245,7 +251,7 @@ def test_side_by_side_with_mse_cross_entropy_h0_and_shared_data():
         rnnlib.fit(
             nets, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=[0, 1], verbose=False
         )
-        for s, net in zip((0, 1), nets):
+        for s, net in zip((0, 1), nets, strict=True):
             alone = rnnlib.ElmanRNN(2, 4, 3, seed=3 + s)
             rnnlib.fit(
                 alone, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=s, verbose=False
@@ -275,9 +281,11 @@ def test_a_callback_sees_each_network_of_the_stack_as_it_is_at_that_epoch():
         batch_size=8,
         seed=seeds,
         verbose=False,
-        callback=lambda epoch, hists: seen.append([score(n, d[0]) for n, d in zip(together, data)]),
+        callback=lambda epoch, hists: seen.append(
+            [score(n, d[0]) for n, d in zip(together, data, strict=True)]
+        ),
     )
-    for i, (s, (X, t, m)) in enumerate(zip(seeds, data)):
+    for i, (s, (X, t, m)) in enumerate(zip(seeds, data, strict=True)):
         alone, own = rnnlib.ElmanRNN(1, 5, 1, seed=s), []
         rnnlib.fit(
             alone,
@@ -290,7 +298,7 @@ def test_a_callback_sees_each_network_of_the_stack_as_it_is_at_that_epoch():
             batch_size=8,
             seed=s,
             verbose=False,
-            callback=lambda epoch, hist: own.append(score(alone, X)),
+            callback=lambda epoch, hist, own=own, alone=alone, X=X: own.append(score(alone, X)),
         )
         assert [row[i] for row in seen] == own
     assert len({tuple(row) for row in seen}) == 5  # the networks changed from epoch to epoch
@@ -333,20 +341,24 @@ def test_side_by_side_refuses_mixed_networks_and_mismatched_lists():
 FINGERPRINT = r"""
 import hashlib, numpy as np, rnnlib
 from rnnlib import arithmetic, portable, tasks, linalg
-arithmetic.PAYS = 0          # the compiled kernels for every call, where Numba is there (RNNLIB_NUMBA=0: numpy)
+# the compiled kernels for every call, where Numba is there (RNNLIB_NUMBA=0: numpy)
+arithmetic.PAYS = 0
 parts = []
-for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN), ("relu", rnnlib.ElmanRNN)):
+for act, make in (("tanh", rnnlib.ElmanRNN), ("sigmoid", rnnlib.ElmanRNN),
+                  ("relu", rnnlib.ElmanRNN)):
     X, t, m = tasks.delayed_bit(30, 32, k=2, seed=1)
     nets = [make(1, 12, 1, activation=act, seed=s) for s in (0, 1)]
-    rnnlib.fit(nets, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.02), epochs=10, batch_size=16,
-               chunk=10, clip=1.0, verbose=False)
+    rnnlib.fit(nets, X, t, mask=m, loss="bce", optimizer=rnnlib.Adam(lr=0.02), epochs=10,
+               batch_size=16, chunk=10, clip=1.0, verbose=False)
     parts += [p.tobytes() for net in nets for p in net.params.values()]
 rng = np.random.default_rng(2)
 A = rng.standard_normal((40, 30)); B = rng.standard_normal((30, 50))
 L1 = rng.standard_normal((2, 64, 3000)); L2 = rng.standard_normal((2, 48, 3000)) * 1e-3
-parts += [portable.matmul(A, B).tobytes(), portable.rows_dot(A, B.T).tobytes(), portable.rows_dot(L1, L2).tobytes(),
+parts += [portable.matmul(A, B).tobytes(), portable.rows_dot(A, B.T).tobytes(),
+          portable.rows_dot(L1, L2).tobytes(),
           portable.matmul(L2[0, :, :300], L1[0, :, :300].T.copy()).tobytes(),
-          portable.tanh(np.linspace(-21, 21, 5001)).tobytes(), portable.exp(np.linspace(-700, 700, 5001)).tobytes(),
+          portable.tanh(np.linspace(-21, 21, 5001)).tobytes(),
+          portable.exp(np.linspace(-700, 700, 5001)).tobytes(),
           np.float64(linalg.spectral_radius(rng.standard_normal((16, 16)))).tobytes()]
 print(hashlib.sha256(b"".join(parts)).hexdigest())
 """
@@ -416,16 +428,12 @@ def test_same_digits_on_arm64():
 
 
 # --------------------------------------------------------------- one-hot inputs (chapter 08)
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from rnnlib.model import picked_columns  # noqa: E402
 
 
-def _one_hot(rng, shape_lead, I, N):
+def _one_hot(rng, shape_lead, n_in, N):
     """A (T, [S,] I, N) array whose every column x_t holds one 1, and where the 1s are."""
-    c = rng.integers(0, I, shape_lead + (N,))
-    X = np.zeros(shape_lead + (I, N))
+    c = rng.integers(0, n_in, shape_lead + (N,))
+    X = np.zeros(shape_lead + (n_in, N))
     np.put_along_axis(X, c[..., None, :], 1.0, axis=-2)
     return X, c
 
@@ -433,19 +441,20 @@ def _one_hot(rng, shape_lead, I, N):
 @settings(max_examples=60, deadline=None)
 @given(
     T=st.integers(1, 5),
-    I=st.integers(1, 9),
+    n_in=st.integers(1, 9),
     N=st.integers(1, 4),
     H=st.integers(1, 6),
     S=st.sampled_from([None, 1, 3]),
     dtype=st.sampled_from(["float64", "float32"]),
     seed=st.integers(0, 2**16),
 )
-def test_one_hot_inputs_pick_the_columns_the_product_computes(T, I, N, H, S, dtype, seed):
-    """W x_t for one-hot x_t is column c of W, bit for bit what portable.matmul adds up (signs of zeros included)."""
+def test_one_hot_inputs_pick_the_columns_the_product_computes(T, n_in, N, H, S, dtype, seed):
+    """W x_t for one-hot x_t is column c of W, bit for bit what portable.matmul adds up (signs of
+    zeros included)."""
     rng = np.random.default_rng(seed)
     lead = (T,) if S is None else (T, S)
-    X, c = _one_hot(rng, lead, I, N)
-    W = rng.standard_normal((H, I) if S is None else (S, H, I))
+    X, c = _one_hot(rng, lead, n_in, N)
+    W = rng.standard_normal((H, n_in) if S is None else (S, H, n_in))
     X, W = X.astype(dtype), W.astype(dtype)
     got, ref = picked_columns(W, X), portable.matmul(W, X)
     assert got is not None and got.dtype == ref.dtype and got.flags.c_contiguous
@@ -494,7 +503,8 @@ def test_anything_but_one_hot_is_left_to_the_product(spoil):
 
 
 def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch):
-    """fit on one-hot characters, side by side and alone: the weights equal those of the product, bit for bit."""
+    """fit on one-hot characters, side by side and alone: the weights equal those of the product,
+    bit for bit."""
     import rnnlib.model
 
     text = "the cat sat on the mat. the dog sat on the log. " * 6
@@ -526,17 +536,18 @@ def test_a_char_lm_trains_to_the_same_bits_with_and_without_picking(monkeypatch)
     assert picks and all(p is not None for p in picks), "the characters were picked, not multiplied"
     monkeypatch.setattr(rnnlib.model, "picked_columns", lambda W, X: None)
     multiplied = train(nets([0, 1]))
-    assert all(np.array_equal(a, b) for a, b in zip(picked, multiplied))
+    assert all(np.array_equal(a, b) for a, b in zip(picked, multiplied, strict=True))
     assert np.array_equal(alone[0], multiplied[0])
 
 
-# ------------------------------------------------- the order of portable.matmul, written out by hand
+# ------------------------------------------------ the order of portable.matmul, written out by hand
 VALUES = [0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 3.0, 1e-300, -7.25]
 
 
 def _pairwise_by_hand(terms):
-    """``portable.pairwise``'s order along the last axis, from its docstring: under 8 terms one after
-    another; up to 128, eight running sums combined as a tree, then the rest; beyond, two halves."""
+    """``portable.pairwise``'s order along the last axis, from its docstring: under 8 terms one
+    after another; up to 128, eight running sums combined as a tree, then the rest; beyond, two
+    halves."""
     n = terms.shape[-1]
     if n < 8:
         res = terms[..., 0].copy()
@@ -556,8 +567,8 @@ def _pairwise_by_hand(terms):
 
 
 def _matmul_by_hand(A, B):
-    """A @ B in the order ``portable.matmul`` documents: K = 1, the product; N = 1, 0 + the pairwise sum;
-    else 0 + t_1 + t_2 + ... + t_K, one term after another."""
+    """A @ B in the order ``portable.matmul`` documents: K = 1, the product; N = 1, 0 + the pairwise
+    sum; else 0 + t_1 + t_2 + ... + t_K, one term after another."""
     terms = np.multiply(
         A[..., :, :, None], B[..., None, :, :]
     )  # (..., M, K, N): t_k = A[m, k] B[k, n]
@@ -586,12 +597,13 @@ def _matmul_by_hand(A, B):
     dense=st.booleans(),
 )
 def test_products_keep_the_written_order(lead_a, lead_b, M, K, N, dtype, seed, dense):
-    """portable.matmul adds in the order its docstring writes down, bit for bit, and so do the compiled kernels.
+    """portable.matmul adds in the order its docstring writes down, bit for bit, and so do the
+    compiled kernels.
 
     The reference is that order as a loop over the array of all terms: 0 + t_1 + ... + t_K for
-    several columns; a single term (K = 1) returned as it is; a single column (N = 1) summed pairwise
-    (the order of ``rows_dot``). Values include zeros of both signs, so the signs of zero results are
-    checked too, and tiny ones (1e-300) whose products underflow.
+    several columns; a single term (K = 1) returned as it is; a single column (N = 1) summed
+    pairwise (the order of ``rows_dot``). Values include zeros of both signs, so the signs of zero
+    results are checked too, and tiny ones (1e-300) whose products underflow.
     """
     try:
         np.broadcast_shapes(lead_a, lead_b)
@@ -623,8 +635,8 @@ def test_products_keep_the_written_order(lead_a, lead_b, M, K, N, dtype, seed, d
 
 
 def test_the_products_of_all_steps_are_each_step_alone_in_the_written_order():
-    """A chapter-sized input projection (22 steps, 3 networks, 200 sequences, one call) gives every step of
-    every network the bits of its own product, 0 + t_1 + ... + t_K, compiled or not."""
+    """A chapter-sized input projection (22 steps, 3 networks, 200 sequences, one call) gives every
+    step of every network the bits of its own product, 0 + t_1 + ... + t_K, compiled or not."""
     rng = np.random.default_rng(3)
     W, X = rng.standard_normal((3, 20, 9)), rng.standard_normal((22, 3, 9, 200))
     whole = portable.matmul(W, X)
@@ -645,7 +657,8 @@ def test_the_products_of_all_steps_are_each_step_alone_in_the_written_order():
 
 
 def test_a_long_single_column_product_has_the_same_bits_compiled_or_not():
-    """D h for one sequence of a 512-unit network (512 * 512 = 2^18 terms): compiled or numpy, the same bits."""
+    """D h for one sequence of a 512-unit network (512 * 512 = 2^18 terms): compiled or numpy, the
+    same bits."""
     rng = np.random.default_rng(0)
     A, B = rng.standard_normal((512, 512)), rng.standard_normal((512, 1))
     with arithmetic.compiled(True):

@@ -1,4 +1,5 @@
-"""benchmarks/exact_cost.py times every chapter with exact arithmetic and on BLAS; these tests check it switches paths.
+"""benchmarks/exact_cost.py times every chapter with exact arithmetic and on BLAS; these tests check
+it switches paths.
 
 The benchmark is only meaningful if its BLAS runs really build every network
 with ``reproducible=False`` (whatever the chapter asks for) and its exact runs leave
@@ -54,11 +55,12 @@ def test_blas_models_builds_every_network_on_blas_and_restores(bench, make):
 
 @pytest.mark.slow
 def test_a_chapter_script_runs_in_both_modes(bench, tmp_path):
-    """The runner executes a script (asserts and all) and returns its time; a failing script fails."""
+    """The runner executes a script (asserts and all) and returns its time; a failing script
+    fails."""
     script = tmp_path / "99_probe.py"
     script.write_text(
-        "import rnnlib\nnet = rnnlib.ElmanRNN(1, 2, 1)\nprint('exact' if net.reproducible else 'blas')\n"
-        "open('mode.txt', 'w').write('exact' if net.reproducible else 'blas')\n"
+        "import rnnlib\nnet = rnnlib.ElmanRNN(1, 2, 1)\nprint('exact' if net.reproducible else "
+        "'blas')\nopen('mode.txt', 'w').write('exact' if net.reproducible else 'blas')\n"
     )
     for mode in bench.MODES:
         seconds, finished = bench.timed(script, mode)

@@ -5,6 +5,7 @@ import sys
 
 import matplotlib
 
+# the backend is chosen before pyplot (and rnnlib, which imports it) loads: hence noqa: E402 below
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

@@ -59,7 +59,8 @@ def _glibc():
 def test_freed_arrays_are_reused_without_page_faults():
     kept, default = _run({}), _run({"RNNLIB_MALLOC": "default"})
     assert kept["active"] is True and default["active"] is False
-    # 80 arrays of 1024 pages each: by default nearly every page faults again; kept, only the first ones
+    # 80 arrays of 1024 pages each: by default nearly every page faults again; kept, only the
+    # first ones
     assert default["faults"] > 20 * 1024, default
     assert kept["faults"] < 4 * 1024, kept
 
@@ -69,7 +70,8 @@ def test_keep_freed_memory_leaves_malloc_alone_when_asked():
 
 
 def test_importing_rnnlib_leaves_malloc_alone():
-    """No side effect on import: malloc's thresholds change only if keep_freed_memory() is called."""
+    """No side effect on import: malloc's thresholds change only if keep_freed_memory() is
+    called."""
     plain = _run({}, keep=False)
     assert plain["active"] is False
     if _glibc():

@@ -36,7 +36,8 @@ def _same(a, b):
 
 
 def test_fit_calls_the_step_of_a_subclass_that_overrides_it():
-    """A subclass of SGD with weight decay in step() is what fit uses (it was skipped for the built-in update)."""
+    """A subclass of SGD with weight decay in step() is what fit uses (it was skipped for the
+    built-in update)."""
 
     class DecayingSGD(rnnlib.SGD):
         def step(self, params, grads):
@@ -79,8 +80,8 @@ def test_a_subclass_that_overrides_only_the_update_keeps_the_fast_path():
 @pytest.mark.parametrize("make", OPTIMISERS)
 @pytest.mark.parametrize("how", ["copy", "deepcopy", "pickle"])
 def test_a_copied_optimiser_has_its_own_statistics_and_resumes_exactly(make, how):
-    """Train 3 epochs, copy (net, optimiser) together, train both 2 more: the copy ends where the original does,
-    and stepping it never touches the original's statistics."""
+    """Train 3 epochs, copy (net, optimiser) together, train both 2 more: the copy ends where the
+    original does, and stepping it never touches the original's statistics."""
     dup = {
         "copy": lambda o: tuple(map(copy.copy, o)),
         "deepcopy": copy.deepcopy,
@@ -109,8 +110,8 @@ def test_a_fresh_copy_binds_only_to_parameters_of_the_same_names_and_shapes():
 
 @pytest.mark.parametrize("replace", ["in place", "assigned"])
 def test_a_parameter_changed_between_updates_outside_fit(replace):
-    """net.D *= 0.9 changes the bound array itself: the optimiser goes on. net.D = new replaces it: refused
-    with a message that says what to do."""
+    """net.D *= 0.9 changes the bound array itself: the optimiser goes on. net.D = new replaces it:
+    refused with a message that says what to do."""
     net, opt = rnnlib.ElmanRNN(2, 4, 2), rnnlib.Adam()
     X, Y = _task()
     opt.step(net.params, net.backward(X, Y))

@@ -29,8 +29,8 @@ def test_licence_is_an_spdx_expression_with_its_file():
 
 
 def test_the_version_is_written_once_and_cited_the_same():
-    """rnnlib.__version__ is the version: pyproject.toml reads it (dynamic), CITATION.cff must repeat
-    it (a citation file holds a literal). The wheel test below checks the built metadata."""
+    """rnnlib.__version__ is the version: pyproject.toml reads it (dynamic), CITATION.cff must
+    repeat it (a citation file holds a literal). The wheel test below checks the built metadata."""
     import rnnlib
 
     project = PYPROJECT["project"]

@@ -63,7 +63,8 @@ def ulps(a, b):
 
 
 def both_paths(fn):
-    """fn() under the numpy orders and (where Numba is usable) the compiled kernels, whatever the size."""
+    """fn() under the numpy orders and (where Numba is usable) the compiled kernels, whatever the
+    size."""
     with arithmetic.compiled(False):
         ours = fn()
     if not KERNELS:
@@ -110,8 +111,9 @@ def test_no_silent_cast_into_an_integer_out(fn):
 
 @pytest.mark.parametrize("big", [np.inf, -np.inf, 1e300])
 def test_products_with_inf_or_huge_entries_are_ieee_whatever_their_size(big):
-    """A product large enough for the old sliced path turned inf or 1e300 into NaN; now every size gives
-    what the written order gives in IEEE arithmetic: inf where a term overflows, NaN only for inf - inf."""
+    """A product large enough for the old sliced path turned inf or 1e300 into NaN; now every size
+    gives what the written order gives in IEEE arithmetic: inf where a term overflows, NaN only for
+    inf - inf."""
     for M, K, N in [(2, 3, 2), (40, 70, 30)]:
         A = np.full((M, K), 1.0)
         A[0, 1] = big
@@ -119,9 +121,9 @@ def test_products_with_inf_or_huge_entries_are_ieee_whatever_their_size(big):
         with np.errstate(over="ignore", invalid="ignore"):
             expected = np.full((M, N), float(K) * 2.0)
             expected[0] = big * 2.0 if np.isinf(big) else np.float64(big) * 2.0 + (K - 1) * 2.0
-            for got in both_paths(lambda: R.matmul(A, B)):
+            for got in both_paths(lambda A=A, B=B: R.matmul(A, B)):
                 assert same_bits(got, expected)
-            for got in both_paths(lambda: R.rows_dot(A, B.T)):
+            for got in both_paths(lambda A=A, B=B: R.rows_dot(A, B.T)):
                 assert same_bits(got, expected)
 
 
@@ -139,13 +141,16 @@ def finite_or_not(dtype):
 @settings(max_examples=200, deadline=None)
 @given(data=st.data(), dtype=st.sampled_from([np.float32, np.float64]), n=st.integers(1, 40))
 def test_activations_are_ieee_faithful_at_every_value(data, dtype, n):
-    """tanh and sigmoid of any float (inf, NaN, +-0, subnormals, huge): tanh within 4 units in the last place
-    of numpy's, sigmoid within 4 eps absolute (in float64), exactly +-1 / 0 / 1 at the ends, NaN for NaN,
-    the sign of zero kept, float32 in float32, and the same bits compiled and in numpy."""
+    """tanh and sigmoid of any float (inf, NaN, +-0, subnormals, huge): tanh within 4 units in the
+    last place of numpy's, sigmoid within 4 eps absolute (in float64), exactly +-1 / 0 / 1 at the
+    ends, NaN for NaN, the sign of zero kept, float32 in float32, and the same bits compiled and in
+    numpy."""
     with np.errstate(over="ignore"):  # an edge like 1e300 becomes inf in float32
         x = np.array(data.draw(st.lists(finite_or_not(dtype), min_size=n, max_size=n)), dtype=dtype)
     for name, ref in (("tanh", np.tanh), ("sigmoid", lambda v: 0.5 * (1.0 + np.tanh(0.5 * v)))):
-        numpy_path, compiled_path = both_paths(lambda: R.activate(name, x, np.empty_like(x)))
+        numpy_path, compiled_path = both_paths(
+            lambda name=name: R.activate(name, x, np.empty_like(x))
+        )
         assert same_bits(numpy_path, compiled_path)
         got = numpy_path
         assert got.dtype == dtype
@@ -179,9 +184,9 @@ def test_activations_are_ieee_faithful_at_every_value(data, dtype, n):
     )
 )
 def test_exp_is_ieee_faithful_at_every_value(x):
-    """exp of any float64: inf exactly where numpy's overflows, 0 where it underflows to 0, within 2 units
-    in the last place elsewhere (subnormal results: within one subnormal step), NaN for NaN, and the
-    same bits compiled and in numpy."""
+    """exp of any float64: inf exactly where numpy's overflows, 0 where it underflows to 0, within 2
+    units in the last place elsewhere (subnormal results: within one subnormal step), NaN for NaN,
+    and the same bits compiled and in numpy."""
     x = np.array(x)
     numpy_path, compiled_path = both_paths(lambda: R.exp(x))
     assert same_bits(numpy_path, compiled_path)
@@ -202,9 +207,9 @@ def test_exp_is_ieee_faithful_at_every_value(x):
     e=st.integers(-1000, 1000),
 )
 def test_norms_scale_exactly_with_powers_of_two(values, e):
-    """norm(g 2^e) = norm(g) 2^e to a few units in the last place, for e that would overflow or underflow the
-    squares (|entries| up to about 2^1000): fit's per-network norms and global_norm. Ordinary entries are
-    not scaled at all (the digits of every stored training run stay)."""
+    """norm(g 2^e) = norm(g) 2^e to a few units in the last place, for e that would overflow or
+    underflow the squares (|entries| up to about 2^1000): fit's per-network norms and global_norm.
+    Ordinary entries are not scaled at all (the digits of every stored training run stay)."""
     g = np.array(values)
     big = np.ldexp(g, e)
     if not np.isfinite(big).all() or (np.abs(big[g != 0]) < np.finfo(float).tiny).any():
@@ -219,8 +224,8 @@ def test_norms_scale_exactly_with_powers_of_two(values, e):
 
 
 def test_fit_trains_through_gradients_whose_squares_would_overflow():
-    """A loss scaled by 1e200: the gradient norm is about 1e200 (its square overflows); fit's norm stays
-    finite, clipping brings it to 1, and training does not stop as if it had diverged."""
+    """A loss scaled by 1e200: the gradient norm is about 1e200 (its square overflows); fit's norm
+    stays finite, clipping brings it to 1, and training does not stop as if it had diverged."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((6, 4, 1))
 

@@ -75,7 +75,8 @@ if os.environ.get("HYPOTHESIS_STATS"):
 
 # ------------------------------------------------------------------ the harness
 def _arrays_in(obj):
-    """Every numpy array inside a result or an argument (tuples, lists, dicts, dataclasses, models)."""
+    """Every numpy array inside a result or an argument (tuples, lists, dicts, dataclasses,
+    models)."""
     if isinstance(obj, np.ndarray):
         yield obj
     elif isinstance(obj, (list, tuple)):
@@ -126,7 +127,7 @@ def _equal(a, b):
 
 
 def _assert_unchanged(values, before):
-    for value, snap in zip(values, before):
+    for value, snap in zip(values, before, strict=True):
         if isinstance(value, rnnlib.model.Model):
             assert _equal(snap, {k: v.copy() for k, v in value.params.items()}), (
                 "the call changed the model"
@@ -186,7 +187,7 @@ def call(fn, *args, names, repeat=True, updates=(), **kwargs):
             print("refused:", getattr(fn, "__qualname__", fn), "|", str(exc)[:110])
         return REFUSED
     _count(fn, False)
-    kept = [(v, b) for v, b in zip(inputs, before) if not any(v is u for u in updates)]
+    kept = [(v, b) for v, b in zip(inputs, before, strict=True) if not any(v is u for u in updates)]
     _assert_unchanged([v for v, _ in kept], [b for _, b in kept])
     outs = list(_arrays_in(out))
     ins = list(_arrays_in(inputs))
@@ -289,7 +290,8 @@ def shapes(min_dims=0, max_dims=3, max_side=4):
 
 @st.composite
 def arrays(draw, shape=None, min_dims=0, max_dims=3, max_side=4, kinds=None, elements=VALUES):
-    """An array-like of ``shape`` (random if None), as one of the ``kinds`` (mostly well-behaved ones)."""
+    """An array-like of ``shape`` (random if None), as one of the ``kinds`` (mostly well-behaved
+    ones)."""
     if shape is None:
         shape = draw(shapes(min_dims, max_dims, max_side))
     arr = draw(hnp.arrays(np.float64, shape, elements=elements))
@@ -327,17 +329,19 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
 def small_net(draw, n_in=None, n_out=None, kinds=("elman",)):
     kind = draw(st.sampled_from(kinds))
-    I = n_in if n_in is not None else draw(st.integers(1, 3))
-    O = n_out if n_out is not None else draw(st.integers(1, 2))
+    in_size = n_in if n_in is not None else draw(st.integers(1, 3))
+    out_size = n_out if n_out is not None else draw(st.integers(1, 2))
     H = draw(st.integers(1, 3))
     seed = draw(st.integers(0, 3))
     if kind == "elman":
-        return rnnlib.ElmanRNN(I, H, O, activation=draw(st.sampled_from(ACTIVATIONS)), seed=seed)
+        return rnnlib.ElmanRNN(
+            in_size, H, out_size, activation=draw(st.sampled_from(ACTIVATIONS)), seed=seed
+        )
     if kind == "jordan":
-        return rnnlib.JordanRNN(I, H, O, seed=seed)
+        return rnnlib.JordanRNN(in_size, H, out_size, seed=seed)
     if kind == "feedforward":
-        return rnnlib.FeedForward(I, H, O, seed=seed)
-    return {"n_in": I, "n_out": O}  # not a network: a dict with the right sizes
+        return rnnlib.FeedForward(in_size, H, out_size, seed=seed)
+    return {"n_in": in_size, "n_out": out_size}  # not a network: a dict with the right sizes
 
 
 def reference_forward(net, X, h0=None):
@@ -702,10 +706,10 @@ def test_jacobian_products_and_norms(args):
 @st.composite
 def sequences_for(draw, net, max_T=4):
     """An input X for ``net``: mostly (T, I) or (T, N, I) with T, N >= 1, sometimes anything."""
-    I = net["n_in"] if isinstance(net, dict) else net.n_in
+    in_size = net["n_in"] if isinstance(net, dict) else net.n_in
     T = draw(mostly(st.integers(1, max_T), st.just(0)))
     N = draw(mostly(st.sampled_from([None, 1, 2]), st.just(0)))
-    shape = (T, I) if N is None else (T, N, I)
+    shape = (T, in_size) if N is None else (T, N, in_size)
     return draw(mostly(arrays(shape=shape), arrays(max_dims=3, max_side=3)))
 
 
@@ -886,7 +890,7 @@ def test_elman1990_encode_letters(letters, codes):
     if out is not REFUSED:
         table = e9.LETTER_CODES if codes is None else codes
         assert out.shape[0] == len(letters)
-        for row, ch in zip(out, letters):
+        for row, ch in zip(out, letters, strict=True):
             np.testing.assert_array_equal(row, numeric(table[ch]))
 
 
@@ -941,8 +945,8 @@ def test_elman1990_batching(codes, n_streams):
 @st.composite
 def squared_error_args(draw):
     net, X = draw(gradcheck_args())
-    O = net["n_out"] if isinstance(net, dict) else net.n_out
-    target = draw(mostly(good_kind_of(bits(np.shape(X)[:-1] + (O,))), arrays(max_dims=3)))
+    out_size = net["n_out"] if isinstance(net, dict) else net.n_out
+    target = draw(mostly(good_kind_of(bits(np.shape(X)[:-1] + (out_size,))), arrays(max_dims=3)))
     return net, X, target
 
 
@@ -1201,22 +1205,22 @@ def test_elman_forward(args):
 
 @st.composite
 def baseline_args(draw):
-    I, H, O = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    n_in, H, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
     act, seed = draw(st.sampled_from(ACTIVATIONS)), draw(st.integers(0, 3))
     if draw(st.booleans()):
-        net = rnnlib.FeedForward(I, H, O, activation=act, seed=seed)
+        net = rnnlib.FeedForward(n_in, H, n_out, activation=act, seed=seed)
     else:
         net = rnnlib.JordanRNN(
-            I,
+            n_in,
             H,
-            O,
+            n_out,
             activation=act,
             seed=seed,
             feedback=draw(st.sampled_from(["identity", "sigmoid"])),
         )
     X = draw(sequences_for(net))
     N = np.shape(X)[1] if np.ndim(X) == 3 else 1
-    state = O if isinstance(net, rnnlib.JordanRNN) else H
+    state = n_out if isinstance(net, rnnlib.JordanRNN) else H
     h0 = draw(
         st.one_of(st.none(), mostly(arrays(shape=(state,)), arrays(shape=(N + 1, state + 1))))
     )
@@ -1448,7 +1452,10 @@ def test_an_optimiser_reused_for_a_second_model_is_refused_or_starts_afresh(n1, 
     ]
     a, b = rnnlib.ElmanRNN(1, n1, 1, seed=1), rnnlib.ElmanRNN(1, n2, 1, seed=2)
     b_fresh = copy.deepcopy(b)
-    grads = lambda net: {k: np.ones_like(v) for k, v in net.params.items()}  # noqa: E731
+
+    def grads(net):
+        return {k: np.ones_like(v) for k, v in net.params.items()}
+
     opt = new()
     opt.step(a.params, grads(a))
     try:

@@ -30,13 +30,13 @@ def rel_diff(a, b):
 
 def problem(shape, activation="tanh", seed=0, h0=False):
     """A network with a nonzero c and data: (net, X, dY, h0), h0 (N, H) or None."""
-    T, N, I, H, O = shape
+    T, N, n_in, H, n_out = shape
     rng = np.random.default_rng(seed)
-    net = rnnlib.ElmanRNN(I, H, O, activation=activation, seed=seed)
-    net.c = rng.uniform(-0.5, 0.5, O)
+    net = rnnlib.ElmanRNN(n_in, H, n_out, activation=activation, seed=seed)
+    net.c = rng.uniform(-0.5, 0.5, n_out)
     if activation == "relu":
         net.B = net.B + 0.3  # most units active, so that gradients flow
-    X, dY = rng.standard_normal((T, N, I)), rng.standard_normal((T, N, O))
+    X, dY = rng.standard_normal((T, N, n_in)), rng.standard_normal((T, N, n_out))
     return net, X, dY, (rng.standard_normal((N, H)) if h0 else None)
 
 
@@ -150,14 +150,15 @@ def test_adam_step_matches_the_library():
 
 @pytest.mark.parametrize("shape", [(8, 1, 2, 4, 1), (10, 5, 3, 6, 2)])
 def test_train_matches_fit(shape):
-    """Full batch, mse, Adam: the loss of every epoch and the final weights agree with ``rnnlib.fit``.
+    """Full batch, mse, Adam: the loss of every epoch and the final weights agree with
+    ``rnnlib.fit``.
 
     (``fit`` shuffles the sequences each epoch, so its sums over them run in another
     order: the agreement is to the last bits, relative to each weight's largest entry.)"""
-    T, N, I, H, O = shape
+    T, N, n_in, H, n_out = shape
     rng = np.random.default_rng(5)
-    X, target = rng.standard_normal((T, N, I)), rng.standard_normal((T, N, O))
-    net, params = rnnlib.ElmanRNN(I, H, O, seed=2), reference.init(I, H, O, seed=2)
+    X, target = rng.standard_normal((T, N, n_in)), rng.standard_normal((T, N, n_out))
+    net, params = rnnlib.ElmanRNN(n_in, H, n_out, seed=2), reference.init(n_in, H, n_out, seed=2)
     history = rnnlib.fit(
         net,
         X,

@@ -34,7 +34,10 @@ class TorchElman:
 
     def __init__(self, torch, net):
         self.torch, self.activation = torch, net.activation
-        t = lambda a: torch.tensor(np.array(a), dtype=torch.float64)  # noqa: E731
+
+        def t(a):
+            return torch.tensor(np.array(a), dtype=torch.float64)
+
         if net.activation in ("tanh", "relu"):
             self.rnn = torch.nn.RNN(
                 net.n_in, net.n_hidden, nonlinearity=net.activation, dtype=torch.float64

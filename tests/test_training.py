@@ -63,7 +63,8 @@ def test_clip_grad_norm_rescales_only_large_gradients():
 
 
 # exact steps, worked out by hand in tests/evidence.py (tests/test_broken_variants.py shows
-# that the same checks reject Adam without bias correction, v_hat for sqrt(v_hat), dampened momentum)
+# that the same checks reject Adam without bias correction, v_hat for sqrt(v_hat), dampened
+# momentum)
 def test_sgd_two_steps_by_hand():
     evidence.check_sgd(rnnlib.SGD)
 
@@ -528,7 +529,8 @@ def test_softmax_cross_entropy_is_stable_for_large_logits():
 @pytest.mark.parametrize("name", ["mse", "bce", "cross_entropy"])
 def test_public_losses_with_a_mask_count_only_the_kept_steps(name, rng):
     """loss(Y, t, mask) of 0/1 weights equals the loss over the kept steps alone, with several
-    outputs and sequences; the gradient is zero on the dropped steps. An all-zero mask is refused."""
+    outputs and sequences; the gradient is zero on the dropped steps. An all-zero mask is
+    refused."""
     fn = {
         "mse": rnnlib.mse,
         "bce": rnnlib.bce_with_logits,
@@ -601,7 +603,8 @@ def test_fit_names_the_bad_argument(kw, match):
     ],
 )
 def test_fit_prints_every_log_every_epochs(epochs, log_every, shown, capsys):
-    """By default about ten lines: every max(1, epochs // 10) epochs, plus the first and the last."""
+    """By default about ten lines: every max(1, epochs // 10) epochs, plus the first and the
+    last."""
     rnnlib.fit(
         rnnlib.ElmanRNN(1, 2, 1),
         np.zeros((3, 1)),
@@ -653,7 +656,8 @@ def test_fit_reuses_its_workspace_from_one_update_to_the_next(
 ):
     """Every array fit keeps in its workspace (rnnlib.model.Workspace) is allocated during the first
     epoch and reused afterwards: later epochs ask for no new memory, and the training is the same as
-    with fresh arrays at every update (a workspace that hands out nothing, so every pass allocates)."""
+    with fresh arrays at every update (a workspace that hands out nothing, so every pass
+    allocates)."""
     allocated = []
 
     class Counting(rnnlib.model.Workspace):
@@ -695,10 +699,10 @@ def test_fit_reuses_its_workspace_from_one_update_to_the_next(
 @pytest.mark.parametrize("side_by_side", [False, True])
 @pytest.mark.parametrize("change", ["in place", "assigned"])
 def test_fit_trains_on_from_the_weights_a_callback_leaves(side_by_side, change):
-    """A callback that shrinks D after epoch 1 (in place, net.D *= 0.5, or by assignment, net.D = ...):
-    training goes on from the shrunk D with the same optimiser statistics, exactly as fit for 1 epoch,
-    the shrink, and fit for 2 more with the same optimiser (each network alone). One sequence, so no
-    shuffling: the two runs see the same data in the same order."""
+    """A callback that shrinks D after epoch 1 (in place, net.D *= 0.5, or by assignment, net.D =
+    ...): training goes on from the shrunk D with the same optimiser statistics, exactly as fit for
+    1 epoch, the shrink, and fit for 2 more with the same optimiser (each network alone). One
+    sequence, so no shuffling: the two runs see the same data in the same order."""
     rng = np.random.default_rng(4)
     X = rng.standard_normal((7, 2))
     Y = np.roll(X, 1, axis=0)
