@@ -20,22 +20,21 @@
 # Most readers meet the basic RNN as a model of *text*: it reads a book one character at a
 # time, guesses the next character, and, once trained, writes text of its own. This chapter
 # builds that model with `rnnlib` and asks the question that demonstrations usually skip:
-# is it better than simply *counting* which characters follow which? We measure every model
-# on the same held-out pages of a real novel, Jane Austen's *Pride and Prejudice*, in bits per
-# character, and report what wins where. It is also the place where the article's second
-# reading of the network, the hidden layer (隐层) as a running summary of everything seen so far,
-# meets a task where that summary is the whole point. Terms are explained in the
-# [glossary](00_introduction.ipynb#Glossary).
+# is it better than simply *counting* which characters follow which? Every model is measured
+# on the same held-out pages of Jane Austen's *Pride and Prejudice*. Here the article's view of
+# the hidden layer (隐层) as a running summary of everything read so far is the whole point.
+# Terms are explained in the [glossary](00_introduction.ipynb#Glossary).
 #
 # **What you will learn**
 #
 # - how text becomes a sequence for the network: an alphabet, one-hot inputs, and a softmax
 #   output that gives a probability to every character that could come next;
 # - how to score a model of text: cross-entropy in **bits per character**, and perplexity;
-# - the honest baselines: uniform, unigram, bigram, trigram and 4-gram counting models, smoothed,
-#   with their one setting chosen on validation text;
+# - the honest baselines: counting models from the unigram to the 4-gram (add-k) and
+#   interpolated Kneser–Ney, with their one setting chosen on validation text;
 # - training on a long continuous text with truncated BPTT, carrying the hidden state from
 #   one piece to the next, on many stretches of the book at once;
+# - how far larger networks trained longer get, and why;
 # - sampling with a *temperature* after a warm-up on a prefix;
 # - where the model is surprised (word starts) and what single hidden units respond to.
 #
@@ -46,9 +45,6 @@
 # **Time to read:** about 45 minutes.
 
 # %%
-import os
-
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # one BLAS thread: faster for our small matrices (set before numpy loads)
 import json
 from importlib import resources
 
@@ -68,11 +64,9 @@ C = plotting.PALETTE
 # `rnnlib` ships Volume I of *Pride and Prejudice* (1813; public domain), from Project
 # Gutenberg's edition as packaged in the R package janeaustenr: one paragraph per line,
 # otherwise as printed. `rnnlib/data/README.md` records the source, the cleaning and a
-# checksum. We keep the prose only (the title and the chapter headings go) and fold capitals
-# to lower case, as Shannon did in his experiments: it shrinks the alphabet by a third, and so
-# the network and its training time, at a small cost (a capital after a full stop is easy to
-# predict anyway). Before anything is counted or trained, we cut the text, in its order, into
-# three parts at paragraph ends:
+# checksum. We keep the prose only (no title or chapter headings) and fold capitals to lower
+# case, as Shannon did: the alphabet shrinks by a third, at a small cost. Before anything is
+# counted or trained, we cut the text, in its order, into three parts at paragraph ends:
 #
 # - **training**, the first 80 %: the only text any model learns from;
 # - **validation**, the next 10 %: chooses settings (the smoothing of the counting models);
@@ -102,8 +96,11 @@ print("indices:", ids.tolist())
 X = tx.one_hot(ids, V)
 print(f"one-hot: shape {X.shape}; row 0 has its 1 at column {int(X[0].argmax())}, "
       f"the index of {chars[int(X[0].argmax())]!r}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: with a one-hot input, W x is one column of W
 net = rnnlib.ElmanRNN(V, 4, V, seed=0)
-assert np.array_equal(rnnlib.portable.matmul(net.W, X[0][:, None])[:, 0], net.W[:, ids[0]])   # W x = column ids[0] of W
+assert np.array_equal(rnnlib.portable.matmul(net.W, X[0][:, None])[:, 0], net.W[:, ids[0]])
 
 # %% [markdown]
 # ## 2. How good is a model of text? Bits per character
@@ -119,14 +116,15 @@ assert np.array_equal(rnnlib.portable.matmul(net.W, X[0][:, None])[:, 0], net.W[
 #
 # The floor of every comparison is the **uniform** model that gives each of the $V$ characters
 # probability $1/V$; its bpc is $\log_2 V$ on any text. Shannon (1951) estimated, from people
-# guessing the next letter of English text, that the true figure for English is around 1 bit
-# per character, perhaps less: no model of this chapter will come close, with a quarter of a
-# megabyte to learn from.
+# guessing the next letter, that English needs about 1 bit per character, perhaps less.
 
 # %%
 bits_uniform = ngram.surprisal(ngram.uniform(V), test, start=3)
 bpc, ppl = tx.bits_per_char(bits_uniform)
 print(f"uniform model: {bpc:.3f} bits per character = log2({V}) = {np.log2(V):.3f}; perplexity {ppl:.1f}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the uniform model scores log2 V bits, perplexity V
 assert np.isclose(bpc, np.log2(V)) and np.isclose(ppl, V)
 
 # %% [markdown]
@@ -145,11 +143,10 @@ assert np.isclose(bpc, np.log2(V)) and np.isclose(ppl, V)
 # All models are scored on the same characters: every test character from the fourth on, each
 # predicted from the test text before it (the first three have too little context for a 4-gram).
 #
-# **Expectation.** Each extra character of context should help a lot at first: English letters
-# are far from equally frequent (unigram), and the letter after `q` or `th` is far from free
-# (bigram, trigram). But the number of contexts grows as $V^{n-1}$, and each is seen less often:
-# $k$ should hardly matter for the unigram and bigram, and matter more and more from the
-# trigram on, where many contexts are rare.
+# **Expectation.** Each extra character of context should help a lot at first (the letter after
+# `q` or `th` is far from free). But the number of contexts grows as $V^{n-1}$, and each is seen
+# less often: $k$ should hardly matter for the unigram and bigram, and matter more and more from
+# the trigram on.
 
 # %%
 KS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
@@ -165,6 +162,45 @@ for order, name in [(1, "unigram"), (2, "bigram"), (3, "trigram"), (4, "4-gram")
 # counts); for the trigram, and even more for the 4-gram, too much smoothing costs a lot: at
 # $k = 1$ every unseen continuation of a rare context gets as much weight as the real ones.
 # The chosen $k$ are fixed now; the test text has not been looked at.
+#
+# **A stronger counting model: Kneser–Ney.** Add-k is the weakest of the standard smoothings:
+# it gives every unseen continuation the same share, and a rare context learns nothing from a
+# shorter one that was seen often. Interpolated Kneser–Ney (Kneser and Ney 1995; Chen and
+# Goodman 1999) subtracts a fixed discount $D$ from every count and hands what it frees to the
+# next shorter context $h'$ (the context $h$ without its first character):
+# $$p(c \mid h) = \frac{\max(N(h\,c) - D,\ 0) + D\,T(h)\,p(c \mid h')}{N(h)},$$
+# where $T(h)$ is the number of different characters seen after $h$ and $N(h)$ the sum of the
+# $N(h\,c)$. In the shorter contexts, $N$ counts not how often a string occurs but after how many
+# different characters it occurs: a string that only ever follows one context should not be
+# offered as a guess after others. We use the plain version, one discount per order estimated
+# from the counts ($D = n_1 / (n_1 + 2 n_2)$, with $n_1$, $n_2$ the n-grams seen once and twice),
+# so the only setting is the order, chosen on validation. `ngram.kneser_ney` stores only the
+# n-grams that occur, so long contexts cost no $42^n$ table.
+#
+# **Expectation.** Better than add-k at the same order, and, since rare contexts now lean on
+# shorter ones, still improving a few orders beyond the 4-gram before it levels off.
+
+# %%
+kn_val = {}
+for order in [3, 4, 5, 6, 7, 8]:
+    kn_val[order] = ngram.surprisal(ngram.kneser_ney(train, order, V), val, start=3).mean()
+kn_order = min(kn_val, key=kn_val.get)
+tables["Kneser-Ney 4-gram"] = ngram.kneser_ney(train, 4, V)
+tables[f"Kneser-Ney {kn_order}-gram"] = ngram.kneser_ney(train, kn_order, V)
+val_add_k_4 = ngram.surprisal(tables["4-gram"], val, start=3).mean()
+print("validation bits per character of Kneser-Ney:")
+print("  ".join(f"{n}-gram {b:.3f}" for n, b in kn_val.items()), f"  -> order {kn_order}")
+print(f"add-k 4-gram: {val_add_k_4:.3f}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: Kneser-Ney beats add-k at the same order, improves up to the 7-gram and not beyond
+assert kn_val[4] < val_add_k_4 and kn_order == 7
+assert kn_val[3] > kn_val[4] > kn_val[5] > kn_val[6] > kn_val[7] < kn_val[8]
+
+# %% [markdown]
+# Kneser–Ney beats add-k at the 4-gram already (2.103 against 2.163 bits on validation) and keeps
+# improving up to the 7-gram (1.815); beyond it, longer contexts are mostly unseen and add
+# nothing. The order is now fixed at 7.
 #
 # ## 4. The basic RNN as a language model
 #
@@ -200,14 +236,9 @@ print(f"{net}: {net.n_params} parameters; {-(-inputs.shape[0] // CHUNK)} updates
 
 # %% [markdown]
 # We train $H = 32$ hidden units with Adam (learning rate 0.02, gradients clipped to norm 5)
-# for 80 updates, a third of one pass over the training text; three seeds show the spread,
-# trained side by side in one call (`rnnlib.fit` accepts a list of networks). The chapter can afford no more:
-# `rnnlib` computes every product in a fixed order so that the digits are the same on every
-# machine, which costs time, and a network with 42 inputs and 42 outputs has many products.
-# These settings were fixed while writing the chapter, in trial runs scored on validation text
-# only: 64 hidden units learned better but cost about twice as much, and a learning rate of
-# 0.03 was faster in the first updates.
-# <!-- constants: 0.03 (a learning rate tried while writing the chapter, not run here) -->
+# for 80 updates, a third of one pass over the training text, so that the chapter runs in
+# seconds; three seeds, trained side by side ([chapter 03](03_input_view.ipynb)), show the
+# spread. The settings were fixed in trial runs scored on validation text only.
 #
 # **Expectation.** Starting from the uniform level ($\log_2 42 \approx 5.4$ bits), 80 updates
 # should take the network past the unigram quickly and past the bigram, since a single
@@ -226,12 +257,10 @@ for seed, (net, loss) in live.items():
 # %% [markdown]
 # ## 5. The same network, trained longer
 #
-# Eighty updates are what fits into a chapter that runs in seconds.
 # `scripts/train_char_lm.py` trains the same network with the same settings and seed 0 for 40
 # passes over the training text, and ships the weights with the loss of every update and the
-# validation bpc after every pass (`rnnlib/data/char_lm.npz`; `char_lm.json` records the
-# command, the time taken and a checksum). Its first 80 updates are the live run with seed 0
-# above, number for number, so the stored curve is the live curve continued:
+# validation bpc after every pass (`rnnlib/data/char_lm.npz`, recorded in `char_lm.json`). Its
+# first 80 updates are the live run with seed 0, number for number:
 
 # %%
 data = resources.files("rnnlib").joinpath("data")
@@ -243,12 +272,27 @@ with np.load(data.joinpath(record["weights"])) as stored:
     long_loss, long_val = stored["step_loss"] / np.log(2), stored["val_bpc"]
 print(f"{record['command']}: seed {record['settings']['seed']}, {record['epochs']} epochs, "
       f"{record['updates']} updates; settings {record['settings']}")
-assert record["settings"] == {"n_hidden": H, "n_streams": N_STREAMS, "chunk": CHUNK, "lr": 0.02, "clip": 5.0, "seed": 0}
-# the weights follow the same path bit for bit; the loss values pass through numpy's log, whose last bit
-# may depend on the CPU, so they are compared to 12 significant digits
-same = np.allclose(long_loss[:LIVE_UPDATES], live[0][1], rtol=1e-12, atol=0)
+same = np.allclose(long_loss[:LIVE_UPDATES], live[0][1], rtol=1e-12, atol=0)   # losses pass through np.log
 print(f"the first {LIVE_UPDATES} stored losses equal the live run with seed 0 (to 12 digits): {same}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the stored run has the live run's settings and continues it
+assert record["settings"] == {"n_hidden": H, "n_streams": N_STREAMS, "chunk": CHUNK, "lr": 0.02, "clip": 5.0, "seed": 0}
 assert same
+
+# %%
+val_bigram = ngram.surprisal(tables["bigram"], val, start=3).mean()
+val_trigram = ngram.surprisal(tables["trigram"], val, start=3).mean()
+val_4gram = ngram.surprisal(tables["4-gram"], val, start=3).mean()
+updates_per_epoch = record["updates"] // record["epochs"]
+below = int(np.argmax(long_val < val_trigram))
+print(f"validation below the trigram's {val_trigram:.3f} from epoch {below + 1} on "
+      f"({updates_per_epoch * (below + 1)} updates): {bool(np.all(long_val[below:] < val_trigram))}; "
+      f"last epoch {long_val[-1]:.3f}, 4-gram {val_4gram:.3f}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the stored run's validation bpc stays below the trigram's once there, and above the 4-gram's
+assert np.all(long_val[below:] < val_trigram) and long_val.min() > val_4gram
 
 # %% mystnb={"figure": {"caption": "The live runs are the start of the stored run: the curve continues past the bigram and trigram but not the 4-gram."}, "image": {"alt": "Two panels of bits per character against training updates. Left: the first 80 updates of three live training runs (seeds 0, 1, 2) and the stored run's smoothed training loss, falling from about 5.4 bits through the bigram's validation level; the trigram and 4-gram levels lie below. Right: the stored run over all its updates, with the validation bits per character after each epoch as dots, which fall below the trigram's level and level off well above the 4-gram's."}}
 def smooth(x, width=50):
@@ -256,14 +300,6 @@ def smooth(x, width=50):
     return np.convolve(x, np.ones(width) / width, mode="valid")
 
 
-val_bigram = ngram.surprisal(tables["bigram"], val, start=3).mean()
-val_trigram = ngram.surprisal(tables["trigram"], val, start=3).mean()
-val_4gram = ngram.surprisal(tables["4-gram"], val, start=3).mean()
-updates_per_epoch = record["updates"] // record["epochs"]
-below = int(np.argmax(long_val < val_trigram))
-print(f"validation below the trigram's {val_trigram:.3f} from epoch {below + 1} on ({updates_per_epoch * (below + 1)} updates): "
-      f"{bool(np.all(long_val[below:] < val_trigram))}; last epoch {long_val[-1]:.3f}, 4-gram {val_4gram:.3f}")
-assert np.all(long_val[below:] < val_trigram) and long_val.min() > val_4gram
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
 for ax, stop in ((a1, LIVE_UPDATES), (a2, len(long_loss))):
     steps = np.arange(1, stop + 1)
@@ -294,13 +330,14 @@ plt.show()
 #
 # ## 6. Every model on the test text
 #
-# **Expectation.** The counting models in order, each better than the one before. The live RNN
-# below the bigram. The RNN trained longer below the trigram but above the 4-gram, as its
-# validation curve above suggests; the test text (the end of the volume) is different from the
-# validation text, so the exact numbers will differ.
+# **Expectation.** The add-k models in order, each better than the one before, and Kneser–Ney
+# better still. The live RNN below the bigram; the stored one between the trigram and the
+# 4-gram, as its validation curve suggests (the test text, the end of the volume, differs from
+# the validation text, so the numbers will too).
 
 # %%
 scores = {name: ngram.surprisal(table, test, start=3) for name, table in tables.items()}
+bpc_of = {name: bits.mean() for name, bits in scores.items()}
 live_bpc = np.array([tx.surprisal(net, test, n_streams=32)[2:].mean() for net, _ in live.values()])
 long_Hs, long_Y = tx.read(long_net, test, n_streams=32)        # states and outputs after each test character
 long_test_bits = tx.next_char_bits(long_Y, test[1:])          # bits for test characters 1, 2, ...
@@ -316,24 +353,105 @@ print(f"{f'RNN, H={H}, {LIVE_UPDATES} updates, 3 seeds':<34}{f'{live_bpc.mean():
 bpc, ppl = tx.bits_per_char(long_bits)
 print(f"{f'RNN, H={H}, {len(long_loss)} updates (stored)':<34}{bpc:>14.3f}{ppl:>12.2f}")
 
-bpc_of = {name: bits.mean() for name, bits in scores.items()}
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: counting models in order, Kneser-Ney best; live RNNs between bigram and trigram; the stored one between trigram and 4-gram
 assert bpc_of["uniform"] > bpc_of["unigram"] > bpc_of["bigram"] > bpc_of["trigram"] > bpc_of["4-gram"]
-assert live_bpc.max() < bpc_of["bigram"]          # every live seed beats the bigram ...
-assert live_bpc.min() > bpc_of["trigram"]         # ... and none reaches the trigram
-assert bpc_of["4-gram"] < long_bits.mean() < bpc_of["trigram"]   # trained longer: beats the trigram, not the 4-gram
+assert bpc_of["4-gram"] > bpc_of["Kneser-Ney 4-gram"] > bpc_of[f"Kneser-Ney {kn_order}-gram"]
+assert bpc_of["bigram"] > live_bpc.max() and live_bpc.min() > bpc_of["trigram"]
+assert bpc_of["4-gram"] < long_bits.mean() < bpc_of["trigram"]
 
 # %% [markdown]
 # As measured: every live run beats the unigram and the bigram, with little spread between
 # seeds, but after 80 updates none comes near the trigram, which has simply counted all of the
 # training text. Trained about a hundred times longer, the same network beats the trigram, with
-# its 3,786 parameters against the trigram's table of $42^3 = 74{,}088$ probabilities. But the
-# 4-gram beats it by a wide margin. A basic RNN of this size, on a quarter of a megabyte of
-# text, is not automatically better than counting: the 4-gram's three characters of context,
-# counted exactly, are worth more here than what 32 hidden units learn to keep. Mikolov et al.
-# (2010) beat the best counting models with larger networks, far more text and word-level
-# vocabularies; exercise 3 shows where counting runs out of data.
+# its 3,786 parameters against the trigram's table of $42^3 = 74{,}088$ probabilities, but not
+# the add-k 4-gram, and Kneser–Ney is far ahead of both: 1.744 bits per character with its
+# 7-gram. Is that a limit of the basic RNN, or of 32 hidden units trained for a minute?
 #
-# ## 7. Writing: sampling with a temperature
+# ## 7. Larger networks, trained longer
+#
+# `scripts/train_char_lm.py` answers with measurements. It trains the same network with the
+# same settings and seed at $H$ = 32, 64, 128 and 256, for 40 epochs each (20 for 256 units, so
+# that all four runs fit in about a quarter of an hour on the busy 2-core machine that made
+# them), halving the learning rate at every doubling of $H$ (a rule of thumb for wider
+# layers). After every epoch it scores the validation text; the test text is read once per size,
+# with the weights of the best epoch on validation. The chapter reads the stored results and
+# re-measures the stored 128-unit network on the test text.
+#
+# **Expectation.** More units should buy fewer bits, with diminishing returns: 185,000
+# training characters are few for tens of thousands of weights, so the larger networks should
+# begin to overfit.
+
+# %%
+scaling = json.loads(data.joinpath("char_lm_scaling.json").read_text(encoding="utf-8"))
+runs = {run["n_hidden"]: run for run in scaling["runs"]}
+print(f"{scaling['command']}: {scaling['seconds']} s for all four sizes\n")
+print(f"{'H':>5}{'parameters':>12}{'lr':>9}{'epochs':>8}{'best':>6}{'validation':>12}{'test':>8}")
+for n, run in runs.items():
+    print(f"{n:>5}{run['n_params']:>12,}{run['lr']:>9.4f}{run['epochs']:>8}{run['best_epoch']:>6}"
+          f"{min(run['val_bpc']):>12.3f}{run['test_bpc']:>8.3f}")
+large = rnnlib.ElmanRNN(V, scaling["large"], V)
+with np.load(data.joinpath(runs[scaling["large"]]["weights"])) as stored:
+    for name in large.param_names:
+        setattr(large, name, stored[name])
+large_bpc = tx.surprisal(large, test, n_streams=32)[2:].mean()
+print(f"\nthe stored {scaling['large']}-unit network, re-measured here: {large_bpc:.3f} bits per character")
+kn_grams = sum(len(level["grams"]) for level in tables[f"Kneser-Ney {kn_order}-gram"].levels)
+print(f"Kneser-Ney {kn_order}-gram: {kn_grams:,} different n-grams counted, orders 1 to {kn_order}")
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the stored network reproduces its recorded test bpc; the 32-unit run is section 5's stored run
+assert abs(large_bpc - runs[scaling["large"]]["test_bpc"]) < 1e-6
+assert np.allclose(runs[32]["val_bpc"], long_val, rtol=0, atol=1e-6)
+# Checks: 32 -> 64 -> 128 helps; 128 beats the add-k 4-gram; no network reaches Kneser-Ney's 4-gram
+test_of = {n: run["test_bpc"] for n, run in runs.items()}
+assert test_of[32] > test_of[64] > test_of[128] < test_of[256]
+assert test_of[128] < bpc_of["4-gram"] and min(test_of.values()) > bpc_of["Kneser-Ney 4-gram"]
+assert 0.3 < min(test_of.values()) - bpc_of[f"Kneser-Ney {kn_order}-gram"] < 0.4   # "about a third of a bit"
+# Checks: 64, 128 and 256 units were still improving when their runs ended; 256 runs with 128 at equal characters
+assert all(runs[n]["best_epoch"] >= runs[n]["epochs"] - 1 for n in (64, 128, 256))
+assert abs(runs[256]["val_bpc"][19] - runs[128]["val_bpc"][19]) < 0.02
+# Checks: Kneser-Ney counts more n-grams than the largest network has weights
+assert kn_grams > max(run["n_params"] for run in runs.values())
+
+# %% mystnb={"figure": {"caption": "Larger networks score better up to 128 units, but none reaches Kneser-Ney; the larger ones are still improving when training stops."}, "image": {"alt": "Two panels. Left: test bits per character of the basic RNN against the number of hidden units, 32, 64, 128 and 256 on a logarithmic axis, falling from about 2.5 to about 2.1 at 128 units and rising slightly at 256 (trained half as long), with horizontal lines for the add-k 4-gram, the Kneser-Ney 4-gram and the Kneser-Ney 7-gram, the last far below every network. Right: validation bits per character against millions of training characters read, one curve per size: the 32-unit curve levels off near 2.55, the 64- and 128-unit curves are still sloping down at their ends, and the shorter 256-unit curve runs along the 128-unit one; the Kneser-Ney 7-gram's level is a line well below all curves."}}
+fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
+sizes = list(runs)
+a1.plot(sizes, [runs[n]["test_bpc"] for n in sizes], "o-", color=C["blue"], label="basic RNN (best epoch)")
+a1.annotate(f"{runs[256]['epochs']} epochs", (256, runs[256]["test_bpc"]), textcoords="offset points",
+            xytext=(-30, 8), fontsize=8.5)
+a1.axhline(bpc_of["4-gram"], color=C["purple"], ls=":", lw=1.4, label="add-k 4-gram")
+a1.axhline(bpc_of["Kneser-Ney 4-gram"], color=C["orange"], ls="--", lw=1.2, label="Kneser-Ney 4-gram")
+a1.axhline(bpc_of[f"Kneser-Ney {kn_order}-gram"], color=C["vermillion"], ls="--", lw=1.2,
+           label=f"Kneser-Ney {kn_order}-gram")
+a1.set_xscale("log", base=2)
+a1.set_xticks(sizes, [str(n) for n in sizes])
+a1.set(xlabel="hidden units $H$", ylabel="bits per character", title="test text, by size")
+for n, color in zip(sizes, (C["sky"], C["blue"], C["green"], C["black"])):
+    chars_read = runs[n]["training_characters_per_epoch"] * np.arange(1, runs[n]["epochs"] + 1)
+    a2.plot(chars_read / 1e6, runs[n]["val_bpc"], "o-", ms=2.5, lw=1, color=color, label=f"$H$ = {n}")
+a2.axhline(kn_val[kn_order], color=C["vermillion"], ls="--", lw=1.2, label=f"Kneser-Ney {kn_order}-gram")
+a2.set(xlabel="training characters read (millions)", title="validation text, during training")
+a1.legend(fontsize=8.5)
+a2.legend(fontsize=8.5, ncol=2)
+plt.show()
+
+# %% [markdown]
+# Size helps: from 2.533 bits per character at 32 units to 2.224 at 64 and 2.094 at 128, which
+# beats the add-k 4-gram (2.114). The 256-unit network, trained half as long, is at 2.144; at
+# the same number of characters read, its validation curve runs along the 128-unit one (right).
+# The overfitting we expected did not come: 64, 128 and 256 units were still improving when
+# their runs ended. No network reaches Kneser–Ney's 4-gram (2.060), let alone its 7-gram (1.744).
+#
+# **Where the basic RNN stands, and why.** Here it is below the best counting model by about a
+# third of a bit per character. The measurements point at size and training, not at recurrence:
+# every doubling up to 128 units helped, the curves had not levelled off, and each network
+# trained for a few minutes on one CPU core. The 7-gram keeps 203,181 different n-grams with
+# their exact counts, more numbers than the largest network has weights (87,338). With more text
+# and larger networks trained far longer, Mikolov et al. (2010) beat strong Kneser–Ney baselines;
+# on a quarter of a megabyte of text, exact counts are hard to beat.
+#
+# ## 8. Writing: sampling with a temperature
 #
 # To generate text, the network first reads a **prefix** (the warm-up: its hidden state then
 # summarises the prefix), then draws the next character from its softmax, feeds it back as the
@@ -352,15 +470,22 @@ samples = tx.sample(long_net, tx.encode(prefix, chars), 120, temperature=tempera
 for tau, sampled in zip(temperatures, samples):
     print(f"temperature {tau}: {prefix + tx.decode(sampled, chars)!r}\n")
 
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: the words and names the text quotes are in the samples; the cold one repeats "her live"
+sampled_text = " ".join(tx.decode(sampled, chars) for sampled in samples)
+sampled_words = set(sampled_text.replace(".", " ").replace('"', " ").split())
+assert {"the", "to", "was", "her", "and", "must", "manner", "little", "elizabeth"} <= sampled_words
+assert "mr. darcy" in sampled_text and tx.decode(samples[0], chars).count("her live") == 2
+
 # %% [markdown]
 # The network has learned the look of the text: words of plausible length separated by
-# single spaces, many common words spelled right (*the*, *to*, *was*, *her*, *and*, *soon*,
-# *very*, *must*), and the heroine's name again inside a sample. It has not learned meaning or
-# grammar beyond a few words: with 32 hidden units and one novel's first volume that is out of
-# reach. The cold sample is the most English-looking and leans on the commonest words (*the*
-# again and again); the hot one falls apart into letter soup with stray punctuation.
+# single spaces, many common words spelled right (*the*, *to*, *was*, *her*, *and*, *must*,
+# *manner*, *little*), and *mr. darcy* and *elizabeth* inside the samples. It has not learned
+# meaning or grammar beyond a few words: with 32 hidden units and one novel's first volume that
+# is out of reach. The cold sample is the most English-looking and repeats itself (*her live*
+# twice); the hot one falls apart into letter soup with stray punctuation.
 #
-# ## 8. Where is the model surprised?
+# ## 9. Where is the model surprised?
 #
 # Chapter 06 found, with Elman's invented words, that the prediction error peaks at the first
 # letter of each word. Real text should show the same: inside a word the next letter is often
@@ -420,12 +545,14 @@ for name, where in groups.items():
     mean[name] = (long_test_bits[where].mean(), tri_bits[where].mean())
     print(f"{name:<26}{where.mean():>8.1%}{mean[name][0]:>14.2f}{mean[name][1]:>10.2f}")
 
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: word starts are the surprises; spaces and after punctuation are cheap; the RNN gains inside words and at spaces, not at word starts
 rnn_first, rnn_later = mean["first letter of a word"][0], mean["later letter of a word"][0]
 assert rnn_first > 1.5 * rnn_later                          # word starts are the surprises
 assert mean["space"][0] < 1 and mean["right after punctuation"][0] < 1
 gain = {name: m[1] - m[0] for name, m in mean.items()}
-assert gain["later letter of a word"] > 0 and gain["space"] > 0        # the RNN's gain: inside words, at their ends
-assert gain["first letter of a word"] < 0                              # ... none at word starts (here even a loss)
+assert gain["later letter of a word"] > 0 and gain["space"] > 0
+assert gain["first letter of a word"] < 0
 
 # %% [markdown]
 # The first letter of a word costs the network far more bits than a later letter, the
@@ -437,7 +564,7 @@ assert gain["first letter of a word"] < 0                              # ... non
 # ends (the space), it does better. A trigram sees two letters; the hidden state can hold more
 # of the word so far.
 #
-# ## 9. What do single hidden units track?
+# ## 10. What do single hidden units track?
 #
 # The hidden state is a vector of 32 numbers, updated by every character. Do some units follow
 # something a reader can see? We do not guess: for each unit we measure the correlation of its
@@ -445,16 +572,20 @@ assert gain["first letter of a word"] < 0                              # ... non
 # the current character is a letter; it is a space; the position inside the current word;
 # a quotation is open (an odd number of `"` since the start of the paragraph).
 #
-# **Expectation.** Word structure is what the network needs most (section 8), so we expect
+# **Expectation.** Word structure is what the network needs most (section 9), so we expect
 # units for it. Quotations matter less for the next character and span many steps; a small
 # network may well not track them.
 
 # %%
 Hs = long_Hs                                            # Hs[t]: the state after reading test character t
-position, quote, p, q = [], [], 0, False
+position, quote = [], []
+p, q = 0, False                                         # place in the current word; inside a quotation?
 for ch in test_text[:-1]:
     p = p + 1 if ch.isalpha() else 0
-    q = (not q if ch == '"' else q) and ch != "\n"
+    if ch == '"':
+        q = not q
+    if ch == "\n":                                      # a paragraph end closes any quotation
+        q = False
     position.append(p)
     quote.append(q)
 features = {
@@ -471,10 +602,8 @@ for name, f in features.items():
     best[name] = (j, r[j])
     print(f"{name:<32} best unit {j:>2}: correlation {r[j]:+.2f}; "
           f"units with |r| > 0.4: {int((np.abs(r) > 0.4).sum())}")
-assert abs(best["current character is a letter"][1]) > 0.5
-assert best["current character is a letter"][0] == best["current character is a space"][0]   # one unit for both
-assert best["position inside the word"][1] < 0
 
+# %%
 u_letter, u_pos = best["current character is a letter"][0], best["position inside the word"][0]
 after_space = test[:-1] == chars.index(" ")
 print(f"\nunit {u_letter} after a space: mean {Hs[after_space, u_letter].mean():+.2f}, below -0.9 in "
@@ -483,8 +612,14 @@ position = np.array(position)
 by_place = [Hs[position == k, u_pos].mean() for k in range(7)]
 print(f"unit {u_pos}, mean by place in the word (0 = not in a word): "
       + ", ".join(f"{k}: {m:+.2f}" for k, m in enumerate(by_place)))
-assert (Hs[after_space, u_letter] < -0.9).mean() > 0.95            # a space detector
-assert by_place[0] > 0.5 and by_place[1] > 0.5 and max(by_place[4:]) < -0.5   # high at a word's start, low later
+
+# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# Checks: one unit is a space detector, one a start-of-word unit; no unit follows quotations
+assert abs(best["current character is a letter"][1]) > 0.5
+assert best["current character is a letter"][0] == best["current character is a space"][0]
+assert best["position inside the word"][1] < 0
+assert (Hs[after_space, u_letter] < -0.9).mean() > 0.95
+assert by_place[0] > 0.5 and by_place[1] > 0.5 and max(by_place[4:]) < -0.5
 assert abs(best["inside a quotation"][1]) < 0.2
 
 # %% mystnb={"figure": {"caption": "Two hidden units that follow word structure: a space detector and a start-of-word unit."}, "image": {"alt": "Activations between -1 and 1 of two hidden units while the network reads 80 characters of a test passage, shown as tick labels; the characters between words are shaded. One unit drops to about -1 at the spaces and stays high inside words; the other is high at the space and first letter of a word and falls to about -1 a few letters in."}}
@@ -512,7 +647,9 @@ plt.show()
 # 0.2 in size): either the network does not carry that information, or it spreads it over many
 # units, which a one-unit correlation cannot see (a linear probe on all 32 units, as in
 # chapter 04, could). Clean single-unit detectors are the exception, not the rule; the hidden
-# state is a distributed summary, as the article's hidden-information view puts it.
+# state is a distributed summary, as the article's hidden-information view puts it. Karpathy,
+# Johnson and Fei-Fei (2015) found the same in far larger character models: a few cells track
+# quotes or line length, most have no nameable meaning.
 
 # %% [markdown]
 # ## Key takeaways
@@ -520,13 +657,16 @@ plt.show()
 # - A character-level language model is the basic RNN with one-hot inputs and a softmax
 #   output over the alphabet, trained with the cross-entropy; its score is the mean surprisal
 #   $-\log_2 p$ of held-out text, in **bits per character**, or the perplexity $2^{\text{bpc}}$.
-# - Counting models are the baselines to beat: uniform ($\log_2 V$), unigram, bigram and
-#   trigram, smoothed (add-k) with $k$ chosen on validation text, never on the test.
+# - Counting models are the baselines to beat: uniform ($\log_2 V$), add-k from the unigram to
+#   the 4-gram, and interpolated Kneser–Ney, with $k$ and the order chosen on validation text,
+#   never on the test.
 # - A long text is trained on by **truncated BPTT over continuous streams**: many stretches
 #   side by side, read a piece at a time, the hidden state carried across pieces.
 # - Measured here: 80 updates beat the unigram and bigram but not the trigram; trained longer,
-#   the same 32-unit network beats the trigram (inside words and at word ends), but not the
-#   4-gram. Report the strongest baseline you can build, not only the weak ones.
+#   the 32-unit network beats the trigram but not the add-k 4-gram, and 128 units beat that
+#   too. Kneser–Ney's 7-gram beats every network (1.744 bits per character against 2.094 at
+#   best): with this little text and training, exact counts win, and the gap shrank with every
+#   doubling up to 128 units. Report the strongest baseline you can build.
 # - Word starts are where the model is surprised, as in Elman's (1990) experiment; the
 #   characters after punctuation are among the easiest.
 # - Sampling with a temperature trades safety for variety; the text looks like English long
@@ -588,8 +728,8 @@ plt.show()
 # The fitted weights put almost everything on the trigram, and the mixture is only a
 # hair better than the add-k trigram: with the smoothing already chosen on validation, the
 # trigram's own $k$ does most of what mixing in lower orders would do. To gain substantially,
-# a counting model needs longer contexts (with back-off for the rare ones), not a different mix
-# of short ones.
+# a counting model needs longer contexts that back off for the rare ones (Kneser–Ney,
+# section 3), not a different mix of short ones.
 #
 # ```python
 # import numpy as np
@@ -614,21 +754,21 @@ plt.show()
 #
 # </details>
 #
-# **3. (Coding) How far can counting go?** Build add-k **5-gram** and **6-gram** models with
-# Python dictionaries of counts (a table of $42^5$ entries would not fit comfortably in memory),
-# choose $k$ on validation as before, and compare them on the test text with the 4-gram. Does
-# every extra character of context help?
+# **3. (Coding) Is it counting that runs out, or add-k?** Build add-k **5-gram** and **6-gram**
+# models with Python dictionaries of counts (a table of $42^5$ entries would not fit comfortably
+# in memory), choose $k$ on validation as before, and compare them on the test text with the
+# 4-gram. Then score `ngram.kneser_ney` at the same three orders. Does every extra character of
+# context help?
 #
 # <details>
 # <summary>Solution</summary>
 #
-# The 5-gram still improves on the 4-gram a little, and the 6-gram is worse than both: with
-# five characters of context, most contexts in the test text were seen only a few times in
-# 185,000 characters of training text, or never, and add-k smoothing then falls back to nearly
-# uniform guesses. Counting models run out of data as the context grows; this is the problem
-# that back-off and interpolation between orders (Katz; Kneser and Ney) address for counting
-# models, and that a neural model addresses by sharing what it learns across contexts through
-# its weights (Bengio et al. 2003), which pays off with larger networks and more text than here.
+# With add-k, the 5-gram still improves on the 4-gram a little and the 6-gram is worse than
+# both: most five-character contexts of the test text were seen a few times in training, or
+# never, and add-k then falls back to nearly uniform guesses. Kneser–Ney improves at every one
+# of these orders, because a rare context backs off to a shorter, well-counted one. So the
+# drop is an artefact of add-k, not a limit of counting at this length (section 3 found where
+# Kneser–Ney itself stops gaining).
 #
 # ```python
 # from collections import Counter
@@ -659,10 +799,11 @@ plt.show()
 #
 #
 # result = {n: ngram_bits(n) for n in (4, 5, 6)}
-# for n, b in result.items():
-#     print(f"{n}-gram: {b:.3f} bits per character on the test text")
-# assert result[5] < result[4]          # one more character still helps ...
-# assert result[6] > result[5]          # ... and then the contexts become too rare
+# kn = {n: ngram.surprisal(ngram.kneser_ney(train, n, V), test, start=5).mean() for n in (4, 5, 6)}
+# for n in (4, 5, 6):
+#     print(f"{n}-gram on the test text: add-k {result[n]:.3f}, Kneser-Ney {kn[n]:.3f} bits per character")
+# assert result[5] < result[4] and result[6] > result[5]     # add-k: better, then worse
+# assert kn[4] > kn[5] > kn[6] and kn[6] < result[5]         # Kneser-Ney: better at every order
 # ```
 #
 # </details>
@@ -714,19 +855,22 @@ plt.show()
 # ## References
 #
 # 1. 老饼 (Lao Bing), “基础RNN循环神经网络” [Basic RNN recurrent neural network], 老饼讲解-深度学习 ([www.bbbdata.com](https://www.bbbdata.com/)), published 2024-04-05, updated 2024-04-12. The network used here, and its hidden-information view: the hidden nodes as a summary of everything read so far.
-# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990. Next-element prediction, and error peaks at word boundaries.
-# 3. T. Mikolov, M. Karafiát, L. Burget, J. Černocký and S. Khudanpur, “Recurrent neural network based language model,” *Interspeech*, 1045–1048, 2010. The basic RNN as a language model, against n-gram baselines.
-# 4. A. Karpathy, “The unreasonable effectiveness of recurrent neural networks,” blog post, 2015 (karpathy.github.io/2015/05/21/rnn-effectiveness), and min-char-rnn. Character-level models, sampling with a temperature, interpretable cells.
-# 5. A. Graves, “Generating sequences with recurrent neural networks,” arXiv:1308.0850, 2013. Character-level prediction and generation, measured in bits per character.
-# 6. C. E. Shannon, “Prediction and entropy of printed English,” *Bell System Technical Journal*, 30(1), 50–64, 1951. The entropy of English estimated from human guesses of the next letter.
-# 7. C. E. Shannon, “A mathematical theory of communication,” *Bell System Technical Journal*, 27, 379–423 and 623–656, 1948. Entropy, cross-entropy and n-gram approximations of English.
-# 8. F. Jelinek and R. L. Mercer, “Interpolated estimation of Markov source parameters from sparse data,” in *Pattern Recognition in Practice*, North-Holland, 1980. Interpolated n-gram models with weights fitted on held-out data.
+# 2. J. L. Elman, “Finding structure in time,” *Cognitive Science*, 14(2), 179–211, 1990.
+# 3. T. Mikolov, M. Karafiát, L. Burget, J. Černocký and S. Khudanpur, “Recurrent neural network based language model,” *Interspeech*, 1045–1048, 2010.
+# 4. A. Karpathy, “The unreasonable effectiveness of recurrent neural networks,” blog post, 2015 (karpathy.github.io/2015/05/21/rnn-effectiveness), and min-char-rnn.
+# 5. A. Graves, “Generating sequences with recurrent neural networks,” arXiv:1308.0850, 2013.
+# 6. C. E. Shannon, “Prediction and entropy of printed English,” *Bell System Technical Journal*, 30(1), 50–64, 1951.
+# 7. C. E. Shannon, “A mathematical theory of communication,” *Bell System Technical Journal*, 27, 379–423 and 623–656, 1948.
+# 8. F. Jelinek and R. L. Mercer, “Interpolated estimation of Markov source parameters from sparse data,” in *Pattern Recognition in Practice*, North-Holland, 1980.
 # 9. Y. Bengio, R. Ducharme, P. Vincent and C. Jauvin, “A neural probabilistic language model,” *Journal of Machine Learning Research*, 3, 1137–1155, 2003.
-# 10. S. M. Katz, “Estimation of probabilities from sparse data for the language model component of a speech recognizer,” *IEEE Transactions on Acoustics, Speech, and Signal Processing*, 35(3), 400–401, 1987. Back-off.
+# 10. S. M. Katz, “Estimation of probabilities from sparse data for the language model component of a speech recognizer,” *IEEE Transactions on Acoustics, Speech, and Signal Processing*, 35(3), 400–401, 1987.
 # 11. R. Kneser and H. Ney, “Improved backing-off for m-gram language modeling,” *ICASSP*, 181–184, 1995.
-# 12. D. Jurafsky and J. H. Martin, *Speech and Language Processing*, 3rd ed. draft, chapter 3 “N-gram language models” (web.stanford.edu/~jurafsky/slp3). Smoothing, perplexity, held-out data.
+# 12. D. Jurafsky and J. H. Martin, *Speech and Language Processing*, 3rd ed. draft, chapter 3 “N-gram language models” (web.stanford.edu/~jurafsky/slp3).
 # 13. J. Austen, *Pride and Prejudice*, 1813. Project Gutenberg eBook #1342, via J. Silge, *janeaustenr: Jane Austen's complete novels*, R package 1.0.0, 2022. See `rnnlib/data/README.md`.
 # 14. D. P. Kingma and J. Ba, “Adam: a method for stochastic optimization,” *ICLR*, 2015.
+# 15. S. F. Chen and J. Goodman, “An empirical study of smoothing techniques for language modeling,” *Computer Speech & Language*, 13(4), 359–394, 1999. Interpolated Kneser–Ney.
+# 16. H. Ney, U. Essen and R. Kneser, “On structuring probabilistic dependences in stochastic language modelling,” *Computer Speech & Language*, 8(1), 1–38, 1994. The discount $n_1/(n_1 + 2 n_2)$.
+# 17. A. Karpathy, J. Johnson and L. Fei-Fei, “Visualizing and understanding recurrent networks,” arXiv:1506.02078, 2015. Interpretable cells.
 
 # %% [markdown]
 # [← 07. Sunspots](07_sunspots.ipynb) | [00. Introduction](00_introduction.ipynb)

@@ -153,11 +153,52 @@ def test_shipped_weights_match_their_record():
 
 def test_the_script_reproduces_the_start_of_its_stored_run():
     script = _script()
-    _, history, _ = script.train(epochs=1, updates=12)
+    _, history, _, _ = script.train(epochs=1, updates=12)
     with np.load(resources.files("rnnlib").joinpath("data").joinpath("char_lm.npz")) as z:
         stored = z["step_loss"][:12]
     # training is bit-identical on every machine (rnnlib.portable); the loss values pass through
     # numpy's log, whose last bit may depend on the CPU: compare them to 12 significant digits
+    assert np.allclose(history.step_loss, stored, rtol=1e-12, atol=0)
+
+
+def _scaling():
+    return json.loads(resources.files("rnnlib").joinpath("data").joinpath("char_lm_scaling.json")
+                      .read_text(encoding="utf-8"))
+
+
+def test_the_scaling_record_matches_the_script_and_the_shipped_files():
+    script, scaling = _script(), _scaling()
+    data = resources.files("rnnlib").joinpath("data")
+    runs = {run["n_hidden"]: run for run in scaling["runs"]}
+    assert sorted(runs) == list(script.SIZES) and scaling["large"] == script.LARGE
+    for n, run in runs.items():
+        assert run["lr"] == script.lr_for(n) and run["epochs"] == script.epochs_for(n)
+        assert len(run["val_bpc"]) == run["epochs"] and run["best_epoch"] == 1 + int(np.argmin(run["val_bpc"]))
+    large = runs[script.LARGE]
+    assert hashlib.sha256(data.joinpath(large["weights"]).read_bytes()).hexdigest() == large["sha256"]
+    # the 32-unit run of the scaling study is the shipped run of chapter 08's sections 5 and 8-10
+    assert runs[32]["sha256"] == json.loads(data.joinpath("char_lm.json").read_text(encoding="utf-8"))["sha256"]
+    with np.load(data.joinpath("char_lm.npz")) as z:
+        assert np.allclose(z["val_bpc"], runs[32]["val_bpc"], rtol=0, atol=1e-6)
+
+
+def test_the_large_model_reproduces_its_stored_test_bpc():
+    script, scaling = _script(), _scaling()
+    run = next(r for r in scaling["runs"] if r["n_hidden"] == scaling["large"])
+    chars, _, _, test_ids = script.data()
+    net = rnnlib.ElmanRNN(len(chars), run["n_hidden"], len(chars))
+    with np.load(resources.files("rnnlib").joinpath("data").joinpath(run["weights"])) as z:
+        for name in net.param_names:
+            setattr(net, name, z[name])
+        assert len(z["val_bpc"]) == run["epochs"] and len(z["step_loss"]) == run["updates"]
+    assert script.test_bpc(net, test_ids) == pytest.approx(run["test_bpc"], abs=1e-6)
+
+
+def test_the_script_reproduces_the_start_of_the_large_run():
+    script = _script()
+    _, history, _, _ = script.train(epochs=1, updates=5, n_hidden=script.LARGE)
+    with np.load(resources.files("rnnlib").joinpath("data").joinpath("char_lm_large.npz")) as z:
+        stored = z["step_loss"][:5]
     assert np.allclose(history.step_loss, stored, rtol=1e-12, atol=0)
 
 
