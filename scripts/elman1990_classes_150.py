@@ -163,7 +163,6 @@ def main():
     start = time.perf_counter()
     record = {"script": "scripts/elman1990_classes_150.py", "settings": SETTINGS,
               "lexicons": {"book": run(BOOK_CLASSES), "paper": run(PAPER_CLASSES)}}
-    record["seconds"] = round(time.perf_counter() - start)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     for name, lex in record["lexicons"].items():
@@ -174,7 +173,7 @@ def main():
                   f"classes as branches {t['classes_as_branches']} (untrained {u['classes_as_branches']}); "
                   f"branches {t['branches']}; noun/verb separation {t['noun_verb_separation']:.3f} "
                   f"(untrained {u['noun_verb_separation']:.3f}); top split {top}")
-    print(f"{record['seconds']} s; wrote {OUT.name}", file=sys.stderr)
+    print(f"{time.perf_counter() - start:.0f} s; wrote {OUT.name}", file=sys.stderr)
 
 
 if __name__ == "__main__":
