@@ -271,7 +271,7 @@ for t, y in enumerate(Y, start=1):
 # | [04. The hidden view](04_hidden_view.ipynb) | §02 view 2 | the hidden state as a summary of the whole past: perturbations, moving averages, an interactive explorer, probes, memory capacity and the spectral radius of $D$, a trained hidden state drawn as a path |
 # | [05. Training by BPTT](05_training_bptt.ipynb) | beyond | the loss, backpropagation through time derived and checked, vanishing and exploding gradients, clipping, truncated BPTT |
 # | [06. Elman (1990) reproduced](06_elman_1990.ipynb) | beyond | temporal XOR, letter sequences against the best possible error, word boundaries as error peaks, word classes from word order; Elman's one-step training rule against full BPTT |
-# | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running (error against horizon); a block bootstrap of the gap; a nonlinear autoregression that separates nonlinear from recurrent |
+# | [07. Sunspots](07_sunspots.ipynb) | beyond | a real series forecast by the RNN against honest baselines (persistence, linear autoregression), one step ahead and free-running (error against horizon); optional: a block bootstrap of the gap and a nonlinear autoregression that separates nonlinear from recurrent |
 # | [08. A language model of characters](08_char_lm.ipynb) | beyond | the RNN reads a novel one character at a time: softmax outputs, bits per character against n-gram baselines, truncated BPTT over a long text, sampling with a temperature, where it is surprised, what single hidden units track |
 #
 # Chapters 01 and 02 are the core and should be read in order. Chapters 03 and 04 give the
