@@ -123,3 +123,62 @@ def test_chapter_sections(path):
         assert f"]({names[i - 1]})" in last, f"{path.name}: last line does not link the previous chapter"
     if i + 1 < len(names):
         assert f"]({names[i + 1]})" in last, f"{path.name}: last line does not link the next chapter"
+
+
+def _is_check(source):
+    """Whether a code cell holds claim checks: an assert statement or a numpy testing assertion."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:                                   # IPython magics: not a check cell
+        return False
+    return any(isinstance(node, ast.Assert)
+               or (isinstance(node, ast.Attribute) and node.attr.startswith("assert_"))
+               for node in ast.walk(tree))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_claim_checks_are_out_of_the_way_and_teaching_cells_short(path):
+    """ARCHITECTURE.md, anatomy of a chapter: every assert sits in a check cell ('# Checks:' first, tagged
+    hide-input, collapsed in JupyterLab, printing nothing); teaching cells have at most 25 lines."""
+    for i, cell in enumerate(code_cells(load(path)), 1):
+        source = "".join(cell["source"])
+        meta = cell.get("metadata", {})
+        where = f"{path.name}, code cell {i} ({source.splitlines()[0][:60]!r})"
+        if _is_check(source):
+            assert source.startswith("# Checks:"), f"{where}: a cell with asserts must start with '# Checks:'"
+            assert "hide-input" in meta.get("tags", []), f"{where}: a check cell needs the tag hide-input"
+            assert meta.get("jupyter", {}).get("source_hidden") is True, f"{where}: needs jupyter.source_hidden"
+            assert not cell.get("outputs"), f"{where}: a check cell prints nothing"
+        else:
+            assert len(source.splitlines()) <= 25, f"{where}: a teaching cell of {len(source.splitlines())} lines"
+
+
+def _word_count():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("word_count", NOTEBOOK_DIR.parent / "scripts" / "word_count.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_book_keeps_its_length():
+    """The third edition's length rule (ARCHITECTURE.md): chapters 05-07 at most 3,300 words of running
+    text each, the whole book at most 29,000 (scripts/word_count.py)."""
+    counts = {p.stem: _word_count().chapter_words(p) for p in NOTEBOOKS}
+    for name, n in counts.items():
+        if name[:2] in ("05", "06", "07"):
+            assert n <= 3300, f"{name}: {n} words of running text, more than 3,300"
+    assert sum(counts.values()) <= 29000, f"the book has {sum(counts.values())} words, more than 29,000"
+
+
+def test_word_count_reads_only_running_text():
+    wc = _word_count()
+    md = ("## The loss\nWe add $\\sum_t L_t$ over `T` steps, 25 of them; see [chapter 05](05_x.ipynb).\n"
+          "$$L = \\frac{1}{T}$$\n<details><summary>Solution</summary>It's well-known.</details>\n"
+          "```python\nx = 1\n```\n![a plot of h](fig.png)")
+    assert wc.prose(md).split() == ["##", "The", "loss", "We", "add", "over", "steps,", "25", "of", "them;", "see",
+                                    "chapter", "05.", "Solution", "It's", "well-known."]
+    assert wc.words(md) == 13        # numbers are not words; It's and well-known are one word each
