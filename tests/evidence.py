@@ -3,7 +3,7 @@
 Each ``check_*`` function takes an implementation (an optimiser factory, a
 clipping function, a ``fit``, a truncated ``backward``) and asserts what the
 maths of chapter 05 says it must do. The tests apply them to rnnlib, where they
-must pass (tests/test_training.py, tests/test_elman.py), and to deliberately
+must pass (tests/test_optim.py, tests/test_train.py, tests/test_elman.py), and to deliberately
 broken implementations, where they must fail (tests/test_broken_variants.py):
 that is the evidence that the checks can fail.
 
@@ -15,7 +15,6 @@ the one-page plain-numpy reference, which shares no code with it.
 import numpy as np
 
 import rnnlib
-from conftest import REFERENCE_ACTIVATIONS  # noqa: F401 (re-exported: test_broken_variants uses evidence.REFERENCE_ACTIVATIONS)
 from rnnlib import reference
 
 # the slope f'(a) written with h = f(a), independently of rnnlib.activations

@@ -25,10 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnnlib
-from conftest import ROOT
+from helpers import FINGERPRINT, ROOT
 from rnnlib import arithmetic, portable, tasks
 from rnnlib.arithmetic import REPRODUCIBLE as R
-from test_exact import FINGERPRINT
 
 if not arithmetic.numba_enabled():
     pytest.skip(

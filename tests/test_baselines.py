@@ -2,9 +2,21 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rnnlib
-from conftest import REFERENCE_ACTIVATIONS as F
+from helpers import (
+    ACTIVATION_NAMES,
+    REFERENCE_ACTIVATIONS,
+    REFUSED,
+    arrays,
+    call,
+    mostly,
+    numeric,
+    sequences_for,
+)
+from helpers import REFERENCE_ACTIVATIONS as F
 from rnnlib import tasks
 from rnnlib.activations import ACTIVATIONS
 from rnnlib.baselines import FEEDBACKS, FeedForward, JordanRNN
@@ -359,7 +371,7 @@ def test_the_feed_forward_net_refuses_an_initial_state():
     """A feed-forward net carries no state: h0 is refused with a clear error, never ignored."""
     net = rnnlib.FeedForward(1, 3, 1, seed=0)
     X = np.ones((4, 2, 1))
-    for call in (
+    for refused_call in (
         lambda: net.forward(X, h0=np.zeros((2, 3))),
         lambda: net.backward(X, np.ones((4, 2, 1)), h0=np.zeros((2, 3))),
         lambda: rnnlib.fit(
@@ -375,6 +387,59 @@ def test_the_feed_forward_net_refuses_an_initial_state():
         ),
     ):
         with pytest.raises(ValueError, match="FeedForward carries no state"):
-            call()
+            refused_call()
     Hs, Y = net.forward(X, h0=None)  # None is fine: nothing to start from
     assert Hs.shape == (4, 2, 3)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@st.composite
+def baseline_args(draw):
+    n_in, H, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    act, seed = draw(st.sampled_from(ACTIVATION_NAMES)), draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        net = rnnlib.FeedForward(n_in, H, n_out, activation=act, seed=seed)
+    else:
+        net = rnnlib.JordanRNN(
+            n_in,
+            H,
+            n_out,
+            activation=act,
+            seed=seed,
+            feedback=draw(st.sampled_from(["identity", "sigmoid"])),
+        )
+    X = draw(sequences_for(net))
+    N = np.shape(X)[1] if np.ndim(X) == 3 else 1
+    state = n_out if isinstance(net, rnnlib.JordanRNN) else H
+    h0 = draw(
+        st.one_of(st.none(), mostly(arrays(shape=(state,)), arrays(shape=(N + 1, state + 1))))
+    )
+    return net, X, h0
+
+
+@given(baseline_args())
+def test_baselines_forward(args):
+    net, X, h0 = args
+    out = call(net.forward, X, h0, names=["X", "h0"])
+    if out is REFUSED:
+        return
+    f = REFERENCE_ACTIVATIONS[net.activation]
+    x = numeric(X)
+    W, B, V, c = (numeric(getattr(net, k)) for k in "WBVc")
+    if isinstance(net, rnnlib.FeedForward):
+        ref_H = f(x @ W.T + B)
+    else:
+        g = (lambda y: y) if net.feedback == "identity" else REFERENCE_ACTIVATIONS["sigmoid"]
+        s_prev = (
+            np.zeros(x.shape[1:-1] + (net.n_out,))
+            if h0 is None
+            else np.broadcast_to(numeric(h0), x.shape[1:-1] + (net.n_out,))
+        )
+        ref_H = []
+        for xt in x:
+            h = f(xt @ W.T + s_prev @ numeric(net.D).T + B)
+            ref_H.append(h)
+            s_prev = g(h @ V.T + c)
+        ref_H = np.array(ref_H)
+    np.testing.assert_allclose(out[0], ref_H, atol=1e-12)
+    np.testing.assert_allclose(out[1], ref_H @ V.T + c, atol=1e-12)

@@ -11,7 +11,7 @@ part of the book's environment), and fails instead when RNNLIB_REQUIRE_TORCH=1
 import numpy as np
 import pytest
 
-from conftest import load_script, require_optional
+from helpers import load_script, require_optional
 
 TINY = [(1, 1, 1, 1, 1), (5, 1, 2, 3, 1), (4, 3, 2, 5, 2), (6, 2, 1, 4, 3)]
 

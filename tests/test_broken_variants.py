@@ -1,6 +1,7 @@
 """The checks of tests/evidence.py can fail: each rejects a deliberately wrong implementation.
 
-rnnlib passes the same checks in tests/test_training.py and tests/test_elman.py.
+rnnlib passes the same checks in tests/test_optim.py, tests/test_train.py and
+tests/test_elman.py.
 The wrong implementations are the mistakes these checks exist to catch: Adam without bias
 correction, Adam dividing by v_hat instead of sqrt(v_hat), SGD with dampened
 momentum, clipping removed (or done per array), a fit that drops the state
@@ -13,6 +14,7 @@ import pytest
 
 import evidence
 import rnnlib
+from helpers import REFERENCE_ACTIVATIONS
 
 
 # ------------------------------------------------------------ broken optimisers
@@ -140,7 +142,7 @@ def test_check_fit_chunks_rejects_a_fit_that_drops_the_state(mask_first):
 # ------------------------------------------------------------ broken truncation
 def truncated_step_gradients(net, X, dY, h0, k):
     """dL/da_t of truncated BPTT (its own recursion), with the states: (dA, hs)."""
-    f = evidence.REFERENCE_ACTIVATIONS[net.activation]
+    f = REFERENCE_ACTIVATIONS[net.activation]
     slope = evidence.REFERENCE_SLOPES[net.activation]
     hs = [np.broadcast_to(h0, (X.shape[1], net.n_hidden))]
     for x in X:

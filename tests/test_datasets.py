@@ -4,6 +4,8 @@
 import numpy as np
 import pytest
 
+import rnnlib
+from helpers import call
 from rnnlib.datasets import load_sunspots
 
 
@@ -76,3 +78,24 @@ def test_damaged_files_fail_clearly(tmp_path, text, match):
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="no data file"):
         load_sunspots(tmp_path / "nope.csv")
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+def test_load_sunspots_returns_new_arrays_each_time():
+    call(rnnlib.datasets.load_sunspots, names=["path"])
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (
+            lambda: rnnlib.datasets.load_sunspots(path=3),
+            TypeError,
+            "path must be None or a file path",
+        ),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

@@ -1,10 +1,15 @@
 """ElmanRNN: the formula, batches, dtypes and BPTT gradients (chapters 02 and 05)."""
 
+import copy
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evidence
 import rnnlib
+from helpers import REFUSED, arrays, call, forward_args, mostly, numeric, reference_forward
 from rnnlib import reference
 from rnnlib.activations import ACTIVATIONS
 
@@ -232,3 +237,90 @@ def test_backward_sees_inputs_edited_in_place_after_forward(rng):
     fresh = rnnlib.ElmanRNN(2, 3, 1).backward(X, dY, h0)
     for k in fresh:
         np.testing.assert_allclose(stale_check[k], fresh[k], rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------- bad input
+@pytest.fixture
+def net():
+    return rnnlib.ElmanRNN(3, 4, 2)
+
+
+def test_bad_step_input(net):
+    with pytest.raises(ValueError, match=r"x must be one time step of shape \(3,\)"):
+        net.step(np.zeros(2))
+    with pytest.raises(TypeError, match="x must contain real numbers"):
+        net.step(["a", "b", "c"])
+
+
+# ------------------------------------------------------------------------------- misuse
+def test_step_returns_fresh_arrays():
+    net = rnnlib.ElmanRNN(3, 4, 2)
+    h, y = net.step(np.ones(3))
+    h_kept = h.copy()
+    h2, _ = net.step(np.ones(3), h)
+    h += 1
+    y += 1
+    assert np.array_equal(net.step(np.ones(3), h_kept)[0], h2)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(forward_args())
+def test_elman_forward(args):
+    net, X, h0 = args
+    out = call(net.forward, X, h0, names=["X", "h0"])
+    if out is REFUSED:
+        return
+    Hs, Y = out
+    ref_H, ref_Y = reference_forward(net, X, h0)
+    tol = 1e-5 if net.dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(Hs, ref_H, atol=tol)
+    np.testing.assert_allclose(Y, ref_Y, atol=tol)
+
+
+@given(args=forward_args(), seed=st.integers(0, 3))
+def test_elman_backward_is_not_changed_by_edits_of_forward_results(args, seed):
+    net, X, h0 = args
+    try:
+        Hs, Y = net.forward(X, h0)
+    except (ValueError, TypeError):
+        return
+    dY = np.random.default_rng(seed).standard_normal(Y.shape)
+    fresh = copy.deepcopy(net).backward(X, dY, h0)
+    Hs -= Hs.mean(axis=0)  # what a user might do: centre the states for a probe
+    Y *= 0
+    grads = call(net.backward, X, dY, h0, names=["X", "dY", "h0"])
+    for name in net.param_names:
+        np.testing.assert_allclose(grads[name], fresh[name], rtol=1e-6, atol=1e-6)
+
+
+@given(args=forward_args(), data=st.data())
+def test_elman_step(args, data):
+    net = args[0]
+    x = data.draw(
+        mostly(
+            st.sampled_from([(net.n_in,), (2, net.n_in)]).flatmap(lambda s: arrays(shape=s)),
+            arrays(max_dims=2, max_side=3),
+        )
+    )
+    batch = np.shape(x)[:-1]
+    h_prev = data.draw(
+        mostly(
+            st.one_of(st.none(), arrays(shape=batch + (net.n_hidden,))),
+            arrays(max_dims=2, max_side=3),
+        )
+    )
+    out = call(net.step, x, h_prev, names=["x", "h_prev"])
+    if out is REFUSED:
+        return
+    ref_H, ref_Y = reference_forward(net, numeric(x)[None], h_prev)
+    tol = 1e-5 if net.dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out[0], ref_H[0], atol=tol)
+    np.testing.assert_allclose(out[1], ref_Y[0], atol=tol)
+
+
+def test_step_names_its_own_argument():
+    net = rnnlib.ElmanRNN(1, 2, 1)
+    out = call(
+        net.step, [1.0], np.zeros(3), names=["h_prev"]
+    )  # a state of 3 values for 2 hidden units
+    assert out is REFUSED

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from conftest import load_script
+from helpers import load_script
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,20 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 import rnnlib  # noqa: E402
+from helpers import (  # noqa: E402
+    REFERENCE_ACTIVATIONS,
+    REFUSED,
+    SIZES,
+    VALUES,
+    arrays,
+    call,
+    mostly,
+    numeric,
+)
 from rnnlib.explorer import (
     Explorer,
     draw_response,
@@ -223,3 +235,90 @@ def test_draw_response_ylim_none_and_lists():
     assert high >= max(np.max(line.get_ydata()) for line in ax.get_lines()) > 1.6
     assert (low, high) != (-1.6, 1.6)
     plt.close(fig)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(
+    x=mostly(
+        st.integers(1, 6)
+        .flatmap(lambda T: st.sampled_from([(T,), (T, 1)]))
+        .flatmap(lambda s: arrays(shape=s)),
+        arrays(max_dims=2, max_side=6),
+    ),
+    W=mostly(VALUES, st.sampled_from(["1", None, np.nan])),
+    D=VALUES,
+    activation=mostly(
+        st.sampled_from(["tanh", "relu", "sigmoid", "linear"]), st.sampled_from(["softplus", 3])
+    ),
+)
+def test_explorer_unit_response(x, W, D, activation):
+    h = call(unit_response, x, W, D, 0.0, activation, names=["x", "W", "D", "activation"])
+    if h is REFUSED:
+        return
+    f = {"linear": lambda a: a, **REFERENCE_ACTIVATIONS}[activation]
+    state, ref = 0.0, []
+    for xt in numeric(x).ravel():
+        state = f(W * xt + D * state)
+        ref.append(state)
+    np.testing.assert_allclose(h, ref, atol=1e-12)
+
+
+@given(T=SIZES)
+def test_explorer_input_with_random_arguments(T):
+    x = call(explorer_input, T, names=["T"])
+    if x is not REFUSED:
+        assert x.shape == (T,)
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (
+            lambda: render_png(explorer_input(), 1.0, 0.5, 0.0, figsize=(0, 3)),
+            ValueError,
+            "figsize must be two numbers",
+        ),
+        (
+            lambda: render_png(explorer_input(), 1.0, 0.5, 0.0, figsize="big"),
+            TypeError,
+            "figsize must contain real numbers",
+        ),
+        (
+            lambda: render_png(explorer_input(), "W", 0.5, 0.0),
+            TypeError,
+            "W must be a finite real number",
+        ),
+        (
+            lambda: draw_response(explorer_input(), ax="axes"),
+            TypeError,
+            "ax must be a matplotlib Axes",
+        ),
+        (lambda: draw_response(explorer_input(), title=3), TypeError, "title must be a string"),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (lambda: explorer_input(10**15), "T=1000000000000000"),
+    ],
+)
+def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert argument in message and "bytes" in message and "more than rnnlib allows" in message
+
+
+def test_the_explorer_keeps_a_copy_of_its_input():
+    pytest.importorskip("ipywidgets")
+    x = explorer_input(12)
+    ex = Explorer(x, 1.0, 0.5, 0.0, "tanh")
+    x[:] = 100.0
+    np.testing.assert_array_equal(ex.x, explorer_input(12))
+    assert not ex.x.flags.writeable

@@ -2,8 +2,25 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rnnlib
+from helpers import (
+    COUNTS,
+    FEEDFORWARD,
+    JORDAN,
+    REFUSED,
+    SEEDS,
+    SIZES,
+    arrays,
+    call,
+    mostly,
+    numeric,
+    sequences_for,
+    small_net,
+)
+from rnnlib import _checks, gradients
 from rnnlib import gradients as g
 
 
@@ -183,3 +200,131 @@ def test_bad_input(call, exc, match):
 def test_lists_are_accepted():
     J = g.jacobian_products([[0.5, 0.0], [0.0, 0.5]], [[1, 1], [1, 1]])
     np.testing.assert_allclose(g.jacobian_norms(J), [1.0, 0.5, 0.25])
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(n=SIZES, seed=SEEDS)
+def test_random_orthogonal_with_random_arguments(n, seed):
+    Q = call(gradients.random_orthogonal, n, seed, names=["n", "seed"])
+    if Q is not REFUSED:
+        np.testing.assert_allclose(Q.T @ Q, np.eye(n), atol=1e-12)
+
+
+@st.composite
+def jacobian_product_args(draw):
+    H, K = draw(st.integers(1, 3)), draw(st.integers(0, 3))
+    D = draw(mostly(arrays(shape=(H, H)), arrays(max_dims=3, max_side=3)))
+    fshape = draw(st.sampled_from([(K, H), (K, draw(mostly(st.integers(1, 2), st.just(0))), H)]))
+    fprime = draw(mostly(arrays(shape=fshape), arrays(max_dims=4, max_side=3)))
+    ord_ = draw(
+        mostly(
+            st.sampled_from([2, "fro", np.int64(2)]), st.sampled_from([1, 2.5, True, None, "nuc"])
+        )
+    )
+    return D, fprime, ord_
+
+
+@given(jacobian_product_args())
+def test_jacobian_products_and_norms(args):
+    D, fprime, ord_ = args
+    J = call(gradients.jacobian_products, D, fprime, names=["D", "fprime"])
+    if J is REFUSED:
+        return
+    Dn, F = numeric(D), numeric(fprime)
+    ref = np.broadcast_to(np.eye(len(Dn)), F.shape[1:-1] + Dn.shape).copy()
+    for k in range(1, F.shape[0] + 1):
+        ref = ref @ (F[F.shape[0] - k][..., :, None] * Dn)
+        np.testing.assert_allclose(J[k], ref, atol=1e-9)
+    norms = call(gradients.jacobian_norms, J, ord_, names=["J", "ord"])
+    if norms is not REFUSED:
+        np.testing.assert_allclose(norms, np.linalg.norm(J, ord=ord_, axis=(-2, -1)), atol=1e-9)
+
+
+@st.composite
+def jacobian_args(draw):
+    net = (
+        small_net(draw, kinds=("elman",))
+        if draw(mostly(st.just(True), st.just(False)))
+        else small_net(draw, kinds=("jordan", "other"))
+    )
+    return net, draw(sequences_for(net))
+
+
+@given(args=jacobian_args(), k=COUNTS)
+def test_hidden_jacobians(args, k):
+    net, X = args
+    J = call(gradients.hidden_jacobians, net, X, names=["net", "X"])
+    if J is REFUSED:
+        return
+    T = np.shape(X)[0]
+    assert J.shape[0] == T + 1 and J.shape[-2:] == (net.n_hidden, net.n_hidden)
+    num = call(gradients.numerical_hidden_jacobian, net, X, k, names=["net", "X", "k"])
+    if num is not REFUSED:
+        np.testing.assert_allclose(J[k], num, atol=1e-6)
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (
+            lambda: gradients.hidden_jacobians(JORDAN, np.ones((3, 1))),
+            TypeError,
+            "net must be an rnnlib ElmanRNN",
+        ),
+        (
+            lambda: gradients.hidden_jacobians("net", np.ones((3, 1))),
+            TypeError,
+            "net must be an rnnlib ElmanRNN",
+        ),
+        (
+            lambda: gradients.numerical_hidden_jacobian(FEEDFORWARD, np.ones((3, 1)), 1),
+            TypeError,
+            "net must be an rnnlib ElmanRNN",
+        ),
+        (
+            lambda: gradients.jacobian_products(np.eye(2), np.ones((3, 0, 2))),
+            ValueError,
+            "fprime must hold at least one sequence",
+        ),
+        (lambda: gradients.jacobian_norms(np.zeros((3, 0, 0))), ValueError, "H >= 1"),
+        (lambda: gradients.jacobian_norms(np.eye(2), ord=True), ValueError, "ord must be 2"),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (lambda: gradients.random_orthogonal(10**7), "n=10000000"),
+        (
+            lambda: gradients.jacobian_products(
+                np.eye(300), np.broadcast_to(np.ones(300), (10**5, 300))
+            ),
+            "fprime of shape (100000, 300)",
+        ),
+    ],
+)
+def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert argument in message and "bytes" in message and "more than rnnlib allows" in message
+
+
+def test_hidden_jacobians_are_new_arrays():
+    net = rnnlib.ElmanRNN(1, 2, 1, seed=3)
+    X = np.ones((4, 1))
+    J = gradients.hidden_jacobians(net, X)
+    J[:] = 0.0
+    assert not np.allclose(gradients.hidden_jacobians(net, X)[1], 0.0)
+
+
+def test_hidden_jacobians_refuse_a_stack_larger_than_memory(monkeypatch):
+    monkeypatch.setattr(_checks, "machine_memory", lambda: 10_000)
+    net = rnnlib.ElmanRNN(1, 10, 1)
+    with pytest.raises(ValueError, match=r"n_hidden=10 needs an array of 8,800 bytes"):
+        gradients.hidden_jacobians(net, np.ones((10, 1)))  # 11 Jacobians of 10 x 10

@@ -2,7 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from helpers import REFUSED, arrays, call, mostly, numeric
+from rnnlib import linalg
 from rnnlib.gradients import random_orthogonal
 from rnnlib.linalg import scale_spectral_radius, spectral_radius
 
@@ -80,3 +84,20 @@ def test_spectral_radius_non_numeric(D):
 def test_scale_spectral_radius_bad_input(D, rho, exc, match):
     with pytest.raises(exc, match=match):
         scale_spectral_radius(D, rho)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(
+    D=mostly(
+        st.integers(1, 3).flatmap(lambda H: arrays(shape=(H, H))), arrays(max_dims=3, max_side=3)
+    ),
+    rho=mostly(st.integers(0, 24).map(lambda k: k / 8), st.sampled_from([np.inf, -1.0, "1", None])),
+)
+def test_linalg(D, rho):
+    r = call(linalg.spectral_radius, D, names=["D"])
+    if r is REFUSED:
+        return
+    assert r == pytest.approx(np.max(np.abs(np.linalg.eigvals(numeric(D)))), rel=1e-9, abs=1e-12)
+    out = call(linalg.scale_spectral_radius, D, rho, names=["D", "rho", "spectral radius 0"])
+    if out is not REFUSED:
+        assert linalg.spectral_radius(out) == pytest.approx(rho, rel=1e-9, abs=1e-9)

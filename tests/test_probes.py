@@ -2,8 +2,13 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rnnlib
+from helpers import COUNTS, GOOD_KINDS, REFUSED, arrays, as_kind, call, mostly, numeric, shapes
+from rnnlib import probes
 from rnnlib.linalg import scale_spectral_radius
 from rnnlib.probes import (
     LinearProbe,
@@ -298,3 +303,213 @@ def test_memory_curve_bad_input(states, inputs, kw, exc, match):
     kw = {"max_delay": 3, **kw}
     with pytest.raises(exc, match=match):
         memory_curve(states, inputs, **kw)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@st.composite
+def probe_args(draw):
+    n = draw(mostly(st.integers(2, 8), st.integers(0, 1)))
+    lead = draw(st.sampled_from([(n,), (draw(st.integers(1, 4)), draw(st.integers(1, 3)))]))
+    H = draw(mostly(st.integers(1, 3), st.just(0)))
+    states = draw(mostly(arrays(shape=lead + (H,)), arrays(max_dims=4)))
+    tshape = draw(st.sampled_from([lead, lead + (draw(mostly(st.integers(1, 2), st.just(0))),)]))
+    targets = draw(mostly(arrays(shape=tshape), arrays(max_dims=3)))
+    ridge = draw(
+        mostly(st.sampled_from([0.0, 0.5, 2]), st.sampled_from([-1.0, np.nan, "a", None, True]))
+    )
+    return states, targets, ridge
+
+
+@given(probe_args())
+def test_probes_fit_and_predict(args):
+    states, targets, ridge = args
+    probe = call(probes.fit_probe, states, targets, ridge, names=["states", "targets", "ridge"])
+    if probe is REFUSED:
+        return
+    S = numeric(states).reshape(-1, np.shape(states)[-1])
+    Yt = numeric(targets).reshape(S.shape[0], -1)
+    fresh = probes.fit_probe(states, targets, ridge)
+    assert not fresh.coef.flags.writeable and not fresh.intercept.flags.writeable
+    pred = call(probe.predict, states, names=["states"])
+    np.testing.assert_allclose(pred.reshape(Yt.shape), S @ probe.coef + probe.intercept, atol=1e-9)
+    if ridge == 0:  # least-squares fitted values are unique: compare with numpy's
+        A = np.column_stack([S, np.ones(len(S))])
+        np.testing.assert_allclose(
+            pred.reshape(Yt.shape), A @ np.linalg.lstsq(A, Yt, rcond=None)[0], atol=1e-6
+        )
+
+
+@st.composite
+def score_pairs(draw):
+    shape = draw(
+        mostly(hnp.array_shapes(min_dims=1, max_dims=2, min_side=2, max_side=5), shapes(max_dims=2))
+    )
+    a = draw(arrays(shape=shape))
+    b = draw(mostly(arrays(shape=shape), arrays(max_dims=2, max_side=5)))
+    return a, b
+
+
+@given(score_pairs())
+def test_probes_scores(pair):
+    a, b = pair
+    for fn in (probes.r2_score, probes.squared_correlation):
+        score = call(fn, a, b, names=["y_true", "y_pred"])
+        if score is REFUSED:
+            continue
+        x, y = numeric(a).reshape(len(numeric(a)), -1), numeric(b).reshape(len(numeric(b)), -1)
+        if fn is probes.r2_score:
+            ref = 1 - ((x - y) ** 2).sum(0) / ((x - x.mean(0)) ** 2).sum(0)
+        else:
+            xc, yc = x - x.mean(0), y - y.mean(0)
+            vy = (yc**2).sum(0)
+            ref = np.where(
+                vy > 0, (xc * yc).sum(0) ** 2 / ((xc**2).sum(0) * np.where(vy > 0, vy, 1)), 0.0
+            )
+        np.testing.assert_allclose(np.ravel(score), ref, rtol=1e-9, atol=1e-12)
+
+
+@st.composite
+def stream_shapes(draw, low=3, high=8):
+    T = draw(st.integers(low, high))
+    return draw(st.sampled_from([(T,), (T, draw(st.integers(1, 3)))]))
+
+
+@given(
+    inputs=mostly(
+        stream_shapes().flatmap(lambda s: arrays(shape=s)), arrays(max_dims=3, max_side=6)
+    ),
+    max_delay=COUNTS,
+    start=COUNTS,
+)
+def test_probes_delayed_inputs(inputs, max_delay, start):
+    out = call(
+        probes.delayed_inputs, inputs, max_delay, start, names=["inputs", "max_delay", "start"]
+    )
+    if out is REFUSED:
+        return
+    x = numeric(inputs)
+    for k in range(max_delay + 1):
+        np.testing.assert_array_equal(out[..., k], x[start - k : len(x) - k])
+
+
+@given(
+    T=mostly(st.integers(6, 14), st.integers(0, 5)),
+    N=mostly(st.sampled_from([None, 1, 2]), st.just(0)),
+    H=mostly(st.integers(1, 3), st.just(0)),
+    max_delay=mostly(st.integers(0, 2), COUNTS),
+    washout=mostly(st.integers(0, 2), COUNTS),
+    kind=st.sampled_from(GOOD_KINDS),
+    score=mostly(st.sampled_from(["corr2", "r2"]), st.sampled_from(["R2", None])),
+    seed=st.integers(0, 5),
+)
+def test_probes_memory_curve(T, N, H, max_delay, washout, kind, score, seed):
+    rng = np.random.default_rng(seed)
+    lead = (T,) if N is None else (T, N)
+    states = as_kind(rng.integers(-8, 9, size=lead + (H,)) / 8, kind)
+    inputs = as_kind(rng.integers(-8, 9, size=lead) / 8, kind)
+    curve = call(
+        probes.memory_curve,
+        states,
+        inputs,
+        max_delay,
+        washout,
+        0.5,
+        0.0,
+        score,
+        names=["states", "inputs", "max_delay", "washout", "score", "y_true", "steps"],
+    )
+    if curve is REFUSED:
+        return
+    assert curve.shape == (max_delay + 1,)
+    if score == "corr2":
+        assert np.all((curve >= 0) & (curve <= 1))
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (
+            lambda: probes.fit_probe(np.zeros((0, 2)), np.zeros(0)),
+            ValueError,
+            "states must hold at least 2 rows",
+        ),
+        (
+            lambda: probes.fit_probe(np.zeros((5, 0)), np.zeros(5)),
+            ValueError,
+            r"states must be \(n, H\) or \(T, N, H\) with H >= 1",
+        ),
+        (
+            lambda: probes.fit_probe(np.ones((5, 2)), np.zeros((5, 0))),
+            ValueError,
+            "targets must have shape .* K >= 1",
+        ),
+        (lambda: probes.LinearProbe([1.0], [0.0]), ValueError, r"coef must be a \(H, K\) matrix"),
+        (
+            lambda: probes.LinearProbe(np.ones((2, 3)), [0.0]),
+            ValueError,
+            r"intercept must have shape \(3,\)",
+        ),
+        (
+            lambda: probes.r2_score(np.zeros((4, 0)), np.zeros((4, 0))),
+            ValueError,
+            "y_true and y_pred need at least 2 values",
+        ),
+        (
+            lambda: probes.delayed_inputs(np.zeros((5, 0)), 1, 2),
+            ValueError,
+            r"inputs must be .* N >= 1",
+        ),
+        (
+            lambda: probes.memory_curve(np.zeros((9, 0, 2)), np.zeros((9, 0)), 1),
+            ValueError,
+            "states must hold at least one sequence",
+        ),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (lambda: probes.delayed_inputs(np.zeros(200_000), 100_000, 100_000), "max_delay=100000"),
+    ],
+)
+def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert argument in message and "bytes" in message and "more than rnnlib allows" in message
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: probes.delayed_inputs(s, 1, 2),
+    ],
+)
+def test_probe_results_are_not_views_of_the_series(make):
+    s = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 6.0, 5.0, 8.0])
+    out = make(s)
+    assert not np.shares_memory(out, s)
+    before = make(s.copy())
+    out[...] = 0.0
+    np.testing.assert_array_equal(make(s), before)
+
+
+def test_a_probe_keeps_its_own_read_only_coefficients():
+    coef, intercept = np.ones((2, 1)), np.zeros(1)
+    probe = probes.LinearProbe(coef, intercept)
+    coef[:] = 5.0
+    np.testing.assert_array_equal(probe.predict([[1.0, 1.0]]), [[2.0]])
+    with pytest.raises(ValueError, match="read-only"):
+        probe.coef[0, 0] = 3.0
+
+
+def test_probes_compare_and_hash_by_identity():
+    a = probes.LinearProbe(np.ones((2, 1)), np.zeros(1))
+    b = probes.LinearProbe(np.ones((2, 1)), np.zeros(1))
+    assert a == a and a != b and len({a, b}) == 2  # no numpy "truth value is ambiguous" error

@@ -2,7 +2,23 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from helpers import (
+    COUNTS,
+    REFUSED,
+    SEEDS,
+    arrays,
+    bits,
+    call,
+    good_kind_of,
+    mostly,
+    numeric,
+    shapes,
+    sizes,
+    weights,
+)
 from rnnlib import tasks
 
 T, N = 12, 7
@@ -129,3 +145,124 @@ def test_best_rule_accuracy_bad_input():
         tasks.best_rule_accuracy(np.zeros((4, 2)), np.zeros(3))
     with pytest.raises(ValueError, match="mask must leave at least one step"):
         tasks.best_rule_accuracy(np.zeros((4, 1)), np.zeros(4), mask=np.zeros(4))
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(
+    T=sizes(1, 6),
+    N=sizes(1, 4),
+    k=COUNTS,
+    seed=SEEDS,
+    which=st.sampled_from(["bits", "delayed", "xor", "parity"]),
+)
+def test_tasks_generators(T, N, k, seed, which):
+    if which == "bits":
+        X = call(tasks.bit_stream, T, N, seed, names=["T", "N", "seed"])
+        out = None if X is REFUSED else (X,)
+    else:
+        fn = {
+            "delayed": lambda T, N, seed: tasks.delayed_bit(T, N, k, seed),
+            "xor": tasks.xor_previous,
+            "parity": tasks.running_parity,
+        }[which]
+        out = call(fn, T, N, seed, names=["T", "N", "k", "seed", "delay"])
+    if out is REFUSED or out is None:
+        return
+    X = out[0]
+    assert X.shape == (T, N, 1) and set(np.unique(X)) <= {0.0, 1.0}
+    if which == "bits":
+        return
+    _, target, mask = out
+    b = X[..., 0].astype(int)
+    expected = {
+        "delayed": lambda: np.concatenate([np.zeros((k, N), int), b[: T - k]]),
+        "xor": lambda: np.concatenate([np.zeros((1, N), int), b[1:] ^ b[:-1]]),
+        "parity": lambda: np.cumsum(b, axis=0) % 2,
+    }[which]()
+    np.testing.assert_array_equal(target[..., 0] * mask, expected * mask)
+
+
+@st.composite
+def accuracy_args(draw):
+    shape = draw(shapes(min_dims=1))
+    Y = draw(arrays(shape=shape))
+    target = draw(mostly(good_kind_of(bits(shape)), arrays()))
+    mask = draw(st.one_of(st.none(), mostly(weights(shape[:-1]), arrays(max_dims=2))))
+    return Y, target, mask
+
+
+@given(accuracy_args())
+def test_tasks_accuracy(args):
+    Y, target, mask = args
+    acc = call(tasks.accuracy, Y, target, mask, names=["Y", "target", "mask"])
+    if acc is REFUSED:
+        return
+    correct = ((numeric(Y) > 0) == (numeric(target) > 0.5)).mean(axis=-1)
+    w = np.ones(correct.shape) if mask is None else numeric(mask)
+    assert isinstance(acc, float) and acc == pytest.approx(np.sum(w * correct) / w.sum())
+
+
+@st.composite
+def best_rule_args(draw):
+    features = draw(mostly(arrays(min_dims=2), arrays(max_dims=2)))
+    steps = np.shape(features)[:-1]
+    target = draw(mostly(good_kind_of(bits(steps)), arrays()))
+    mask = draw(st.one_of(st.none(), mostly(weights(steps), arrays())))
+    return features, target, mask
+
+
+@given(best_rule_args())
+def test_tasks_best_rule_accuracy(args):
+    features, target, mask = args
+    acc = call(
+        tasks.best_rule_accuracy, features, target, mask, names=["features", "target", "mask"]
+    )
+    if acc is REFUSED:
+        return
+    keep = np.ones(np.shape(features)[:-1], bool) if mask is None else numeric(mask) > 0
+    t = numeric(target).reshape(keep.shape)[keep]
+    _, counts = np.unique(t, return_counts=True)
+    assert (
+        isinstance(acc, float) and counts.max() / t.size - 1e-12 <= acc <= 1.0
+    )  # at least the constant rule
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: tasks.accuracy(1.0, 1.0), ValueError, r"Y must be a non-empty array"),
+        (
+            lambda: tasks.accuracy(np.zeros((0, 1)), np.zeros((0, 1))),
+            ValueError,
+            r"Y must be a non-empty array",
+        ),
+        (
+            lambda: tasks.best_rule_accuracy(np.zeros((3, 0)), np.zeros(3)),
+            ValueError,
+            r"features must have shape S \+ \(F,\)",
+        ),
+        (
+            lambda: tasks.bit_stream(3, 2, seed=None),
+            TypeError,
+            "seed must be a non-negative integer",
+        ),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (lambda: tasks.bit_stream(10**8, 10**8), "T=100000000, N=100000000"),
+        (lambda: tasks.delayed_bit(10**8, 10**8, k=1), "T=100000000, N=100000000"),
+    ],
+)
+def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert argument in message and "bytes" in message and "more than rnnlib allows" in message

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from conftest import require_optional
+from helpers import require_optional
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 RTOL, ATOL = 1e-8, 1e-12

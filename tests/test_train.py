@@ -1,124 +1,89 @@
-"""Losses, optimisers, clipping and the fit loop (chapter 05)."""
+"""rnnlib/train.py: the fit loop (chapter 05), alone and with networks side by side."""
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import evidence
 import rnnlib
-from conftest import REFERENCE_ACTIVATIONS
-from rnnlib.gradcheck import numerical_gradients, relative_error
-from rnnlib.optim import global_norm
+from helpers import (
+    GOOD_KINDS,
+    REFUSED,
+    arrays,
+    call,
+    misuse_data,
+    mostly,
+    sequences_for,
+    small_net,
+    weights,
+)
+from rnnlib import tasks
 
 
-@pytest.mark.parametrize("name", ["mse", "bce", "cross_entropy"])
-def test_loss_gradients_match_finite_differences(name, rng):
-    Y = rng.standard_normal((4, 3, 5))
-    if name == "mse":
-        target = rng.standard_normal(Y.shape)
-    elif name == "bce":
-        target = (rng.random(Y.shape) > 0.5).astype(float)
-    else:
-        target = rng.integers(0, 5, size=(4, 3))
-    mask = (rng.random((4, 3)) > 0.3).astype(float)
-    fn = rnnlib.LOSSES[name]
-    _, dY = fn(Y, target, mask)
-    num = numerical_gradients(lambda: fn(Y, target, mask)[0], {"Y": Y})["Y"]
-    assert relative_error(dY, num) < 1e-7
-
-
-def test_loss_values():
-    assert rnnlib.mse([[1.0], [3.0]], [[0.0], [1.0]])[0] == pytest.approx(2.5)
-    assert rnnlib.bce_with_logits([[0.0]], [[1.0]])[0] == pytest.approx(np.log(2))
-    assert rnnlib.softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))[0] == pytest.approx(
-        np.log(4)
-    )
-    # the mask leaves steps out of the mean
-    assert rnnlib.mse([[5.0], [1.0]], [[0.0], [0.0]], mask=[0, 1])[0] == pytest.approx(1.0)
-
-
-def test_bad_loss_input():
-    with pytest.raises(ValueError, match=r"target must have shape \(2, 1\)"):
-        rnnlib.mse(np.zeros((2, 1)), np.zeros((3, 1)))
-    with pytest.raises(ValueError, match="targets must lie in"):
-        rnnlib.bce_with_logits(np.zeros((2, 1)), np.full((2, 1), 2.0))
-    with pytest.raises(ValueError, match="class labels must be integers"):
-        rnnlib.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
-    with pytest.raises(ValueError, match="mask must have shape"):
-        rnnlib.mse(np.zeros((2, 1)), np.zeros((2, 1)), mask=[1, 1, 1])
-    with pytest.raises(ValueError, match="unknown loss 'hinge'"):
-        rnnlib.fit(
-            rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), loss="hinge", epochs=1
-        )
-
-
-def test_clip_grad_norm_rescales_only_large_gradients():
-    grads = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}
-    assert rnnlib.clip_grad_norm(grads, 10.0) == pytest.approx(5.0)
-    assert global_norm(grads) == pytest.approx(5.0)
-    assert rnnlib.clip_grad_norm(grads, 1.0) == pytest.approx(5.0)
-    assert global_norm(grads) == pytest.approx(1.0)
-    np.testing.assert_allclose(grads["a"], [0.6, 0.0])
-    with pytest.raises(ValueError, match="max_norm must be positive"):
-        rnnlib.clip_grad_norm(grads, 0)
-
-
-# exact steps, worked out by hand in tests/evidence.py (tests/test_broken_variants.py shows
-# that the same checks reject Adam without bias correction, v_hat for sqrt(v_hat), dampened
-# momentum)
-def test_sgd_two_steps_by_hand():
-    evidence.check_sgd(rnnlib.SGD)
-
-
-def test_momentum_two_steps_by_hand():
-    evidence.check_momentum(rnnlib.SGD)
-
-
-def test_adam_two_steps_by_hand():
-    """The first Adam step is lr g / (|g| + eps) (bias correction makes m_hat = g, v_hat = g^2)."""
-    evidence.check_adam(rnnlib.Adam)
-
-
-def test_clipping_leaves_the_norm_exactly_at_the_limit():
-    evidence.check_clip(rnnlib.clip_grad_norm)
-
-
+# ------------------------------------------------------------------------------- misuse
 @pytest.mark.parametrize(
-    "make",
+    "kwargs, error, message",
     [
-        lambda: rnnlib.SGD(lr=0.1),
-        lambda: rnnlib.SGD(lr=0.05, momentum=0.9),
-        lambda: rnnlib.Adam(lr=0.1),
+        (dict(h0=np.zeros((4, 4))), ValueError, r"h0 must have shape \(4,\) or \(3, 4\)"),
+        (dict(h0=np.zeros((2, 4))), ValueError, r"h0 must have shape"),
+        (dict(mask=np.zeros((6, 3))), ValueError, "mask leaves no time step"),
+        (dict(mask=-np.ones((6, 3))), ValueError, "mask must not be negative"),
+        (dict(optimizer=rnnlib.Adam), TypeError, "not the class Adam itself"),
+        (dict(optimizer="adam"), TypeError, "optimiser object"),
+        (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
+        (dict(epochs=0), ValueError, "epochs must be a positive integer"),
+        (dict(clip=-1), ValueError, "clip must be a positive number"),
+        (dict(chunk=0), ValueError, "chunk must be a positive integer"),
+        (dict(truncate=1.5), TypeError, "truncate must be a positive integer"),
+        (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
+        (dict(callback=3), TypeError, "callback must be a function"),
     ],
 )
-def test_optimisers_minimise_a_quadratic(make):
-    opt = make()  # a fresh optimiser each run: an optimiser is bound to the parameters it updates
-    p = {"x": np.array([3.0, -2.0])}
-    for _ in range(300):
-        opt.step(p, {"x": 2 * p["x"]})
-    assert np.abs(p["x"]).max() < 1e-2
+def test_fit_checks_everything_before_the_first_update(kwargs, error, message):
+    X, target = misuse_data()
+    net = rnnlib.ElmanRNN(3, 4, 2)
+    before = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(error, match=message):
+        rnnlib.fit(net, X, target, verbose=False, **kwargs)
+    assert all(np.array_equal(v, before[k]) for k, v in net.params.items())
 
 
-@pytest.mark.parametrize(
-    "make", [lambda: rnnlib.SGD(lr=0.1, momentum=0.5), lambda: rnnlib.Adam(lr=0.1)]
-)
-def test_optimisers_keep_float32(make):
-    """float32 parameters with float32 gradients stay float32 arrays, updated in place."""
-    p = {"x": np.array([1.0, -2.0], dtype=np.float32)}
-    x = p["x"]
-    opt = make()
-    for _ in range(3):
-        opt.step(p, {"x": np.array([0.5, 0.25], dtype=np.float32)})
-    assert p["x"] is x and x.dtype == np.float32
-    assert np.all(x < [1.0, -2.0])
+def test_fit_refuses_empty_and_mismatched_data():
+    net = rnnlib.ElmanRNN(3, 4, 2)
+    with pytest.raises(ValueError, match="at least one time step"):
+        rnnlib.fit(net, np.zeros((0, 2, 3)), np.zeros((0, 2, 2)), verbose=False)
+    with pytest.raises(ValueError, match="same time steps"):
+        rnnlib.fit(net, np.zeros((5, 2, 3)), np.zeros((4, 2, 2)), verbose=False)
+    with pytest.raises(ValueError, match="class labels must be integers"):
+        rnnlib.fit(
+            net, np.zeros((5, 2, 3)), np.full((5, 2), 7), loss="cross_entropy", verbose=False
+        )
+    with pytest.raises(TypeError, match="rnnlib network"):
+        rnnlib.fit("net", np.zeros((5, 2, 3)), np.zeros((5, 2, 2)))
 
 
-def test_optimiser_bad_input():
-    with pytest.raises(ValueError, match="lr must be non-negative"):
-        rnnlib.SGD(lr=-1)
-    with pytest.raises(TypeError, match="lr must be a finite number"):
-        rnnlib.Adam(lr="fast")
-    with pytest.raises(ValueError, match="gradient of x has shape"):
-        rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.zeros(3)})
+def test_core_edge_cases_found_by_the_property_suite():
+    with pytest.raises(ValueError, match="at least one time step"):
+        rnnlib.mse(np.zeros((0, 2)), np.zeros((0, 2)))
+    with pytest.raises(TypeError, match="grads must be a dict"):
+        rnnlib.clip_grad_norm([np.ones(3)], 1.0)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        rnnlib.clip_grad_norm({"W": np.array([np.inf, 1.0])}, 1.0)
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    frozen = {k: v.copy() for k, v in net.params.items()}
+    frozen["W"].flags.writeable = False
+    with pytest.raises(ValueError, match="parameter W is read-only"):
+        rnnlib.SGD(lr=0.1).step(frozen, {k: np.ones_like(v) for k, v in frozen.items()})
+    X, t = np.ones((4, 2)), np.zeros((4, 1))
+    with pytest.raises(TypeError, match=r"must return a pair \(loss, dY\)"):
+        rnnlib.fit(net, X, t, loss=lambda Y, target, mask: 0.5, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="h_prev must have shape"):
+        net.step(np.ones(2), np.ones(5))
+    h, y = net.step(np.ones((3, 2)), np.zeros((3, 3)))
+    assert h.shape == (3, 3) and y.shape == (3, 1)
+    Hs, Y = net.forward(np.ones((1, 3, 2)))
+    assert np.array_equal(h, Hs[0]) and np.array_equal(y, Y[0])
 
 
 def delayed_copy_task(rng, T=12, N=64):
@@ -128,6 +93,7 @@ def delayed_copy_task(rng, T=12, N=64):
     return X, Y
 
 
+# ---------------------------------------------------------------------------------- fit
 def test_fit_learns_a_memory_task(rng, capsys):
     X, Y = delayed_copy_task(rng)
     net = rnnlib.ElmanRNN(1, 8, 1, seed=0)
@@ -307,43 +273,6 @@ def test_fit_trains_relu_and_sigmoid_networks(activation, rng):
     assert rnnlib.mse(net.forward(X)[1], Y)[0] < 0.1 * before
 
 
-def test_softmax_cross_entropy_with_probability_targets(rng):
-    Y = rng.standard_normal((4, 3, 5))
-    P = rng.random((4, 3, 5))
-    P /= P.sum(axis=-1, keepdims=True)
-    loss, dY = rnnlib.softmax_cross_entropy(Y, P)
-    logq = Y - np.log(np.exp(Y).sum(axis=-1, keepdims=True))
-    assert loss == pytest.approx(-(P * logq).sum() / 12, rel=1e-12)
-    np.testing.assert_allclose(dY, (np.exp(logq) - P) / 12, rtol=1e-12, atol=1e-15)
-    num = numerical_gradients(lambda: rnnlib.softmax_cross_entropy(Y, P)[0], {"Y": Y})["Y"]
-    assert relative_error(dY, num) < 1e-7
-    # one-hot rows are the same as integer labels
-    labels = rng.integers(0, 5, size=(4, 3))
-    a, b = (
-        rnnlib.softmax_cross_entropy(Y, labels),
-        rnnlib.softmax_cross_entropy(Y, np.eye(5)[labels]),
-    )
-    assert a[0] == pytest.approx(b[0], rel=1e-14)
-    np.testing.assert_allclose(a[1], b[1], rtol=1e-14)
-
-
-@pytest.mark.parametrize("name", sorted(REFERENCE_ACTIVATIONS))
-def test_activate(name):
-    a = np.linspace(-3, 3, 13).reshape(1, 13)
-    keep = a.copy()
-    out = rnnlib.activate(name, a)
-    np.testing.assert_allclose(out, REFERENCE_ACTIVATIONS[name](keep), rtol=1e-15, atol=1e-16)
-    assert out is not a and np.array_equal(a, keep)
-    np.testing.assert_allclose(
-        rnnlib.activate(name, [0.5, -0.5]), REFERENCE_ACTIVATIONS[name](np.array([0.5, -0.5]))
-    )
-
-
-def test_activate_refuses_an_unknown_name():
-    with pytest.raises(ValueError, match="unknown activation 'softsign'"):
-        rnnlib.activate("softsign", [0.0])
-
-
 def test_fit_refuses_bad_arguments_in_its_own_words():
     net, X, Y = rnnlib.ElmanRNN(1, 2, 1), np.zeros((4, 3, 1)), np.zeros((4, 3, 1))
     with pytest.raises(TypeError, match="optimizer must be an optimiser object"):
@@ -356,76 +285,6 @@ def test_fit_refuses_bad_arguments_in_its_own_words():
         rnnlib.fit(net, X, Y, mask=np.ones((4, 2)), epochs=1)
     with pytest.raises(ValueError, match="mask must not be negative"):
         rnnlib.fit(net, X, Y, mask=-np.ones((4, 3)), epochs=1, verbose=False)
-
-
-def test_gradient_tools_refuse_bad_input():
-    with pytest.raises(ValueError, match="compares arrays of one shape"):
-        relative_error([1, 2, 3], [1])
-    with pytest.raises(ValueError, match="eps must be a small positive number"):
-        numerical_gradients(lambda: 0.0, {"x": np.zeros(2)}, eps=0)
-    with pytest.raises(TypeError, match="must be a float numpy array"):
-        numerical_gradients(lambda: 0.0, {"x": np.zeros(2, dtype=int)})
-    with pytest.raises(ValueError, match="gradient of x contains NaN"):
-        rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.array([np.nan, 0.0])})
-    with pytest.raises(TypeError, match="must be a float numpy array"):
-        rnnlib.clip_grad_norm({"x": np.array([3, 4])}, 1.0)
-    assert rnnlib.SGD(lr=np.int64(1)).lr == 1.0
-    with pytest.raises(ValueError, match="mask must not be negative"):
-        rnnlib.mse(np.zeros((3, 1)), np.zeros((3, 1)), mask=[1, -1, 1])
-
-
-# ------------------------------------------------ killing the mutants that mattered (issue 14)
-@pytest.mark.parametrize(
-    "call,exc,match",
-    [
-        (lambda: rnnlib.SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1.0\), got 1.0"),
-        (lambda: rnnlib.Adam(beta1=1.0), ValueError, r"beta1 must be in \[0, 1.0\)"),
-        (lambda: rnnlib.Adam(beta2=1.5), ValueError, r"beta2 must be in \[0, 1.0\)"),
-        (lambda: rnnlib.Adam(eps=-1e-8), ValueError, "eps must be non-negative"),
-        (
-            lambda: rnnlib.SGD().step({"x": np.zeros(2)}, [np.zeros(2)]),
-            TypeError,
-            "params and grads must be dicts",
-        ),
-        (
-            lambda: rnnlib.SGD().step([np.zeros(2)], {"x": np.zeros(2)}),
-            TypeError,
-            "params and grads must be dicts",
-        ),
-        (
-            lambda: rnnlib.SGD().step({"x": np.zeros(2), "y": np.zeros(1)}, {"x": np.zeros(2)}),
-            ValueError,
-            r"gradients missing for \['y'\]",
-        ),
-        (
-            lambda: rnnlib.SGD().step({"x": np.zeros(2, dtype=int)}, {"x": np.zeros(2)}),
-            TypeError,
-            "parameter x must be a float numpy array .* got ndarray",
-        ),
-        (
-            lambda: rnnlib.SGD().step({"x": np.zeros(2)}, {"x": np.zeros(3)}),
-            ValueError,
-            r"gradient of x has shape \(3,\), parameter has \(2,\)",
-        ),
-        (
-            lambda: rnnlib.clip_grad_norm({"x": np.ones(2)}, -1.0),
-            ValueError,
-            "max_norm must be non-negative",
-        ),
-        (
-            lambda: rnnlib.clip_grad_norm({"x": [3.0, 4.0]}, 1.0),
-            TypeError,
-            "gradient x must be a float numpy array .* got list",
-        ),
-    ],
-)
-def test_optimiser_and_clipping_input_checks(call, exc, match):
-    with pytest.raises(exc, match=match):
-        call()
-
-
-def test_a_momentum_just_below_one_is_accepted():
-    assert rnnlib.SGD(momentum=0.999).momentum == 0.999
 
 
 class HandSGD:
@@ -488,77 +347,6 @@ def test_fit_passes_the_mask_to_a_callable_loss(rng):
     assert len(seen) == 4 and all(w is not None and w.shape == (T, 2) for w in seen)
     for k in a.param_names:
         np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-15)
-
-
-def test_softmax_cross_entropy_checks_its_targets_in_its_own_words():
-    Y = np.zeros((3, 2, 4))
-    with pytest.raises(
-        ValueError,
-        match=r"class labels must be integers in \[0, 4\), got dtype float64 outside that",
-    ):
-        rnnlib.softmax_cross_entropy(Y, np.zeros((3, 2)))
-    with pytest.raises(
-        ValueError, match=r"class labels must be integers in \[0, 4\), got values outside that"
-    ):
-        rnnlib.softmax_cross_entropy(Y, np.full((3, 2), 4))
-    with pytest.raises(ValueError, match="target rows must be probabilities"):
-        rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.3))  # rows sum to 1.2
-    bad = np.full((3, 2, 4), 0.25)
-    bad[0, 0] = [0.75, 0.5, -0.25, 0.0]  # sums to 1, one negative
-    with pytest.raises(ValueError, match="target rows must be probabilities"):
-        rnnlib.softmax_cross_entropy(Y, bad)
-    with pytest.raises(ValueError, match=r"target must have shape \(3, 2, 4\)"):
-        rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 2), 0.5))
-    # uniform rows against equal logits: ln 4, whether given as rows or as (float) one-hot rows
-    assert rnnlib.softmax_cross_entropy(Y, np.full((3, 2, 4), 0.25))[0] == pytest.approx(
-        np.log(4), rel=1e-14
-    )
-
-
-def test_softmax_cross_entropy_is_stable_for_large_logits():
-    """Each row is shifted by its own maximum: logits of +-800 (and a row far below the others)
-    neither overflow nor underflow."""
-    Y = np.array([[800.0, 0.0], [0.0, 800.0], [-800.0, -1000.0]])
-    loss, dY = rnnlib.softmax_cross_entropy(Y, np.array([0, 0, 0]))
-    assert loss == pytest.approx(800.0 / 3, rel=1e-12)  # (0 + 800 + 0) / 3
-    np.testing.assert_allclose(
-        dY, [[0.0, 0.0], [-1 / 3, 1 / 3], [0.0, 0.0]], atol=1e-15
-    )  # (softmax - one-hot) / 3
-
-
-@pytest.mark.parametrize("name", ["mse", "bce", "cross_entropy"])
-def test_public_losses_with_a_mask_count_only_the_kept_steps(name, rng):
-    """loss(Y, t, mask) of 0/1 weights equals the loss over the kept steps alone, with several
-    outputs and sequences; the gradient is zero on the dropped steps. An all-zero mask is
-    refused."""
-    fn = {
-        "mse": rnnlib.mse,
-        "bce": rnnlib.bce_with_logits,
-        "cross_entropy": rnnlib.softmax_cross_entropy,
-    }[name]
-    Y = rng.standard_normal((5, 3, 4))
-    if name == "cross_entropy":
-        t = rng.integers(0, 4, size=(5, 3))
-    else:
-        t = rng.random((5, 3, 4)) if name == "bce" else rng.standard_normal((5, 3, 4))
-    mask = np.ones((5, 3))
-    mask[1, 0] = mask[3, 2] = mask[4, 1] = 0
-    keep = mask.astype(bool)
-    loss, dY = fn(Y, t, mask)
-    alone, dkept = fn(Y[keep], t[keep])  # the kept steps as one (K, O) sequence
-    assert loss == pytest.approx(alone, rel=1e-12)
-    np.testing.assert_allclose(dY[keep], dkept, rtol=1e-12, atol=1e-15)
-    assert not dY[~keep].any()
-    with pytest.raises(ValueError, match="mask leaves no time step to count"):
-        fn(Y, t, np.zeros((5, 3)))
-
-
-def test_mse_and_bce_average_over_the_output_units():
-    Y = np.array([[[1.0, 2.0, 3.0]]])  # T = 1, N = 1, O = 3
-    assert rnnlib.mse(Y, np.zeros_like(Y))[0] == pytest.approx(14 / 3, rel=1e-14)
-    assert rnnlib.bce_with_logits(np.zeros((2, 3)), np.ones((2, 3)))[0] == pytest.approx(
-        np.log(2), rel=1e-14
-    )
 
 
 @pytest.mark.parametrize(
@@ -801,3 +589,225 @@ def test_a_custom_loss_must_return_one_number():
             epochs=1,
             verbose=False,
         )
+
+
+# ------------------------- side by side: networks trained together end exactly as alone
+def _xor_data(seed, N=24):
+    return tasks.xor_previous(12, N, seed=seed)
+
+
+@pytest.mark.parametrize(
+    "make, extra",
+    [
+        (lambda s: rnnlib.ElmanRNN(1, 6, 1, seed=s), dict(chunk=5, clip=0.5)),
+        (
+            lambda s: rnnlib.ElmanRNN(1, 6, 1, activation="relu", seed=s),
+            dict(truncate=2, batch_size=10),
+        ),
+        (lambda s: rnnlib.JordanRNN(1, 6, 1, feedback="sigmoid", seed=s), dict(batch_size=8)),
+        (lambda s: rnnlib.FeedForward(1, 6, 1, seed=s), dict()),
+    ],
+)
+def test_networks_trained_side_by_side_end_exactly_as_alone(make, extra):
+    seeds = [0, 1, 2]
+    data = [_xor_data(10 + s) for s in seeds]
+    together = [make(s) for s in seeds]
+    hists = rnnlib.fit(
+        together,
+        [d[0] for d in data],
+        [d[1] for d in data],
+        mask=[d[2] for d in data],
+        loss="bce",
+        optimizer=rnnlib.Adam(lr=0.05),
+        epochs=6,
+        seed=seeds,
+        verbose=False,
+        **extra,
+    )
+    for s, net, hist, (X, t, m) in zip(seeds, together, hists, data, strict=True):
+        alone = make(s)
+        h = rnnlib.fit(
+            alone,
+            X,
+            t,
+            mask=m,
+            loss="bce",
+            optimizer=rnnlib.Adam(lr=0.05),
+            epochs=6,
+            seed=s,
+            verbose=False,
+            **extra,
+        )
+        assert h.step_loss == hist.step_loss and h.step_grad_norm == hist.step_grad_norm
+        for name in alone.param_names:
+            assert np.array_equal(alone.params[name], net.params[name]), name
+
+
+def test_side_by_side_with_mse_cross_entropy_h0_and_shared_data():
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((10, 6, 2))
+    labels = rng.integers(0, 3, size=(10, 6))
+    h0 = rng.standard_normal((6, 4))
+    for loss, target in (("mse", rng.standard_normal((10, 6, 3))), ("cross_entropy", labels)):
+        nets = [rnnlib.ElmanRNN(2, 4, 3, seed=s) for s in (3, 4)]
+        rnnlib.fit(
+            nets, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=[0, 1], verbose=False
+        )
+        for s, net in zip((0, 1), nets, strict=True):
+            alone = rnnlib.ElmanRNN(2, 4, 3, seed=3 + s)
+            rnnlib.fit(
+                alone, X, target, loss=loss, h0=h0, epochs=3, batch_size=4, seed=s, verbose=False
+            )
+            assert all(np.array_equal(alone.params[k], net.params[k]) for k in alone.param_names)
+
+
+def test_a_callback_sees_each_network_of_the_stack_as_it_is_at_that_epoch():
+    """Chapter 07 scores each seed on the validation years while it trains, all seeds side by side:
+    what the callback sees of each network, epoch by epoch, is what it would see training alone."""
+    seeds = [0, 1, 2]
+    data = [_xor_data(20 + s) for s in seeds]
+
+    def score(net, X):
+        return float(np.sum(net.forward(X)[1]))
+
+    together = [rnnlib.ElmanRNN(1, 5, 1, seed=s) for s in seeds]
+    seen = []
+    rnnlib.fit(
+        together,
+        [d[0] for d in data],
+        [d[1] for d in data],
+        mask=[d[2] for d in data],
+        loss="bce",
+        optimizer=rnnlib.Adam(lr=0.05),
+        epochs=5,
+        batch_size=8,
+        seed=seeds,
+        verbose=False,
+        callback=lambda epoch, hists: seen.append(
+            [score(n, d[0]) for n, d in zip(together, data, strict=True)]
+        ),
+    )
+    for i, (s, (X, t, m)) in enumerate(zip(seeds, data, strict=True)):
+        alone, own = rnnlib.ElmanRNN(1, 5, 1, seed=s), []
+        rnnlib.fit(
+            alone,
+            X,
+            t,
+            mask=m,
+            loss="bce",
+            optimizer=rnnlib.Adam(lr=0.05),
+            epochs=5,
+            batch_size=8,
+            seed=s,
+            verbose=False,
+            callback=lambda epoch, hist, own=own, alone=alone, X=X: own.append(score(alone, X)),
+        )
+        assert [row[i] for row in seen] == own
+    assert len({tuple(row) for row in seen}) == 5  # the networks changed from epoch to epoch
+
+
+def test_a_diverging_network_stops_alone_and_the_others_go_on(capsys):
+    X, t, m = _xor_data(3)
+    nets = [rnnlib.ElmanRNN(1, 6, 1, seed=s, activation="relu") for s in (0, 1)]
+    nets[1].D = 40 * np.eye(6)  # its states overflow at once
+    nets[1].W = 40 * np.ones((6, 1))
+    hists = rnnlib.fit(
+        nets, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=True
+    )
+    assert hists[1].diverged and not hists[0].diverged and len(hists[0].loss) == 4
+    assert "network 1: stopped" in capsys.readouterr().out
+    alone = rnnlib.ElmanRNN(1, 6, 1, seed=0, activation="relu")
+    rnnlib.fit(
+        alone, X, t, mask=m, loss="mse", optimizer=rnnlib.SGD(lr=0.05), epochs=4, verbose=False
+    )
+    assert all(np.array_equal(alone.params[k], nets[0].params[k]) for k in alone.param_names)
+
+
+def test_side_by_side_refuses_mixed_networks_and_mismatched_lists():
+    X, t, m = _xor_data(4)
+    with pytest.raises(ValueError, match="same kind, sizes"):
+        rnnlib.fit(
+            [rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 5, 1)], X, t, epochs=1, verbose=False
+        )
+    net = rnnlib.ElmanRNN(1, 4, 1)
+    with pytest.raises(ValueError, match="same network twice"):
+        rnnlib.fit([net, net], X, t, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="one entry per network"):
+        rnnlib.fit(
+            [rnnlib.ElmanRNN(1, 4, 1), rnnlib.ElmanRNN(1, 4, 1)], [X], t, epochs=1, verbose=False
+        )
+    with pytest.raises(ValueError, match="non-empty"):
+        rnnlib.fit([], X, t)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@st.composite
+def fit_args(draw):
+    net = small_net(draw, kinds=("elman", "elman", "jordan", "feedforward"))
+    X = draw(sequences_for(net, max_T=3))
+    lead = np.shape(X)[:-1]
+    target = draw(
+        mostly(arrays(shape=lead + (net.n_out,), kinds=GOOD_KINDS), arrays(max_dims=3, max_side=3))
+    )
+    mask = draw(st.one_of(st.none(), mostly(weights(lead), arrays(max_dims=2, max_side=3))))
+    N = lead[1] if len(lead) == 2 else 1
+    h0 = draw(
+        mostly(
+            st.one_of(
+                st.none(),
+                arrays(shape=(net.n_hidden,), kinds=GOOD_KINDS),
+                arrays(shape=(N, net.n_hidden), kinds=GOOD_KINDS),
+            ),
+            st.integers(0, 4).flatmap(lambda n: arrays(shape=(n, net.n_hidden))),
+        )
+    )
+    optimizer = draw(
+        mostly(
+            st.sampled_from([None, "sgd", "adam"]),
+            st.sampled_from([rnnlib.Adam, rnnlib.SGD, "adam"]),
+        )
+    )
+    optimizer = {"sgd": rnnlib.SGD(lr=0.05), "adam": rnnlib.Adam(lr=0.01)}.get(optimizer, optimizer)
+    loss = draw(
+        mostly(
+            st.just("mse"),
+            st.sampled_from(["l1", lambda Y, t, m: 1.0, lambda Y, t, m: (1.0, None)]),
+        )
+    )
+    return net, X, target, mask, h0, optimizer, loss
+
+
+@given(args=fit_args(), epochs=mostly(st.sampled_from([1, 2]), st.sampled_from([0, 1.0])))
+@example(
+    args=(
+        rnnlib.ElmanRNN(1, 2, 1),
+        np.ones((3, 1)),
+        np.ones((3, 1)),
+        None,
+        None,
+        None,
+        lambda Y, t, m: 1.0,
+    ),
+    epochs=1,
+)  # a loss function must return (loss, dY)
+def test_fit(args, epochs):
+    net, X, target, mask, h0, optimizer, loss = args
+    history = call(
+        rnnlib.fit,
+        net,
+        X,
+        target,
+        loss=loss,
+        optimizer=optimizer,
+        epochs=epochs,
+        mask=mask,
+        h0=h0,
+        verbose=False,
+        names=["model", "X", "target", "mask", "h0", "optimizer", "epochs", "loss"],
+        repeat=False,
+        updates=(net, optimizer),
+    )
+    if history is REFUSED:
+        return
+    assert len(history.loss) in (epochs, 0) and all(np.isfinite(history.loss))
+    assert not history.diverged or np.isnan(history.final_loss) or len(history.loss) < epochs

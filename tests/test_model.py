@@ -1,14 +1,17 @@
-"""Bad input gets a clear error in rnnlib's own words (chapter 02 shows some)."""
+"""rnnlib/model.py: what every network shares (ElmanRNN, JordanRNN, FeedForward): sizes, inputs,
+parameters and copies are checked, returned arrays are the caller's own."""
 
-import re
+import copy
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 import rnnlib
-from rnnlib import _checks
+from helpers import forward_args, misuse_data
 
 
+# ---------------------------------------------------------------------------- bad input
 @pytest.fixture
 def net():
     return rnnlib.ElmanRNN(3, 4, 2)
@@ -139,114 +142,112 @@ def test_parameter_broken_in_place_is_caught(net):
         net.forward(np.zeros((2, 3)))
 
 
-def test_bad_step_input(net):
-    with pytest.raises(ValueError, match=r"x must be one time step of shape \(3,\)"):
-        net.step(np.zeros(2))
-    with pytest.raises(TypeError, match="x must contain real numbers"):
-        net.step(["a", "b", "c"])
-
-
-# ------------------------------------------------ the shared checks (rnnlib._checks)
-
-
+# ------------------------------------------------------------------------------- misuse
 @pytest.mark.parametrize(
-    "value,exc",
+    "make",
     [
-        (-1, ValueError),
-        (1.5, TypeError),
-        ("3", TypeError),
-        (None, TypeError),
-        (True, TypeError),
-        (np.bool_(False), TypeError),
+        lambda: rnnlib.ElmanRNN(3, 4, 2),
+        lambda: rnnlib.JordanRNN(3, 4, 2),
+        lambda: rnnlib.FeedForward(3, 4, 2),
     ],
 )
-def test_check_count_refuses(value, exc):
-    with pytest.raises(exc, match="k must be a non-negative integer"):
-        _checks.check_count("k", value)
+def test_changing_returned_arrays_changes_nothing_else(make):
+    net = make()
+    X, dY = np.ones((6, 3)), np.ones((6, 2))
+    before = net.backward(X, dY)
+    Hs, Y = net.forward(X)
+    assert not np.shares_memory(Hs, Y)
+    Hs -= Hs.mean(0)  # e.g. centring states for a probe
+    Y[:] = 0
+    after = net.backward(X, dY)
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+    g = net.backward(X, dY)
+    g["W"][:] = 7.0
+    assert not np.any(net.W == 7.0)
+    first = net.forward(X[:1])[0].copy()
+    net.forward(X[:1])[0][:] += 1
+    assert np.array_equal(net.forward(X[:1])[0], first)
 
 
-def test_check_count_accepts_zero_and_numpy_integers():
-    assert _checks.check_count("k", 0) == 0
-    out = _checks.check_count("k", np.int32(7))
-    assert out == 7 and type(out) is int
+def test_copies_are_independent_and_inputs_are_never_changed():
+    net = rnnlib.ElmanRNN(3, 4, 2)
+    for twin in (copy.copy(net), copy.deepcopy(net)):
+        twin.D[0, 0] = 99.0
+        twin.W = np.zeros((4, 3))
+        assert net.D[0, 0] != 99.0 and np.any(net.W != 0)
+    X, target = misuse_data()
+    X0, t0 = X.copy(), target.copy()
+    rnnlib.fit(net, X, target, epochs=2, verbose=False)
+    net.backward(X, target)
+    assert np.array_equal(X, X0) and np.array_equal(target, t0)
 
 
-# The seed rule, once: the shared check refuses every kind of bad seed, and each module that
-# takes a seed (model, train, tasks, elman1990, gradients) goes through it.
-SEED_RULE = [
-    ("check_seed", lambda seed: _checks.check_seed("seed", seed), -1, ValueError),
-    ("check_seed", lambda seed: _checks.check_seed("seed", seed), 1.5, TypeError),
-    ("check_seed", lambda seed: _checks.check_seed("seed", seed), "a", TypeError),
-    ("check_seed", lambda seed: _checks.check_seed("seed", seed), None, TypeError),
-    ("check_seed", lambda seed: _checks.check_seed("seed", seed), True, TypeError),
-    ("ElmanRNN", lambda seed: rnnlib.ElmanRNN(1, 2, 1, seed=seed), -1, ValueError),
-    (
-        "fit",
-        lambda seed: rnnlib.fit(
-            rnnlib.ElmanRNN(1, 2, 1), np.zeros((3, 1)), np.zeros((3, 1)), seed=seed
+def test_sizes_that_cannot_fit_in_memory_fail_at_once_naming_the_size():
+    with pytest.raises(ValueError, match=r"n_hidden=1000000000.*8,000,000,024,000,000,008 bytes"):
+        rnnlib.ElmanRNN(1, 10**9, 1)
+    with pytest.raises(ValueError, match="its parameters"):
+        rnnlib.JordanRNN(10**7, 10**6, 1)
+
+
+def test_a_pass_leaves_no_large_buffer_in_the_model():
+    net = rnnlib.ElmanRNN(1, 8, 1)
+    X = np.zeros((20_000, 1))
+    net.forward(X)
+    net.backward(X, np.ones((20_000, 1)))
+    held = [v for v in vars(net).values() if isinstance(v, np.ndarray)]
+    held += [p for p in net._params.values()]
+    assert sum(a.nbytes for a in held) == sum(p.nbytes for p in net.params.values())
+
+
+def test_overflowing_states_are_reported_with_the_step():
+    net = rnnlib.ElmanRNN(1, 4, 1, activation="relu")
+    net.D = 50 * np.eye(4)
+    net.W = np.ones((4, 1))
+    with pytest.raises(ValueError, match=r"overflowed: .* from step t = \d+ of 300"):
+        net.forward(np.ones((300, 1)))
+    with pytest.raises(ValueError, match="overflowed"):
+        net.backward(np.ones((300, 1)), np.ones((300, 1)))
+    hist = rnnlib.fit(net, np.ones((300, 1)), np.ones((300, 1)), epochs=3, verbose=False)
+    assert hist.diverged and hist.loss == []
+
+
+def test_assigning_the_activation_changes_the_computation():
+    net = rnnlib.ElmanRNN(1, 3, 1, seed=2)
+    X = -np.ones((4, 1))
+    tanh_states = net.forward(X)[0]
+    net.activation = "relu"
+    assert np.array_equal(
+        net.forward(X)[0],
+        np.maximum(
+            tanh_states * 0 + rnnlib.ElmanRNN(1, 3, 1, seed=2, activation="relu").forward(X)[0], 0
         ),
-        "a",
-        TypeError,
-    ),
-    ("tasks", lambda seed: rnnlib.tasks.xor_previous(5, 2, seed=seed), 1.5, TypeError),
-    ("elman1990", lambda seed: rnnlib.elman1990.letter_stream(3, seed=seed), True, TypeError),
-    ("gradients", lambda seed: rnnlib.gradients.random_orthogonal(3, seed=seed), -1, ValueError),
-]
+    )
+    assert "relu" in repr(net)
+    with pytest.raises(ValueError, match="unknown activation"):
+        net.activation = "softsign"
+    assert net.activation == "relu"
+    with pytest.raises(TypeError, match="reproducible must be True or False"):
+        rnnlib.ElmanRNN(1, 3, 1, reproducible="yes")
 
 
-@pytest.mark.parametrize(
-    "where,call,seed,exc", SEED_RULE, ids=[f"{w}-{s!r}" for w, _, s, _ in SEED_RULE]
-)
-def test_the_seed_rule(where, call, seed, exc):
-    with pytest.raises(
-        exc, match="seed must be a non-negative integer, got " + re.escape(repr(seed))
-    ):
-        call(seed)
+def test_a_refused_weight_leaves_the_old_one():
+    net = rnnlib.ElmanRNN(2, 3, 1)
+    D = net.D.copy()
+    with pytest.raises(ValueError, match=r"ElmanRNN.D must have shape \(3, 3\)"):
+        net.D = np.zeros((2, 2))
+    with pytest.raises(ValueError, match="NaN"):
+        net.D = np.full((3, 3), np.nan)
+    assert np.array_equal(net.D, D)
 
 
-@pytest.mark.parametrize(
-    "value,kw,exc,match",
-    [
-        ("1", {}, TypeError, "a must be a finite real number, got '1' \\(str\\)"),
-        (True, {}, TypeError, "a must be a finite real number"),
-        (np.ones(1), {}, TypeError, "a must be a finite real number"),
-        (np.nan, {}, ValueError, "a must be a finite real number, got nan"),
-        (-np.inf, {}, ValueError, "a must be a finite real number"),
-        (-0.5, {"low": 0}, ValueError, "a must be non-negative, got -0.5"),
-        (0.5, {"low": 1}, ValueError, "a must be at least 1, got 0.5"),
-        (2.5, {"high": 2}, ValueError, "a must be at most 2, got 2.5"),
-        (3, {"low": 0, "high": 1}, ValueError, r"a must be in \[0, 1\], got 3"),
-    ],
-)
-def test_check_real_refuses(value, kw, exc, match):
-    with pytest.raises(exc, match=match):
-        _checks.check_real("a", value, **kw)
-
-
-def test_check_real_accepts_numbers_at_the_bounds():
-    for v in (0, 1, np.float32(0.25), np.int64(1), 1.0):
-        out = _checks.check_real("a", v, low=0, high=1)
-        assert out == float(v) and type(out) is float
-
-
-def test_as_scalar_series():
-    np.testing.assert_array_equal(_checks.as_scalar_series("s", [[1], [2], [3]]), [1.0, 2.0, 3.0])
-    assert _checks.as_scalar_series("s", np.arange(4)).dtype == np.float64
-    for bad, match in (
-        (
-            np.ones((3, 2)),
-            r"s must be one scalar series of shape \(T,\) or \(T, 1\), got shape \(3, 2\)",
-        ),
-        (5.0, r"got shape \(\)"),
-        ([1.0], "s must hold at least 2 values, got 1"),
-        ([1.0, np.nan], "s contains NaN"),
-    ):
-        with pytest.raises(ValueError, match=match):
-            _checks.as_scalar_series("s", bad, min_length=2)
-
-
-def test_as_square_matrix():
-    assert _checks.as_square_matrix("D", [[1, 2], [3, 4]]).shape == (2, 2)
-    for bad in (np.ones((2, 3)), np.ones(2), np.zeros((0, 0)), np.ones((2, 2, 2))):
-        with pytest.raises(ValueError, match=r"D must be a square \(H, H\) matrix with H >= 1"):
-            _checks.as_square_matrix("D", bad)
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(forward_args())
+def test_copies_of_a_model_are_independent(args):
+    net = args[0]
+    before = {k: v.copy() for k, v in net.params.items()}
+    for clone in (copy.copy(net), copy.deepcopy(net)):
+        for p in clone.params.values():
+            p += 1.0
+        clone.W = np.zeros_like(net.W)
+        for k in net.param_names:
+            np.testing.assert_array_equal(net.params[k], before[k])
