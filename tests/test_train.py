@@ -86,6 +86,7 @@ def test_core_edge_cases_found_by_the_property_suite():
     assert np.array_equal(h, Hs[0]) and np.array_equal(y, Y[0])
 
 
+# ---------------------------------------------------------------------------------- fit
 def delayed_copy_task(rng, T=12, N=64):
     """Target y_t = x_{t-1}: needs one step of memory."""
     X = rng.integers(0, 2, size=(T, N, 1)).astype(float)
@@ -93,7 +94,6 @@ def delayed_copy_task(rng, T=12, N=64):
     return X, Y
 
 
-# ---------------------------------------------------------------------------------- fit
 def test_fit_learns_a_memory_task(rng, capsys):
     X, Y = delayed_copy_task(rng)
     net = rnnlib.ElmanRNN(1, 8, 1, seed=0)
