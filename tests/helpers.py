@@ -191,7 +191,7 @@ def _snapshot(value):
     return copy.deepcopy(value)
 
 
-def _equal(a, b):
+def same_values(a, b):
     """Exact equality of nested results (arrays compared with their dtypes and shapes)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (
@@ -201,37 +201,39 @@ def _equal(a, b):
             and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
         )
     if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+        return type(a) is type(b) and len(a) == len(b) and all(map(same_values, a, b))
     if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+        return (
+            isinstance(b, dict) and a.keys() == b.keys() and all(same_values(a[k], b[k]) for k in a)
+        )
     if dataclasses.is_dataclass(a) and not isinstance(a, type):
         return type(a) is type(b) and all(
-            _equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+            same_values(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
         )
     if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
         return True
     if (
         hasattr(a, "__dict__") and not isinstance(a, type) and not callable(a)
     ):  # e.g. an optimiser's state
-        return type(a) is type(b) and _equal(vars(a), vars(b))
+        return type(a) is type(b) and same_values(vars(a), vars(b))
     return a == b
 
 
 def _assert_unchanged(values, before):
     for value, snap in zip(values, before, strict=True):
         if isinstance(value, rnnlib.model.Model):
-            assert _equal(snap, {k: v.copy() for k, v in value.params.items()}), (
+            assert same_values(snap, {k: v.copy() for k, v in value.params.items()}), (
                 "the call changed the model"
             )
         elif isinstance(value, np.ndarray):
             arr, writeable, strides = snap
             assert (
-                _equal(arr, value)
+                same_values(arr, value)
                 and value.flags.writeable == writeable
                 and value.strides == strides
             ), "the call modified an input array"
         else:
-            assert _equal(snap, value), "the call modified an input"
+            assert same_values(snap, value), "the call modified an input"
 
 
 def assert_rnnlib_error(exc, names):
@@ -294,7 +296,7 @@ def call(fn, *args, names, repeat=True, updates=(), **kwargs):
     expected = copy.deepcopy(out)
     _scribble(out)
     again = fn(*args, **kwargs)
-    assert _equal(again, expected), "modifying a result changed the next call's result"
+    assert same_values(again, expected), "modifying a result changed the next call's result"
     _assert_unchanged(inputs, before)
     return expected
 
