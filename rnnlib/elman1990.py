@@ -28,6 +28,7 @@ returned array (``next_step_pairs`` returns two copies, not two overlapping view
 A ``seed`` is a non-negative integer or a ``numpy.random.Generator``; a Generator
 is used as given, so its state advances (the only argument a call changes).
 """
+
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -77,14 +78,16 @@ def xor_error_floor(n_bits):
 FEATURES = ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
 """The six features (bits) of each letter, in the order of the paper's Table 1."""
 
-LETTER_CODES = MappingProxyType({
-    "b": (1, 0, 1, 0, 0, 1),
-    "d": (1, 0, 1, 1, 0, 1),
-    "g": (1, 0, 1, 0, 1, 1),
-    "a": (0, 1, 0, 0, 1, 1),
-    "i": (0, 1, 0, 1, 0, 1),
-    "u": (0, 1, 0, 1, 1, 1),
-})
+LETTER_CODES = MappingProxyType(
+    {
+        "b": (1, 0, 1, 0, 0, 1),
+        "d": (1, 0, 1, 1, 0, 1),
+        "g": (1, 0, 1, 0, 1, 1),
+        "a": (0, 1, 0, 0, 1, 1),
+        "i": (0, 1, 0, 1, 0, 1),
+        "u": (0, 1, 0, 1, 1, 1),
+    }
+)
 """Feature vectors of the six letters (Elman 1990, Table 1), in ``FEATURES`` order."""
 
 SYLLABLES = MappingProxyType({"b": "ba", "d": "dii", "g": "guuu"})
@@ -100,11 +103,15 @@ def _consonant_probs(probs):
     if isinstance(probs, dict):
         unknown = set(probs) - set(CONSONANTS)
         if unknown:
-            raise ValueError(f"probs may only name the consonants {CONSONANTS}, got {sorted(unknown)}")
+            raise ValueError(
+                f"probs may only name the consonants {CONSONANTS}, got {sorted(unknown)}"
+            )
         probs = [probs.get(c, 0.0) for c in CONSONANTS]
     p = as_float_array("probs", probs)
     if p.shape != (3,):
-        raise ValueError(f"probs must give one probability for each of b, d, g (3 numbers), got shape {p.shape}")
+        raise ValueError(
+            f"probs must give one probability for each of b, d, g (3 numbers), got shape {p.shape}"
+        )
     if np.any(p < 0) or not np.isclose(p.sum(), 1.0):
         raise ValueError(f"probs must be non-negative and sum to 1, got {p.tolist()}")
     return p
@@ -118,7 +125,9 @@ def letter_stream(n_consonants, seed=0, probs=None):
     syllable: b -> ba, d -> dii, g -> guuu.
     """
     n_consonants = check_size("n_consonants", n_consonants)
-    check_alloc(f"n_consonants={n_consonants}", n_consonants, 8 + 4 + 8)  # picks, letters, the list joined
+    check_alloc(
+        f"n_consonants={n_consonants}", n_consonants, 8 + 4 + 8
+    )  # picks, letters, the list joined
     p = _consonant_probs(probs)
     picks = _rng(seed).choice(3, size=n_consonants, p=p)
     return "".join(SYLLABLES[CONSONANTS[k]] for k in picks)
@@ -129,11 +138,16 @@ def _check_letters(letters, alphabet, min_length=2):
     if not isinstance(letters, str):
         raise TypeError(f"letters must be a string such as 'badii', got {type(letters).__name__}")
     if len(letters) < min_length:
-        raise ValueError(f"letters must hold at least {min_length} letters to predict one from another, "
-                         f"got {len(letters)}")
+        raise ValueError(
+            f"letters must hold at least {min_length} letters to predict one from another, "
+            f"got {len(letters)}"
+        )
     bad = sorted(set(letters) - set(alphabet))
     if bad:
-        raise ValueError(f"letters contains {bad}, which have no code; known letters: {''.join(sorted(alphabet))}")
+        raise ValueError(
+            f"letters contains {bad}, which have no code; known letters: "
+            f"{''.join(sorted(alphabet))}"
+        )
     return letters
 
 
@@ -145,7 +159,10 @@ def encode_letters(letters, codes=None):
     """
     codes = LETTER_CODES if codes is None else codes
     if not isinstance(codes, Mapping):
-        raise TypeError(f"codes must be a dict mapping each letter to its bit vector, got {type(codes).__name__}")
+        raise TypeError(
+            f"codes must be a dict mapping each letter to its bit vector, got "
+            f"{type(codes).__name__}"
+        )
     if not codes:
         raise ValueError("codes must map at least one letter to its bit vector, got an empty dict")
     table = {}
@@ -154,11 +171,15 @@ def encode_letters(letters, codes=None):
             raise TypeError(f"codes must be keyed by single characters, got the key {k!r}")
         arr = as_float_array(f"codes[{k!r}]", v)
         if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"codes[{k!r}] must be a 1-D vector of at least one bit, got shape {arr.shape}")
+            raise ValueError(
+                f"codes[{k!r}] must be a 1-D vector of at least one bit, got shape {arr.shape}"
+            )
         table[k] = arr
     widths = {arr.size for arr in table.values()}
     if len(widths) != 1:
-        raise ValueError(f"every code must have the same number of bits, got lengths {sorted(widths)}")
+        raise ValueError(
+            f"every code must have the same number of bits, got lengths {sorted(widths)}"
+        )
     width = widths.pop()
     _check_letters(letters, codes, min_length=0)
     check_alloc(f"letters of length {len(letters)} with {width}-bit codes", len(letters) * width)
@@ -179,12 +200,18 @@ def syllable_positions(letters):
     while i < len(letters):
         c = letters[i]
         if c not in SYLLABLES:
-            raise ValueError(f"letters must follow b->ba, d->dii, g->guuu: expected a consonant at position {i}, got {c!r}")
+            raise ValueError(
+                "letters must follow b->ba, d->dii, g->guuu: "
+                f"expected a consonant at position {i}, got {c!r}"
+            )
         syl = SYLLABLES[c]
-        piece = letters[i:i + len(syl)]
-        if piece != syl[:len(piece)]:
-            raise ValueError(f"letters must follow b->ba, d->dii, g->guuu: {piece!r} at position {i} is not the start of {syl!r}")
-        out[i:i + len(piece)] = np.arange(len(piece))
+        piece = letters[i : i + len(syl)]
+        if piece != syl[: len(piece)]:
+            raise ValueError(
+                f"letters must follow b->ba, d->dii, g->guuu: {piece!r} at position {i} is not the "
+                f"start of {syl!r}"
+            )
+        out[i : i + len(piece)] = np.arange(len(piece))
         i += len(piece)
     return out
 
@@ -218,15 +245,17 @@ def letter_error_floor(letters, probs=None):
 
 # ---------------------------------------------------------------------- words
 
-LEXICON = MappingProxyType({
-    "DET": ("the", "a"),
-    "NOUN": ("boy", "girl", "dog", "cat", "lion"),
-    "FOOD": ("cookie",),
-    "VERB_T": ("sees", "chases", "likes"),
-    "VERB_EAT": ("eats",),
-    "VERB_I": ("sleeps", "runs"),
-    "ADV": ("happily",),
-})
+LEXICON = MappingProxyType(
+    {
+        "DET": ("the", "a"),
+        "NOUN": ("boy", "girl", "dog", "cat", "lion"),
+        "FOOD": ("cookie",),
+        "VERB_T": ("sees", "chases", "likes"),
+        "VERB_EAT": ("eats",),
+        "VERB_I": ("sleeps", "runs"),
+        "ADV": ("happily",),
+    }
+)
 """A 15-word lexicon by word class, in the spirit of Elman's word experiment.
 
 The tables of this module are read-only (``MappingProxyType`` of tuples), so no
@@ -244,7 +273,9 @@ TEMPLATES = (
 def sentences(n_sentences, seed=0):
     """``n_sentences`` random sentences, each a list of words (chapter 06)."""
     n_sentences = check_size("n_sentences", n_sentences)
-    check_alloc(f"n_sentences={n_sentences}", n_sentences, 128)  # a list of up to 5 words per sentence
+    check_alloc(
+        f"n_sentences={n_sentences}", n_sentences, 128
+    )  # a list of up to 5 words per sentence
     rng = _rng(seed)
     out = []
     for k in rng.integers(0, len(TEMPLATES), size=n_sentences):
@@ -276,17 +307,20 @@ def random_letter_codes(alphabet, n_bits=5, seed=0):
     try:
         letters = sorted(set(alphabet))
     except TypeError:  # not a collection, or characters mixed with other things
-        raise TypeError(f"alphabet must be a string (or collection) of single characters, "
-                        f"got {alphabet!r}") from None
+        raise TypeError(
+            f"alphabet must be a string (or collection) of single characters, got {alphabet!r}"
+        ) from None
     if not letters or not all(isinstance(ch, str) and len(ch) == 1 for ch in letters):
         raise ValueError("alphabet must be a non-empty string (or collection) of single characters")
-    if len(letters) > 2 ** n_bits - 1:
-        raise ValueError(f"{len(letters)} letters need more than {n_bits} bits: n_bits={n_bits} gives "
-                         f"only {2 ** n_bits - 1} distinct non-zero codes")
-    check_alloc(f"n_bits={n_bits}", 2 ** n_bits - 1)  # the table of candidate codes below
-    code_numbers = _rng(seed).choice(np.arange(1, 2 ** n_bits), size=len(letters), replace=False)
+    if len(letters) > 2**n_bits - 1:
+        raise ValueError(
+            f"{len(letters)} letters need more than {n_bits} bits: n_bits={n_bits} gives "
+            f"only {2**n_bits - 1} distinct non-zero codes"
+        )
+    check_alloc(f"n_bits={n_bits}", 2**n_bits - 1)  # the table of candidate codes below
+    code_numbers = _rng(seed).choice(np.arange(1, 2**n_bits), size=len(letters), replace=False)
     bits = (code_numbers[:, None] >> np.arange(n_bits)[::-1]) & 1
-    return {ch: b.copy() for ch, b in zip(letters, bits)}
+    return {ch: b.copy() for ch, b in zip(letters, bits, strict=True)}
 
 
 # ------------------------------------------------------------- batching helpers
@@ -303,13 +337,16 @@ def next_step_pairs(codes):
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim not in (2, 3) or arr.shape[0] < 2 or arr.size == 0:
-        raise ValueError(f"codes must be a stream (T, F) or streams (T, N, F) with T >= 2 and N, F >= 1, "
-                         f"got shape {arr.shape}")
+        raise ValueError(
+            f"codes must be a stream (T, F) or streams (T, N, F) with T >= 2 and N, F >= 1, "
+            f"got shape {arr.shape}"
+        )
     return arr[:-1].copy(), arr[1:].copy()
 
 
 def parallel_streams(codes, n_streams):
-    """Cut a long stream (L, F) into ``n_streams`` consecutive pieces, time-major (T, N, F) (chapter 06).
+    """Cut a long stream (L, F) into ``n_streams`` consecutive pieces, time-major (T, N, F) (chapter
+    06).
 
     Piece n is ``codes[n*T:(n+1)*T]`` with ``T = L // n_streams``; the last
     ``L % n_streams`` steps are dropped. A 1-D stream is treated as (L, 1).
@@ -319,13 +356,17 @@ def parallel_streams(codes, n_streams):
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[1] == 0:
-        raise ValueError(f"codes must be a stream of shape (L, F) with F >= 1, got shape {arr.shape}")
+        raise ValueError(
+            f"codes must be a stream of shape (L, F) with F >= 1, got shape {arr.shape}"
+        )
     n_streams = check_size("n_streams", n_streams)
     T = arr.shape[0] // n_streams
     if T < 1:
-        raise ValueError(f"codes of {arr.shape[0]} steps cannot be cut into n_streams={n_streams} pieces "
-                         "of at least one step each")
-    return arr[:T * n_streams].reshape(n_streams, T, -1).transpose(1, 0, 2).copy()
+        raise ValueError(
+            f"codes of {arr.shape[0]} steps cannot be cut into n_streams={n_streams} pieces "
+            "of at least one step each"
+        )
+    return arr[: T * n_streams].reshape(n_streams, T, -1).transpose(1, 0, 2).copy()
 
 
 def squared_errors(model, X, target, h0=None):
@@ -345,20 +386,22 @@ def squared_errors(model, X, target, h0=None):
 
 # ------------------------------------------------- lexical classes from word order
 
-WORD_CLASSES = MappingProxyType({
-    "NOUN_HUMAN": ("man", "woman", "girl"),
-    "NOUN_ANIMAL": ("cat", "mouse", "dog"),
-    "NOUN_PREDATOR": ("dragon", "monster", "lion"),
-    "NOUN_THING": ("book", "rock", "car"),
-    "NOUN_FRAGILE": ("glass", "plate"),
-    "NOUN_FOOD": ("cookie", "bread", "sandwich"),
-    "VERB_INTRANS": ("think", "sleep"),
-    "VERB_TRANS": ("see", "chase"),
-    "VERB_AGPAT": ("move", "break"),
-    "VERB_PERCEPT": ("smell", "notice"),
-    "VERB_DESTROY": ("smash", "shatter"),
-    "VERB_EAT": ("eat",),
-})
+WORD_CLASSES = MappingProxyType(
+    {
+        "NOUN_HUMAN": ("man", "woman", "girl"),
+        "NOUN_ANIMAL": ("cat", "mouse", "dog"),
+        "NOUN_PREDATOR": ("dragon", "monster", "lion"),
+        "NOUN_THING": ("book", "rock", "car"),
+        "NOUN_FRAGILE": ("glass", "plate"),
+        "NOUN_FOOD": ("cookie", "bread", "sandwich"),
+        "VERB_INTRANS": ("think", "sleep"),
+        "VERB_TRANS": ("see", "chase"),
+        "VERB_AGPAT": ("move", "break"),
+        "VERB_PERCEPT": ("smell", "notice"),
+        "VERB_DESTROY": ("smash", "shatter"),
+        "VERB_EAT": ("eat",),
+    }
+)
 """A 28-word lexicon in 12 classes, modelled on the categories of Elman (1990), Table 3.
 
 It is not the paper's 29-word lexicon (its figure 7): *boy*, *like* and *exist*
@@ -400,7 +443,9 @@ def class_sentences(n_sentences, seed=0):
     of each class named by the frame.
     """
     n_sentences = check_size("n_sentences", n_sentences)
-    check_alloc(f"n_sentences={n_sentences}", n_sentences, 128)  # a list of up to 3 words per sentence
+    check_alloc(
+        f"n_sentences={n_sentences}", n_sentences, 128
+    )  # a list of up to 3 words per sentence
     rng = _rng(seed)
     out = []
     for k in rng.integers(0, len(CLASS_FRAMES), size=n_sentences):
@@ -410,7 +455,8 @@ def class_sentences(n_sentences, seed=0):
 
 
 def word_numbers(n_sentences, seed=0):
-    """Sentences of ``class_sentences`` run together: one int per word, its place in ``VOCABULARY`` (chapter 06).
+    """Sentences of ``class_sentences`` run together: one int per word, its place in ``VOCABULARY``
+    (chapter 06).
 
     Nothing marks where a sentence ends: the network sees one word after
     another, as in the paper.

@@ -18,11 +18,18 @@ it has not seen at all.
 
 Every function returns new arrays, never views of the series it is given.
 """
+
 import numpy as np
 
 from . import arithmetic
-
-from ._checks import as_float_array, as_scalar_series, check_alloc, check_count, check_instance, check_size
+from ._checks import (
+    as_float_array,
+    as_scalar_series,
+    check_alloc,
+    check_count,
+    check_instance,
+    check_size,
+)
 from .elman import ElmanRNN
 from .model import Model
 
@@ -31,8 +38,10 @@ def _check_start(start, series, lowest=1):
     """``start`` as an index into ``series`` with at least ``lowest`` values before it."""
     start = check_count("start", start)
     if not lowest <= start < series.size:
-        raise ValueError(f"start must be an index in [{lowest}, {series.size - 1}] of a series of "
-                         f"length {series.size} (at least {lowest} past value(s) before it), got {start}")
+        raise ValueError(
+            f"start must be an index in [{lowest}, {series.size - 1}] of a series of "
+            f"length {series.size} (at least {lowest} past value(s) before it), got {start}"
+        )
     return start
 
 
@@ -48,10 +57,13 @@ def windows(series, length, step=1):
     length = check_size("length", length)
     step = check_size("step", step)
     if length > s.size - 1:
-        raise ValueError(f"window length must be at most {s.size - 1} for a series of {s.size} values, got {length}")
+        raise ValueError(
+            f"window length must be at most {s.size - 1} for a series of {s.size} values, got "
+            f"{length}"
+        )
     starts = np.arange(0, s.size - length, step)
     check_alloc(f"length={length}, step={step}", 2 * length * starts.size)
-    idx = starts[None, :] + np.arange(length)[:, None]          # (length, N)
+    idx = starts[None, :] + np.arange(length)[:, None]  # (length, N)
     return s[idx][..., None], s[idx + 1][..., None]
 
 
@@ -66,7 +78,7 @@ def lag_matrix(series, p):
     if p >= s.size:
         raise ValueError(f"p must be smaller than the series length {s.size}, got {p}")
     check_alloc(f"p={p}", (s.size - p) * p)
-    L = np.column_stack([s[p - k:s.size - k] for k in range(1, p + 1)])
+    L = np.column_stack([s[p - k : s.size - k] for k in range(1, p + 1)])
     return L, s[p:].copy()
 
 
@@ -81,8 +93,10 @@ def fit_ar(series, p):
     """
     L, y = lag_matrix(series, p)
     if L.shape[0] < p + 1:
-        raise ValueError(f"series must hold at least {2 * p + 1} values for an AR({p}) fit (p + 1 unknowns, "
-                         f"p values lost to the lags), got {L.shape[0] + p}")
+        raise ValueError(
+            f"series must hold at least {2 * p + 1} values for an AR({p}) fit (p + 1 unknowns, "
+            f"p values lost to the lags), got {L.shape[0] + p}"
+        )
     A = np.column_stack([L, np.ones(len(y))])
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     return coef[:-1].copy(), float(coef[-1])
@@ -91,7 +105,9 @@ def fit_ar(series, p):
 def _check_ar(phi, intercept):
     phi = as_float_array("phi", phi)
     if phi.ndim != 1 or phi.size == 0:
-        raise ValueError(f"phi must be a 1-D array of AR coefficients (one per lag), got shape {phi.shape}")
+        raise ValueError(
+            f"phi must be a 1-D array of AR coefficients (one per lag), got shape {phi.shape}"
+        )
     intercept = as_float_array("intercept", intercept)
     if intercept.size != 1:
         raise ValueError(f"intercept must be one number, got shape {intercept.shape}")
@@ -104,7 +120,7 @@ def ar_one_step(series, phi, intercept, start):
     s = as_scalar_series("series", series, min_length=2)
     start = _check_start(start, s, lowest=phi.size)
     L, _ = lag_matrix(s, phi.size)
-    return intercept + L[start - phi.size:] @ phi
+    return intercept + L[start - phi.size :] @ phi
 
 
 def ar_free_run(history, phi, intercept, steps):
@@ -125,18 +141,23 @@ def ar_free_run(history, phi, intercept, steps):
 
 
 def persistence(series, start):
-    """Persistence forecasts of ``series[start:]`` (chapter 07): this year is forecast by last year."""
+    """Persistence forecasts of ``series[start:]`` (chapter 07): this year is forecast by last
+    year."""
     s = as_scalar_series("series", series, min_length=2)
     start = _check_start(start, s)
-    return s[start - 1:-1].copy()
+    return s[start - 1 : -1].copy()
 
 
 # ------------------------------------------------------------------- the basic RNN
-def _check_scalar_net(net, cls=Model, what="an rnnlib network (ElmanRNN, JordanRNN or FeedForward)"):
+def _check_scalar_net(
+    net, cls=Model, what="an rnnlib network (ElmanRNN, JordanRNN or FeedForward)"
+):
     check_instance("net", net, cls, what)
     if net.n_in != 1 or net.n_out != 1:
-        raise ValueError("net must have one input and one output to forecast a single series "
-                         f"(n_in=1, n_out=1), got n_in={net.n_in}, n_out={net.n_out}")
+        raise ValueError(
+            "net must have one input and one output to forecast a single series "
+            f"(n_in=1, n_out=1), got n_in={net.n_in}, n_out={net.n_out}"
+        )
 
 
 def rnn_one_step(net, series, start, h0=None):
@@ -150,43 +171,64 @@ def rnn_one_step(net, series, start, h0=None):
     s = as_scalar_series("series", series, min_length=2)
     start = _check_start(start, s)
     _, Y = net.forward(s[:-1, None], h0)
-    return Y[start - 1:, 0].copy()
+    return Y[start - 1 :, 0].copy()
 
 
 def rnn_free_run(net, history, steps, h0=None):
-    """Free-running (closed-loop) RNN forecast of the ``steps`` values after ``history`` (chapter 07).
+    """Free-running (closed-loop) RNN forecast of the ``steps`` values after ``history`` (chapter
+    07).
 
     The net first reads ``history`` (the hidden state sums up the past); its last
     output is the first forecast. From then on each output is fed back as the
     next input: x_{t+1} = y_t. Needs an ``ElmanRNN`` (its state h_t is all it carries).
     """
-    _check_scalar_net(net, ElmanRNN, "an rnnlib ElmanRNN (a free run carries its hidden state step by step)")
+    _check_scalar_net(
+        net, ElmanRNN, "an rnnlib ElmanRNN (a free run carries its hidden state step by step)"
+    )
     s = as_scalar_series("history", history, min_length=1)
     steps = check_size("steps", steps)
     check_alloc(f"steps={steps}", steps)
     Hs, Y = net.forward(s[:, None], h0)
     h, y = Hs[-1], Y[-1]
-    k = arithmetic.step_kernels(steps * net.n_hidden * (net.n_hidden + 2)) if net.reproducible else None
-    if k is None:                                  # one step at a time, in the network's arithmetic
+    k = (
+        arithmetic.step_kernels(steps * net.n_hidden * (net.n_hidden + 2))
+        if net.reproducible
+        else None
+    )
+    if k is None:  # one step at a time, in the network's arithmetic
         out = [float(y[0])]
         for _ in range(steps - 1):
             h, y = net.step(y, h)
             out.append(float(y[0]))
         return np.array(out)
-    out = np.empty((steps, 1), net.dtype)          # the same steps, in one compiled loop
+    out = np.empty((steps, 1), net.dtype)  # the same steps, in one compiled loop
     p = net.params
     plans = arithmetic.pairwise_plan(1), arithmetic.pairwise_plan(net.n_hidden)
     code = arithmetic.ACTIVATION_CODES[net.activation]
-    if net.n_hidden >= 128:                        # long rows: run along the outputs of W^T, D^T, V^T (vectorised)
+    if net.n_hidden >= 128:  # long rows: run along the outputs of W^T, D^T, V^T (vectorised)
         T = [np.ascontiguousarray(p[name].T) for name in "WDV"]
-        done = k.elman_free_run_t(T[0], T[1], p["B"], T[2], p["c"], h.copy(), y[:, None].copy(), steps, code,
-                                  *plans, out)
+        done = k.elman_free_run_t(
+            T[0], T[1], p["B"], T[2], p["c"], h.copy(), y[:, None].copy(), steps, code, *plans, out
+        )
     else:
-        done = k.elman_free_run(p["W"], p["D"], p["B"], p["V"], p["c"], h[:, None].copy(), y[:, None].copy(),
-                                steps, code, *plans, out)
+        done = k.elman_free_run(
+            p["W"],
+            p["D"],
+            p["B"],
+            p["V"],
+            p["c"],
+            h[:, None].copy(),
+            y[:, None].copy(),
+            steps,
+            code,
+            *plans,
+            out,
+        )
     if done < steps:
-        raise ValueError(f"the free run overflowed at forecast step {done + 1}: the state is infinite or NaN "
-                         "(with ReLU, states can grow without bound when D amplifies them)")
+        raise ValueError(
+            f"the free run overflowed at forecast step {done + 1}: the state is infinite or NaN "
+            "(with ReLU, states can grow without bound when D amplifies them)"
+        )
     return out[:, 0].astype(float)
 
 
@@ -195,7 +237,10 @@ def _pair(y_true, y_pred):
     y_true = as_float_array("y_true", y_true)
     y_pred = as_float_array("y_pred", y_pred)
     if y_true.shape != y_pred.shape or y_true.size == 0:
-        raise ValueError(f"y_true and y_pred must have the same non-empty shape, got {y_true.shape} and {y_pred.shape}")
+        raise ValueError(
+            f"y_true and y_pred must have the same non-empty shape, got {y_true.shape} and "
+            f"{y_pred.shape}"
+        )
     return y_true, y_pred
 
 

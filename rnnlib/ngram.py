@@ -24,6 +24,7 @@ Every function checks what it is given: character indices of any integer
 dtype, tables of probabilities (no NaN, each row summing to one), weights
 without NaN, and sizes small enough to allocate.
 """
+
 import numpy as np
 
 from ._checks import as_float_array, check_alloc, check_count, check_real, check_size
@@ -32,26 +33,38 @@ from ._checks import as_float_array, check_alloc, check_count, check_real, check
 def _check_ids(name, ids, size):
     arr = np.asarray(ids)
     if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be integer character indices, got an array of dtype {arr.dtype}")
+        raise TypeError(
+            f"{name} must be integer character indices, got an array of dtype {arr.dtype}"
+        )
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one sequence of shape (T,), got shape {arr.shape}")
     if arr.size and (arr.min() < 0 or arr.max() >= size):
-        raise ValueError(f"{name} must be indices in [0, {size}), got values from {arr.min()} to {arr.max()}")
-    return arr.astype(np.int64)                    # any integer dtype (uint64 too): the values fit
+        raise ValueError(
+            f"{name} must be indices in [0, {size}), got values from {arr.min()} to {arr.max()}"
+        )
+    return arr.astype(np.int64)  # any integer dtype (uint64 too): the values fit
 
 
 def _check_table(table, name="table"):
-    """A table of conditional probabilities: n equal axes, entries in [0, 1], rows summing to one."""
+    """A table of conditional probabilities: n equal axes, entries in [0, 1], rows summing to
+    one."""
     table = as_float_array(name, table)
     if table.ndim < 1 or len(set(table.shape)) != 1 or table.size == 0:
-        raise ValueError(f"{name} must have n equal axes (V, ..., V) with V >= 1, got shape {table.shape}")
-    if table.min() < 0 or table.max() > 1 + 1e-6:                   # a mixture may round just above 1
-        raise ValueError(f"{name} must hold probabilities in [0, 1], got values from {table.min()} to {table.max()}")
+        raise ValueError(
+            f"{name} must have n equal axes (V, ..., V) with V >= 1, got shape {table.shape}"
+        )
+    if table.min() < 0 or table.max() > 1 + 1e-6:  # a mixture may round just above 1
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got values from {table.min()} to "
+            f"{table.max()}"
+        )
     rows = table.sum(axis=-1)
     worst = rows.flat[np.argmax(np.abs(rows - 1))]
     if abs(worst - 1) > 1e-6:
-        raise ValueError(f"{name} must hold one probability distribution per context (each row P[context] "
-                         f"sums to 1), but a row sums to {worst:.6g}")
+        raise ValueError(
+            f"{name} must hold one probability distribution per context (each row P[context] "
+            f"sums to 1), but a row sums to {worst:.6g}"
+        )
     return table
 
 
@@ -63,12 +76,15 @@ def _check_tables(tables):
         raise ValueError("tables must hold at least one table")
     tables = [_check_table(t, "tables") for t in tables]
     if len({t.shape[0] for t in tables}) != 1:
-        raise ValueError(f"tables must share one vocabulary size, got shapes {[t.shape for t in tables]}")
+        raise ValueError(
+            f"tables must share one vocabulary size, got shapes {[t.shape for t in tables]}"
+        )
     return tables
 
 
 def uniform(size):
-    """The uniform model (chapter 08): p(c) = 1/V for each of the V characters, a table of shape (V,)."""
+    """The uniform model (chapter 08): p(c) = 1/V for each of the V characters, a table of shape
+    (V,)."""
     size = check_size("size", size)
     check_alloc(f"size={size}", size)
     return np.full(size, 1.0 / size)
@@ -85,14 +101,16 @@ def counts(ids, order, size):
     ids = _check_ids("ids", ids, size)
     if len(ids) < order:
         raise ValueError(f"ids must hold at least order = {order} characters, got {len(ids)}")
-    if size > 1 and (order >= 63 or size ** order >= 2 ** 63):
-        raise ValueError(f"order={order} with size={size} needs a table of size^order entries, "
-                         f"more than an int64 index can count (2^63)")
-    check_alloc(f"order={order} with size={size}", size ** order)
+    if size > 1 and (order >= 63 or size**order >= 2**63):
+        raise ValueError(
+            f"order={order} with size={size} needs a table of size^order entries, "
+            f"more than an int64 index can count (2^63)"
+        )
+    check_alloc(f"order={order} with size={size}", size**order)
     flat = np.zeros(len(ids) - order + 1, dtype=np.int64)
     for j in range(order):
-        flat = flat * size + ids[j:len(ids) - order + 1 + j]
-    return np.bincount(flat, minlength=size ** order).reshape((size,) * order).astype(float)
+        flat = flat * size + ids[j : len(ids) - order + 1 + j]
+    return np.bincount(flat, minlength=size**order).reshape((size,) * order).astype(float)
 
 
 def add_k(ids, order, size, k):
@@ -103,26 +121,31 @@ def add_k(ids, order, size, k):
     """
     k = check_real("k", k, 0.0)
     if k == 0:
-        raise ValueError("k must be positive: with k = 0 an unseen n-gram gets probability 0 (infinite surprise)")
+        raise ValueError(
+            "k must be positive: with k = 0 an unseen n-gram gets probability 0 (infinite surprise)"
+        )
     n = counts(ids, order, size) + k
     return n / n.sum(axis=-1, keepdims=True)
 
 
 def interpolate(tables, weights):
-    """The mixture sum_j w_j P_j of tables of orders 1..n (chapter 08), as one table of the highest order.
+    """The mixture sum_j w_j P_j of tables of orders 1..n (chapter 08), as one table of the highest
+    order.
 
     Lower-order tables line up with the last axes: a (V,) table gives p(c), a
     (V, V) table p(c | b), whatever the longer context. Weights must be
     non-negative and sum to one, so the rows of the result sum to one too.
     """
     tables = _check_tables(tables)
-    weights = as_float_array("weights", weights)                  # NaN and inf refused
+    weights = as_float_array("weights", weights)  # NaN and inf refused
     if weights.shape != (len(tables),):
-        raise ValueError(f"weights must hold one weight per table ({len(tables)}), got shape {weights.shape}")
+        raise ValueError(
+            f"weights must hold one weight per table ({len(tables)}), got shape {weights.shape}"
+        )
     if np.any(weights < 0) or abs(weights.sum() - 1) > 1e-9:
         raise ValueError(f"weights must be non-negative and sum to 1, got {weights.tolist()}")
     out = np.zeros(max(tables, key=np.ndim).shape)
-    for w, t in zip(weights, tables):
+    for w, t in zip(weights, tables, strict=True):
         out = out + w * t
     return out
 
@@ -143,15 +166,18 @@ def probabilities(table, ids, start=None):
     ids = _check_ids("ids", ids, table.shape[0])
     start = n - 1 if start is None else check_count("start", start)
     if start < n - 1:
-        raise ValueError(f"start must be at least n - 1 = {n - 1} for a table of order {n}, got {start}")
+        raise ValueError(
+            f"start must be at least n - 1 = {n - 1} for a table of order {n}, got {start}"
+        )
     if start >= len(ids):
         raise ValueError(f"start must be below the length of ids ({len(ids)}), got {start}")
-    index = tuple(ids[start - n + 1 + j:len(ids) - n + 1 + j] for j in range(n))
+    index = tuple(ids[start - n + 1 + j : len(ids) - n + 1 + j] for j in range(n))
     return table[index]
 
 
 def surprisal(table, ids, start=None):
-    """-log2 p(ids[t] | context) for t = start, ..., T-1 (chapter 08): bits of surprise per character."""
+    """-log2 p(ids[t] | context) for t = start, ..., T-1 (chapter 08): bits of surprise per
+    character."""
     return -np.log2(probabilities(table, ids, start))
 
 
@@ -166,7 +192,9 @@ def choose_k(train_ids, val_ids, order, size, ks, start=None):
     ks = [check_real("ks", k, 0.0) for k in ks]
     if not ks:
         raise ValueError("ks must hold at least one candidate k")
-    bits = np.array([surprisal(add_k(train_ids, order, size, k), val_ids, start).mean() for k in ks])
+    bits = np.array(
+        [surprisal(add_k(train_ids, order, size, k), val_ids, start).mean() for k in ks]
+    )
     return ks[int(np.argmin(bits))], bits
 
 
@@ -187,33 +215,45 @@ def fit_weights(tables, val_ids, start=None, iterations=200):
     tables = _check_tables(tables)
     n = max(t.ndim for t in tables)
     start = n - 1 if start is None else start
-    P = np.array([probabilities(t, val_ids, start) for t in tables])     # (tables, characters)
-    _refuse_zero(P.max(axis=0), val_ids, start, "has probability 0 in every table, so every choice of "
-                 "weights gives the validation text probability 0 and none is best")
+    P = np.array([probabilities(t, val_ids, start) for t in tables])  # (tables, characters)
+    _refuse_zero(
+        P.max(axis=0),
+        val_ids,
+        start,
+        "has probability 0 in every table, so every choice of "
+        "weights gives the validation text probability 0 and none is best",
+    )
     w = np.full(len(tables), 1.0 / len(tables))
     for _ in range(iterations):
         r = w[:, None] * P
         total = r.sum(axis=0)
-        _refuse_zero(total, val_ids, start, "has probabilities too small for float64 to weigh "
-                     "(every w_j p_j underflows to 0)")
+        _refuse_zero(
+            total,
+            val_ids,
+            start,
+            "has probabilities too small for float64 to weigh (every w_j p_j underflows to 0)",
+        )
         w = (r / total).mean(axis=1)
     return w / w.sum()
 
 
 def _refuse_zero(p, val_ids, start, why):
-    """ValueError naming the first validation position whose p is 0 (so no weights could be fitted)."""
+    """ValueError naming the first validation position whose p is 0 (so no weights could be
+    fitted)."""
     zero = np.flatnonzero(p == 0)
     if zero.size:
         t = start + int(zero[0])
-        raise ValueError(f"val_ids[{t}] = {int(np.asarray(val_ids)[t])} {why} ({zero.size} such position(s)); "
-                         f"include a table that gives every character some probability, such as ngram.uniform(V)")
+        raise ValueError(
+            f"val_ids[{t}] = {int(np.asarray(val_ids)[t])} {why} ({zero.size} such position(s)); "
+            f"include a table that gives every character some probability, such as ngram.uniform(V)"
+        )
 
 
 def _keys(ids, k, size):
     """Each k-gram of ``ids`` as one integer, its characters read as digits in base ``size``."""
     key = np.zeros(len(ids) - k + 1, dtype=np.int64)
     for j in range(k):
-        key = key * size + ids[j:len(ids) - k + 1 + j]
+        key = key * size + ids[j : len(ids) - k + 1 + j]
     return key
 
 
@@ -241,13 +281,15 @@ class KneserNey:
         return [level["D"] for level in self.levels]
 
     def __repr__(self):
-        return f"KneserNey(order={self.order}, size={self.size}, discounts={[round(d, 3) for d in self.discounts]})"
+        discounts = [round(d, 3) for d in self.discounts]
+        return f"KneserNey(order={self.order}, size={self.size}, discounts={discounts})"
 
     def _probs(self, windows, avail):
-        """p(last column | the columns before it), using at most ``avail[m]`` characters of context."""
+        """p(last column | the columns before it), using at most ``avail[m]`` characters of
+        context."""
         n, size = windows.shape[1], self.size
-        p = np.full(len(windows), 1.0 / size)                  # below order 1: uniform
-        ctx = np.zeros(len(windows), dtype=np.int64)           # the k - 1 characters before, as one integer
+        p = np.full(len(windows), 1.0 / size)  # below order 1: uniform
+        ctx = np.zeros(len(windows), dtype=np.int64)  # the k - 1 characters before, as one integer
         for k, level in enumerate(self.levels, start=1):
             if k > 1:
                 ctx = windows[:, n - k] * size ** (k - 2) + ctx
@@ -260,7 +302,8 @@ class KneserNey:
         return p
 
     def probabilities(self, ids, start=None):
-        """p(ids[t] | up to n - 1 characters before it) for t = start, ..., T-1 (``ngram.probabilities``)."""
+        """p(ids[t] | up to n - 1 characters before it) for t = start, ..., T-1
+        (``ngram.probabilities``)."""
         ids = _check_ids("ids", ids, self.size)
         start = self.order - 1 if start is None else check_count("start", start)
         if start >= len(ids):
@@ -273,17 +316,22 @@ class KneserNey:
     def next_probabilities(self, context):
         """p(c | context) for every character c of the vocabulary, an array of shape (V,)."""
         context = np.asarray(context)
-        context = _check_ids("context", context.astype(np.int64) if context.size == 0 else context, self.size)
-        context = context[len(context) - min(len(context), self.order - 1):]    # the last n - 1 at most
+        context = _check_ids(
+            "context", context.astype(np.int64) if context.size == 0 else context, self.size
+        )
+        context = context[
+            len(context) - min(len(context), self.order - 1) :
+        ]  # the last n - 1 at most
         windows = np.zeros((self.size, self.order), dtype=np.int64)
         windows[:, -1] = np.arange(self.size)
         if len(context):
-            windows[:, -1 - len(context):-1] = context
+            windows[:, -1 - len(context) : -1] = context
         return self._probs(windows, np.full(self.size, len(context)))
 
 
 def kneser_ney(train_ids, order, size):
-    """Interpolated Kneser-Ney model of order n (chapter 08; Kneser and Ney 1995, Chen and Goodman 1999).
+    """Interpolated Kneser-Ney model of order n (chapter 08; Kneser and Ney 1995, Chen and Goodman
+    1999).
 
     Plain (not modified) KN, one discount per order. For a context h of k - 1
     characters and h' = h without its first character,
@@ -300,20 +348,33 @@ def kneser_ney(train_ids, order, size):
     """
     order, size = check_size("order", order), check_size("size", size)
     ids = _check_ids("train_ids", train_ids, size)
-    if size > 1 and size ** order >= 2 ** 63:
-        raise ValueError(f"order={order} with size={size} gives n-grams that an int64 cannot number "
-                         f"(size^order must be below 2^63)")
+    if size > 1 and size**order >= 2**63:
+        raise ValueError(
+            f"order={order} with size={size} gives n-grams that an int64 cannot number "
+            f"(size^order must be below 2^63)"
+        )
     if len(ids) <= order:
-        raise ValueError(f"train_ids must hold more than order = {order} characters, got {len(ids)}")
+        raise ValueError(
+            f"train_ids must hold more than order = {order} characters, got {len(ids)}"
+        )
     levels = []
     for k in range(1, order + 1):
         if k == order:
             grams, counts = np.unique(_keys(ids, k, size), return_counts=True)
-        else:                                              # continuation counts: distinct left neighbours
-            grams, counts = np.unique(np.unique(_keys(ids, k + 1, size)) % size ** k, return_counts=True)
+        else:  # continuation counts: distinct left neighbours
+            grams, counts = np.unique(
+                np.unique(_keys(ids, k + 1, size)) % size**k, return_counts=True
+            )
         contexts, first, types = np.unique(grams // size, return_index=True, return_counts=True)
         n1, n2 = int(np.sum(counts == 1)), int(np.sum(counts == 2))
-        levels.append({"grams": grams, "counts": counts, "contexts": contexts,
-                       "totals": np.add.reduceat(counts, first), "types": types,
-                       "D": n1 / (n1 + 2 * n2) if n1 and n2 else 0.5})
+        levels.append(
+            {
+                "grams": grams,
+                "counts": counts,
+                "contexts": contexts,
+                "totals": np.add.reduceat(counts, first),
+                "types": types,
+                "D": n1 / (n1 + 2 * n2) if n1 and n2 else 0.5,
+            }
+        )
     return KneserNey(order, size, levels)

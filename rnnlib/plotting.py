@@ -9,21 +9,32 @@ figure inch, displayed at 100), with their display size in the output's metadata
 they keep their size and stay sharp on high-density screens in JupyterLab and the
 HTML book.
 """
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from cycler import cycler
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour-vision deficiency
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour-vision
+# deficiency
 PALETTE = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-    "purple": "#CC79A7", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000",
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
 }
-CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")]
+CYCLE = [
+    PALETTE[k]
+    for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")
+]
 
 STYLE = {
     "figure.figsize": (7.0, 3.6),
-    "figure.dpi": 100,        # display scale: one figure inch is 100 CSS pixels
-    "savefig.dpi": 200,       # files written with savefig: as sharp as the notebook PNGs
+    "figure.dpi": 100,  # display scale: one figure inch is 100 CSS pixels
+    "savefig.dpi": 200,  # files written with savefig: as sharp as the notebook PNGs
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "savefig.facecolor": "white",

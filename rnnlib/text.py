@@ -11,6 +11,7 @@ encoding, one-hot vectors, cutting a long text into parallel streams for
 truncated BPTT, splitting off held-out text, scoring in bits per character,
 and sampling with a temperature.
 """
+
 import numpy as np
 
 from . import portable
@@ -27,19 +28,23 @@ def _check_text(name, text):
 
 
 def alphabet(text):
-    """The sorted distinct characters of ``text`` as one string (chapter 08); its length is the vocabulary size."""
+    """The sorted distinct characters of ``text`` as one string (chapter 08); its length is the
+    vocabulary size."""
     return "".join(sorted(set(_check_text("text", text))))
 
 
 def encode(text, chars):
-    """Each character of ``text`` as its index in the alphabet ``chars`` (chapter 08): an int array (T,)."""
+    """Each character of ``text`` as its index in the alphabet ``chars`` (chapter 08): an int array
+    (T,)."""
     _check_text("text", text)
     index = {c: i for i, c in enumerate(_check_text("chars", chars))}
     if len(index) != len(chars):
         raise ValueError("chars must not repeat a character (it is an alphabet)")
     missing = sorted(set(text) - set(index))
     if missing:
-        raise ValueError(f"text holds characters that are not in the alphabet: {''.join(missing)!r}")
+        raise ValueError(
+            f"text holds characters that are not in the alphabet: {''.join(missing)!r}"
+        )
     return np.array([index[c] for c in text], dtype=np.int64)
 
 
@@ -47,18 +52,24 @@ def _check_scores(name, Y):
     """Finite scores with a non-empty last axis (one score per character)."""
     Y = as_float_array(name, Y)
     if Y.ndim == 0 or Y.shape[-1] == 0:
-        raise ValueError(f"{name} must have one score per character on its last axis, got shape {Y.shape}")
+        raise ValueError(
+            f"{name} must have one score per character on its last axis, got shape {Y.shape}"
+        )
     return Y
 
 
 def _check_ids(name, ids, size=None):
     arr = np.asarray(ids)
-    if arr.size == 0 and arr.dtype.kind == "f":             # an empty list: no indices, not floats
+    if arr.size == 0 and arr.dtype.kind == "f":  # an empty list: no indices, not floats
         arr = arr.astype(np.int64)
     if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be integer character indices, got an array of dtype {arr.dtype}")
+        raise TypeError(
+            f"{name} must be integer character indices, got an array of dtype {arr.dtype}"
+        )
     if size is not None and arr.size and (arr.min() < 0 or arr.max() >= size):
-        raise ValueError(f"{name} must be indices in [0, {size}), got values from {arr.min()} to {arr.max()}")
+        raise ValueError(
+            f"{name} must be indices in [0, {size}), got values from {arr.min()} to {arr.max()}"
+        )
     return arr
 
 
@@ -70,7 +81,8 @@ def decode(ids, chars):
 
 
 def one_hot(ids, size):
-    """One-hot vectors (chapter 08): ``out[..., j] = 1`` where ``ids == j``, else 0; shape ids.shape + (size,).
+    """One-hot vectors (chapter 08): ``out[..., j] = 1`` where ``ids == j``, else 0; shape ids.shape
+    + (size,).
 
     The network's input weight then simply picks a column: W one_hot(j) = W[:, j].
     """
@@ -94,7 +106,9 @@ def split(text, fractions=(0.8, 0.1, 0.1)):
     """
     _check_text("text", text)
     if not isinstance(fractions, (list, tuple, np.ndarray)):
-        raise TypeError(f"fractions must be a sequence of numbers such as (0.8, 0.1, 0.1), got {fractions!r}")
+        raise TypeError(
+            f"fractions must be a sequence of numbers such as (0.8, 0.1, 0.1), got {fractions!r}"
+        )
     fractions = [check_real("fractions", f, 0.0, 1.0) for f in fractions]
     if abs(sum(fractions) - 1.0) > 1e-9:
         raise ValueError(f"fractions must add up to 1, got {sum(fractions)}")
@@ -102,21 +116,26 @@ def split(text, fractions=(0.8, 0.1, 0.1)):
     for part, total in enumerate(np.cumsum(fractions[:-1]), start=2):
         cuts.append(_cut(text, int(total * len(text)), part, cuts[-1]))
     cuts.append(len(text))
-    return [text[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+    return [text[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
 
 
 def _cut(text, at, part, previous):
-    """Where ``part`` (numbered from 1) begins: just after the first line break at or after ``at``."""
-    cut = text.find("\n", at) + 1                               # 0: no line break
+    """Where ``part`` (numbered from 1) begins: just after the first line break at or after
+    ``at``."""
+    cut = text.find("\n", at) + 1  # 0: no line break
     breaks = f"{text.count(chr(10))} line break(s) in {len(text)} characters"
     if not 0 < cut < len(text):
-        raise ValueError(f"split cuts only just after a line break (a paragraph end): part {part} should begin "
-                         f"at or after character {at}, but the text has no line break there with text after "
-                         f"it ({breaks}); use a text with more line breaks (paragraphs), or other fractions")
+        raise ValueError(
+            f"split cuts only just after a line break (a paragraph end): part {part} should begin "
+            f"at or after character {at}, but the text has no line break there with text after "
+            f"it ({breaks}); use a text with more line breaks (paragraphs), or other fractions"
+        )
     if cut == previous:
-        raise ValueError(f"part {part} of the split would be empty: the first line break at or after character "
-                         f"{at} (character {cut - 1}) also ends part {part - 1}; the text has too few line "
-                         f"breaks (paragraphs) for these fractions ({breaks})")
+        raise ValueError(
+            f"part {part} of the split would be empty: the first line break at or after character "
+            f"{at} (character {cut - 1}) also ends part {part - 1}; the text has too few line "
+            f"breaks (paragraphs) for these fractions ({breaks})"
+        )
     return cut
 
 
@@ -143,7 +162,8 @@ def streams(ids, n_streams):
 
 
 def log_softmax(Y):
-    """log softmax(Y) over the last axis (chapter 08): ``Y - max - log(sum(exp(Y - max)))``, natural log.
+    """log softmax(Y) over the last axis (chapter 08): ``Y - max - log(sum(exp(Y - max)))``, natural
+    log.
 
     exp is ``rnnlib.portable.exp`` (the same digits on every machine); the log is
     numpy's, whose last bit may differ between machines: fine for scores printed
@@ -155,7 +175,8 @@ def log_softmax(Y):
 
 
 def read(net, ids, n_streams=1, warmup=100):
-    """Let ``net`` read ``ids`` (one-hot) and return ``(Hs, Y)`` for every character but the last (chapter 08).
+    """Let ``net`` read ``ids`` (one-hot) and return ``(Hs, Y)`` for every character but the last
+    (chapter 08).
 
     ``Hs[t]`` is the hidden state after reading ``ids[t]`` and ``Y[t]`` the output
     that predicts ``ids[t + 1]``; shapes (T - 1, H) and (T - 1, V). With
@@ -171,14 +192,19 @@ def read(net, ids, n_streams=1, warmup=100):
         raise TypeError(f"net must be an rnnlib network such as ElmanRNN, got {type(net).__name__}")
     ids = _check_ids("ids", ids, net.n_in)
     if ids.ndim != 1 or len(ids) < 2:
-        raise ValueError(f"ids must be one sequence of at least 2 characters, got shape {ids.shape}")
+        raise ValueError(
+            f"ids must be one sequence of at least 2 characters, got shape {ids.shape}"
+        )
     n, warmup = check_size("n_streams", n_streams), check_count("warmup", warmup)
-    T = len(ids) - 1                              # positions that have a next character
+    T = len(ids) - 1  # positions that have a next character
     if n == 1:
         return net.forward(one_hot(ids[:-1], net.n_in))
-    L = -(-max(T - warmup, 1) // n)               # scored steps per piece after the first
-    check_alloc(f"n_streams={n} with warmup={warmup}", (warmup + L) * n * (net.n_in + net.n_hidden + net.n_out))
-    starts = np.arange(n) * L                     # piece j reads ids[starts[j] : starts[j] + warmup + L]
+    L = -(-max(T - warmup, 1) // n)  # scored steps per piece after the first
+    check_alloc(
+        f"n_streams={n} with warmup={warmup}",
+        (warmup + L) * n * (net.n_in + net.n_hidden + net.n_out),
+    )
+    starts = np.arange(n) * L  # piece j reads ids[starts[j] : starts[j] + warmup + L]
     steps = np.arange(warmup + L)[:, None] + starts
     Hs, Y = net.forward(one_hot(ids[np.minimum(steps, T - 1)], net.n_in))
     keep = [(slice(0, warmup + L), 0)] + [(slice(warmup, warmup + L), j) for j in range(1, n)]
@@ -192,7 +218,9 @@ def next_char_bits(Y, next_ids):
     Y = _check_scores("Y", Y)
     next_ids = _check_ids("next_ids", next_ids, Y.shape[-1])
     if next_ids.shape != Y.shape[:-1]:
-        raise ValueError(f"next_ids must have shape {Y.shape[:-1]}, one per output row, got {next_ids.shape}")
+        raise ValueError(
+            f"next_ids must have shape {Y.shape[:-1]}, one per output row, got {next_ids.shape}"
+        )
     logp = log_softmax(Y)
     return -np.take_along_axis(logp, next_ids[..., None], axis=-1)[..., 0] / np.log(2)
 
@@ -209,7 +237,8 @@ def surprisal(net, ids, n_streams=1, warmup=100):
 
 
 def bits_per_char(bits):
-    """Mean bits per character and the matching perplexity 2**bits (chapter 08): ``(bpc, perplexity)``.
+    """Mean bits per character and the matching perplexity 2**bits (chapter 08): ``(bpc,
+    perplexity)``.
 
     Perplexity is the number of equally likely characters that would leave a
     reader as uncertain as the model is, on average.
@@ -218,21 +247,25 @@ def bits_per_char(bits):
     if bits.size == 0:
         raise ValueError("bits must hold at least one value")
     bpc = float(bits.mean())
-    return bpc, float(2.0 ** bpc)
+    return bpc, float(2.0**bpc)
 
 
 def temperature_probs(y, temperature=1.0):
-    """softmax(y / temperature) (chapter 08): below 1 sharper (safer choices), above 1 flatter (more surprise)."""
+    """softmax(y / temperature) (chapter 08): below 1 sharper (safer choices), above 1 flatter (more
+    surprise)."""
     temperature = check_real("temperature", temperature)
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
     z = _check_scores("y", y) / temperature
-    p = portable.exp(z - z.max(axis=-1, keepdims=True))       # machine-independent: samples are the same everywhere
+    p = portable.exp(
+        z - z.max(axis=-1, keepdims=True)
+    )  # machine-independent: samples are the same everywhere
     return p / p.sum(axis=-1, keepdims=True)
 
 
 def sample(net, prefix_ids, n, temperature=1.0, seed=0):
-    """Generate ``n`` characters after a warm-up on ``prefix_ids`` (chapter 08); returns their indices.
+    """Generate ``n`` characters after a warm-up on ``prefix_ids`` (chapter 08); returns their
+    indices.
 
     The network first reads the prefix (the warm-up: its hidden state then
     summarises the prefix), then repeatedly draws the next character from
@@ -245,20 +278,26 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
         raise TypeError(f"net must be an rnnlib network such as ElmanRNN, got {type(net).__name__}")
     prefix = _check_ids("prefix_ids", prefix_ids, net.n_in)
     if prefix.ndim != 1 or len(prefix) < 1:
-        raise ValueError(f"prefix_ids must be one sequence of at least 1 character, got shape {prefix.shape}")
+        raise ValueError(
+            f"prefix_ids must be one sequence of at least 1 character, got shape {prefix.shape}"
+        )
     if net.n_in != net.n_out:
-        raise ValueError(f"net must read what it writes to sample (n_in == n_out, one per character), "
-                         f"got n_in={net.n_in}, n_out={net.n_out}")
+        raise ValueError(
+            f"net must read what it writes to sample (n_in == n_out, one per character), "
+            f"got n_in={net.n_in}, n_out={net.n_out}"
+        )
     n = check_count("n", n)
     several = isinstance(temperature, (list, tuple, np.ndarray))
-    temps = np.array([check_real("temperature", t) for t in (temperature if several else [temperature])])
+    temps = np.array(
+        [check_real("temperature", t) for t in (temperature if several else [temperature])]
+    )
     if np.any(temps <= 0):
         raise ValueError(f"temperature must be positive, got {temps.tolist()}")
     rng = np.random.default_rng(check_seed("seed", seed))
     S = len(temps)
     check_alloc(f"n={n}", S * n)
     Hs, Y = net.forward(np.repeat(one_hot(prefix, net.n_in)[:, None], S, axis=1))
-    h, y = Hs[-1], Y[-1]                                    # (S, H), (S, V)
+    h, y = Hs[-1], Y[-1]  # (S, H), (S, V)
     out = np.zeros((S, n), dtype=np.int64)
     for t in range(n):
         p = temperature_probs(y / temps[:, None], 1.0)
@@ -268,8 +307,18 @@ def sample(net, prefix_ids, n, temperature=1.0, seed=0):
     return out if several else out[0]
 
 
-def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.01, clip=5.0, seed=0,
-                callback=None):
+def fit_char_lm(
+    net,
+    ids,
+    n_streams=32,
+    chunk=25,
+    epochs=1,
+    updates=None,
+    lr=0.01,
+    clip=5.0,
+    seed=0,
+    callback=None,
+):
     """Train a character-level language model by truncated BPTT over a continuous text (chapter 08).
 
     The training text ``ids`` is cut into ``n_streams`` contiguous streams
@@ -286,7 +335,9 @@ def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.0
     """
     nets = list(net) if isinstance(net, (list, tuple)) else [net]
     if not nets or not all(isinstance(n, Model) for n in nets):
-        raise TypeError(f"net must be an rnnlib network such as ElmanRNN or a list of them, got {net!r}")
+        raise TypeError(
+            f"net must be an rnnlib network such as ElmanRNN or a list of them, got {net!r}"
+        )
     from .optim import Adam
     from .train import fit
 
@@ -295,10 +346,25 @@ def fit_char_lm(net, ids, n_streams=32, chunk=25, epochs=1, updates=None, lr=0.0
     if updates is not None:
         updates = check_size("updates", updates)
         if updates * chunk > len(inputs):
-            raise ValueError(f"updates must fit in one epoch: at most {len(inputs) // chunk} "
-                             f"of {chunk} steps each, got {updates}")
+            raise ValueError(
+                f"updates must fit in one epoch: at most {len(inputs) // chunk} "
+                f"of {chunk} steps each, got {updates}"
+            )
         if epochs != 1:
-            raise ValueError(f"updates= stops within the first epoch, so epochs must be 1, got {epochs}")
-        inputs, targets = inputs[:updates * chunk], targets[:updates * chunk]
-    return fit(net, one_hot(inputs, nets[0].n_in), targets, loss="cross_entropy", optimizer=Adam(lr=lr),
-               epochs=epochs, chunk=chunk, clip=clip, seed=seed, verbose=False, callback=callback)
+            raise ValueError(
+                f"updates= stops within the first epoch, so epochs must be 1, got {epochs}"
+            )
+        inputs, targets = inputs[: updates * chunk], targets[: updates * chunk]
+    return fit(
+        net,
+        one_hot(inputs, nets[0].n_in),
+        targets,
+        loss="cross_entropy",
+        optimizer=Adam(lr=lr),
+        epochs=epochs,
+        chunk=chunk,
+        clip=clip,
+        seed=seed,
+        verbose=False,
+        callback=callback,
+    )

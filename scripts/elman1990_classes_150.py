@@ -3,7 +3,8 @@
 
 Not run by the chapter (too slow for it): run it by hand from the repository root,
 
-    python scripts/elman1990_classes_150.py        # writes notebooks/data/elman1990_classes_150.json
+    python scripts/elman1990_classes_150.py        # writes
+    notebooks/data/elman1990_classes_150.json
 
 Elman (1990, pp. 195-199) trained a network with 150 hidden (and context) units
 on 10,000 two- and three-word sentences (27,534 words), six passes, and clustered
@@ -29,6 +30,7 @@ over the mean distance within nouns and within verbs). Every number comes from
 rnnlib's reproducible arithmetic, so a re-run gives the same file on every
 machine (``tests/test_elman1990.py`` re-runs the first pass).
 """
+
 import json
 import pathlib
 import sys
@@ -39,9 +41,24 @@ import numpy as np
 import rnnlib
 from rnnlib import clustering, elman1990
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / "data" / "elman1990_classes_150.json"
-SETTINGS = {"n_sentences": 10000, "n_hidden": 150, "piece": 54, "batch_size": 10, "passes": 6,
-            "lr": 0.01, "truncate": 1, "seeds": [0, 1, 2], "test_seed": 1000, "skip": 2}
+OUT = (
+    pathlib.Path(__file__).resolve().parent.parent
+    / "notebooks"
+    / "data"
+    / "elman1990_classes_150.json"
+)
+SETTINGS = {
+    "n_sentences": 10000,
+    "n_hidden": 150,
+    "piece": 54,
+    "batch_size": 10,
+    "passes": 6,
+    "lr": 0.01,
+    "truncate": 1,
+    "seeds": [0, 1, 2],
+    "test_seed": 1000,
+    "skip": 2,
+}
 BOOK_CLASSES = dict(elman1990.WORD_CLASSES)
 PAPER_CLASSES = {
     "NOUN_HUMAN": ("man", "woman", "boy", "girl"),
@@ -65,7 +82,8 @@ def vocabulary(classes):
 
 
 def word_numbers(classes, n_sentences, seed):
-    """Sentences from CLASS_FRAMES with words of ``classes``, one number per word (as elman1990.word_numbers)."""
+    """Sentences from CLASS_FRAMES with words of ``classes``, one number per word (as
+    elman1990.word_numbers)."""
     index = {w: i for i, w in enumerate(vocabulary(classes))}
     rng = np.random.default_rng(seed)
     ids = []
@@ -76,7 +94,8 @@ def word_numbers(classes, n_sentences, seed):
 
 
 def corpus(seed, classes=BOOK_CLASSES, settings=SETTINGS):
-    """One-hot inputs (T, N, V), next-word numbers (T, N), input numbers (T, N) and length of one stream."""
+    """One-hot inputs (T, N, V), next-word numbers (T, N), input numbers (T, N) and length of one
+    stream."""
     ids = word_numbers(classes, settings["n_sentences"], seed)
     n = (len(ids) - 1) // settings["piece"]
     X = elman1990.parallel_streams(np.eye(len(vocabulary(classes)))[ids[:-1]], n)
@@ -87,16 +106,26 @@ def corpus(seed, classes=BOOK_CLASSES, settings=SETTINGS):
 
 def networks(seeds, classes=BOOK_CLASSES, settings=SETTINGS):
     V = len(vocabulary(classes))
-    return [rnnlib.ElmanRNN(V, settings["n_hidden"], V, activation="sigmoid", seed=s) for s in seeds]
+    return [
+        rnnlib.ElmanRNN(V, settings["n_hidden"], V, activation="sigmoid", seed=s) for s in seeds
+    ]
 
 
 def train(nets, seeds, passes, classes=BOOK_CLASSES, settings=SETTINGS):
     """Train the networks side by side, each on the stream of its seed; returns their histories."""
     data = [corpus(s, classes, settings) for s in seeds]
-    return rnnlib.fit(nets, [d[0] for d in data], [d[1] for d in data], loss="cross_entropy",
-                      optimizer=rnnlib.Adam(lr=settings["lr"]), epochs=passes,
-                      batch_size=settings["batch_size"], truncate=settings["truncate"],
-                      seed=list(seeds), verbose=False)
+    return rnnlib.fit(
+        nets,
+        [d[0] for d in data],
+        [d[1] for d in data],
+        loss="cross_entropy",
+        optimizer=rnnlib.Adam(lr=settings["lr"]),
+        epochs=passes,
+        batch_size=settings["batch_size"],
+        truncate=settings["truncate"],
+        seed=list(seeds),
+        verbose=False,
+    )
 
 
 def mean_hidden(net, X, inputs, skip):
@@ -109,19 +138,24 @@ def mean_hidden(net, X, inputs, skip):
 def groups(classes=BOOK_CLASSES):
     """The word groups whose branches the chapter looks for (lists of word numbers)."""
     vocab = vocabulary(classes)
-    of = {w: [c for c, ws in classes.items() if w in ws] for w in vocab}     # the classes of each word
+    of = {w: [c for c, ws in classes.items() if w in ws] for w in vocab}  # the classes of each word
     frames = elman1990.CLASS_FRAMES
     nouns = [i for i, w in enumerate(vocab) if any(c.startswith("NOUN") for c in of[w])]
     animate = [i for i, w in enumerate(vocab) if any(c in elman1990.ANIMATE_CLASSES for c in of[w])]
     openers = [i for i, w in enumerate(vocab) if any(f[0] in of[w] for f in frames)]
-    enders = [i for i, w in enumerate(vocab)                                   # always the last word
-              if all(f[-1] == c for c in of[w] for f in frames if c in f)]
-    return {"nouns": nouns,
-            "verbs": [i for i in range(len(vocab)) if i not in nouns],
-            "animate nouns": animate,
-            "inanimate nouns": [i for i in nouns if i not in animate],
-            "nouns that open a sentence": openers,
-            "words that end a sentence": enders}
+    enders = [
+        i
+        for i, w in enumerate(vocab)  # always the last word
+        if all(f[-1] == c for c in of[w] for f in frames if c in f)
+    ]
+    return {
+        "nouns": nouns,
+        "verbs": [i for i in range(len(vocab)) if i not in nouns],
+        "animate nouns": animate,
+        "inanimate nouns": [i for i in nouns if i not in animate],
+        "nouns that open a sentence": openers,
+        "words that end a sentence": enders,
+    }
 
 
 def describe(points, classes=BOOK_CLASSES):
@@ -134,12 +168,14 @@ def describe(points, classes=BOOK_CLASSES):
     between = D[np.ix_(nouns, verbs)].ravel()
     vocab = vocabulary(classes)
     members = [[vocab.index(w) for w in ws] for ws in classes.values() if len(ws) > 1]
-    return {"merges": Z.tolist(),
-            "classes_as_branches": int(sum(clustering.is_cluster(Z, c) for c in members)),
-            "n_classes": len(members),
-            "branches": {name: bool(clustering.is_cluster(Z, idx)) for name, idx in g.items()},
-            "top_split": [[int(i) for i in clustering.members(Z, int(c))] for c in Z[-1, :2]],
-            "noun_verb_separation": float(between.mean() / np.concatenate(within).mean())}
+    return {
+        "merges": Z.tolist(),
+        "classes_as_branches": int(sum(clustering.is_cluster(Z, c) for c in members)),
+        "n_classes": len(members),
+        "branches": {name: bool(clustering.is_cluster(Z, idx)) for name, idx in g.items()},
+        "top_split": [[int(i) for i in clustering.members(Z, int(c))] for c in Z[-1, :2]],
+        "noun_verb_separation": float(between.mean() / np.concatenate(within).mean()),
+    }
 
 
 def run(classes):
@@ -149,30 +185,43 @@ def run(classes):
     nets = networks(seeds, classes)
     hists = train(nets, seeds, SETTINGS["passes"], classes)
     X_test, _, in_test, n_test = corpus(SETTINGS["test_seed"], classes)
-    out = {"classes": {c: list(ws) for c, ws in classes.items()}, "vocabulary": vocabulary(classes),
-           "words_per_seed": [corpus(s, classes)[3] for s in seeds], "test_words": n_test, "seeds": {}}
-    for seed, net, raw, hist in zip(seeds, nets, untrained, hists):
+    out = {
+        "classes": {c: list(ws) for c, ws in classes.items()},
+        "vocabulary": vocabulary(classes),
+        "words_per_seed": [corpus(s, classes)[3] for s in seeds],
+        "test_words": n_test,
+        "seeds": {},
+    }
+    for seed, net, raw, hist in zip(seeds, nets, untrained, hists, strict=True):
         out["seeds"][str(seed)] = {
             "loss_per_pass": [float(v) for v in hist.loss],
             "trained": describe(mean_hidden(net, X_test, in_test, SETTINGS["skip"]), classes),
-            "untrained": describe(mean_hidden(raw, X_test, in_test, SETTINGS["skip"]), classes)}
+            "untrained": describe(mean_hidden(raw, X_test, in_test, SETTINGS["skip"]), classes),
+        }
     return out
 
 
 def main():
     start = time.perf_counter()
-    record = {"script": "scripts/elman1990_classes_150.py", "settings": SETTINGS,
-              "lexicons": {"book": run(BOOK_CLASSES), "paper": run(PAPER_CLASSES)}}
+    record = {
+        "script": "scripts/elman1990_classes_150.py",
+        "settings": SETTINGS,
+        "lexicons": {"book": run(BOOK_CLASSES), "paper": run(PAPER_CLASSES)},
+    }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     for name, lex in record["lexicons"].items():
         for seed, r in lex["seeds"].items():
             t, u = r["trained"], r["untrained"]
             top = [[lex["vocabulary"][i] for i in side] for side in t["top_split"]]
-            print(f"{name} lexicon, seed {seed}: loss {r['loss_per_pass'][0]:.3f} -> {r['loss_per_pass'][-1]:.3f}; "
-                  f"classes as branches {t['classes_as_branches']} (untrained {u['classes_as_branches']}); "
-                  f"branches {t['branches']}; noun/verb separation {t['noun_verb_separation']:.3f} "
-                  f"(untrained {u['noun_verb_separation']:.3f}); top split {top}")
+            print(
+                f"{name} lexicon, seed {seed}: loss {r['loss_per_pass'][0]:.3f} -> "
+                f"{r['loss_per_pass'][-1]:.3f}; "
+                f"classes as branches {t['classes_as_branches']} (untrained "
+                f"{u['classes_as_branches']}); "
+                f"branches {t['branches']}; noun/verb separation {t['noun_verb_separation']:.3f} "
+                f"(untrained {u['noun_verb_separation']:.3f}); top split {top}"
+            )
     print(f"{time.perf_counter() - start:.0f} s; wrote {OUT.name}", file=sys.stderr)
 
 

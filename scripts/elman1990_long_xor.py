@@ -13,6 +13,7 @@ stream (the same window of 12 positions) after 300, 1,000 and 3,000 epochs.
 Arithmetic is rnnlib's reproducible arithmetic (``rnnlib.portable``), so the
 digits are the same on every machine.
 """
+
 import numpy as np
 
 import rnnlib
@@ -43,10 +44,21 @@ def main():
                     err = elman1990.squared_errors(net, X_test, Y_test)[..., 0].mean(axis=1)[WINDOW]
                     found[epoch] = (err[role == 2].mean(), err[role < 2].mean())
 
-            rnnlib.fit(net, X, Y, loss="bce", optimizer=rnnlib.Adam(lr=0.1), epochs=max(CHECKPOINTS),
-                       truncate=truncate, verbose=False, callback=measure)
-            cols = "   ".join(f"epoch {e}: XOR bit {found[e][0]:.3f}, random bits {found[e][1]:.3f}"
-                              for e in CHECKPOINTS)
+            rnnlib.fit(
+                net,
+                X,
+                Y,
+                loss="bce",
+                optimizer=rnnlib.Adam(lr=0.1),
+                epochs=max(CHECKPOINTS),
+                truncate=truncate,
+                verbose=False,
+                callback=measure,
+            )
+            cols = "   ".join(
+                f"epoch {e}: XOR bit {found[e][0]:.3f}, random bits {found[e][1]:.3f}"
+                for e in CHECKPOINTS
+            )
             print(f"{name:26s} seed {seed}   {cols}")
 
 
