@@ -247,3 +247,16 @@ def test_backward_checks_its_arguments():
         diagrams.draw_backward(diagrams.MAX_STEPS + 1)
     with pytest.raises(TypeError, match="matplotlib Axes"):
         diagrams.draw_backward(2, ax="not an axes")
+
+
+# ---------------------------------------------------------------------- entry checks
+def test_diagrams_entry_checks():
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        diagrams.param_labels(None)
+    for draw in (
+        lambda: diagrams.draw_unrolled(title=1),
+        lambda: diagrams.draw_folded(title=b"x"),
+        lambda: diagrams.draw_step(title=["x"]),
+    ):
+        with pytest.raises(TypeError, match="title must be a string or None"):
+            draw()

@@ -3,8 +3,25 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rnnlib
+from helpers import (
+    NOT_A_NET,
+    REFUSED,
+    SEEDS,
+    SIZES,
+    VALUES,
+    arrays,
+    bits,
+    call,
+    good_kind_of,
+    gradcheck_args,
+    mostly,
+    numeric,
+    sizes,
+)
 from rnnlib import elman1990 as e9
 
 
@@ -326,3 +343,265 @@ def test_classes_150_describe_reads_the_tree():
     assert len(paper) == 29 and {"boy", "like", "exist"} <= set(paper)
     enders = {paper[i] for i in script.groups(script.PAPER_CLASSES)["words that end a sentence"]}
     assert enders == {"glass", "plate", "cookie", "bread", "sandwich", "think", "sleep", "exist"}
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+@given(n=SIZES, seed=SEEDS)
+def test_elman1990_streams(n, seed):
+    s = call(e9.temporal_xor_stream, n, seed, names=["n_triples", "seed"])
+    if s is not REFUSED:
+        np.testing.assert_array_equal(s[2::3], s[0::3] ^ s[1::3])
+    floor = call(e9.xor_error_floor, n, names=["n_bits"])
+    if floor is not REFUSED:
+        assert floor.shape == (n - 1,)
+    letters = call(e9.letter_stream, n, seed, names=["n_consonants", "seed"])
+    if letters is not REFUSED:
+        assert (letters.replace("ba", "").replace("dii", "").replace("guuu", "")) == ""
+        pos = call(e9.syllable_positions, letters, names=["letters"])
+        fl = call(e9.letter_error_floor, letters, names=["letters"])
+        if pos is not REFUSED:
+            np.testing.assert_array_equal(fl.any(axis=1), pos[1:] == 0)
+    out = call(e9.word_stream, n, seed, names=["n_sentences", "seed"])
+    if out is not REFUSED:
+        letters, onsets, words = out
+        assert letters == "".join(words) and onsets.sum() == len(words)
+    numbers = call(e9.word_numbers, n, seed, names=["n_sentences", "seed"])
+    if numbers is not REFUSED:
+        words = [w for sentence in e9.class_sentences(n, seed) for w in sentence]
+        assert [e9.VOCABULARY[i] for i in numbers] == words
+
+
+@given(
+    probs=mostly(
+        st.sampled_from(
+            [
+                None,
+                [0.2, 0.3, 0.5],
+                (1.0, 0.0, 0.0),
+                {"b": 0.5, "g": 0.5},
+                np.array([0.25, 0.25, 0.5], dtype=np.float32),
+                np.array([0, 0, 1]),
+            ]
+        ),
+        st.one_of(arrays(max_dims=1, max_side=4), st.dictionaries(st.sampled_from("bdgx"), VALUES)),
+    )
+)
+def test_elman1990_onset_variance(probs):
+    v = call(e9.onset_variance, probs, names=["probs"])
+    if v is not REFUSED:
+        p = (
+            np.full(3, 1 / 3)
+            if probs is None
+            else numeric([probs.get(c, 0.0) for c in "bdg"] if isinstance(probs, dict) else probs)
+        )
+        C = np.array([e9.LETTER_CODES[c] for c in "bdg"], float)
+        np.testing.assert_allclose(v, p @ (C - p @ C) ** 2, atol=1e-12)
+
+
+CODE_TABLES = st.integers(1, 4).flatmap(
+    lambda w: st.fixed_dictionaries({c: good_kind_of(bits((w,))) for c in "abdgiu"})
+)
+
+
+@given(
+    letters=mostly(
+        st.text("abdgiu", max_size=8),
+        st.one_of(
+            st.text("abdgiux", max_size=8),
+            st.lists(st.sampled_from("abd"), max_size=3),
+            st.integers(),
+        ),
+    ),
+    codes=mostly(
+        st.one_of(st.none(), CODE_TABLES),
+        st.one_of(
+            st.dictionaries(
+                st.one_of(st.sampled_from("abdgiu"), st.sampled_from(["ab", 1])),
+                arrays(max_dims=2, max_side=3),
+                max_size=6,
+            ),
+            st.sampled_from([[1, 0], {}]),
+        ),
+    ),
+)
+def test_elman1990_encode_letters(letters, codes):
+    out = call(e9.encode_letters, letters, codes, names=["letters", "codes"])
+    if out is not REFUSED:
+        table = e9.LETTER_CODES if codes is None else codes
+        assert out.shape[0] == len(letters)
+        for row, ch in zip(out, letters, strict=True):
+            np.testing.assert_array_equal(row, numeric(table[ch]))
+
+
+@given(
+    alphabet=mostly(
+        st.text("abcdefgh", min_size=1, max_size=6),
+        st.one_of(
+            st.just(""),
+            st.lists(st.one_of(st.text(max_size=2), st.integers()), max_size=3),
+            st.integers(),
+        ),
+    ),
+    n_bits=mostly(st.integers(3, 6), st.sampled_from([0, 1, 40, 64, 200, 2.0, True])),
+    seed=SEEDS,
+)
+def test_elman1990_random_letter_codes(alphabet, n_bits, seed):
+    codes = call(
+        e9.random_letter_codes, alphabet, n_bits, seed, names=["alphabet", "n_bits", "seed"]
+    )
+    if codes is not REFUSED:
+        rows = {tuple(v) for v in codes.values()}
+        assert len(rows) == len(codes) and all(len(r) == n_bits and any(r) for r in rows)
+
+
+@given(
+    codes=mostly(
+        st.integers(2, 6)
+        .flatmap(lambda T: st.sampled_from([(T,), (T, 2), (T, 1), (T, 2, 3)]))
+        .flatmap(lambda s: arrays(shape=s)),
+        arrays(max_dims=3, max_side=5),
+    ),
+    n_streams=sizes(1, 3),
+)
+def test_elman1990_batching(codes, n_streams):
+    out = call(e9.next_step_pairs, codes, names=["codes"])
+    if out is not REFUSED:
+        arr = (
+            numeric(codes).reshape(len(numeric(codes)), -1)
+            if np.ndim(codes) == 1
+            else numeric(codes)
+        )
+        np.testing.assert_array_equal(out[0], arr[:-1])
+        np.testing.assert_array_equal(out[1], arr[1:])
+    out = call(e9.parallel_streams, codes, n_streams, names=["codes", "n_streams"])
+    if out is not REFUSED:
+        arr = numeric(codes).reshape(len(numeric(codes)), -1)
+        T = len(arr) // n_streams
+        for n in range(n_streams):
+            np.testing.assert_array_equal(out[:, n], arr[n * T : (n + 1) * T])
+
+
+@st.composite
+def squared_error_args(draw):
+    net, X = draw(gradcheck_args())
+    out_size = net["n_out"] if isinstance(net, dict) else net.n_out
+    target = draw(mostly(good_kind_of(bits(np.shape(X)[:-1] + (out_size,))), arrays(max_dims=3)))
+    return net, X, target
+
+
+@given(squared_error_args())
+def test_elman1990_squared_errors(args):
+    net, X, target = args
+    err = call(e9.squared_errors, net, X, target, names=["model", "X", "target"])
+    if err is not REFUSED:
+        _, Y = net.forward(X)
+        np.testing.assert_allclose(err, (1 / (1 + np.exp(-Y)) - numeric(target)) ** 2, atol=1e-12)
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+def test_next_step_pairs_are_two_copies_not_views():
+    codes = np.arange(12.0).reshape(6, 2)
+    X, Y = e9.next_step_pairs(codes)
+    assert (
+        not np.shares_memory(X, Y)
+        and not np.shares_memory(X, codes)
+        and not np.shares_memory(Y, codes)
+    )
+    X[1:] = -1.0  # step t+1 of the inputs is step t of the targets: they must not move together
+    np.testing.assert_array_equal(Y, codes[1:])
+    np.testing.assert_array_equal(codes, np.arange(12.0).reshape(6, 2))
+
+
+def test_random_letter_codes_are_independent_arrays():
+    codes = e9.random_letter_codes("abc", n_bits=3, seed=1)
+    kept = {k: v.copy() for k, v in codes.items()}
+    codes["a"][:] = 9
+    for k in "bc":
+        np.testing.assert_array_equal(codes[k], kept[k])
+    np.testing.assert_array_equal(e9.random_letter_codes("abc", n_bits=3, seed=1)["a"], kept["a"])
+
+
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (
+            lambda: e9.squared_errors(NOT_A_NET, np.ones((3, 1)), np.ones((3, 1))),
+            TypeError,
+            "model must be an rnnlib network",
+        ),
+        (
+            lambda: e9.encode_letters("ab", codes={"a": 1, "b": 0}),
+            ValueError,
+            r"codes\['a'\] must be a 1-D vector",
+        ),
+        (
+            lambda: e9.encode_letters("ab", codes={"a": [], "b": []}),
+            ValueError,
+            r"codes\['a'\] must be a 1-D vector",
+        ),
+        (
+            lambda: e9.encode_letters("ab", codes={"ab": [1], "b": [0]}),
+            TypeError,
+            "codes must be keyed by single characters",
+        ),
+        (
+            lambda: e9.encode_letters("ab", codes={}),
+            ValueError,
+            "codes must map at least one letter",
+        ),
+        (lambda: e9.encode_letters("ab", codes=[[1], [0]]), TypeError, "codes must be a dict"),
+        (
+            lambda: e9.next_step_pairs(np.zeros((4, 0))),
+            ValueError,
+            "codes must be a stream .* N, F >= 1",
+        ),
+        (
+            lambda: e9.parallel_streams(np.zeros((4, 0)), 2),
+            ValueError,
+            r"codes must be a stream of shape \(L, F\) with F >= 1",
+        ),
+        (
+            lambda: e9.parallel_streams(np.zeros(0), 1),
+            ValueError,
+            "codes of 0 steps cannot be cut into n_streams=1",
+        ),
+        (lambda: e9.random_letter_codes("abcd", n_bits=2), ValueError, "n_bits=2 gives only 3"),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (
+            lambda: e9.random_letter_codes("abc", n_bits=40),
+            "n_bits=40",
+        ),  # a table of 2**40 codes: 8 TiB
+        (lambda: e9.random_letter_codes("abc", n_bits=64), "n_bits=64"),
+        (lambda: e9.temporal_xor_stream(10**15), "n_triples=1000000000000000"),
+        (lambda: e9.letter_stream(10**15), "n_consonants=1000000000000000"),
+        (lambda: e9.sentences(10**15), "n_sentences=1000000000000000"),
+        (lambda: e9.word_numbers(10**15), "n_sentences=1000000000000000"),
+        (lambda: e9.xor_error_floor(10**15), "n_bits=1000000000000000"),
+    ],
+)
+def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert argument in message and "bytes" in message and "more than rnnlib allows" in message
+
+
+def test_module_tables_are_read_only():
+    for table, key in (
+        (e9.LETTER_CODES, "b"),
+        (e9.SYLLABLES, "b"),
+        (e9.LEXICON, "DET"),
+        (e9.WORD_CLASSES, "VERB_EAT"),
+    ):
+        with pytest.raises(TypeError):
+            table[key] = None
+    assert e9.encode_letters("ba", codes=e9.LETTER_CODES).shape == (2, 6)

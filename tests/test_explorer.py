@@ -25,6 +25,7 @@ from helpers import (  # noqa: E402
     numeric,
 )
 from rnnlib.explorer import (
+    SLIDER_LIMITS,
     Explorer,
     draw_response,
     explorer,
@@ -313,6 +314,17 @@ def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
         call()
     message = str(info.value)
     assert argument in message and "bytes" in message and "more than rnnlib allows" in message
+
+
+def test_the_explorer_refuses_a_continuous_update_that_is_not_a_boolean():
+    pytest.importorskip("ipywidgets")
+    with pytest.raises(TypeError, match="continuous_update must be True or False"):
+        Explorer(explorer_input(), 1.0, 0.5, 0.0, "tanh", continuous_update="yes")
+
+
+def test_the_slider_limits_are_read_only():
+    with pytest.raises(TypeError):
+        SLIDER_LIMITS["W"] = None
 
 
 def test_the_explorer_keeps_a_copy_of_its_input():

@@ -1,8 +1,24 @@
 """rnnlib.forecast: windows, AR least squares, persistence, RNN rollouts, errors (chapter 07)."""
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rnnlib
+from helpers import (
+    COUNTS,
+    FEEDFORWARD,
+    JORDAN,
+    NOT_A_NET,
+    REFUSED,
+    arrays,
+    call,
+    mostly,
+    numeric,
+    reference_forward,
+    sizes,
+    small_net,
+)
 from rnnlib import forecast as fc
 
 
@@ -172,3 +188,197 @@ def test_integer_lists_are_accepted():
     phi, phi0 = fc.fit_ar([0, 1, 0, 1, 0, 1, 0, 1, 0], 1)
     assert phi[0] == pytest.approx(-1.0) and phi0 == pytest.approx(1.0)
     assert fc.persistence(np.arange(4), 1).dtype == np.float64
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+SERIES = mostly(
+    st.integers(3, 9)
+    .flatmap(lambda T: st.sampled_from([(T,), (T, 1)]))
+    .flatmap(lambda s: arrays(shape=s)),
+    arrays(max_dims=2, max_side=9),
+)
+STARTS = mostly(st.integers(1, 8), COUNTS)
+
+
+@given(series=SERIES, length=sizes(1, 5), step=sizes(1, 3), p=sizes(1, 4))
+def test_forecast_data_shaping(series, length, step, p):
+    out = call(fc.windows, series, length, step, names=["series", "length", "step"])
+    s = numeric(series).ravel()
+    if out is not REFUSED:
+        X, Y = out
+        for n in range(X.shape[1]):
+            np.testing.assert_array_equal(X[:, n, 0], s[n * step : n * step + length])
+            np.testing.assert_array_equal(Y[:, n, 0], s[n * step + 1 : n * step + length + 1])
+    out = call(fc.lag_matrix, series, p, names=["series", "p"])
+    if out is not REFUSED:
+        L, y = out
+        for t in range(p, s.size):
+            np.testing.assert_array_equal(L[t - p], s[t - p : t][::-1])
+        np.testing.assert_array_equal(y, s[p:])
+
+
+@given(series=SERIES, p=sizes(1, 3), start=STARTS, steps=sizes(1, 4))
+def test_forecast_baselines(series, p, start, steps):
+    s = numeric(series).ravel()
+    out = call(fc.fit_ar, series, p, names=["series", "p"])
+    if out is not REFUSED:
+        phi, intercept = out
+        assert phi.shape == (p,) and isinstance(intercept, float)
+        one = call(
+            fc.ar_one_step,
+            series,
+            phi,
+            intercept,
+            start,
+            names=["series", "phi", "intercept", "start"],
+        )
+        if one is not REFUSED:
+            ref = [intercept + phi @ s[t - p : t][::-1] for t in range(start, s.size)]
+            np.testing.assert_allclose(one, ref, atol=1e-9)
+        free = call(
+            fc.ar_free_run,
+            series,
+            phi,
+            intercept,
+            steps,
+            names=["history", "phi", "intercept", "steps"],
+        )
+        if free is not REFUSED:
+            buf = list(s)
+            for _ in range(steps):
+                buf.append(intercept + sum(phi[k] * buf[-1 - k] for k in range(p)))
+            np.testing.assert_allclose(free, buf[s.size :], atol=1e-9)
+    out = call(fc.persistence, series, start, names=["series", "start"])
+    if out is not REFUSED:
+        np.testing.assert_array_equal(out, s[start - 1 : -1])
+
+
+@given(SERIES.flatmap(lambda a: st.tuples(st.just(a), mostly(arrays(shape=np.shape(a)), SERIES))))
+def test_forecast_errors(pair):
+    a, b = pair
+    for fn, ref in (
+        (fc.rmse, lambda d: np.sqrt(np.mean(d**2))),
+        (fc.mae, lambda d: np.mean(np.abs(d))),
+    ):
+        out = call(fn, a, b, names=["y_true", "y_pred"])
+        if out is not REFUSED:
+            assert out == pytest.approx(ref(numeric(b) - numeric(a)))
+
+
+@st.composite
+def forecast_net(draw):
+    if draw(mostly(st.just(True), st.just(False))):
+        return small_net(draw, n_in=1, n_out=1)
+    return small_net(
+        draw,
+        n_in=draw(st.sampled_from([1, 2])),
+        n_out=draw(st.sampled_from([1, 2])),
+        kinds=("elman", "jordan", "feedforward", "other"),
+    )
+
+
+@given(net=forecast_net(), series=SERIES, start=STARTS, steps=sizes(1, 4))
+def test_forecast_rnn(net, series, start, steps):
+    s = numeric(series).ravel()
+    out = call(fc.rnn_one_step, net, series, start, names=["net", "series", "start"])
+    if out is not REFUSED:
+        _, Y = net.forward(s[:-1, None])
+        np.testing.assert_allclose(out, Y[start - 1 :, 0], atol=1e-12)
+    out = call(fc.rnn_free_run, net, series, steps, names=["net", "history", "steps"])
+    if out is not REFUSED:
+        Hs, Y = reference_forward(net, s[:, None])
+        h, y, ref = Hs[-1], Y[-1], [Y[-1, 0]]
+        for _ in range(steps - 1):
+            Hs, Y = reference_forward(net, y[None], h)
+            h, y = Hs[-1], Y[-1]
+            ref.append(y[0])
+        np.testing.assert_allclose(out, ref, atol=1e-9)
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: fc.persistence(s, 2),
+        lambda s: fc.windows(s, 3)[0],
+        lambda s: fc.lag_matrix(s, 2)[1],
+        lambda s: fc.fit_ar(s, 1)[0],
+    ],
+)
+def test_forecast_results_are_not_views_of_the_series(make):
+    s = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 6.0, 5.0, 8.0])
+    out = make(s)
+    assert not np.shares_memory(out, s)
+    before = make(s.copy())
+    out[...] = 0.0
+    np.testing.assert_array_equal(make(s), before)
+
+
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        # a model forecast does not support is a TypeError, not an AttributeError
+        (
+            lambda: fc.rnn_one_step(NOT_A_NET, np.arange(5.0), 2),
+            TypeError,
+            "net must be an rnnlib network",
+        ),
+        (
+            lambda: fc.rnn_one_step(None, np.arange(5.0), 2),
+            TypeError,
+            "net must be an rnnlib network",
+        ),
+        (
+            lambda: fc.rnn_free_run(JORDAN, np.arange(5.0), 2),
+            TypeError,
+            "net must be an rnnlib ElmanRNN",
+        ),
+        (
+            lambda: fc.rnn_free_run(FEEDFORWARD, np.arange(5.0), 2),
+            TypeError,
+            "net must be an rnnlib ElmanRNN",
+        ),
+        (
+            lambda: fc.rnn_free_run({"n_in": 1, "n_out": 1}, np.arange(5.0), 2),
+            TypeError,
+            "net must be an rnnlib ElmanRNN",
+        ),
+    ],
+)
+def test_entry_checks_name_the_argument(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (lambda: fc.ar_free_run([1.0, 2.0], [0.5], 0.0, 10**15), "steps=1000000000000000"),
+        (
+            lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 2, 1), [1.0], 10**15),
+            "steps=1000000000000000",
+        ),
+        (lambda: fc.windows(np.zeros(200_000), 100_000), "length=100000, step=1"),
+        (lambda: fc.lag_matrix(np.zeros(200_000), 100_000), "p=100000"),
+    ],
+)
+def test_sizes_fail_fast_naming_the_argument_and_the_bytes(call, argument):
+    with pytest.raises(ValueError) as info:
+        call()
+    message = str(info.value)
+    assert argument in message and "bytes" in message and "more than rnnlib allows" in message
+
+
+def test_refused_calls_leave_models_and_inputs_as_they_were():
+    net = rnnlib.ElmanRNN(1, 2, 1, seed=1)
+    kept = {k: v.copy() for k, v in net.params.items()}
+    series = np.arange(6.0)
+    for bad in (
+        lambda: fc.rnn_one_step(net, series, 0),
+        lambda: fc.rnn_free_run(net, series, 0),
+    ):
+        with pytest.raises(ValueError):
+            bad()
+    for k in kept:
+        np.testing.assert_array_equal(net.params[k], kept[k])
+    np.testing.assert_array_equal(series, np.arange(6.0))

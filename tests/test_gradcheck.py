@@ -180,3 +180,14 @@ def test_check_gradients_restores_the_model_after_an_interrupt(monkeypatch):
         rnnlib.check_gradients(net, np.ones((3, 1)))
     for k in kept:
         np.testing.assert_array_equal(net.params[k], kept[k])
+
+
+def test_a_refused_call_leaves_the_model_and_the_input_as_they_were():
+    net = rnnlib.ElmanRNN(1, 2, 1, seed=1)
+    kept = {k: v.copy() for k, v in net.params.items()}
+    series = np.arange(6.0)
+    with pytest.raises(ValueError):
+        rnnlib.check_gradients(net, series[:, None], dY=np.ones((5, 1)))
+    for k in kept:
+        np.testing.assert_array_equal(net.params[k], kept[k])
+    np.testing.assert_array_equal(series, np.arange(6.0))

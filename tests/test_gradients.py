@@ -328,3 +328,14 @@ def test_hidden_jacobians_refuse_a_stack_larger_than_memory(monkeypatch):
     net = rnnlib.ElmanRNN(1, 10, 1)
     with pytest.raises(ValueError, match=r"n_hidden=10 needs an array of 8,800 bytes"):
         gradients.hidden_jacobians(net, np.ones((10, 1)))  # 11 Jacobians of 10 x 10
+
+
+def test_a_refused_call_leaves_the_model_and_the_input_as_they_were():
+    net = rnnlib.ElmanRNN(1, 2, 1, seed=1)
+    kept = {k: v.copy() for k, v in net.params.items()}
+    series = np.arange(6.0)
+    with pytest.raises(ValueError):
+        gradients.numerical_hidden_jacobian(net, series[:, None], 9)
+    for k in kept:
+        np.testing.assert_array_equal(net.params[k], kept[k])
+    np.testing.assert_array_equal(series, np.arange(6.0))

@@ -5,9 +5,24 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rnnlib
-from conftest import load_script
+from helpers import (
+    COUNTS,
+    REFUSED,
+    SEEDS,
+    arrays,
+    call,
+    load_script,
+    mostly,
+    numeric,
+    reference_forward,
+    shapes,
+    sizes,
+)
 from rnnlib import text as tx
 from rnnlib.datasets import load_austen
 
@@ -269,3 +284,178 @@ def test_reading_in_many_streams_checks_the_size_first():
         tx.read(net, [0, 1, 2, 0], n_streams=10**9)
     with pytest.raises(ValueError, match=r"n_streams=2 with warmup=1000000000000 needs an array"):
         tx.surprisal(net, [0, 1, 2, 0], n_streams=2, warmup=10**12)
+
+
+# ------------------------------------------ properties: random arguments (helpers.call)
+TEXTS = mostly(
+    st.text("ab \ncd", min_size=1, max_size=12),
+    st.one_of(st.just(""), st.integers(), st.lists(st.just("a"))),
+)
+
+
+@given(txt=TEXTS, extra=st.text("xyz", max_size=2))
+def test_text_encoding(txt, extra):
+    chars = call(tx.alphabet, txt, names=["text"])
+    if chars is REFUSED:
+        return
+    assert chars == "".join(sorted(set(txt)))
+    ids = call(tx.encode, txt, chars + extra, names=["text", "chars"])
+    if ids is REFUSED:
+        return
+    assert call(tx.decode, ids, chars + extra, names=["ids", "chars"]) == txt
+    V = len(chars + extra)
+    oh = call(tx.one_hot, ids, V, names=["ids", "size"])
+    np.testing.assert_array_equal(oh.argmax(-1), ids)
+    assert np.all(oh.sum(-1) == 1)
+
+
+@given(
+    ids=mostly(
+        hnp.arrays(np.int64, st.integers(2, 12), elements=st.integers(0, 3)),
+        st.one_of(arrays(max_dims=2), st.just([])),
+    ),
+    n_streams=sizes(1, 4),
+)
+def test_text_streams(ids, n_streams):
+    out = call(tx.streams, ids, n_streams, names=["ids", "n_streams"])
+    if out is REFUSED:
+        return
+    inputs, targets = out
+    T = (len(ids) - 1) // n_streams
+    for n in range(n_streams):
+        np.testing.assert_array_equal(inputs[:, n], ids[n * T : (n + 1) * T])
+        np.testing.assert_array_equal(targets[:, n], ids[n * T + 1 : (n + 1) * T + 1])
+
+
+@given(
+    txt=mostly(
+        st.lists(st.text("ab ", min_size=1, max_size=5), min_size=3, max_size=8).map(
+            lambda lines: "\n".join(lines) + "\n"
+        ),
+        TEXTS,
+    ),
+    fractions=mostly(
+        st.sampled_from([(0.8, 0.1, 0.1), (0.5, 0.5), [0.3, 0.3, 0.4]]),
+        st.sampled_from([(0.5, 0.6), (1.5, -0.5), ("a",), 0.5]),
+    ),
+)
+def test_text_split(txt, fractions):
+    parts = call(tx.split, txt, fractions, names=["text", "fractions", "part"])
+    if parts is not REFUSED:
+        assert "".join(parts) == txt and len(parts) == len(fractions) and all(parts)
+
+
+@st.composite
+def score_rows(draw):
+    shape = draw(mostly(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), shapes()))
+    return draw(arrays(shape=shape))
+
+
+@given(
+    Y=score_rows(),
+    data=st.data(),
+    temperature=mostly(st.sampled_from([0.5, 1, 2.0]), st.sampled_from([0, -1, "hot"])),
+)
+def test_text_scores(Y, data, temperature):
+    logp = call(tx.log_softmax, Y, names=["Y"])
+    if logp is not REFUSED:
+        y = numeric(Y)
+        np.testing.assert_allclose(logp, y - np.log(np.exp(y).sum(-1, keepdims=True)), atol=1e-12)
+        nxt = data.draw(
+            mostly(
+                hnp.arrays(np.int64, y.shape[:-1], elements=st.integers(0, y.shape[-1] - 1)),
+                arrays(max_dims=2),
+            )
+        )
+        bits = call(tx.next_char_bits, Y, nxt, names=["Y", "next_ids"])
+        if bits is not REFUSED:
+            np.testing.assert_allclose(
+                bits, -np.take_along_axis(logp, nxt[..., None], -1)[..., 0] / np.log(2)
+            )
+            if bits.size:
+                bpc, perplexity = call(tx.bits_per_char, bits, names=["bits"])
+                assert bpc == pytest.approx(bits.mean()) and perplexity == pytest.approx(
+                    2 ** bits.mean()
+                )
+    p = call(tx.temperature_probs, Y, temperature, names=["y", "temperature"])
+    if p is not REFUSED:
+        z = numeric(Y) / temperature
+        np.testing.assert_allclose(p, np.exp(z) / np.exp(z).sum(-1, keepdims=True), atol=1e-12)
+
+
+@st.composite
+def text_net_args(draw):
+    V = draw(st.integers(2, 4))
+    net = (
+        rnnlib.ElmanRNN(
+            V,
+            draw(st.integers(1, 3)),
+            draw(mostly(st.just(V), st.just(V + 1))),
+            seed=draw(st.integers(0, 3)),
+        )
+        if draw(mostly(st.just(True), st.just(False)))
+        else "net"
+    )
+    ids = draw(
+        mostly(
+            hnp.arrays(np.int64, st.integers(1, 10), elements=st.integers(0, V - 1)),
+            arrays(max_dims=2),
+        )
+    )
+    return net, ids
+
+
+@given(
+    args=text_net_args(),
+    n_streams=sizes(1, 3),
+    warmup=mostly(st.integers(0, 3), COUNTS),
+    n=COUNTS,
+    temperature=mostly(
+        st.sampled_from([1.0, 0.5, [1.0, 2.0]]), st.sampled_from([0.0, "x", [1.0, -1.0]])
+    ),
+    seed=SEEDS,
+)
+def test_text_read_and_sample(args, n_streams, warmup, n, temperature, seed):
+    net, ids = args
+    out = call(tx.read, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"])
+    if out is not REFUSED and n_streams == 1:
+        ref_H, ref_Y = reference_forward(net, np.eye(net.n_in)[ids[:-1]])
+        np.testing.assert_allclose(out[0], ref_H, atol=1e-12)
+        np.testing.assert_allclose(out[1], ref_Y, atol=1e-12)
+    bits = call(
+        tx.surprisal, net, ids, n_streams, warmup, names=["net", "ids", "n_streams", "warmup"]
+    )
+    if bits is not REFUSED:
+        assert bits.shape == (len(ids) - 1,) and np.all(bits >= 0)
+    chars = call(
+        tx.sample,
+        net,
+        ids,
+        n,
+        temperature,
+        seed,
+        names=["net", "prefix_ids", "n", "temperature", "seed"],
+    )
+    if chars is not REFUSED:
+        assert chars.shape == ((len(temperature), n) if isinstance(temperature, list) else (n,))
+        assert np.all((0 <= chars) & (chars < net.n_out))
+
+
+# ---------------------------------------------- robustness: copies, entry checks, sizes
+def test_text_entry_checks_and_sizes():
+    with pytest.raises(TypeError, match="Y must contain real numbers"):
+        tx.log_softmax(["a"])
+    with pytest.raises(ValueError, match="Y must have one score per character on its last axis"):
+        tx.next_char_bits(np.zeros((2, 0)), np.zeros(2, dtype=int))
+    with pytest.raises(ValueError, match="bits contains NaN"):
+        tx.bits_per_char([np.nan])
+    with pytest.raises(TypeError, match="fractions must be a sequence"):
+        tx.split("ab\ncd\n", 0.5)
+    with pytest.raises(ValueError, match="net must read what it writes"):
+        tx.sample(rnnlib.ElmanRNN(2, 2, 3), [0], 3)
+    with pytest.raises(
+        ValueError, match=r"size=1000000000000 for 1 indices needs an array of .* bytes"
+    ):
+        tx.one_hot([0], 10**12)
+    with pytest.raises(ValueError, match=r"n=10000000000000 needs an array of .* bytes"):
+        tx.sample(rnnlib.ElmanRNN(2, 2, 2), [0], 10**13)
