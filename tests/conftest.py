@@ -14,13 +14,10 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402 (numpy reads the thread settings above when it loads)
 
-import helpers  # noqa: E402 (it imports numpy)
-
-# For the test files that chapter work is editing now and that still import these from here; the
-# others import them from helpers. Remove once those files import helpers.
-NOTEBOOK_DIR, NOTEBOOKS, ROOT = helpers.NOTEBOOK_DIR, helpers.NOTEBOOKS, helpers.ROOT
-REFERENCE_ACTIVATIONS = helpers.REFERENCE_ACTIVATIONS
-load_script, require_optional = helpers.load_script, helpers.require_optional
+# helpers.py loads the Hypothesis profile ("ci" unless HYPOTHESIS_PROFILE says otherwise) when it
+# is imported. Importing it here loads it before any test file is collected, so the files that use
+# Hypothesis without helpers (test_clustering, test_portable) get it too, even run on their own.
+import helpers  # noqa: E402, F401 (imported for the profile it loads; it imports numpy)
 
 
 @pytest.fixture

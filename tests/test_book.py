@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import NOTEBOOKS, ROOT
+from helpers import NOTEBOOKS, ROOT
 
 IDS = [p.name for p in NOTEBOOKS]
 

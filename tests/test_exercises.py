@@ -9,7 +9,7 @@ import re
 import jupytext
 import pytest
 
-from conftest import NOTEBOOK_DIR, NOTEBOOKS
+from helpers import NOTEBOOK_DIR, NOTEBOOKS
 
 DETAILS = re.compile(r"<details>(.*?)</details>", re.S)
 FENCE = re.compile(r"```python\n(.*?)```", re.S)

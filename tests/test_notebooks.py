@@ -11,7 +11,7 @@ import re
 import jupytext
 import pytest
 
-from conftest import NOTEBOOK_DIR, NOTEBOOKS
+from helpers import NOTEBOOK_DIR, NOTEBOOKS
 
 IDS = [p.name for p in NOTEBOOKS]
 

@@ -22,7 +22,7 @@ import re
 
 import pytest
 
-from conftest import NOTEBOOK_DIR, NOTEBOOKS
+from helpers import NOTEBOOK_DIR, NOTEBOOKS
 
 NUMBER = re.compile(r"(?<![\w.,/])(?:\d*\.\d+|\d+/\d+)(?![\w/]|\.\d)")
 EXEMPT = [

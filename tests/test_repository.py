@@ -6,7 +6,7 @@ import urllib.parse
 import jupytext
 import pytest
 
-from conftest import NOTEBOOKS, ROOT
+from helpers import NOTEBOOKS, ROOT
 
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|<img[^>]*\bsrc=\"([^\"]+)\"|!\[[^\]]*\]\(([^)\s]+)\)")
 BINDER = re.compile(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/([^?)\s]+)\?labpath=([^)\s\"]+)")
