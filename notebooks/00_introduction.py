@@ -81,8 +81,8 @@ import rnnlib
 # %%
 rng = np.random.default_rng(0)
 bits = rng.integers(0, 2, size=2001)
-x_now, target = bits[1:], bits[:-1]          # target at step t is x_{t-1}
-best_accuracy = rnnlib.tasks.best_rule_accuracy   # features: one row of seen values per step
+x_now, target = bits[1:], bits[:-1]  # target at step t is x_{t-1}
+best_accuracy = rnnlib.tasks.best_rule_accuracy  # features: one row of seen values per step
 
 only_now = best_accuracy(x_now[:, None], target)
 with_past = best_accuracy(np.stack([x_now, bits[:-1]], 1), target)
@@ -149,13 +149,13 @@ assert with_past == 1.0
 
 # %%
 net = rnnlib.ElmanRNN(n_in=1, n_hidden=2, n_out=1, seed=0)
-net.W = [[6.0], [0.0]]               # unit 1 <- the current bit (centred by B below)
-net.D = [[0.0, 0.0], [6.0, 0.0]]     # unit 2 <- unit 1 of the previous step
+net.W = [[6.0], [0.0]]  # unit 1 <- the current bit (centred by B below)
+net.D = [[0.0, 0.0], [6.0, 0.0]]  # unit 2 <- unit 1 of the previous step
 net.B = [-3.0, 0.0]
-net.V = [[0.0, 0.5]]                 # output <- unit 2, mapped from (-1, 1) to (0, 1)
+net.V = [[0.0, 0.5]]  # output <- unit 2, mapped from (-1, 1) to (0, 1)
 net.c = [0.5]
 
-X = bits[:, None]                    # one sequence, time-major: shape (T, I) = (2001, 1)
+X = bits[:, None]  # one sequence, time-major: shape (T, I) = (2001, 1)
 Hs, Y = net.forward(X)
 pred = (Y[:, 0] > 0.5).astype(int)
 print(" t  x_t  target x_(t-1)  output y_t")
@@ -242,11 +242,10 @@ print(net)
 for name, array in net.params.items():
     print(f"  {name}: shape {array.shape}")
 
-X = np.array([[1.0, 0.0, 0.0],
-              [0.0, 1.0, 0.0],
-              [0.0, 0.0, 1.0],
-              [1.0, 1.0, 1.0]])      # a tiny sequence: T = 4 steps of I = 3 inputs
-Hs, Y = net.forward(X)               # h_0 = 0 by default
+X = np.array(
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]]
+)  # a tiny sequence: T = 4 steps of I = 3 inputs
+Hs, Y = net.forward(X)  # h_0 = 0 by default
 print(f"X {X.shape} -> hidden states {Hs.shape}, outputs {Y.shape}")
 for t, y in enumerate(Y, start=1):
     print(f"  y_{t} = [{y[0]:+.3f}, {y[1]:+.3f}]")

@@ -111,6 +111,7 @@ plt.show()
 # $W, B, V, c$, and expect the two to agree at every step (up to rounding in the last
 # digits).
 
+
 # %%
 def bp_network(x, W, B, V, c, f=np.tanh):
     """A plain 3-layer feed-forward (BP) network: input -> hidden -> output."""
@@ -119,13 +120,13 @@ def bp_network(x, W, B, V, c, f=np.tanh):
 
 
 rng = np.random.default_rng(1)
-X = rng.normal(size=(5, 3))                     # a sequence of T = 5 steps, I = 3 inputs
+X = rng.normal(size=(5, 3))  # a sequence of T = 5 steps, I = 3 inputs
 
 net = rnnlib.ElmanRNN(n_in=3, n_hidden=4, n_out=2, seed=1)
-net.c = rng.normal(size=2)                      # a non-zero output threshold, so it is tested too
+net.c = rng.normal(size=2)  # a non-zero output threshold, so it is tested too
 cut = rnnlib.ElmanRNN(n_in=3, n_hidden=4, n_out=2, seed=1)
 cut.c = net.c
-cut.D = np.zeros((4, 4))                        # no delayed input
+cut.D = np.zeros((4, 4))  # no delayed input
 
 _, Y_cut = cut.forward(X)
 Y_bp = np.array([bp_network(x, cut.W, cut.B, cut.V, cut.c)[1] for x in X])
@@ -151,9 +152,11 @@ assert agree
 
 # %%
 _, Y = net.forward(X)
-difference = np.abs(Y - Y_cut).max(axis=1)                 # largest change at each step
-print("the delayed input changes the output of step t by: "
-      + ", ".join(f"{d:.3f}" for d in difference))
+difference = np.abs(Y - Y_cut).max(axis=1)  # largest change at each step
+print(
+    "the delayed input changes the output of step t by: "
+    + ", ".join(f"{d:.3f}" for d in difference)
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: step 1 is unchanged by D, every later step changes
@@ -176,11 +179,15 @@ assert np.all(difference[1:] > 0)
 # layer. For the network above ($I = 3$, $H = 4$, $O = 2$):
 
 # %%
-I, H, O = 3, 4, 2
+I, H, O = 3, 4, 2  # noqa: E741 (I, H, O: the book's names for the sizes)
 net = rnnlib.ElmanRNN(I, H, O)
-role = {"W": "weight: input -> hidden", "D": "weight: delayed input -> hidden",
-        "B": "threshold of the hidden layer", "V": "weight: hidden -> output",
-        "c": "threshold of the output layer"}
+role = {
+    "W": "weight: input -> hidden",
+    "D": "weight: delayed input -> hidden",
+    "B": "threshold of the hidden layer",
+    "V": "weight: hidden -> output",
+    "c": "threshold of the output layer",
+}
 print(f"{'name':5s}{'role':34s}{'shape':>8s}{'numbers':>9s}")
 for name, array in net.params.items():
     print(f"{name:5s}{role[name]:34s}{str(array.shape):>8s}{array.size:9d}")
@@ -213,7 +220,7 @@ plt.show()
 # parameters.
 
 # %%
-I, O = 3, 2
+I, O = 3, 2  # noqa: E741 (I and O: the book's names for the sizes)
 hidden_sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 blocks = {"W  (H·I)": [], "D  (H·H)": [], "B  (H)": [], "V + c  (O·H + O)": []}
 totals = []
@@ -221,11 +228,13 @@ lines = [f"{'H':>5s}{'W':>7s}{'D':>8s}{'B':>6s}{'V+c':>6s}{'total':>8s}{'D share
 for h in hidden_sizes:
     net_h = rnnlib.ElmanRNN(I, h, O)
     parts = [h * I, h * h, h, O * h + O]
-    for key, part in zip(blocks, parts):
+    for key, part in zip(blocks, parts, strict=True):
         blocks[key].append(part)
     totals.append(net_h.n_params)
     share = parts[1] / net_h.n_params
-    lines.append(f"{h:5d}{parts[0]:7d}{parts[1]:8d}{parts[2]:6d}{parts[3]:6d}{net_h.n_params:8d}{share:9.1%}")
+    lines.append(
+        f"{h:5d}{parts[0]:7d}{parts[1]:8d}{parts[2]:6d}{parts[3]:6d}{net_h.n_params:8d}{share:9.1%}"
+    )
 print("\n".join(lines))
 
 h_half = next(h for h in range(1, 1000) if h * h > h * I + h + O * h + O)
@@ -233,19 +242,31 @@ print(f"D holds more than half of the parameters from H = {h_half} on (I = {I}, 
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: each total is the sum of the blocks (n_params)
-for h, total in zip(hidden_sizes, totals):
+for h, total in zip(hidden_sizes, totals, strict=True):
     assert total == h * I + h * h + h + O * h + O
 
 # %% mystnb={"figure": {"caption": "Parameter count against hidden size: D, with H\u00b2 entries, dominates for large H."}, "image": {"alt": "Log-log line chart of the number of parameters against the number of hidden units H from 1 to 256, for 3 inputs and 2 outputs, with one line each for W (H\u00b7I), D (H\u00b7H), B (H), V + c (O\u00b7H + O) and the total. All grow in proportion to H except D, which grows like H squared and makes up almost all of the total for large H; a dotted vertical line marks where D becomes half of all parameters."}}
 fig, ax = plt.subplots(figsize=(7, 4))
 colours = [plotting.PALETTE[k] for k in ("blue", "orange", "purple", "vermillion")]
-for (key, values), colour in zip(blocks.items(), colours):
+for (key, values), colour in zip(blocks.items(), colours, strict=True):
     ax.plot(hidden_sizes, values, "o-", color=colour, label=key)
 ax.plot(hidden_sizes, totals, "k--", lw=1.2, label="total = n_params")
 ax.axvline(h_half, color="#888888", lw=1, ls=":")
-ax.text(h_half * 1.1, 1.0, f"D is more than half\nfrom H = {h_half}", va="bottom", fontsize=10, color="#555555")
-ax.set(xscale="log", yscale="log", xlabel="hidden units H", ylabel="number of parameters",
-       title="Parameters of the basic RNN (I = 3, O = 2): D grows like H²")
+ax.text(
+    h_half * 1.1,
+    1.0,
+    f"D is more than half\nfrom H = {h_half}",
+    va="bottom",
+    fontsize=10,
+    color="#555555",
+)
+ax.set(
+    xscale="log",
+    yscale="log",
+    xlabel="hidden units H",
+    ylabel="number of parameters",
+    title="Parameters of the basic RNN (I = 3, O = 2): D grows like H²",
+)
 ax.set_xticks(hidden_sizes, [str(h) for h in hidden_sizes])
 ax.minorticks_off()
 ax.legend(loc="upper left")
@@ -282,14 +303,16 @@ net.c = [0.1, -0.2]
 X = rng.normal(size=(6, 3))
 _, Y_before = net.forward(X)
 
-D_new = net.D.copy()                   # the one delayed-input weight, used at every step
-D_new[0, 1] += 0.5                     # change a single entry
+D_new = net.D.copy()  # the one delayed-input weight, used at every step
+D_new[0, 1] += 0.5  # change a single entry
 net.D = D_new
 _, Y_after = net.forward(X)
 change = np.abs(Y_after - Y_before).max(axis=1)
 for t in range(len(X)):
-    print(f"step {t + 1}: y = [{Y_before[t, 0]:+.3f}, {Y_before[t, 1]:+.3f}] -> "
-          f"[{Y_after[t, 0]:+.3f}, {Y_after[t, 1]:+.3f}]   change {change[t]:.3f}")
+    print(
+        f"step {t + 1}: y = [{Y_before[t, 0]:+.3f}, {Y_before[t, 1]:+.3f}] -> "
+        f"[{Y_after[t, 0]:+.3f}, {Y_after[t, 1]:+.3f}]   change {change[t]:.3f}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: one entry of D moves every step's output from step 2 on, not step 1
@@ -310,7 +333,7 @@ assert np.all(change[1:] > 0)
 
 # %%
 x = np.array([1.0, -1.0, 0.5])
-_, Y_const = net.forward(np.tile(x, (6, 1)))          # the same x_t at all 6 steps
+_, Y_const = net.forward(np.tile(x, (6, 1)))  # the same x_t at all 6 steps
 print(f"x_t = [{x[0]:+.1f}, {x[1]:+.1f}, {x[2]:+.1f}] at every step")
 for t, y in enumerate(Y_const, start=1):
     print(f"step {t}: y_t = [{y[0]:+.3f}, {y[1]:+.3f}]")
@@ -325,7 +348,9 @@ for t, y in enumerate(Y_const, start=1):
 for T in (1, 10, 100, 1000):
     X_T = rng.normal(size=(T, 3))
     Hs_T, Y_T = net.forward(X_T)
-    print(f"T = {T:4d}: input {str(X_T.shape):>10s} -> outputs {str(Y_T.shape):>10s}; parameters: {net.n_params}")
+    print(
+        f"T = {T:4d}: input {str(X_T.shape):>10s} -> outputs {str(Y_T.shape):>10s}; parameters: {net.n_params}"
+    )
 
 # %% [markdown]
 # Compare the two alternatives that do *not* share weights. A network with its own set of
@@ -336,17 +361,34 @@ for T in (1, 10, 100, 1000):
 
 # %% mystnb={"figure": {"caption": "Weight sharing: the RNN's number of parameters does not grow with the sequence length."}, "image": {"alt": "Log-log line chart of the number of parameters against the sequence length T from 1 to 1000, for 3 inputs, 4 hidden units and 2 outputs. A network with one set of parameters per step and a feed-forward net on a window of T inputs both grow in proportion to T; the basic RNN with shared weights is a flat line, its size independent of T."}}
 lengths = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
-I, H, O = 3, 4, 2
+I, H, O = 3, 4, 2  # noqa: E741 (I, H, O: the book's names for the sizes)
 shared = np.full(lengths.shape, net.n_params)
 per_step = lengths * net.n_params
 window = H * I * lengths + H + O * H + O
 
 fig, ax = plt.subplots(figsize=(7, 4))
-ax.plot(lengths, per_step, "s-", color=plotting.PALETTE["vermillion"], label="one set of parameters per step")
-ax.plot(lengths, window, "^-", color=plotting.PALETTE["purple"], label="feed-forward net on a window of T inputs")
+ax.plot(
+    lengths,
+    per_step,
+    "s-",
+    color=plotting.PALETTE["vermillion"],
+    label="one set of parameters per step",
+)
+ax.plot(
+    lengths,
+    window,
+    "^-",
+    color=plotting.PALETTE["purple"],
+    label="feed-forward net on a window of T inputs",
+)
 ax.plot(lengths, shared, "o-", color=plotting.PALETTE["green"], label="basic RNN (shared weights)")
-ax.set(xscale="log", yscale="log", xlabel="sequence length T", ylabel="number of parameters",
-       title="Weight sharing: the RNN's size does not grow with T (I = 3, H = 4, O = 2)")
+ax.set(
+    xscale="log",
+    yscale="log",
+    xlabel="sequence length T",
+    ylabel="number of parameters",
+    title="Weight sharing: the RNN's size does not grow with T (I = 3, H = 4, O = 2)",
+)
 ax.legend(loc="upper left")
 plt.show()
 

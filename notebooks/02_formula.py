@@ -107,16 +107,12 @@ def vec(v, digits=3):
 # The input sequence has three steps: $x_1 = (1, 0)$, $x_2 = (0, 1)$, $x_3 = (1, 1)$.
 
 # %%
-W = np.array([[0.5, -1.0],
-              [1.0, 0.5]])       # (H, I) input -> hidden
-D = np.array([[1.0, 0.5],
-              [0.5, 0.5]])       # (H, H) delayed input -> hidden
-B = np.array([0.0, 0.5])         # (H,)   hidden threshold
-V = np.array([[1.0, 0.5]])       # (O, H) hidden -> output
-c = np.array([-0.5])             # (O,)   output threshold
-X = np.array([[1.0, 0.0],
-              [0.0, 1.0],
-              [1.0, 1.0]])       # (T, I) = (3, 2): one row per time step
+W = np.array([[0.5, -1.0], [1.0, 0.5]])  # (H, I) input -> hidden
+D = np.array([[1.0, 0.5], [0.5, 0.5]])  # (H, H) delayed input -> hidden
+B = np.array([0.0, 0.5])  # (H,)   hidden threshold
+V = np.array([[1.0, 0.5]])  # (O, H) hidden -> output
+c = np.array([-0.5])  # (O,)   output threshold
+X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # (T, I) = (3, 2): one row per time step
 for name, arr in dict(W=W, D=D, B=B, V=V, c=c, X=X).items():
     print(f"{name}: shape {arr.shape}")
 
@@ -148,12 +144,12 @@ print("y_1 = V h_1 + c =", vec(y1))
 # adds $D h_2$. The same computation in a loop carries $h$ from one step to the next.
 
 # %%
-h = np.zeros(2)                  # h_0
-H_hand, Y_hand = [], []          # kept, to compare with rnnlib below
+h = np.zeros(2)  # h_0
+H_hand, Y_hand = [], []  # kept, to compare with rnnlib below
 print(f" t | {'x_t':12} | {'W x_t':16} | {'D h_(t-1)':16} | {'h_t':16} | y_t")
 for t, x in enumerate(X, start=1):
     Wx, Dh = W @ x, D @ h
-    h = np.tanh(Wx + Dh + B)     # h now holds h_t
+    h = np.tanh(Wx + Dh + B)  # h now holds h_t
     y = V @ h + c
     H_hand.append(h)
     Y_hand.append(y)
@@ -168,14 +164,16 @@ for t, x in enumerate(X, start=1):
 # %%
 net = rnnlib.ElmanRNN(n_in=2, n_hidden=2, n_out=1, activation="tanh")
 net.W, net.D, net.B, net.V, net.c = W, D, B, V, c
-Hs, Y = net.forward(X)               # h_0 = 0 by default
+Hs, Y = net.forward(X)  # h_0 = 0 by default
 print("Hs shape", Hs.shape, " Y shape", Y.shape)
 for t in range(len(X)):
     print(f"t={t + 1}:  h_t = {vec(Hs[t])}   y_t = {vec(Y[t])}")
 
 # the hand computation of the previous cell must agree (to round-off: 1e-12)
-agree = np.allclose(Hs, H_hand, rtol=1e-12, atol=1e-12) and np.allclose(Y, Y_hand, rtol=1e-12, atol=1e-12)
-h_step, y_step = net.step(X[0])      # one step at a time is also available
+agree = np.allclose(Hs, H_hand, rtol=1e-12, atol=1e-12) and np.allclose(
+    Y, Y_hand, rtol=1e-12, atol=1e-12
+)
+h_step, y_step = net.step(X[0])  # one step at a time is also available
 print(f"rnnlib agrees with the hand computation: {agree}")
 print(f"net.step(x_1) gives h_1 = {vec(h_step)}, y_1 = {vec(y_step)}")
 
@@ -230,7 +228,7 @@ for act in ("tanh", "relu"):
 m, det = (D[0, 0] + D[1, 1]) / 2, D[0, 0] * D[1, 1] - D[0, 1] * D[1, 0]
 lam = np.array([m + np.sqrt(m * m - det), m - np.sqrt(m * m - det)])
 print("eigenvalues of D:", vec(lam))
-norm = {act: np.sqrt(np.sum(S * S, axis=1)) for act, S in states.items()}   # |h_t| at every step
+norm = {act: np.sqrt(np.sum(S * S, axis=1)) for act, S in states.items()}  # |h_t| at every step
 for act, S in states.items():
     growth = norm[act][-1] / norm[act][-2]
     print(f"{act:4}: largest |h| = {np.abs(S).max():8.3f}   |h_20| / |h_19| = {growth:.3f}")
@@ -251,8 +249,13 @@ axes[0].axhline(-1, color="grey", lw=0.8, ls=":")
 axes[0].set(xlabel="time step t", ylabel="$h_t$", title="f = tanh", ylim=(-1.15, 1.15))
 axes[0].legend(loc="lower right")
 axes[1].semilogy(t, norm["relu"], "o-", ms=3, color=C["green"], label="$|h_t|$")
-axes[1].semilogy(t, norm["relu"][-1] * lam[0] ** (t - 20.0), "k--", lw=1,
-                 label=f"slope of {lam[0]:.3f}$^t$ (largest eigenvalue)")
+axes[1].semilogy(
+    t,
+    norm["relu"][-1] * lam[0] ** (t - 20.0),
+    "k--",
+    lw=1,
+    label=f"slope of {lam[0]:.3f}$^t$ (largest eigenvalue)",
+)
 axes[1].set(xlabel="time step t", ylabel="$|h_t|$ (log scale)", title="f = ReLU")
 axes[1].legend(loc="upper left")
 fig.suptitle("Same weights, same inputs: only the activation differs")
@@ -291,6 +294,7 @@ plt.show()
 # forget where it started, so the differences shrink towards zero; with the strong
 # feedback, the network can hold on to its starting point, so some differences may not shrink at all.
 
+
 # %%
 def holds_from(flags):
     """The first step (counting from 1) from which flags stays True to the end."""
@@ -308,20 +312,28 @@ diffs, runs = {}, {}
 for label, scale in (("D", 1.0), ("3 D", 3.0)):
     n = rnnlib.ElmanRNN(2, 2, 1)
     n.W, n.D, n.B, n.V, n.c = W, scale * D, B, V, c
-    H_ref, _ = n.forward(X30)                       # h_0 = 0
-    runs[label] = np.array([n.forward(X30, h0=s)[0] for s in starts])      # (8 starts, 30 steps, H)
+    H_ref, _ = n.forward(X30)  # h_0 = 0
+    runs[label] = np.array([n.forward(X30, h0=s)[0] for s in starts])  # (8 starts, 30 steps, H)
     diffs[label] = np.abs(runs[label] - H_ref).max(axis=2)
 for label, d in diffs.items():
-    print(f"feedback {label:3}: largest difference at t=1: {d[:, 0].max():.3f}, "
-          f"at t=10: {d[:, 9].max():.3f}, at t=30: {d[:, -1].max():.1e}")
-    print(f"               starts still apart at t=30 (> 0.01): {int((d[:, -1] > 0.01).sum())} of {len(starts)}")
+    print(
+        f"feedback {label:3}: largest difference at t=1: {d[:, 0].max():.3f}, "
+        f"at t=10: {d[:, 9].max():.3f}, at t=30: {d[:, -1].max():.1e}"
+    )
+    print(
+        f"               starts still apart at t=30 (> 0.01): {int((d[:, -1] > 0.01).sum())} of {len(starts)}"
+    )
 apart = diffs["3 D"][:, -1] > 0.01
-R = runs["3 D"][apart]                                   # the runs still apart: (4, 30, H)
-same = np.all(R == R[0], axis=(0, 2))                   # at each step: are the four identical?
-zero = np.all(diffs["3 D"][~apart] == 0, axis=0)        # at each step: the others equal to h_0 = 0's?
+R = runs["3 D"][apart]  # the runs still apart: (4, 30, H)
+same = np.all(R == R[0], axis=(0, 2))  # at each step: are the four identical?
+zero = np.all(diffs["3 D"][~apart] == 0, axis=0)  # at each step: the others equal to h_0 = 0's?
 same_from, zero_from = holds_from(same), holds_from(zero)
-print(f"feedback 3 D: the {apart.sum()} starts still apart are identical to each other from step {same_from} on;")
-print(f"              the {(~apart).sum()} others are identical to the h_0 = 0 run from step {zero_from} on")
+print(
+    f"feedback 3 D: the {apart.sum()} starts still apart are identical to each other from step {same_from} on;"
+)
+print(
+    f"              the {(~apart).sum()} others are identical to the h_0 = 0 run from step {zero_from} on"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: with D every start fades; with 3 D four starts stay apart, at a difference close to 2
@@ -332,14 +344,26 @@ assert diffs["3 D"][apart, -1].min() > 1.9
 # %% mystnb={"figure": {"caption": "The initial state fades with the feedback weight D; with 3D some starts are never forgotten."}, "image": {"alt": "Two panels, log scale, over 30 time steps: the largest absolute difference between the hidden state started from each of eight other initial states and the one started from h0 = 0, one colour per start. Left, feedback weight D: all eight differences shrink steadily by orders of magnitude, so the starting state is forgotten. Right, feedback weight 3D: four starts merge with the h0 = 0 run, their four lines nearly on top of each other and reaching exactly zero at step 16, while the other four stay apart through step 30 at a difference close to 2, their four lines exactly on top of each other from step 10 on."}}
 t = np.arange(1, 31)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
-for ax, (label, d) in zip(axes, diffs.items()):
+for ax, (label, d) in zip(axes, diffs.items(), strict=True):
     for k, row in enumerate(d):
-        ax.semilogy(t, np.maximum(row, 1e-16), color=plotting.CYCLE[k], lw=1.3)   # 8 colours, one per start
+        ax.semilogy(
+            t, np.maximum(row, 1e-16), color=plotting.CYCLE[k], lw=1.3
+        )  # 8 colours, one per start
     ax.set(xlabel="time step t", title=f"feedback weight {label}")
-axes[1].text(30, 0.3, f"{apart.sum()} lines, one on top of the other\nfrom t = {same_from}: still apart at t = 30",
-             ha="right", va="top")
-axes[1].text(30, 1e-13, f"{(~apart).sum()} lines, nearly on top of each other:\nmerge with the $h_0 = 0$ run",
-             ha="right", va="bottom")
+axes[1].text(
+    30,
+    0.3,
+    f"{apart.sum()} lines, one on top of the other\nfrom t = {same_from}: still apart at t = 30",
+    ha="right",
+    va="top",
+)
+axes[1].text(
+    30,
+    1e-13,
+    f"{(~apart).sum()} lines, nearly on top of each other:\nmerge with the $h_0 = 0$ run",
+    ha="right",
+    va="bottom",
+)
 axes[0].set_ylabel("largest |difference| in $h_t$")
 axes[0].set_ylim(1e-16, 10)
 fig.suptitle("Eight other initial states compared with $h_0 = 0$ (one line each)")
@@ -395,6 +419,7 @@ plt.show()
 # one matrix (TensorFlow 1's `BasicRNNCell`, for example, which stores it transposed because
 # it multiplies row vectors). The figure draws it for step 2 of the hand example.
 
+
 # %%
 def show_block(ax, M, title, xt=(), yt=()):
     """A small matrix as coloured cells with its numbers written in."""
@@ -408,14 +433,21 @@ def show_block(ax, M, title, xt=(), yt=()):
 
 
 # %% mystnb={"figure": {"caption": "The concatenated form: one product of [W | D] with [x_t; h_(t-1)], plus B."}, "image": {"alt": "Colour-coded table of one matrix product: the 2\u00d74 matrix [W | D], the input weights and the delayed-input weights side by side separated by a line, multiplies the stacked column [x_2; h_1]; adding B gives the pre-activations a_2 of the two hidden units. Every cell shows its number."}}
-WD = np.hstack([W, D])                       # (H, I + H) = (2, 4)
-xh = np.concatenate([X[1], Hs[0]])           # (I + H,) = (4,): x_2 stacked on h_1
+WD = np.hstack([W, D])  # (H, I + H) = (2, 4)
+xh = np.concatenate([X[1], Hs[0]])  # (I + H,) = (4,): x_2 stacked on h_1
 a2 = WD @ xh + B
 fig, axes = plt.subplots(1, 4, figsize=(9, 3.0), width_ratios=[4, 1, 1, 1])
-show_block(axes[0], WD, "[W | D], shape (2, 4)", ["W: input 1", "W: input 2", "D: $h$ 1", "D: $h$ 2"],
-           ["hidden 1", "hidden 2"])
+show_block(
+    axes[0],
+    WD,
+    "[W | D], shape (2, 4)",
+    ["W: input 1", "W: input 2", "D: $h$ 1", "D: $h$ 2"],
+    ["hidden 1", "hidden 2"],
+)
 axes[0].axvline(1.5, color="black", lw=2)
-show_block(axes[1], xh[:, None], "× $[x_2; h_1]$", yt=["$x_{2,1}$", "$x_{2,2}$", "$h_{1,1}$", "$h_{1,2}$"])
+show_block(
+    axes[1], xh[:, None], "× $[x_2; h_1]$", yt=["$x_{2,1}$", "$x_{2,2}$", "$h_{1,1}$", "$h_{1,2}$"]
+)
 axes[1].axhline(1.5, color="black", lw=2)
 show_block(axes[2], B[:, None], "+ B")
 show_block(axes[3], a2[:, None], "= $a_2$")
@@ -435,6 +467,7 @@ np.testing.assert_allclose(a2, W @ X[1] + D @ Hs[0] + B)
 # loop, backpropagation through time (chapter 05), a loss, Adam and a training loop, in
 # plain numpy. `rnnlib` itself computes the same numbers in compiled loops,
 # and its tests hold it to that page.
+
 
 # %%
 def rnn_loop(X, W, D, B, V, c, h0, f=np.tanh):
@@ -461,18 +494,20 @@ def rnn_concat(X, W, D, B, V, c, h0, f=np.tanh):
 # %%
 rng = np.random.default_rng(2)
 big = rnnlib.ElmanRNN(3, 5, 2, seed=2)
-big.c = rng.normal(size=2)                  # c starts at zero; make it matter
+big.c = rng.normal(size=2)  # c starts at zero; make it matter
 X7, h0_big = rng.normal(size=(7, 3)), rng.uniform(-1, 1, size=5)
-p = big.params                              # dict of W, D, B, V, c
-results = {"plain loop": rnn_loop(X7, **p, h0=h0_big),
-           "rnnlib": big.forward(X7, h0=h0_big),
-           "concatenated": rnn_concat(X7, **p, h0=h0_big)}
-for name, (Hs_k, Y_k) in results.items():
+p = big.params  # dict of W, D, B, V, c
+results = {
+    "plain loop": rnn_loop(X7, **p, h0=h0_big),
+    "rnnlib": big.forward(X7, h0=h0_big),
+    "concatenated": rnn_concat(X7, **p, h0=h0_big),
+}
+for name, (_, Y_k) in results.items():
     print(f"{name:13}: y_7 = {vec(Y_k[-1], 4)}")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: all three agree to within 1e-12
-for name, (Hs_k, Y_k) in results.items():
+for Hs_k, Y_k in results.values():
     np.testing.assert_allclose(Hs_k, results["plain loop"][0], rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(Y_k, results["plain loop"][1], rtol=1e-12, atol=1e-12)
 
@@ -498,10 +533,10 @@ for name, (Hs_k, Y_k) in results.items():
 # %%
 rng = np.random.default_rng(3)
 T, N = 6, 4
-Xb = rng.normal(size=(T, N, 2))              # (T, N, I) = (6, 4, 2)
-Hb, Yb = net.forward(Xb)                     # the hand-example network
+Xb = rng.normal(size=(T, N, 2))  # (T, N, I) = (6, 4, 2)
+Hb, Yb = net.forward(Xb)  # the hand-example network
 print("X", Xb.shape, "-> Hs", Hb.shape, " Y", Yb.shape)
-alone = [net.forward(Xb[:, n_]) for n_ in range(N)]     # each sequence alone, (T, I)
+alone = [net.forward(Xb[:, n_]) for n_ in range(N)]  # each sequence alone, (T, I)
 for n_ in range(N):
     print(f"sequence {n_}: y_T from the batch {vec(Yb[-1, n_])}, alone {vec(alone[n_][1][-1])}")
 
@@ -531,7 +566,7 @@ for n_ in range(N):
 
 # %%
 try:
-    net.forward(np.zeros((T, N, 3)))         # 3 features per step, but I = 2
+    net.forward(np.zeros((T, N, 3)))  # 3 features per step, but I = 2
 except ValueError as err:
     print("ValueError:", err)
 
@@ -561,9 +596,9 @@ except ValueError as err:
 
 # %%
 rng = np.random.default_rng(4)
-bits = rng.integers(0, 2, size=(20, 32, 1)).astype(float)   # (T, N, I): 32 sequences of 20 bits
+bits = rng.integers(0, 2, size=(20, 32, 1)).astype(float)  # (T, N, I): 32 sequences of 20 bits
 target = np.zeros_like(bits)
-target[1:] = bits[:-1]                      # the previous bit; 0 before the first step
+target[1:] = bits[:-1]  # the previous bit; 0 before the first step
 
 learner = rnnlib.ElmanRNN(n_in=1, n_hidden=4, n_out=1, seed=0)
 loss_before, _ = rnnlib.mse(learner.forward(bits)[1], target)
@@ -572,7 +607,7 @@ loss_after, _ = rnnlib.mse(learner.forward(bits)[1], target)
 print(f"loss before training: {loss_before:.4f}")
 print(f"loss after {len(history.loss)} epochs: {loss_after:.4f}")
 
-test = rng.integers(0, 2, size=(1000, 1)).astype(float)     # a fresh sequence of 1000 bits
+test = rng.integers(0, 2, size=(1000, 1)).astype(float)  # a fresh sequence of 1000 bits
 _, Y_test = learner.forward(test)
 recalled = (Y_test[1:, 0] > 0.5) == (test[:-1, 0] == 1)
 print(f"previous bit recalled on a fresh sequence: {recalled.sum()} of {len(recalled)} steps")

@@ -47,7 +47,9 @@ import numpy as np
 
 import rnnlib
 from rnnlib import diagrams, plotting, tasks
+from rnnlib.activations import sigmoid
 from rnnlib.baselines import FeedForward, JordanRNN
+from rnnlib.probes import memory_curve
 
 plt = plotting.use_style()
 C = plotting.PALETTE
@@ -91,9 +93,16 @@ C = plotting.PALETTE
 
 # %% mystnb={"figure": {"caption": "The two candidates: feed back the output (Jordan) or the hidden layer (Elman)."}, "image": {"alt": "Two network diagrams unrolled over three time steps. Left, Jordan (1986): each output y_t passes through the sigmoid to s_t, drawn between the steps, and s_t is fed back through D into the next hidden layer, starting from s0 = 0. Right, Elman (1990): each hidden state h_t is fed back through D, starting from h0 = 0."}}
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), width_ratios=[1.1, 1])
-diagrams.draw_unrolled(3, ax=axes[0], feedback="output", squash="sigmoid",
-                       title="Jordan (1986): the output is fed back")
-diagrams.draw_unrolled(3, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back")
+diagrams.draw_unrolled(
+    3,
+    ax=axes[0],
+    feedback="output",
+    squash="sigmoid",
+    title="Jordan (1986): the output is fed back",
+)
+diagrams.draw_unrolled(
+    3, ax=axes[1], feedback="hidden", title="Elman (1990): the hidden layer is fed back"
+)
 plt.show()
 
 # %% [markdown]
@@ -115,19 +124,17 @@ plt.show()
 # `rnnlib.ElmanRNN` (so `rnnlib.fit` can train it):
 
 # %%
-from rnnlib.activations import sigmoid
-
 jordan = JordanRNN(1, 3, 1, feedback="sigmoid", seed=0)
 p = jordan.params
 W, D, B, V, c = p["W"], p["D"], p["B"], p["V"], p["c"]
 x_seq = np.array([[1.0], [0.0], [1.0], [1.0]])
 
-s = np.zeros(1)                                    # s_0 = 0
+s = np.zeros(1)  # s_0 = 0
 by_hand = []
 for x in x_seq:
-    h = np.tanh(W @ x + D @ s + B)                 # the previous *output* enters through D
+    h = np.tanh(W @ x + D @ s + B)  # the previous *output* enters through D
     y = V @ h + c
-    s = sigmoid(y)                                 # what the next step will see
+    s = sigmoid(y)  # what the next step will see
     by_hand.append(y)
 
 _, Y = jordan.forward(x_seq)
@@ -187,13 +194,13 @@ for name, make in MODELS.items():
 # %%
 T_demo = 16
 X_demo, z_demo, m_xor = tasks.xor_previous(T_demo, 1, seed=7)
-_, d_demo, m_d2 = tasks.delayed_bit(T_demo, 1, k=2, seed=7)   # same seed: same bits
+_, d_demo, m_d2 = tasks.delayed_bit(T_demo, 1, k=2, seed=7)  # same seed: same bits
 _, p_demo, _ = tasks.running_parity(T_demo, 1, seed=7)
 
 
 def row(bits, mask=None):
     mask = np.ones(len(bits)) if mask is None else mask
-    return " ".join(str(int(b)) if m else "·" for b, m in zip(bits, mask))
+    return " ".join(str(int(b)) if m else "·" for b, m in zip(bits, mask, strict=True))
 
 
 print(f"{'t':>14}  " + " ".join(f"{t % 10}" for t in range(1, T_demo + 1)))
@@ -225,8 +232,10 @@ for task, make_data in TASKS.items():
     X, target, mask = make_data(20, 5000, seed=0)
     previous = np.concatenate([np.zeros_like(target[:1]), target[:-1]])
     prev_mask = mask * np.concatenate([np.zeros_like(mask[:1]), mask[:-1]])  # both defined
-    best[task] = (best_accuracy(X, target, mask),
-                  best_accuracy(np.concatenate([X, previous], -1), target, prev_mask))
+    best[task] = (
+        best_accuracy(X, target, mask),
+        best_accuracy(np.concatenate([X, previous], -1), target, prev_mask),
+    )
     print(f"{task:>10}   {best[task][0]:8.3f}   {best[task][1]:8.3f}")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -235,7 +244,7 @@ for task in ("XOR z_t", "x_(t-2)"):
     assert abs(best[task][0] - 0.5) < 0.01
     assert abs(best[task][1] - 0.5) < 0.01
 assert best["parity p_t"][1] == 1.0
-assert 0.5 < best["parity p_t"][0] < 0.55   # 0.525 in theory: step 1
+assert 0.5 < best["parity p_t"][0] < 0.55  # 0.525 in theory: step 1
 
 # %% [markdown]
 # For XOR, the previous answer $z_{t-1} = x_{t-1} \oplus x_{t-2}$ tells nothing about $x_{t-1}$: for
@@ -284,16 +293,25 @@ assert 0.5 < best["parity p_t"][0] < 0.55   # 0.525 in theory: step 1
 
 # %%
 T, N_TRAIN, N_TEST, SEEDS = 20, 128, 256, range(5)
-RUNS = [(task, seed) for task in TASKS for seed in SEEDS]          # 15 runs per model
+RUNS = [(task, seed) for task in TASKS for seed in SEEDS]  # 15 runs per model
 train = {(task, seed): TASKS[task](T, N_TRAIN, seed=100 + seed) for task, seed in RUNS}
 test = {(task, seed): TASKS[task](T, N_TEST, seed=200 + seed) for task, seed in RUNS}
 accuracy, test_loss, trained = {}, {}, {}
 for model, make in MODELS.items():
     nets = [make(seed) for task, seed in RUNS]
-    rnnlib.fit(nets, [train[run][0] for run in RUNS], [train[run][1] for run in RUNS],
-               mask=[train[run][2] for run in RUNS], seed=[seed for task, seed in RUNS],
-               loss="bce", optimizer=rnnlib.Adam(lr=0.03), epochs=180, batch_size=64, verbose=False)
-    for (task, seed), net in zip(RUNS, nets):
+    rnnlib.fit(
+        nets,
+        [train[run][0] for run in RUNS],
+        [train[run][1] for run in RUNS],
+        mask=[train[run][2] for run in RUNS],
+        seed=[seed for task, seed in RUNS],
+        loss="bce",
+        optimizer=rnnlib.Adam(lr=0.03),
+        epochs=180,
+        batch_size=64,
+        verbose=False,
+    )
+    for (task, seed), net in zip(RUNS, nets, strict=True):
         X_test, target_test, mask_test = test[task, seed]
         Y_test = net.forward(X_test)[1]
         accuracy[task, model, seed] = tasks.accuracy(Y_test, target_test, mask_test)
@@ -320,28 +338,34 @@ for task in TASKS:
     cells = []
     for model in MODELS:
         a = acc[task, model]
-        cells.append(f"{a.mean():.3f} ± {a.std(ddof=1):.3f} [{a.min():.2f}, {a.max():.2f}] {solved[task, model]}/{len(a)}")
+        cells.append(
+            f"{a.mean():.3f} ± {a.std(ddof=1):.3f} [{a.min():.2f}, {a.max():.2f}] {solved[task, model]}/{len(a)}"
+        )
     print(f"{task:>10} | " + " | ".join(f"{c:^32}" for c in cells))
-LN2 = np.log(2)   # the cross-entropy of always answering 0.5
+LN2 = np.log(2)  # the cross-entropy of always answering 0.5
 print(f"\nmean test cross-entropy (always answering 0.5 gives ln 2 = {LN2:.3f}):")
 for task in TASKS:
     print(f"{task:>10} | " + " | ".join(f"{loss[task, model]:^32.3f}" for model in MODELS))
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the claims of "What was measured" below
-for task in TASKS:   # feed-forward: at chance everywhere (no seed more than 0.05 from 0.5), nothing solved
+for (
+    task
+) in TASKS:  # feed-forward: at chance everywhere (no seed more than 0.05 from 0.5), nothing solved
     assert solved[task, "feed-forward"] == 0
     assert np.all(abs(acc[task, "feed-forward"] - 0.5) < 0.05)
-    assert solved[task, "Elman"] == 5   # Elman: every task in every seed
+    assert solved[task, "Elman"] == 5  # Elman: every task in every seed
 assert np.all(acc[XOR, "Elman"] == 1.0) and np.all(acc[X2, "Elman"] == 1.0)
 assert acc[PARITY, "Elman"].min() < 1.0
 # Jordan: parity in every seed, with a lower test loss than Elman; no seed on XOR or x_(t-2) ...
 assert solved[PARITY, "Jordan"] == 5 and loss[PARITY, "Jordan"] < loss[PARITY, "Elman"]
 assert solved[XOR, "Jordan"] == solved[X2, "Jordan"] == 0
 assert acc[XOR, "Jordan"].mean() < 0.55 and acc[X2, "Jordan"].mean() < 0.55
-assert acc[XOR, "Jordan"].max() > 0.6 and acc[X2, "Jordan"].max() > 0.6   # ... but one seed each above chance
-assert loss[XOR, "Jordan"] < LN2 - 0.1   # XOR: loss well below ln 2
-assert LN2 - 0.05 < loss[X2, "Jordan"] < LN2   # x_(t-2): only a little below
+assert (
+    acc[XOR, "Jordan"].max() > 0.6 and acc[X2, "Jordan"].max() > 0.6
+)  # ... but one seed each above chance
+assert loss[XOR, "Jordan"] < LN2 - 0.1  # XOR: loss well below ln 2
+assert LN2 - 0.05 < loss[X2, "Jordan"] < LN2  # x_(t-2): only a little below
 
 # %% mystnb={"figure": {"caption": "Only the network that feeds back its hidden layer solves both memory tasks; for parity, feeding back the output is enough."}, "image": {"alt": "Bar chart of test accuracy, mean of 5 seeds with one dot per seed, for the feed-forward net, the Jordan network and the Elman network on three tasks, with chance (0.5) as a dashed line. On the XOR of the current and previous bit and on recalling the bit two steps back, feed-forward and Jordan stay near chance while Elman reaches accuracy 1. On running parity, the control, Jordan and Elman both reach about 1 and feed-forward stays at chance."}}
 fig, ax = plt.subplots(figsize=(8, 4))
@@ -352,10 +376,21 @@ for i, model in enumerate(MODELS):
         a = np.array([accuracy[task, model, s] for s in SEEDS])
         xpos = j + (i - 1) * width
         ax.bar(xpos, a.mean(), width * 0.92, color=colours[model], label=model if j == 0 else None)
-        ax.plot(np.full(len(a), xpos) + np.linspace(-0.06, 0.06, len(a)), a, "o", ms=4,
-                color="black", alpha=0.7, label="one seed" if (i, j) == (0, 0) else None)
+        ax.plot(
+            np.full(len(a), xpos) + np.linspace(-0.06, 0.06, len(a)),
+            a,
+            "o",
+            ms=4,
+            color="black",
+            alpha=0.7,
+            label="one seed" if (i, j) == (0, 0) else None,
+        )
 ax.axhline(0.5, color=C["vermillion"], ls="--", lw=1.5, label="chance (0.5)")
-labels = [r"XOR $z_t = x_t \oplus x_{t-1}$", r"two steps back $x_{t-2}$", r"running parity $p_t$ (control)"]
+labels = [
+    r"XOR $z_t = x_t \oplus x_{t-1}$",
+    r"two steps back $x_{t-2}$",
+    r"running parity $p_t$ (control)",
+]
 ax.set_xticks(range(len(TASKS)), labels)
 ax.set_ylim(0, 1.05)
 ax.set_ylabel("test accuracy")
@@ -393,6 +428,7 @@ plt.show()
 # the previous bit and $x_t$. A pure, confident answer would put its points on the black crosses;
 # a network that gave up would lie flat on the dashed line at 0.5.
 
+
 # %%
 def by_pattern(values, X, prev_bits):
     """Mean of values (T, N) over the steps t >= 2 with each combination (previous bit, x_t): 4 numbers."""
@@ -405,25 +441,31 @@ def shift(bits):
     return np.concatenate([bits[:1], bits[:-1]])
 
 
-fed_back = {}   # (task, seed) -> mean s_t for the four combinations
+fed_back = {}  # (task, seed) -> mean s_t for the four combinations
 for task in (XOR, PARITY):
     for seed in SEEDS:
         X_test, target_test, _ = test[task, seed]
         s = sigmoid(trained[task, "Jordan", seed].forward(X_test)[1][:, :, 0])
         if task == XOR:
-            prev = shift(X_test)          # the pattern's previous bit: x_(t-1) for XOR
+            prev = shift(X_test)  # the pattern's previous bit: x_(t-1) for XOR
         else:
-            prev = shift(target_test)     # p_(t-1) for parity
+            prev = shift(target_test)  # p_(t-1) for parity
         fed_back[task, seed] = np.array(by_pattern(s, X_test, prev))
 
 
 # %% mystnb={"figure": {"caption": "What the Jordan network feeds back: for XOR its output cannot carry the bit it needs; for parity it is that bit."}, "image": {"alt": "Two panels for the Jordan network, one line per seed: the mean value it feeds back, \u03c3(y), for each of the four combinations of previous and current bit, with the targets marked by crosses. Left, on the XOR task: the fed-back values miss the targets; four seeds land above or below 0.5 according to the current bit (three one way, one the mirror image), one lies flat at 0.5; accuracies are near 0.5. Right, on parity: every seed's values lie on the targets, accuracy 1."}}
 fig, axes = plt.subplots(1, 2, figsize=(12, 5.2), sharey=True)
-for ax, task in zip(axes, (XOR, PARITY)):
+for ax, task in zip(axes, (XOR, PARITY), strict=True):
     for seed in SEEDS:
-        ax.plot(range(4), fed_back[task, seed], "o-", ms=6, alpha=0.85,
-                label=f"seed {seed}: accuracy {accuracy[task, 'Jordan', seed]:.2f}, "
-                      f"loss {test_loss[task, 'Jordan', seed]:.2f}")
+        ax.plot(
+            range(4),
+            fed_back[task, seed],
+            "o-",
+            ms=6,
+            alpha=0.85,
+            label=f"seed {seed}: accuracy {accuracy[task, 'Jordan', seed]:.2f}, "
+            f"loss {test_loss[task, 'Jordan', seed]:.2f}",
+        )
     ax.plot(range(4), [0, 1, 1, 0], "kx", ms=12, mew=2.5, label="target")
     ax.axhline(0.5, color="grey", ls="--", lw=1)
     prev_name = "x_{t-1}" if task == XOR else "p_{t-1}"
@@ -456,8 +498,11 @@ for seed in SEEDS:
     X_test, target_test, _ = test[XOR, seed]
     right = (trained[XOR, "Jordan", seed].forward(X_test)[1] > 0) == (target_test > 0.5)
     per_pattern[seed] = np.array(by_pattern(right[:, :, 0], X_test, shift(X_test)))
-    print(f"{seed:>4} " + "".join(f"{a:9.2f}" for a in per_pattern[seed])
-          + f"{accuracy[XOR, 'Jordan', seed]:10.3f}")
+    print(
+        f"{seed:>4} "
+        + "".join(f"{a:9.2f}" for a in per_pattern[seed])
+        + f"{accuracy[XOR, 'Jordan', seed]:10.3f}"
+    )
 gave_up = [seed for seed in SEEDS if abs(test_loss[XOR, "Jordan", seed] - LN2) < 0.01]
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -503,33 +548,44 @@ for seed in SEEDS:
 # hidden layer is more raw, some of it should be readable there too.
 
 # %%
-from rnnlib.probes import memory_curve
-
 BITS = ["x_t", "x_(t-1)", "x_(t-2)"]
-r2 = {}   # (task, model) -> (5 seeds, 3 delays): held-out r^2 of the probe for x_t, x_(t-1), x_(t-2)
+r2 = {}  # (task, model) -> (5 seeds, 3 delays): held-out r^2 of the probe for x_t, x_(t-1), x_(t-2)
 for task in TASKS:
     for model in ("Elman", "Jordan"):
         curves = []
         for seed in SEEDS:
             X_test = test[task, seed][0]
             Hs, Y = trained[task, model, seed].forward(X_test)
-            passed_on = Hs if model == "Elman" else sigmoid(Y)          # h_t, or s_t = sigma(y_t)
-            curves.append(memory_curve(passed_on, X_test, max_delay=2))  # fit on the first half of the steps
+            passed_on = Hs if model == "Elman" else sigmoid(Y)  # h_t, or s_t = sigma(y_t)
+            curves.append(
+                memory_curve(passed_on, X_test, max_delay=2)
+            )  # fit on the first half of the steps
         r2[task, model] = np.array(curves)
 
-print(f"{'':>10}   {'Elman: probe on h_t (8 numbers)':^33}   {'Jordan: probe on s_t (1 number)':^33}")
-print(f"{'task':>10}   " + "".join(f"{b:>11}" for b in BITS) + "   " + "".join(f"{b:>11}" for b in BITS))
+print(
+    f"{'':>10}   {'Elman: probe on h_t (8 numbers)':^33}   {'Jordan: probe on s_t (1 number)':^33}"
+)
+print(
+    f"{'task':>10}   "
+    + "".join(f"{b:>11}" for b in BITS)
+    + "   "
+    + "".join(f"{b:>11}" for b in BITS)
+)
 for task in TASKS:
-    print(f"{task:>10}   " + "".join(f"{v:11.2f}" for v in r2[task, "Elman"].mean(axis=0))
-          + "   " + "".join(f"{v:11.2f}" for v in r2[task, "Jordan"].mean(axis=0)))
+    print(
+        f"{task:>10}   "
+        + "".join(f"{v:11.2f}" for v in r2[task, "Elman"].mean(axis=0))
+        + "   "
+        + "".join(f"{v:11.2f}" for v in r2[task, "Jordan"].mean(axis=0))
+    )
 print("(held-out r^2, mean of 5 seeds)")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: x_(t-1) in h_t (Elman) and s_t (Jordan), column 1 of r2
 for task in TASKS:
     elman_prev, jordan_prev = r2[task, "Elman"][:, 1], r2[task, "Jordan"][:, 1]
-    assert elman_prev.min() > jordan_prev.max()   # every seed: Elman holds more of x_(t-1)
-    assert jordan_prev.mean() < 0.1               # Jordan: barely readable
+    assert elman_prev.min() > jordan_prev.max()  # every seed: Elman holds more of x_(t-1)
+    assert jordan_prev.mean() < 0.1  # Jordan: barely readable
 # Elman: perfectly readable where a later step needs it (x_(t-2)), and on XOR, where none does
 assert r2[X2, "Elman"][:, 1].min() > 0.99 and r2[XOR, "Elman"][:, 1].min() > 0.99
 # the Jordan seed that gave up on XOR (s_t flat at 0.5) still scores high for x_t: r^2 ignores scale

@@ -114,11 +114,12 @@ def echo_net(H, rho, seed, input_scale=1.0):
 # shrinkage (a rule of thumb for random matrices like these, not a theorem for every $D$); for
 # $\rho > 1$ it need not die: small differences are amplified until tanh saturates, and then they stay.
 
+
 # %%
 def perturbation_sizes(net, x, eps):
     """||h'_t - h_t|| for t = 1..T when only x_1 is changed by eps, and the mean tanh slope 1 - h_t^2."""
     X = np.stack([x, x], axis=1)  # a batch of two sequences ...
-    X[0, 1, 0] += eps             # ... that differ only in x_1
+    X[0, 1, 0] += eps  # ... that differ only in x_1
     Hs, _ = net.forward(X)
     d = Hs[:, 1] - Hs[:, 0]
     return np.sqrt(np.sum(d * d, axis=1)), np.mean(1 - Hs[:, 0] ** 2)
@@ -138,7 +139,11 @@ def small(v):
 # %%
 H, T, eps, radii = 20, 60, 1e-3, [0.5, 0.9, 1.0, 1.5]
 t = np.arange(1, T + 1)
-delta, slope, factor = {}, {}, {}   # rho -> (5, T) array of ||h'_t - h_t||, mean tanh slope, per-step factor
+delta, slope, factor = (
+    {},
+    {},
+    {},
+)  # rho -> (5, T) array of ||h'_t - h_t||, mean tanh slope, per-step factor
 for rho in radii:
     sizes, slopes = [], []
     for seed in range(5):
@@ -153,8 +158,10 @@ print("rho   per-step factor      rho x mean      ||dh_t|| at t = 10, 30, 60")
 print("      (t = 2..20, median)  tanh slope      (median of 5 nets)")
 for rho in radii:
     med = np.median(delta[rho], axis=0)
-    print(f"{rho:<5} {factor[rho]:>10.3f} {rho * slope[rho]:>17.3f}        "
-          + "  ".join(f"{small(med[i]):>8}" for i in (9, 29, 59)))
+    print(
+        f"{rho:<5} {factor[rho]:>10.3f} {rho * slope[rho]:>17.3f}        "
+        + "  ".join(f"{small(med[i]):>8}" for i in (9, 29, 59))
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: factor below rho for rho < 1; rho = 1 forgets, rho = 1.5 does not amplify (at t = 60 still
@@ -171,7 +178,7 @@ assert np.median(delta[0.5], axis=0)[59] < 1e-12
 # %% mystnb={"figure": {"caption": "The trace of x_1 in h_t fades at a rate set by the spectral radius of D."}, "image": {"alt": "Line chart, log scale, over 60 time steps: how much the hidden state changes after the first input x_1 is changed by 10^-3, for random networks whose D has spectral radius 0.5, 0.9, 1.0 and 1.5 (thin lines: 5 networks each; thick: their median; dashed: guides proportional to \u03c1^t). The change decays fastest for \u03c1 = 0.5, down to rounding level near step 40, more slowly for 0.9 and 1.0, and only slowly for 1.5, which does not amplify it."}}
 fig, ax = plt.subplots(figsize=(7, 3.8))
 colors = [C["blue"], C["green"], C["orange"], C["vermillion"]]
-for rho, col in zip(radii, colors):
+for rho, col in zip(radii, colors, strict=True):
     for run in delta[rho]:
         ax.plot(t, np.where(run > 0, run, np.nan), color=col, lw=0.6, alpha=0.4)
     med = np.median(delta[rho], axis=0)
@@ -211,12 +218,15 @@ plt.show()
 # %%
 weak_sizes = []
 for seed in range(5):
-    x = 0.01 * np.random.default_rng(100 + seed).uniform(-1, 1, (T, 1))     # inputs 100 times weaker
+    x = 0.01 * np.random.default_rng(100 + seed).uniform(-1, 1, (T, 1))  # inputs 100 times weaker
     weak_sizes.append(perturbation_sizes(echo_net(H, 1.5, seed), x, eps)[0])
 weak_median = np.median(weak_sizes, axis=0)
 weak_factor = per_step_factor(weak_median[1:20], t[1:20])
 print(f"rho = 1.5, input x 0.01: per-step factor (t = 2..20, median) {weak_factor:.3f}")
-print("||dh_t|| at t = 1, 10, 20, 30, 60 (median): " + "  ".join(small(weak_median[i]) for i in (0, 9, 19, 29, 59)))
+print(
+    "||dh_t|| at t = 1, 10, 20, 30, 60 (median): "
+    + "  ".join(small(weak_median[i]) for i in (0, 9, 19, 29, 59))
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: amplified, as predicted, then the growth stops
@@ -255,7 +265,7 @@ rng = np.random.default_rng(0)
 x = rng.normal(size=200)
 D = 0.9
 m, ema = 0.0, []
-for xt in x:                       # the EMA by hand, alpha = 1 - D
+for xt in x:  # the EMA by hand, alpha = 1 - D
     m = (1 - D) * xt + D * m
     ema.append(m)
 h = unit_response(x, W=1 - D, D=D, B=0.0, activation="linear")
@@ -267,7 +277,9 @@ net.W, net.D, net.B = [[1 - D]], [[D]], [0.0]
 for scale in (1.0, 0.1, 0.01):
     Hs, _ = net.forward(scale * x[:, None])
     rel = np.max(np.abs(Hs[:, 0] / scale - ema)) / np.max(np.abs(ema))
-    print(f"tanh unit, input scaled by {scale:<4}: largest deviation from the EMA = {rel:.1e} (relative)")
+    print(
+        f"tanh unit, input scaled by {scale:<4}: largest deviation from the EMA = {rel:.1e} (relative)"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the linear unit is the hand EMA
@@ -298,12 +310,19 @@ step = (np.arange(T1) >= 10).astype(float)
 rng = np.random.default_rng(1)
 noisy = np.sin(np.arange(T1) / 8) + 0.5 * rng.normal(size=T1)
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.1), sharey=True, layout="constrained")
-for ax, inp, name in zip(axes, (step, noisy), ("a step input", "a noisy sine")):
-    for D, col in zip(Ds, [C["black"], C["sky"], C["green"], C["orange"], C["vermillion"]]):
+for ax, inp, name in zip(axes, (step, noisy), ("a step input", "a noisy sine"), strict=True):
+    for D, col in zip(
+        Ds, [C["black"], C["sky"], C["green"], C["orange"], C["vermillion"]], strict=True
+    ):
         # D = 0 gives h_t = x_t: that curve *is* the input, so it is drawn once, with both names
         label = f"D = {D}" if D > 0 else "D = 0, i.e. the input $x_t$"
-        ax.plot(np.arange(1, T1 + 1), unit_response(inp, 1 - D, D, 0.0, "linear"), color=col,
-                lw=1.2 if D == 0 else 1.8, label=label)
+        ax.plot(
+            np.arange(1, T1 + 1),
+            unit_response(inp, 1 - D, D, 0.0, "linear"),
+            color=col,
+            lw=1.2 if D == 0 else 1.8,
+            label=label,
+        )
     ax.set_xlabel("time step t")
     ax.set_title(f"EMA unit ($W = 1 - D$) on {name}")
 axes[0].set_ylabel("$h_t$")
@@ -335,12 +354,17 @@ plt.show()
 # - $B$ shifts the level the unit rests at when the input is zero.
 
 # %% mystnb={"figure": {"caption": "The explorer's static figure: one unit's response for six settings of W, D and B."}, "image": {"alt": "Six small panels of one hidden unit's response h_t (blue dots) to the same input x_t (grey: a step of 1 from t = 6 to 20, then a short pulse of \u22121 around t = 31 to 33), for six settings of W, D and B. No memory (D = 0): h follows the input. Long memory (D = 0.8): h rises and decays slowly. Alternating (D = \u22120.8): h oscillates. Latch (D = 1.3, weak input): h stays high after the input ends. A strong pulse flips the latch to a negative value. Shifted (B = 0.5): h rests above zero."}}
-settings = [(1.0, 0.0, 0.0, "no memory: D = 0"), (1.0, 0.8, 0.0, "long memory: D = 0.8"),
-            (1.0, -0.8, 0.0, "alternating: D = -0.8"), (0.3, 1.3, 0.0, "latch: D = 1.3, weak input"),
-            (1.0, 1.3, 0.0, "a strong pulse flips the latch"), (1.0, 0.8, 0.5, "shifted: B = 0.5")]
+settings = [
+    (1.0, 0.0, 0.0, "no memory: D = 0"),
+    (1.0, 0.8, 0.0, "long memory: D = 0.8"),
+    (1.0, -0.8, 0.0, "alternating: D = -0.8"),
+    (0.3, 1.3, 0.0, "latch: D = 1.3, weak input"),
+    (1.0, 1.3, 0.0, "a strong pulse flips the latch"),
+    (1.0, 0.8, 0.5, "shifted: B = 0.5"),
+]
 xe = explorer_input()
 fig, axes = plt.subplots(2, 3, figsize=(11, 5.6), sharex=True, sharey=True)
-for ax, (W_, D_, B_, name) in zip(axes.flat, settings):
+for ax, (W_, D_, B_, name) in zip(axes.flat, settings, strict=True):
     draw_response(xe, W_, D_, B_, ax=ax, title=f"{name}\n(W = {W_}, D = {D_}, B = {B_})")
 for ax in axes[0]:
     ax.set_xlabel("")
@@ -381,14 +405,16 @@ explorer(xe, W=1.0, D=0.8, B=0.0)
 net = echo_net(10, 0.9, seed=0)
 u = np.random.default_rng(0).uniform(-1, 1, (1000, 1))
 Hs, _ = net.forward(u)
-k, t0, split = 3, 50, 500                      # delay, washout, end of the training stretch
-A = np.c_[Hs, np.ones(len(Hs))]                # states with a column of ones for the bias
-target = np.r_[np.zeros(k), u[:-k, 0]]         # target[t] = x_{t-k}
+k, t0, split = 3, 50, 500  # delay, washout, end of the training stretch
+A = np.c_[Hs, np.ones(len(Hs))]  # states with a column of ones for the bias
+target = np.r_[np.zeros(k), u[:-k, 0]]  # target[t] = x_{t-k}
 p = np.linalg.lstsq(A[t0:split], target[t0:split], rcond=None)[0]
 r2 = np.corrcoef(A[split:] @ p, target[split:])[0, 1] ** 2
 print(f"by hand: r^2 for delay {k} on held-out steps = {r2:.3f}")
-print(f"rnnlib : r^2 for delay {k} on held-out steps = "
-      f"{memory_curve(Hs[t0:], u[t0:], max_delay=k, train_fraction=0.5)[k]:.3f}")
+print(
+    f"rnnlib : r^2 for delay {k} on held-out steps = "
+    f"{memory_curve(Hs[t0:], u[t0:], max_delay=k, train_fraction=0.5)[k]:.3f}"
+)
 
 # %% [markdown]
 # The recipe is the same; the numbers differ slightly because `memory_curve` drops `max_delay`
@@ -406,23 +432,25 @@ print(f"rnnlib : r^2 for delay {k} on held-out steps = "
 # %%
 H8, LAG = 8, 6
 rng = np.random.default_rng(0)
-X_train = rng.uniform(-1, 1, (40, 64, 1))               # 64 sequences of 40 steps
+X_train = rng.uniform(-1, 1, (40, 64, 1))  # 64 sequences of 40 steps
 Y_train = np.zeros_like(X_train)
-Y_train[LAG:] = X_train[:-LAG]                          # y_t = x_{t-6}
+Y_train[LAG:] = X_train[:-LAG]  # y_t = x_{t-6}
 mask = np.ones(X_train.shape[:2])
-mask[:LAG] = 0                                          # nothing to recall in the first steps
+mask[:LAG] = 0  # nothing to recall in the first steps
 X_test = np.random.default_rng(1).uniform(-1, 1, (200, 20, 1))
 
 SEEDS3 = range(3)
 nets = [rnnlib.ElmanRNN(1, H8, 1, seed=seed) for seed in SEEDS3]
-curves = {"untrained": [memory_curve(net.forward(X_test)[0], X_test, 15, washout=10) for net in nets]}
+curves = {
+    "untrained": [memory_curve(net.forward(X_test)[0], X_test, 15, washout=10) for net in nets]
+}
 # the three networks share the training data, trained side by side (chapter 03)
 hists = rnnlib.fit(nets, X_train, Y_train, mask=mask, epochs=300, verbose=False)
 
 # %%
 curves["trained"] = []
 print("seed   loss before -> after training   test MSE of the trained output on x_(t-6)")
-for seed, net, hist in zip(SEEDS3, nets, hists):
+for seed, net, hist in zip(SEEDS3, nets, hists, strict=True):
     Hs, Y = net.forward(X_test)
     curves["trained"].append(memory_curve(Hs, X_test, 15, washout=10))
     test_mse = np.mean((Y[LAG:, :, 0] - X_test[:-LAG, :, 0]) ** 2)
@@ -430,16 +458,23 @@ for seed, net, hist in zip(SEEDS3, nets, hists):
 curves = {name: np.array(c) for name, c in curves.items()}
 mc = {name: c.sum(axis=1) for name, c in curves.items()}
 print("\nheld-out r^2 of the probe for x_(t-k), mean of 3 seeds")
-print(f"{'k':>9}: " + "".join(f"{k:>6}" for k in range(10)) + "   memory capacity (sum over k = 0..15)")
+print(
+    f"{'k':>9}: "
+    + "".join(f"{k:>6}" for k in range(10))
+    + "   memory capacity (sum over k = 0..15)"
+)
 for name, c in curves.items():
-    print(f"{name:>9}: " + "".join(f"{v:6.2f}" for v in c[:, :10].mean(axis=0))
-          + f"   {mc[name].mean():.2f} ± {mc[name].std(ddof=1):.2f} (sample sd)")
+    print(
+        f"{name:>9}: "
+        + "".join(f"{v:6.2f}" for v in c[:, :10].mean(axis=0))
+        + f"   {mc[name].mean():.2f} ± {mc[name].std(ddof=1):.2f} (sample sd)"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: trained flat near 1 up to k = 6, then a cliff; untrained sags after k = 3 and keeps
 # falling; training raised the capacity, which stays below H
 untrained, trained = curves["untrained"].mean(axis=0), curves["trained"].mean(axis=0)
-assert np.all(trained[:LAG + 1] > 0.95) and trained[LAG + 2] < 0.05
+assert np.all(trained[: LAG + 1] > 0.95) and trained[LAG + 2] < 0.05
 assert untrained[3] > 0.95 and untrained[4] < 0.9 and untrained[LAG] < 0.5
 assert np.all(np.diff(untrained[3:10]) < 0)
 assert mc["untrained"].mean() < mc["trained"].mean() < H8
@@ -447,12 +482,18 @@ assert mc["untrained"].mean() < mc["trained"].mean() < H8
 # %% mystnb={"figure": {"caption": "Training shapes the hidden state to hold exactly the window the task needs."}, "image": {"alt": "Memory curves: held-out r\u00b2 of the linear probe for x_(t\u2212k) against the delay k from 0 to 15, for a network with 8 hidden units before and after training on the task y_t = x_(t\u22126) (mean of 3 seeds; band: their range). The trained curve stays near 1 up to k = 6, marked by a dashed line, then drops to 0 by k = 8; the untrained curve stays near 1 up to k = 3, then sags quickly and keeps falling (0.27 at k = 6)."}}
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ks = np.arange(16)
-for (name, c), col in zip(curves.items(), (C["orange"], C["blue"])):
+for (name, c), col in zip(curves.items(), (C["orange"], C["blue"]), strict=True):
     ax.fill_between(ks, c.min(axis=0), c.max(axis=0), color=col, alpha=0.2, lw=0)
     ax.plot(ks, c.mean(axis=0), marker="o", ms=4, color=col, label=name)
 ax.axvline(LAG, color=C["black"], lw=1, ls="--")
-ax.annotate("the task's delay, k = 6", xy=(LAG, 0.75), xytext=(LAG + 2.5, 0.75), fontsize=9,
-            va="center", arrowprops=dict(arrowstyle="->", color=C["black"]))
+ax.annotate(
+    "the task's delay, k = 6",
+    xy=(LAG, 0.75),
+    xytext=(LAG + 2.5, 0.75),
+    fontsize=9,
+    va="center",
+    arrowprops=dict(arrowstyle="->", color=C["black"]),
+)
 ax.set_xlabel("delay k")
 ax.set_ylabel(r"held-out $r^2$ of the probe for $x_{t-k}$")
 ax.set_title(r"Memory curves, H = 8, task $y_t = x_{t-6}$ (mean; band: range of 3 seeds)")
@@ -495,14 +536,20 @@ H = 20
 u = np.random.default_rng(2).uniform(-1, 1, (4000, 1))
 D_shift, W_shift = np.eye(H, k=-1), np.eye(H)[:, :1]
 states, h = [], np.zeros(H)
-for xt in u:                                   # linear units: h_t = D h_(t-1) + W x_t, which for
-    h = np.concatenate([xt, h[:-1]])           # this D and W moves every value one unit down
-    states.append(h)                           # and writes x_t into unit 1
+for xt in u:  # linear units: h_t = D h_(t-1) + W x_t, which for
+    h = np.concatenate([xt, h[:-1]])  # this D and W moves every value one unit down
+    states.append(h)  # and writes x_t into unit 1
 curve = memory_curve(np.array(states), u, max_delay=2 * H, washout=50)
 mc_shift = memory_capacity(np.array(states), u, max_delay=2 * H, washout=50)
-print(f"shift register with H = {H}: spectral radius {spectral_radius(D_shift):.1f}, MC = {mc_shift:.3f}")
-print(f"  delays k < {H}: r^2 from {curve[:H].min():.3f} to {curve[:H].max():.3f}, sum {curve[:H].sum():.3f}")
-print(f"  delays k >= {H} (not stored at all): sum {curve[H:].sum():.3f}, the sampling noise of the estimate")
+print(
+    f"shift register with H = {H}: spectral radius {spectral_radius(D_shift):.1f}, MC = {mc_shift:.3f}"
+)
+print(
+    f"  delays k < {H}: r^2 from {curve[:H].min():.3f} to {curve[:H].max():.3f}, sum {curve[:H].sum():.3f}"
+)
+print(
+    f"  delays k >= {H} (not stored at all): sum {curve[H:].sum():.3f}, the sampling noise of the estimate"
+)
 
 # %% [markdown]
 # Random networks are another matter. **Experiment** (the echo-state recipe): $H = 20$ tanh
@@ -519,7 +566,7 @@ print(f"  delays k >= {H} (not stored at all): sum {curve[H:].sum():.3f}, the sa
 # %%
 rhos = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.4]
 scales = [1e-4, 0.1, 1.0]
-MC = np.zeros((len(scales), len(rhos), 3))     # (input scale, rho, seed)
+MC = np.zeros((len(scales), len(rhos), 3))  # (input scale, rho, seed)
 for j, rho in enumerate(rhos):
     for seed in range(3):
         net = echo_net(H, rho, seed)
@@ -530,33 +577,52 @@ for j, rho in enumerate(rhos):
             MC[i, j, seed] = memory_capacity(Hs[:, i], u, max_delay=2 * H, washout=100)
 
 # %%
-mean_MC, sd_MC = MC.mean(axis=2), MC.std(axis=2, ddof=1)       # (input scale, rho), over 3 networks
-print("input scale   largest mean MC   at rho   MC at rho = 0.1   MC at rho = 1.4   largest single MC")
+mean_MC, sd_MC = MC.mean(axis=2), MC.std(axis=2, ddof=1)  # (input scale, rho), over 3 networks
+print(
+    "input scale   largest mean MC   at rho   MC at rho = 0.1   MC at rho = 1.4   largest single MC"
+)
 for i, s in enumerate(scales):
     mean = MC[i].mean(axis=1)
     j = int(np.argmax(mean))
-    print(f"{s:<11g} {mean[j]:>13.2f} {rhos[j]:>10} {mean[0]:>14.2f} {mean[-1]:>17.2f} {MC[i].max():>17.2f}")
-close = [rho for rho, m in zip(rhos, MC[0].mean(axis=1)) if m >= H - 0.5]
-print(f"input scale {scales[0]:g}: mean MC within 0.5 of H = {H} at rho = {', '.join(map(str, close))}")
+    print(
+        f"{s:<11g} {mean[j]:>13.2f} {rhos[j]:>10} {mean[0]:>14.2f} {mean[-1]:>17.2f} {MC[i].max():>17.2f}"
+    )
+close = [rho for rho, m in zip(rhos, MC[0].mean(axis=1), strict=True) if m >= H - 0.5]
+print(
+    f"input scale {scales[0]:g}: mean MC within 0.5 of H = {H} at rho = {', '.join(map(str, close))}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the points listed below the figure
 up_to_1 = [j for j, rho in enumerate(rhos) if rho <= 1]
 beyond_1 = [j for j, rho in enumerate(rhos) if rho > 1]
-assert mean_MC.max() <= H and MC.max() < H + 0.1                # the bound, up to sampling noise
-assert close == [0.7, 0.8, 0.9, 0.95]                           # weak input: nearly H below rho = 1
-assert np.all(np.diff(mean_MC[:, up_to_1], axis=0) < 0)         # up to rho = 1: stronger input, less MC
-assert rhos[int(np.argmax(mean_MC[2]))] == 1.0 and mean_MC[2].max() < 8   # full strength: low peak at 1
-assert np.all(mean_MC[:, -1] < 6.5)                             # rho = 1.4: all three low
-assert sd_MC[:, beyond_1].max() > 2                             # beyond 1 the networks differ a lot
+assert mean_MC.max() <= H and MC.max() < H + 0.1  # the bound, up to sampling noise
+assert close == [0.7, 0.8, 0.9, 0.95]  # weak input: nearly H below rho = 1
+assert np.all(np.diff(mean_MC[:, up_to_1], axis=0) < 0)  # up to rho = 1: stronger input, less MC
+assert (
+    rhos[int(np.argmax(mean_MC[2]))] == 1.0 and mean_MC[2].max() < 8
+)  # full strength: low peak at 1
+assert np.all(mean_MC[:, -1] < 6.5)  # rho = 1.4: all three low
+assert sd_MC[:, beyond_1].max() > 2  # beyond 1 the networks differ a lot
 
 # %% mystnb={"figure": {"caption": "Memory capacity peaks just below spectral radius 1 and never exceeds the number of hidden units."}, "image": {"alt": "Line chart of memory capacity MC against the spectral radius of D from 0.1 to 1.4, for random 20-unit tanh networks with the input scaled by 0.0001, 0.1 and 1 (mean \u00b1 sample sd of 3), a star for a shift register at \u03c1 = 0 reaching 20, and a dashed line for the bound MC \u2264 H = 20. With the tiny input scale the capacity comes close to the bound for \u03c1 between about 0.7 and 1; larger inputs give lower capacities; beyond \u03c1 = 1 all curves fall and scatter widely."}}
 fig, ax = plt.subplots(figsize=(7.5, 4.4))
-for i, (s, col) in enumerate(zip(scales, (C["blue"], C["green"], C["vermillion"]))):
-    ax.errorbar(rhos, mean_MC[i], yerr=sd_MC[i], marker="o", ms=4, capsize=3, color=col, label=f"tanh, input × {s:g}")
+for i, (s, col) in enumerate(zip(scales, (C["blue"], C["green"], C["vermillion"]), strict=True)):
+    ax.errorbar(
+        rhos,
+        mean_MC[i],
+        yerr=sd_MC[i],
+        marker="o",
+        ms=4,
+        capsize=3,
+        color=col,
+        label=f"tanh, input × {s:g}",
+    )
 ax.axhline(H, color=C["black"], lw=1.2, ls="--")
 ax.text(0.3, H + 0.5, f"bound: MC ≤ H = {H} (Jaeger's N)", fontsize=9)
-ax.plot([0], [mc_shift], marker="*", ms=13, color=C["purple"], ls="none", label="shift register (ρ = 0)")
+ax.plot(
+    [0], [mc_shift], marker="*", ms=13, color=C["purple"], ls="none", label="shift register (ρ = 0)"
+)
 ax.set_xlabel(r"spectral radius $\rho(D)$")
 ax.set_ylabel("memory capacity MC")
 ax.set_ylim(0, H + 2)
@@ -601,6 +667,7 @@ plt.show()
 # between them when an opposite pulse arrives, and stay put during the zeros; the untrained
 # network should just twitch with each pulse and fall back towards the origin.
 
+
 # %%
 def flipflop(T, N, seed, p=0.15):
     """Pulses of +-1 with probability p per step; target = sign of the last pulse (mask 0 before the first)."""
@@ -619,28 +686,43 @@ hist = rnnlib.fit(net2, Xf, Yf, mask=Mf, epochs=300, optimizer=rnnlib.Adam(lr=0.
 Xt, Yt, Mt = flipflop(100, 50, seed=1)
 _, Yp = net2.forward(Xt)
 acc = np.mean((np.sign(Yp) == Yt)[Mt > 0])
-print(f"loss {hist.loss[0]:.3f} -> {hist.loss[-1]:.5f}; sign of the output correct on "
-      f"{100 * acc:.1f}% of {int(Mt.sum())} test steps")
-print(f"trained D has eigenvalues {np.round(np.linalg.eigvals(net2.D).real, 2)}: spectral radius "
-      f"{spectral_radius(net2.D):.2f}")      # LAPACK: printed to 2 decimals only
+print(
+    f"loss {hist.loss[0]:.3f} -> {hist.loss[-1]:.5f}; sign of the output correct on "
+    f"{100 * acc:.1f}% of {int(Mt.sum())} test steps"
+)
+print(
+    f"trained D has eigenvalues {np.round(np.linalg.eigvals(net2.D).real, 2)}: spectral radius "
+    f"{spectral_radius(net2.D):.2f}"
+)  # LAPACK: printed to 2 decimals only
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: solved, and one self-exciting direction (spectral radius above 1)
 assert acc > 0.99 and spectral_radius(net2.D) > 1
 
 # %% mystnb={"figure": {"caption": "A trained hidden state keeps one bit as two resting points."}, "image": {"alt": "Two scatter plots of the two hidden-state coordinates over 100 steps of the sign-memory task, coloured by the sign of the last pulse (+1 blue, \u22121 orange, no pulse yet grey), with the steps that carry a pulse circled. Left, the untrained network: the states stay in a small cluster near the centre. Right, the trained network: the states sit at two far-apart points, one for each remembered sign, and jump between them when an opposite pulse arrives."}}
-xs, ys = Xt[:, 0], Yt[:, 0, 0]                     # one test sequence of 100 steps
+xs, ys = Xt[:, 0], Yt[:, 0, 0]  # one test sequence of 100 steps
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
-for ax, model, name in zip(axes, (untrained, net2), ("untrained", "trained")):
+for ax, model, name in zip(axes, (untrained, net2), ("untrained", "trained"), strict=True):
     Hs, _ = model.forward(xs)
     ax.plot(Hs[:, 0], Hs[:, 1], color="#bbbbbb", lw=0.8, zorder=1)
-    for sign, col, lab in ((1, C["blue"], "last pulse +1"), (-1, C["vermillion"], "last pulse -1"),
-                           (0, "#888888", "no pulse yet")):
+    for sign, col, lab in (
+        (1, C["blue"], "last pulse +1"),
+        (-1, C["vermillion"], "last pulse -1"),
+        (0, "#888888", "no pulse yet"),
+    ):
         sel = ys == sign
         ax.scatter(Hs[sel, 0], Hs[sel, 1], s=18, color=col, label=lab, zorder=2)
     pulses = xs[:, 0] != 0
-    ax.scatter(Hs[pulses, 0], Hs[pulses, 1], s=70, facecolors="none", edgecolors=C["black"],
-               lw=0.8, label="step with a pulse", zorder=3)
+    ax.scatter(
+        Hs[pulses, 0],
+        Hs[pulses, 1],
+        s=70,
+        facecolors="none",
+        edgecolors=C["black"],
+        lw=0.8,
+        label="step with a pulse",
+        zorder=3,
+    )
     ax.set_xlabel("$h_{t,1}$")
     ax.set_title(f"{name} network: $h_t$ over 100 steps")
 axes[0].set_ylabel("$h_{t,2}$")

@@ -69,7 +69,7 @@ C = plotting.PALETTE
 
 # %%
 LAG = 8
-X, Y, M = tasks.delayed_bit(T=24, N=32, k=LAG, seed=0)                 # training set
+X, Y, M = tasks.delayed_bit(T=24, N=32, k=LAG, seed=0)  # training set
 X_test, Y_test, M_test = tasks.delayed_bit(T=24, N=256, k=LAG, seed=1)  # held-out streams
 
 net = rnnlib.ElmanRNN(1, 16, 1, seed=0)
@@ -77,7 +77,9 @@ _, out = net.forward(X)
 loss, dY = rnnlib.mse(out, Y, M)
 print(f"X {X.shape}, targets {Y.shape}, counted steps per stream: {int(M[:, 0].sum())}")
 print(f"untrained loss {loss:.4f}   (always 0.5: {rnnlib.mse(np.full_like(Y, 0.5), Y, M)[0]:.4f})")
-print(f"dL/dy has the shape of the outputs: {dY.shape}; it is zero on masked steps: {np.all(dY[:LAG] == 0)}")
+print(
+    f"dL/dy has the shape of the outputs: {dY.shape}; it is zero on masked steps: {np.all(dY[:LAG] == 0)}"
+)
 
 # %% [markdown]
 # ## 2. Backpropagation through time, step by step
@@ -124,19 +126,20 @@ plt.show()
 # The four formulas become a loop of a dozen lines, for one sequence `X` of shape $(T, I)$.
 # Python's index `t` holds step $t+1$ of the text, so `Hs[t]` is $h_{t+1}$.
 
+
 # %%
 def bptt(net, X, dY):
     """Gradients of the loss for one sequence X (T, I) of a tanh net: formulas 1-4, literally."""
     Hs, _ = net.forward(X)
     grads = {name: np.zeros_like(p) for name, p in net.params.items()}
-    da_next = np.zeros(net.n_hidden)                  # dL/da_{T+1} = 0
+    da_next = np.zeros(net.n_hidden)  # dL/da_{T+1} = 0
     for t in reversed(range(len(X))):
         h_prev = Hs[t - 1] if t > 0 else np.zeros(net.n_hidden)
-        grads["V"] += np.outer(dY[t], Hs[t])          # (1) output layer
+        grads["V"] += np.outer(dY[t], Hs[t])  # (1) output layer
         grads["c"] += dY[t]
-        dh = net.V.T @ dY[t] + net.D.T @ da_next      # (2) two paths out of h_t
-        da = (1 - Hs[t] ** 2) * dh                    # (3) tanh'(a_t) = 1 - h_t^2
-        grads["W"] += np.outer(da, X[t])              # (4) shared weights: sums over steps
+        dh = net.V.T @ dY[t] + net.D.T @ da_next  # (2) two paths out of h_t
+        da = (1 - Hs[t] ** 2) * dh  # (3) tanh'(a_t) = 1 - h_t^2
+        grads["W"] += np.outer(da, X[t])  # (4) shared weights: sums over steps
         grads["D"] += np.outer(da, h_prev)
         grads["B"] += da
         da_next = da
@@ -144,7 +147,7 @@ def bptt(net, X, dY):
 
 
 # %%
-x1, y1, m1 = X[:, 0], Y[:, 0], M[:, 0]     # the first training stream, (T, 1)
+x1, y1, m1 = X[:, 0], Y[:, 0], M[:, 0]  # the first training stream, (T, 1)
 _, out1 = net.forward(x1)
 _, dY1 = rnnlib.mse(out1, y1, m1)
 ours = bptt(net, x1, dY1)
@@ -178,10 +181,12 @@ assert all(np.allclose(ours[n], library[n], rtol=1e-10, atol=1e-14) for n in net
 # (section 7).
 
 # %%
-small = rnnlib.ElmanRNN(2, 5, 3, seed=1)            # float64, as gradient checks need
+small = rnnlib.ElmanRNN(2, 5, 3, seed=1)  # float64, as gradient checks need
 X_small = np.random.default_rng(2).standard_normal((6, 4, 2))
-checks = {"full BPTT": rnnlib.check_gradients(small, X_small, eps=1e-4),
-          "without D^T term": rnnlib.check_gradients(small, X_small, eps=1e-4, truncate=1)}
+checks = {
+    "full BPTT": rnnlib.check_gradients(small, X_small, eps=1e-4),
+    "without D^T term": rnnlib.check_gradients(small, X_small, eps=1e-4, truncate=1),
+}
 
 
 def shown(error):
@@ -217,6 +222,7 @@ assert all(checks["without D^T term"][p] < 1e-10 for p in "Vc")
 # the error of $y_t$ reach $x_{t-8}$, it should fall close to 0, and the networks should
 # recall the bit on held-out streams nearly always.
 
+
 # %%
 def accuracy(net, X, Y, M):
     """Fraction of counted steps where the output, cut at 0.5, is the target bit."""
@@ -225,12 +231,15 @@ def accuracy(net, X, Y, M):
 
 
 SEEDS = (0, 1, 2)
-nets = [rnnlib.ElmanRNN(1, 16, 1, seed=s) for s in SEEDS]          # three initialisations, trained side by side
-histories = rnnlib.fit(nets, X, Y, mask=M, optimizer=rnnlib.Adam(lr=0.02), epochs=150, seed=list(SEEDS),
-                       log_every=30)
+nets = [
+    rnnlib.ElmanRNN(1, 16, 1, seed=s) for s in SEEDS
+]  # three initialisations, trained side by side
+histories = rnnlib.fit(
+    nets, X, Y, mask=M, optimizer=rnnlib.Adam(lr=0.02), epochs=150, seed=list(SEEDS), log_every=30
+)
 acc_full = [accuracy(n, X_test, Y_test, M_test) for n in nets]
 print("held-out accuracy per seed: " + " ".join(f"{a:.3f}" for a in acc_full))
-net, history = nets[0], histories[0]                                 # seed 0, drawn below
+net, history = nets[0], histories[0]  # seed 0, drawn below
 print(f"seed 0: loss {history.loss[0]:.4f} in epoch 1, {history.loss[-1]:.5f} in epoch 150")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -247,12 +256,18 @@ ax1.axhline(0.25, color=C["black"], ls="--", lw=1, label="chance (always 0.5)")
 ax1.set(xlabel="epoch", ylabel="mean squared error", title="Loss curve (full BPTT, Adam)")
 ax1.legend()
 steps = np.arange(1, 25)
-ax2.step(steps, X_test[:, 0, 0] + 2.4, where="mid", color=C["sky"], label="input $x_t$ (shifted up)")
+ax2.step(
+    steps, X_test[:, 0, 0] + 2.4, where="mid", color=C["sky"], label="input $x_t$ (shifted up)"
+)
 ax2.step(steps, Y_test[:, 0, 0], where="mid", color=C["black"], lw=2.5, label=r"target $x_{t-8}$")
 ax2.plot(steps, out[:, 0, 0], "o-", color=C["vermillion"], ms=4, label="output $y_t$")
 ax2.axvspan(0.5, LAG + 0.5, color="#eeeeee", zorder=0, label="masked steps")
-ax2.set(xlabel="time step $t$", yticks=[0, 1, 2.4, 3.4], yticklabels=["0", "1", "0", "1"],
-        title="A held-out stream after training")
+ax2.set(
+    xlabel="time step $t$",
+    yticks=[0, 1, 2.4, 3.4],
+    yticklabels=["0", "1", "0", "1"],
+    title="A held-out stream after training",
+)
 ax2.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
 plt.show()
 
@@ -299,39 +314,45 @@ assert np.all((out[LAG:, 0, 0] > 0.5) == (Y_test[LAG:, 0, 0] > 0.5))
 # %%
 H, T_long, RHOS = 32, 60, (0.5, 1.0, 1.5)
 Q = gradients.random_orthogonal(H, seed=0)
-X_rand = np.random.default_rng(3).standard_normal((T_long, 20, 1))   # 20 random input streams
+X_rand = np.random.default_rng(3).standard_normal((T_long, 20, 1))  # 20 random input streams
 norms = {}
 for rho in RHOS:
     probe = rnnlib.ElmanRNN(1, H, 1, seed=0)
     probe.D = rho * Q
-    norms["linear", rho] = gradients.jacobian_norms(gradients.jacobian_products(probe.D, np.ones((T_long, H))))
-    norms["tanh", rho] = gradients.jacobian_norms(gradients.hidden_jacobians(probe, X_rand))  # (T+1, 20)
-print(f"spectral radius and norm of D: " + ", ".join(
-    f"{spectral_radius(r * Q):.2f} / {np.linalg.norm(r * Q, 2):.2f}" for r in RHOS))
+    norms["linear", rho] = gradients.jacobian_norms(
+        gradients.jacobian_products(probe.D, np.ones((T_long, H)))
+    )
+    norms["tanh", rho] = gradients.jacobian_norms(
+        gradients.hidden_jacobians(probe, X_rand)
+    )  # (T+1, 20)
+print(
+    "spectral radius and norm of D: "
+    + ", ".join(f"{spectral_radius(r * Q):.2f} / {np.linalg.norm(r * Q, 2):.2f}" for r in RHOS)
+)
 print("||dh_T/dh_(T-k)||   k=10       k=30       k=60   (tanh: median of 20 streams)")
 for (act, rho), n in norms.items():
     typical = np.median(n, axis=1) if n.ndim == 2 else n
     row = f"{act:6s} rho={rho:.1f}  " + "  ".join(f"{typical[k]:9.2e}" for k in (10, 30, 60))
     if act == "linear":
-        row += f"   bound rho^60 = {rho ** 60:.2e}"
+        row += f"   bound rho^60 = {rho**60:.2e}"
     print(row)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: linear on the bound rho^k; tanh below it; tanh decays at rho = 1 and grows far slower than 1.5^k at 1.5
 steps_back = np.arange(T_long + 1)
 for rho in RHOS:
-    assert np.allclose(norms["linear", rho], rho ** steps_back, rtol=1e-9)
+    assert np.allclose(norms["linear", rho], rho**steps_back, rtol=1e-9)
     assert np.all(np.median(norms["tanh", rho], axis=1)[1:] < rho ** steps_back[1:])
 assert np.median(norms["tanh", 1.0], axis=1)[60] < 0.1
-assert 100 < np.median(norms["tanh", 1.5], axis=1)[60] < 1.5 ** 60 / 1e6
+assert 100 < np.median(norms["tanh", 1.5], axis=1)[60] < 1.5**60 / 1e6
 
 # %% mystnb={"figure": {"caption": "Vanishing and exploding gradients: sensitivity to the past scales like \u03c1^k at most."}, "image": {"alt": "Two panels, log scale: the norm of \u2202h_T/\u2202h_(T\u2212k) against k steps back from 0 to 60, for recurrent weights D = \u03c1Q with Q orthogonal and H = 32, for \u03c1 = 0.5, 1.0 and 1.5. Left, linear activation: the norm follows \u03c1^k, vanishing for 0.5, constant for 1.0 and exploding for 1.5. Right, tanh: the curves stay below the bound \u03c1^k (dashed); 0.5 vanishes, 1.0 decays slowly and 1.5 grows far more slowly than 1.5^k."}}
 ks = np.arange(T_long + 1)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-colours = dict(zip(RHOS, (C["blue"], C["green"], C["vermillion"])))
-for ax, act in zip(axes, ("linear", "tanh")):
+colours = dict(zip(RHOS, (C["blue"], C["green"], C["vermillion"]), strict=True))
+for ax, act in zip(axes, ("linear", "tanh"), strict=True):
     for rho in RHOS:
-        ax.semilogy(ks, rho ** ks, ls="--", lw=1, color="#777777")
+        ax.semilogy(ks, rho**ks, ls="--", lw=1, color="#777777")
         n = norms[act, rho]
         if n.ndim == 2:
             ax.fill_between(ks, n.min(axis=1), n.max(axis=1), color=colours[rho], alpha=0.2, lw=0)
@@ -341,7 +362,13 @@ for ax, act in zip(axes, ("linear", "tanh")):
 axes[0].set_ylabel(r"$\|\partial h_T / \partial h_{T-k}\|$")
 axes[0].plot([], [], ls="--", lw=1, color="#777777", label=r"bound $(\gamma\|D\|)^k = \rho^k$")
 axes[0].legend()
-axes[1].text(0.02, 0.02, "tanh: median of 20 streams, band = min to max", transform=axes[1].transAxes, fontsize=9)
+axes[1].text(
+    0.02,
+    0.02,
+    "tanh: median of 20 streams, band = min to max",
+    transform=axes[1].transAxes,
+    fontsize=9,
+)
 fig.suptitle(r"How the sensitivity to the past scales with $D = \rho Q$ ($Q$ orthogonal, $H = 32$)")
 plt.show()
 
@@ -384,6 +411,7 @@ plt.show()
 # credit of $x_1$, the gradient of $W$, should vanish geometrically with $T$. One unit needs no
 # matrix products, so we compute the final state for many $B$ at once, checked against `net.forward`.
 
+
 # %%
 def memory_task(T):
     """Two streams: +1 or -1 at step 1, zeros after; the target at step T (the only counted step) is that bit."""
@@ -399,7 +427,7 @@ def memory_task(T):
 def one_unit(B, W=1.0, D=2.0, V=1.0, c=0.0):
     """An ElmanRNN with one hidden unit and the given scalar parameters."""
     net = rnnlib.ElmanRNN(1, 1, 1)
-    for name, value in zip("WDBVc", (W, D, B, V, c)):
+    for name, value in zip("WDBVc", (W, D, B, V, c), strict=True):
         setattr(net, name, np.full(getattr(net, name).shape, float(value)))
     return net
 
@@ -439,36 +467,61 @@ cliff = {}
 for T in (10, 20, 40):
     for where, B in (("B = 0", 0.0), ("wall", wall(T))):
         loss, n = cliff[T, where] = gradient_norms(one_unit(B), *memory_task(T))
-        print(f"{T:3d}  {where:6s} {B:6.4f}  {loss:6.4f}  " + "".join(f"  {n[name]:7.1e}" for name in "WDBVc"))
+        print(
+            f"{T:3d}  {where:6s} {B:6.4f}  {loss:6.4f}  "
+            + "".join(f"  {n[name]:7.1e}" for name in "WDBVc")
+        )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: final_states is the network's; at the wall W, D, B are huge (V, c below 1) and grow > 50x from T = 10
 # to 20 and > 1,000x from 20 to 40; at B = 0 the gradient of W vanishes, D's does not; at T = 40, B's is about
 # three times those of W and D, which are equal to two digits
-assert np.array_equal(final_states(np.array([0.3]), 20)[:, 0], one_unit(0.3).forward(X_bit)[0][-1, :, 0])
+assert np.array_equal(
+    final_states(np.array([0.3]), 20)[:, 0], one_unit(0.3).forward(X_bit)[0][-1, :, 0]
+)
 for T in (10, 20, 40):
-    assert all(cliff[T, "wall"][1][p] > 50 for p in "WDB") and all(cliff[T, "wall"][1][p] < 1 for p in "Vc")
+    assert all(cliff[T, "wall"][1][p] > 50 for p in "WDB") and all(
+        cliff[T, "wall"][1][p] < 1 for p in "Vc"
+    )
     assert cliff[T, "B = 0"][1]["W"] < 1e-8 and cliff[T, "B = 0"][1]["D"] > 1e-3
 for p in "WDB":
     assert cliff[20, "wall"][1][p] > 50 * cliff[10, "wall"][1][p]
     assert cliff[40, "wall"][1][p] > 1000 * cliff[20, "wall"][1][p]
 g40 = cliff[40, "wall"][1]
-assert f"{g40['W']:.1e}" == f"{g40['D']:.1e}" and 2.5 * max(g40["W"], g40["D"]) < g40["B"] < 3.5 * min(g40["W"], g40["D"])
+assert f"{g40['W']:.1e}" == f"{g40['D']:.1e}" and 2.5 * max(g40["W"], g40["D"]) < g40[
+    "B"
+] < 3.5 * min(g40["W"], g40["D"])
 
 # %% mystnb={"figure": {"caption": "A genuine exploding gradient: at the wall of a one-unit memory, the gradients of W, D and B grow geometrically with T."}, "image": {"alt": "Two panels for a one-unit network that stores the sign of its first input (W = 1, D = 2, V = 1, c = 0). Left: loss against the threshold B from 0 to 0.8 for sequence lengths T = 10, 20 and 40; the loss is near 0 up to B of about 0.45 and then jumps to about 2, a wall that gets steeper with T. Right, log scale: gradient norm of each parameter at the wall against T from 4 to 40; the gradients of W, D and B rise along straight lines to about 10^7, those of V and c stay flat below 1."}}
 B_grid = np.linspace(0.0, 0.8, 801)
 T_range = np.arange(4, 41)
 at_wall = [gradient_norms(one_unit(wall(T)), *memory_task(T))[1] for T in T_range]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
-for T, colour in zip((10, 20, 40), (C["sky"], C["blue"], C["black"])):
+for T, colour in zip((10, 20, 40), (C["sky"], C["blue"], C["black"]), strict=True):
     h = final_states(B_grid, T)
     ax1.plot(B_grid, ((h[0] - 1) ** 2 + (h[1] + 1) ** 2) / 2, color=colour, label=f"T = {T}")
-ax1.set(xlabel="threshold $B$ (W = 1, D = 2, V = 1, c = 0)", ylabel="loss", title="The wall in the loss surface")
+ax1.set(
+    xlabel="threshold $B$ (W = 1, D = 2, V = 1, c = 0)",
+    ylabel="loss",
+    title="The wall in the loss surface",
+)
 ax1.legend(loc="upper left")
-for name, colour, marker in zip("WDBVc", (C["blue"], C["orange"], "#555555", C["vermillion"], C["purple"]), "os^vd"):
-    ax2.semilogy(T_range, [n[name] for n in at_wall], marker + "-", ms=3, color=colour,
-                 label=f"$|\\partial L/\\partial {name}|$")
-ax2.set(xlabel="sequence length $T$", ylabel="gradient norm at the wall", title="Gradients at the wall, per parameter")
+for name, colour, marker in zip(
+    "WDBVc", (C["blue"], C["orange"], "#555555", C["vermillion"], C["purple"]), "os^vd", strict=True
+):
+    ax2.semilogy(
+        T_range,
+        [n[name] for n in at_wall],
+        marker + "-",
+        ms=3,
+        color=colour,
+        label=f"$|\\partial L/\\partial {name}|$",
+    )
+ax2.set(
+    xlabel="sequence length $T$",
+    ylabel="gradient norm at the wall",
+    title="Gradients at the wall, per parameter",
+)
 ax2.legend(loc="upper left", ncol=2, fontsize=9)
 plt.show()
 
@@ -494,15 +547,25 @@ B_wall = wall(20)
 runs, after = {}, {}
 for clip in (None, 1.0):
     unit = one_unit(B_wall)
-    runs[clip] = rnnlib.fit(unit, X_bit, Y_bit, mask=M_bit, optimizer=rnnlib.SGD(lr=0.1), epochs=100,
-                            clip=clip, verbose=False)
+    runs[clip] = rnnlib.fit(
+        unit,
+        X_bit,
+        Y_bit,
+        mask=M_bit,
+        optimizer=rnnlib.SGD(lr=0.1),
+        epochs=100,
+        clip=clip,
+        verbose=False,
+    )
     loss, n = gradient_norms(unit, X_bit, Y_bit, M_bit)
     after[clip] = (unit, loss, n)
     h = runs[clip]
-    print(f"clip={str(clip):4s}  first gradient norm {h.step_grad_norm[0]:.2e}; loss {h.step_loss[0]:.4f} -> "
-          f"{h.step_loss[1]:.4f} after one update -> {loss:.4f} after 100; "
-          f"then B = {unit.B[0]:.3f}, D = {unit.D[0, 0]:.3f}; "
-          f"W, D, B gradients exactly 0: {all(n[p] == 0 for p in 'WDB')}")
+    print(
+        f"clip={str(clip):4s}  first gradient norm {h.step_grad_norm[0]:.2e}; loss {h.step_loss[0]:.4f} -> "
+        f"{h.step_loss[1]:.4f} after one update -> {loss:.4f} after 100; "
+        f"then B = {unit.B[0]:.3f}, D = {unit.D[0, 0]:.3f}; "
+        f"W, D, B gradients exactly 0: {all(n[p] == 0 for p in 'WDB')}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: unclipped, thrown off (B very negative, D large), saturated at -1, stuck at loss 1 with zero
@@ -547,13 +610,25 @@ assert runs[1.0].step_loss[1] < 0.01 and after[1.0][1] < 1e-3
 acc_trunc = {}
 for k in (1, 8, 9):
     nets = [rnnlib.ElmanRNN(1, 16, 1, seed=s) for s in SEEDS]
-    rnnlib.fit(nets, X, Y, mask=M, optimizer=rnnlib.Adam(lr=0.02), epochs=150, truncate=k, seed=list(SEEDS),
-               verbose=False)
+    rnnlib.fit(
+        nets,
+        X,
+        Y,
+        mask=M,
+        optimizer=rnnlib.Adam(lr=0.02),
+        epochs=150,
+        truncate=k,
+        seed=list(SEEDS),
+        verbose=False,
+    )
     acc_trunc[k] = [accuracy(n, X_test, Y_test, M_test) for n in nets]
-acc_trunc[None] = acc_full                                           # full BPTT, section 4
+acc_trunc[None] = acc_full  # full BPTT, section 4
 for k, accs in acc_trunc.items():
-    print(f"truncate={str(k):4s}  held-out accuracy per seed " + " ".join(f"{a:.3f}" for a in accs)
-          + f"   mean {np.mean(accs):.3f}")
+    print(
+        f"truncate={str(k):4s}  held-out accuracy per seed "
+        + " ".join(f"{a:.3f}" for a in accs)
+        + f"   mean {np.mean(accs):.3f}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: windows up to 8 stay near chance on every seed; 9 and full BPTT solve it on every seed
@@ -570,12 +645,24 @@ X_stream, Y_stream, M_stream = tasks.delayed_bit(T=96, N=16, k=LAG, seed=0)
 acc_chunk = {}
 for k in (8, 9, 16):
     nets = [rnnlib.ElmanRNN(1, 16, 1, seed=s) for s in SEEDS]
-    rnnlib.fit(nets, X_stream, Y_stream, mask=M_stream, optimizer=rnnlib.Adam(lr=0.01), epochs=80, chunk=k,
-               seed=list(SEEDS), verbose=False)
+    rnnlib.fit(
+        nets,
+        X_stream,
+        Y_stream,
+        mask=M_stream,
+        optimizer=rnnlib.Adam(lr=0.01),
+        epochs=80,
+        chunk=k,
+        seed=list(SEEDS),
+        verbose=False,
+    )
     acc_chunk[k] = [accuracy(n, X_test, Y_test, M_test) for n in nets]
 for k, accs in acc_chunk.items():
-    print(f"chunk={k:<3d}  held-out accuracy per seed " + " ".join(f"{a:.3f}" for a in accs)
-          + f"   mean {np.mean(accs):.3f}")
+    print(
+        f"chunk={k:<3d}  held-out accuracy per seed "
+        + " ".join(f"{a:.3f}" for a in accs)
+        + f"   mean {np.mean(accs):.3f}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: chunks of 8 stay well below the longer chunks; 9 and 16 solve it on every seed
@@ -592,8 +679,12 @@ for ax, results, name in ((axes[0], acc_trunc, "truncate"), (axes[1], acc_chunk,
         ax.plot([i] * len(accs), accs, "o", color=colour, alpha=0.5, ms=6)
         ax.plot([i - 0.25, i + 0.25], [np.mean(accs)] * 2, color=colour, lw=3)
     ax.axhline(0.5, color=C["black"], ls="--", lw=1, label="chance")
-    ax.set(xticks=range(len(labels)), xticklabels=labels, xlabel=f"{name} = k",
-           title=f"fit(..., {name}=k), lag τ = {LAG}")
+    ax.set(
+        xticks=range(len(labels)),
+        xticklabels=labels,
+        xlabel=f"{name} = k",
+        title=f"fit(..., {name}=k), lag τ = {LAG}",
+    )
 axes[0].set_ylabel("held-out accuracy")
 axes[0].plot([], [], "o", color=C["vermillion"], label=f"k ≤ {LAG} (seeds, bar = mean)")
 axes[0].plot([], [], "o", color=C["blue"], label=f"k > {LAG}")

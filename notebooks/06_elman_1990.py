@@ -92,11 +92,13 @@ X, dY = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
 Hs, _ = net.forward(X)
 
 grads = {name: np.zeros_like(p) for name, p in net.params.items()}
-h_prev = np.zeros(4)                                   # h_0 = 0
+h_prev = np.zeros(4)  # h_0 = 0
 for t in range(5):
-    delta = Hs[t] * (1 - Hs[t]) * (net.V.T @ dY[t])   # sigma'(a_t) * V^T e_t: nothing from later steps
+    delta = (
+        Hs[t] * (1 - Hs[t]) * (net.V.T @ dY[t])
+    )  # sigma'(a_t) * V^T e_t: nothing from later steps
     grads["W"] += np.outer(delta, X[t])
-    grads["D"] += np.outer(delta, h_prev)              # the context units act as a fixed input
+    grads["D"] += np.outer(delta, h_prev)  # the context units act as a fixed input
     grads["B"] += delta
     grads["V"] += np.outer(dY[t], Hs[t])
     grads["c"] += dY[t]
@@ -105,8 +107,10 @@ for t in range(5):
 lib = net.backward(X, dY, truncate=1)
 full = net.backward(X, dY)
 for name in grads:
-    print(f"{name}: numpy loop = truncate=1: {np.allclose(grads[name], lib[name])}   "
-          f"= full BPTT: {np.allclose(grads[name], full[name])}")
+    print(
+        f"{name}: numpy loop = truncate=1: {np.allclose(grads[name], lib[name])}   "
+        f"= full BPTT: {np.allclose(grads[name], full[name])}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the loop is truncate=1 on all five arrays; only V and c match full BPTT
@@ -126,16 +130,27 @@ assert all(np.allclose(grads[n], full[n]) == (n in "Vc") for n in grads)
 # %%
 RULES = {"Elman's rule (truncate=1)": 1, "full BPTT": None}
 RULE_COLOR = {"Elman's rule (truncate=1)": C["orange"], "full BPTT": C["blue"]}
-ELMAN, BPTT = RULES                      # the two names
+ELMAN, BPTT = RULES  # the two names
 SEEDS = (0, 1, 2)
 
 
 def train(X, Y, n_hidden, truncate, epochs, lr):
     """One sigmoid Elman network per seed, trained side by side to predict Y[i] from X[i] (bce loss, Adam)."""
-    nets = [rnnlib.ElmanRNN(X[0].shape[-1], n_hidden, Y[0].shape[-1], activation="sigmoid", seed=seed)
-            for seed in SEEDS]
-    hists = rnnlib.fit(nets, X, Y, loss="bce", optimizer=rnnlib.Adam(lr=lr), epochs=epochs,
-                       truncate=truncate, seed=list(SEEDS), verbose=False)
+    nets = [
+        rnnlib.ElmanRNN(X[0].shape[-1], n_hidden, Y[0].shape[-1], activation="sigmoid", seed=seed)
+        for seed in SEEDS
+    ]
+    hists = rnnlib.fit(
+        nets,
+        X,
+        Y,
+        loss="bce",
+        optimizer=rnnlib.Adam(lr=lr),
+        epochs=epochs,
+        truncate=truncate,
+        seed=list(SEEDS),
+        verbose=False,
+    )
     return nets, hists
 
 
@@ -173,20 +188,24 @@ print("triples:", "  ".join("".join(map(str, t)) for t in bits.reshape(-1, 3)))
 # falls on every third bit and stays near $1/4$ elsewhere.
 
 # %%
-WINDOW = slice(11, 23)                  # steps 11..22 predict bits 12..23 of a piece: four whole triples
+WINDOW = slice(11, 23)  # steps 11..22 predict bits 12..23 of a piece: four whole triples
 
 
 def xor_batch(n_seqs, seed, offset=0):
     """n_seqs pieces of 27 bits, each starting at bit `offset` of a triple, as (input, next bit) pairs (26, n_seqs, 1)."""
-    bits = elman1990.temporal_xor_stream(9 * n_seqs + 1, seed=seed)[offset:offset + 27 * n_seqs]
+    bits = elman1990.temporal_xor_stream(9 * n_seqs + 1, seed=seed)[offset : offset + 27 * n_seqs]
     return elman1990.next_step_pairs(elman1990.parallel_streams(bits, n_seqs))
 
 
 def xor_errors(nets, offset=0):
     """Squared error of each network at the 12 window positions of the test pieces, and which are XOR bits."""
     X_test, Y_test = xor_batch(500, seed=1000, offset=offset)
-    is_xor = (offset + 1 + np.arange(len(X_test)))[WINDOW] % 3 == 2   # step t predicts bit t + 1 of its piece
-    errs = [elman1990.squared_errors(net, X_test, Y_test)[..., 0].mean(axis=1)[WINDOW] for net in nets]
+    is_xor = (offset + 1 + np.arange(len(X_test)))[
+        WINDOW
+    ] % 3 == 2  # step t predicts bit t + 1 of its piece
+    errs = [
+        elman1990.squared_errors(net, X_test, Y_test)[..., 0].mean(axis=1)[WINDOW] for net in nets
+    ]
     return np.array(errs), is_xor
 
 
@@ -194,14 +213,22 @@ def xor_errors(nets, offset=0):
 data = [xor_batch(150, seed=seed) for seed in SEEDS]
 xor_nets, xor_hist, xor_err = {}, {}, {}
 for rule, truncate in RULES.items():
-    xor_nets[rule], xor_hist[rule] = train([d[0] for d in data], [d[1] for d in data], n_hidden=4,
-                                           truncate=truncate, epochs=300, lr=0.1)
+    xor_nets[rule], xor_hist[rule] = train(
+        [d[0] for d in data],
+        [d[1] for d in data],
+        n_hidden=4,
+        truncate=truncate,
+        epochs=300,
+        lr=0.1,
+    )
     xor_err[rule], is_xor = xor_errors(xor_nets[rule])
 
-xor_bit = {rule: e[:, is_xor].mean(axis=1) for rule, e in xor_err.items()}     # one number per seed
+xor_bit = {rule: e[:, is_xor].mean(axis=1) for rule, e in xor_err.items()}  # one number per seed
 rand_bit = {rule: e[:, ~is_xor].mean(axis=1) for rule, e in xor_err.items()}
 for rule in RULES:
-    print(f"{rule:26s} error on the XOR bit {mean_sd(xor_bit[rule])}   on the random bits {mean_sd(rand_bit[rule])}")
+    print(
+        f"{rule:26s} error on the XOR bit {mean_sd(xor_bit[rule])}   on the random bits {mean_sd(rand_bit[rule])}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: a dip on the XOR bit in every run; Elman's rule is phase-blind with confidence below 2/3
@@ -211,27 +238,45 @@ for rule in RULES:
     assert np.all(xor_bit[rule] < rand_bit[rule] - 0.05)
 assert np.all(xor_bit[ELMAN] > 1 / 9) and np.all(rand_bit[ELMAN] < 5 / 18)
 assert np.all(xor_bit[BPTT] < 2 / 3 * 1 / 9) and np.all(abs(rand_bit[BPTT] - 5 / 18) < 0.01)
-loss_at = {rule: np.array([[h.loss[e - 1] for e in (200, 250, 300)] for h in xor_hist[rule]]) for rule in RULES}
+loss_at = {
+    rule: np.array([[h.loss[e - 1] for e in (200, 250, 300)] for h in xor_hist[rule]])
+    for rule in RULES
+}
 assert np.all(np.diff(loss_at[BPTT], axis=1) < 0) and np.any(np.diff(loss_at[ELMAN], axis=1) > 0)
 
 # %% mystnb={"figure": {"caption": "Temporal XOR: the error drops only at every third bit."}, "image": {"alt": "Line chart of mean squared error at 12 consecutive positions of the temporal XOR stream (1st bit, 2nd bit, XOR, four times), for Elman's rule (truncate = 1) and full BPTT (mean of 3 seeds; thin lines: single seeds), with the floor of a predictor that knows the phase (dashed) and the best error without the phase (dotted). Grey bands mark the values of Elman's figure 3, read by eye (about 0.16 to 0.18 at the XOR bit, 0.29 to 0.34 elsewhere). At the first two bits of each triple the error stays near 0.25 to 0.3; at every XOR bit it drops, close to the floor for full BPTT and less far for Elman's rule."}}
-PAPER_FIG3 = {"XOR bit": (0.16, 0.18), "other bits": (0.29, 0.34)}   # read by eye from the paper's figure 3
+PAPER_FIG3 = {
+    "XOR bit": (0.16, 0.18),
+    "other bits": (0.29, 0.34),
+}  # read by eye from the paper's figure 3
 
 fig, ax = plt.subplots(figsize=(8, 3.8))
 pos = np.arange(12)
-for p in pos:                            # the paper's values, as bands: they are read off a printed figure
+for p in pos:  # the paper's values, as bands: they are read off a printed figure
     lo, hi = PAPER_FIG3["XOR bit" if is_xor[p] else "other bits"]
-    ax.fill_between([p - 0.3, p + 0.3], lo, hi, color="0.8", lw=0,
-                    label="Elman's figure 3 (read by eye)" if p == 0 else None)
+    ax.fill_between(
+        [p - 0.3, p + 0.3],
+        lo,
+        hi,
+        color="0.8",
+        lw=0,
+        label="Elman's figure 3 (read by eye)" if p == 0 else None,
+    )
 for rule, errs in xor_err.items():
     for e in errs:
         ax.plot(pos, e, color=RULE_COLOR[rule], alpha=0.3, lw=1)
     ax.plot(pos, errs.mean(axis=0), "o-", color=RULE_COLOR[rule], label=f"{rule}, mean of 3 seeds")
 ax.plot(pos, np.where(is_xor, 0, 0.25), "k--", lw=1.2, label="floor (knows the phase)")
-ax.plot(pos, np.where(is_xor, 1 / 9, 5 / 18), ":", color="grey", lw=1.5, label="best without the phase")
+ax.plot(
+    pos, np.where(is_xor, 1 / 9, 5 / 18), ":", color="grey", lw=1.5, label="best without the phase"
+)
 ax.set_xticks(pos, [["1st", "2nd", "XOR"][t % 3] for t in (1 + np.arange(26))[WINDOW]])
-ax.set(xlabel="bit to predict (12 consecutive positions)", ylabel="mean squared error",
-       title="Temporal XOR: only every third bit can be predicted", ylim=(-0.01, 0.45))
+ax.set(
+    xlabel="bit to predict (12 consecutive positions)",
+    ylabel="mean squared error",
+    title="Temporal XOR: only every third bit can be predicted",
+    ylim=(-0.01, 0.45),
+)
 ax.legend(loc="upper left", ncol=2, fontsize=9)
 plt.show()
 
@@ -256,7 +301,7 @@ assert rand_bit[ELMAN].mean() < PAPER_FIG3["other bits"][0]
 
 # %%
 OFFSETS = (0, 1, 2)
-phase_err = {}                                     # error on the XOR bit: (offset, seed)
+phase_err = {}  # error on the XOR bit: (offset, seed)
 print(f"{'error on the XOR bit':26s}" + "".join(f"{'offset ' + str(k):>16s}" for k in OFFSETS))
 for rule in RULES:
     per_offset = []
@@ -319,14 +364,16 @@ print("letter stream:   ", elman1990.letter_stream(12, seed=1))
 # %%
 var = elman1990.onset_variance()
 print("floor at a syllable onset, per bit:")
-for f, v in zip(elman1990.FEATURES, var):
+for f, v in zip(elman1990.FEATURES, var, strict=True):
     print(f"  {f:12s} {Fraction(v).limit_denominator(100)}")
 print(f"mean over the 6 bits at an onset: {Fraction(var.mean()).limit_denominator(100)}")
 
 s = elman1990.letter_stream(20000, seed=7)
 floor = elman1990.letter_error_floor(s)
-print(f"share of steps that predict an onset: {np.mean(floor[:, 3] > 0):.3f}   "
-      f"mean floor over all steps and bits: {floor.mean():.4f} (2/81 = {2 / 81:.4f})")
+print(
+    f"share of steps that predict an onset: {np.mean(floor[:, 3] > 0):.3f}   "
+    f"mean floor over all steps and bits: {floor.mean():.4f} (2/81 = {2 / 81:.4f})"
+)
 
 # %% [markdown]
 # One step in three predicts an onset, so the mean floor is
@@ -340,6 +387,7 @@ print(f"share of steps that predict an onset: {np.mean(floor[:, 3] > 0):.3f}   "
 # **Expected outcome.** High error at consonants, low at vowels. At an onset *high* and
 # *back* cannot beat $2/9$, while *consonantal* can reach $0$ if the network counts the vowels.
 
+
 # %%
 def letter_batch(n_consonants, n_seqs, seed, n_letters=None):
     """A letter stream (its first n_letters) cut into n_seqs pieces: inputs, targets, floor (T, n_seqs, 6), letters."""
@@ -349,22 +397,33 @@ def letter_batch(n_consonants, n_seqs, seed, n_letters=None):
     return [elman1990.parallel_streams(a, n_seqs) for a in (X, Y, F)] + [s]
 
 
-WARM = 8                                   # skip the first steps of each test piece (h_0 = 0)
+WARM = 8  # skip the first steps of each test piece (h_0 = 0)
 
 # %%
 X_test, Y_test, F_test, s_test = letter_batch(1000, 20, seed=1000)
-onset = F_test[WARM:, :, 3] > 0            # steps whose next letter opens a syllable
+onset = F_test[WARM:, :, 3] > 0  # steps whose next letter opens a syllable
 data = [letter_batch(1000, 150, seed=seed, n_letters=150 * 19 + 1) for seed in SEEDS]
 letter_err = {}
 for rule, truncate in RULES.items():
-    nets, _ = train([d[0] for d in data], [d[1] for d in data], n_hidden=20, truncate=truncate, epochs=150, lr=0.03)
+    nets, _ = train(
+        [d[0] for d in data],
+        [d[1] for d in data],
+        n_hidden=20,
+        truncate=truncate,
+        epochs=150,
+        lr=0.03,
+    )
     letter_err[rule] = [elman1990.squared_errors(net, X_test, Y_test)[WARM:] for net in nets]
 
 F = F_test[WARM:]
 print(f"{'':26s} {'all steps':>16s} {'vowels next':>16s} {'onsets next':>16s}")
 print(f"{'floor':26s} {F.mean():>16.4f} {F[~onset].mean():>16.4f} {F[onset].mean():>16.4f}")
 for rule, errs in letter_err.items():
-    cols = [[e.mean() for e in errs], [e[~onset].mean() for e in errs], [e[onset].mean() for e in errs]]
+    cols = [
+        [e.mean() for e in errs],
+        [e[~onset].mean() for e in errs],
+        [e[onset].mean() for e in errs],
+    ]
     print(f"{rule:26s} " + " ".join(f"{np.mean(c):>8.4f} ± {np.std(c):.4f}" for c in cols))
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -382,14 +441,16 @@ assert overall[BPTT] < overall[ELMAN] and vowels[BPTT] < vowels[ELMAN]
 
 # %% mystnb={"figure": {"caption": "Letter sequences: consonants are unpredictable, the vowels after them are predictable."}, "image": {"alt": "Three panels of squared error for each letter to predict along one test piece of the letter sequence (b a d i i b a g u u u ...), for Elman's rule, full BPTT and the floor: the mean over all 6 feature bits, bit 1 (consonantal) and bit 4 (high). The errors peak at the consonants, which start a syllable and cannot be predicted, and are near zero at the vowels that follow; the consonantal bit itself is predicted almost perfectly everywhere."}}
 span = slice(WARM, WARM + 30)
-labels = list(s_test[1:][span])             # piece 0 predicts letters 1, 2, ... of the test stream
+labels = list(s_test[1:][span])  # piece 0 predicts letters 1, 2, ... of the test stream
 fig, axes = plt.subplots(3, 1, figsize=(9, 7.2), sharex=True)
 rows = [("all 6 bits (mean)", None), ("bit 1: consonantal", 0), ("bit 4: high", 3)]
 x = np.arange(len(labels))
-for ax, (name, bit) in zip(axes, rows):
-    pick = (lambda a: a.mean(axis=-1)) if bit is None else (lambda a: a[:, bit])
+for ax, (name, bit) in zip(axes, rows, strict=True):
+    pick = (lambda a: a.mean(axis=-1)) if bit is None else (lambda a, bit=bit: a[:, bit])
     for rule in RULES:
-        ax.plot(x, pick(letter_err[rule][0][:30, 0]), "o-", ms=4, color=RULE_COLOR[rule], label=rule)
+        ax.plot(
+            x, pick(letter_err[rule][0][:30, 0]), "o-", ms=4, color=RULE_COLOR[rule], label=rule
+        )
     ax.plot(x, pick(F_test[span][:, 0]), "k--", lw=1.2, label="floor")
     ax.set(ylabel="squared error", title=name)
 axes[0].legend(loc="upper right", ncol=3, fontsize=9)
@@ -411,19 +472,28 @@ k = np.arange(6)
 ax.bar(k - width, F[onset].mean(axis=0), width, color="0.35", label="floor")
 for i, (rule, errs) in enumerate(letter_err.items()):
     per_seed = np.array([e[onset].mean(axis=0) for e in errs])
-    ax.bar(k + i * width, per_seed.mean(axis=0), width, yerr=per_seed.std(axis=0), capsize=3,
-           color=RULE_COLOR[rule], label=rule)
+    ax.bar(
+        k + i * width,
+        per_seed.mean(axis=0),
+        width,
+        yerr=per_seed.std(axis=0),
+        capsize=3,
+        color=RULE_COLOR[rule],
+        label=rule,
+    )
 ax.set_xticks(k, elman1990.FEATURES)
 ax.set(ylabel="mean squared error", title="Error at syllable onsets, bit by bit (mean of 3 seeds)")
 ax.legend(loc="upper left")
 plt.show()
-onset_letters = np.array(list(s_test[1:]))[:F_test.shape[0] * 20].reshape(20, -1).T[WARM:][onset]
-print(f"share of d among the test onsets: {np.mean(onset_letters == 'd'):.3f}, of g: "
-      f"{np.mean(onset_letters == 'g'):.3f} (1/3 = {1 / 3:.3f})")
+onset_letters = np.array(list(s_test[1:]))[: F_test.shape[0] * 20].reshape(20, -1).T[WARM:][onset]
+print(
+    f"share of d among the test onsets: {np.mean(onset_letters == 'd'):.3f}, of g: "
+    f"{np.mean(onset_letters == 'g'):.3f} (1/3 = {1 / 3:.3f})"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: for both rules, four bits near zero at onsets; high and back at the floor 2/9
-for rule, errs in letter_err.items():
+for errs in letter_err.values():
     onset_bits = np.mean([e[onset].mean(axis=0) for e in errs], axis=0)
     assert np.all(onset_bits[[0, 1, 2, 5]] < 0.01)
     assert np.all(abs(onset_bits[[3, 4]] - 2 / 9) < 0.02)
@@ -452,7 +522,10 @@ letters, onsets, words = elman1990.word_stream(4, seed=3)
 print("\nthe stream:", letters)
 ALPHABET = sorted(set("".join(w for ws in elman1990.LEXICON.values() for w in ws)))
 CODES = elman1990.random_letter_codes(ALPHABET, n_bits=5, seed=0)
-print(f"{len(ALPHABET)} letters, e.g.", "  ".join(f"{ch}={''.join(map(str, CODES[ch]))}" for ch in "theboy"))
+print(
+    f"{len(ALPHABET)} letters, e.g.",
+    "  ".join(f"{ch}={''.join(map(str, CODES[ch]))}" for ch in "theboy"),
+)
 
 # %% [markdown]
 # **What can be known.** Inside a word the rest is often fixed after a letter or two
@@ -466,6 +539,7 @@ print(f"{len(ALPHABET)} letters, e.g.", "  ".join(f"{ch}={''.join(map(str, CODES
 #
 # **Expected outcome.** Peaks of error at the first letter of each word.
 
+
 # %%
 def word_batch(n_sentences, n_seqs, seed, n_letters=None):
     """A word stream (its first n_letters) cut into n_seqs pieces: inputs, targets, place of each target letter in its word, letters."""
@@ -473,7 +547,9 @@ def word_batch(n_sentences, n_seqs, seed, n_letters=None):
     s, onsets = s[:n_letters], onsets[:n_letters]
     X, Y = elman1990.next_step_pairs(elman1990.encode_letters(s, CODES))
     steps = np.arange(len(s))
-    place = steps - np.maximum.accumulate(np.where(onsets, steps, 0))   # 0 at the first letter of a word
+    place = steps - np.maximum.accumulate(
+        np.where(onsets, steps, 0)
+    )  # 0 at the first letter of a word
     cut = [elman1990.parallel_streams(a, n_seqs) for a in (X, Y, place[1:])]
     return cut[0], cut[1], cut[2][..., 0].astype(int), s
 
@@ -481,26 +557,44 @@ def word_batch(n_sentences, n_seqs, seed, n_letters=None):
 # %%
 X_test, Y_test, place, w_test = word_batch(300, 20, seed=1000)
 place = place[WARM:]
-starts = place == 0                        # steps whose next letter starts a word
+starts = place == 0  # steps whose next letter starts a word
 data = [word_batch(300, 200, seed=seed, n_letters=200 * 22 + 1) for seed in SEEDS]
 word_err = {}
 for rule, truncate in RULES.items():
-    nets, _ = train([d[0] for d in data], [d[1] for d in data], n_hidden=20, truncate=truncate, epochs=200, lr=0.05)
-    word_err[rule] = [elman1990.squared_errors(net, X_test, Y_test)[WARM:].mean(axis=-1) for net in nets]
+    nets, _ = train(
+        [d[0] for d in data],
+        [d[1] for d in data],
+        n_hidden=20,
+        truncate=truncate,
+        epochs=200,
+        lr=0.05,
+    )
+    word_err[rule] = [
+        elman1990.squared_errors(net, X_test, Y_test)[WARM:].mean(axis=-1) for net in nets
+    ]
 
-print(f"{'':26s}" + "".join(f"{h:>17s}" for h in ["word onsets", "inside words", "rises at onsets", "rises inside"]))
+print(
+    f"{'':26s}"
+    + "".join(
+        f"{h:>17s}" for h in ["word onsets", "inside words", "rises at onsets", "rises inside"]
+    )
+)
 word_table = {}
 for rule, errs in word_err.items():
-    rises = [e[1:] > e[:-1] for e in errs]   # is the error higher than at the letter before?
-    cols = [[e[starts].mean() for e in errs], [e[~starts].mean() for e in errs],
-            [r[starts[1:]].mean() for r in rises], [r[~starts[1:]].mean() for r in rises]]
+    rises = [e[1:] > e[:-1] for e in errs]  # is the error higher than at the letter before?
+    cols = [
+        [e[starts].mean() for e in errs],
+        [e[~starts].mean() for e in errs],
+        [r[starts[1:]].mean() for r in rises],
+        [r[~starts[1:]].mean() for r in rises],
+    ]
     word_table[rule] = [np.mean(c) for c in cols]
     print(f"{rule:26s}" + "".join(f"{mean_sd(c):>17s}" for c in cols))
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: error high at word onsets, low inside; "the error rises" fires at most onsets and far
 # fewer letters inside; inside words Elman's rule has more than twice the error of full BPTT
-for rule, (at_onset, inside, rise_onset, rise_inside) in word_table.items():
+for at_onset, inside, rise_onset, rise_inside in word_table.values():
     assert at_onset > 3 * inside
     assert rise_onset > 0.85 and rise_inside < 0.35
 assert word_table[ELMAN][1] > 2 * word_table[BPTT][1]
@@ -512,7 +606,7 @@ assert word_table[ELMAN][1] > 2 * word_table[BPTT][1]
 
 # %% mystnb={"figure": {"caption": "Word boundaries show up as peaks of the prediction error."}, "image": {"alt": "Line chart of mean squared error for each letter to predict along a stretch of the test text of words (s a b o y a g i r l s l e e p s ...), for Elman's rule and full BPTT, with the first letter of every word shaded. The error peaks mostly on the shaded first letters and falls within words."}}
 span = slice(0, 44)
-text = w_test[1 + WARM:][span]
+text = w_test[1 + WARM :][span]
 fig, ax = plt.subplots(figsize=(10, 3.8))
 x = np.arange(len(text))
 for i in np.flatnonzero(starts[span, 0]):
@@ -520,8 +614,12 @@ for i in np.flatnonzero(starts[span, 0]):
 for rule in RULES:
     ax.plot(x, word_err[rule][0][span, 0], "o-", ms=4, color=RULE_COLOR[rule], label=rule)
 ax.set_xticks(x, list(text))
-ax.set(xlabel="letter to predict (shaded: first letter of a word)", ylabel="mean squared error",
-       title="Word boundaries as peaks of prediction error (seed 0)", ylim=(-0.02, 0.62))
+ax.set(
+    xlabel="letter to predict (shaded: first letter of a word)",
+    ylabel="mean squared error",
+    title="Word boundaries as peaks of prediction error (seed 0)",
+    ylim=(-0.02, 0.62),
+)
 ax.legend(loc="upper left", ncol=2)
 ax.grid(axis="x", visible=False)
 plt.show()
@@ -536,11 +634,21 @@ fig, ax = plt.subplots(figsize=(7, 3.4))
 places = np.arange(6)
 for rule, errs in word_err.items():
     curve = np.array([[e[place == p].mean() for p in places] for e in errs])
-    ax.errorbar(places, curve.mean(axis=0), yerr=curve.std(axis=0), fmt="o-", capsize=3,
-                color=RULE_COLOR[rule], label=rule)
+    ax.errorbar(
+        places,
+        curve.mean(axis=0),
+        yerr=curve.std(axis=0),
+        fmt="o-",
+        capsize=3,
+        color=RULE_COLOR[rule],
+        label=rule,
+    )
 ax.set_xticks(places, ["1st\n(onset)", "2nd", "3rd", "4th", "5th", "6th"])
-ax.set(xlabel="letter to predict: its place in the word", ylabel="mean squared error",
-       title="Error falls within a word (mean ± sd of 3 seeds)")
+ax.set(
+    xlabel="letter to predict: its place in the word",
+    ylabel="mean squared error",
+    title="Error falls within a word (mean ± sd of 3 seeds)",
+)
 ax.legend()
 plt.show()
 
@@ -567,8 +675,10 @@ for cls, words in elman1990.WORD_CLASSES.items():
     print(f"{cls:14s}", ", ".join(words))
 print("\nfour sentences:", " / ".join(" ".join(s) for s in elman1990.class_sentences(4, seed=3)))
 VOCAB = elman1990.VOCABULARY
-print(f"{len(VOCAB)} words; the stream the network sees:",
-      " ".join(VOCAB[i] for i in elman1990.word_numbers(4, seed=3)))
+print(
+    f"{len(VOCAB)} words; the stream the network sees:",
+    " ".join(VOCAB[i] for i in elman1990.word_numbers(4, seed=3)),
+)
 
 # %% [markdown]
 # **What can be known.** After a subject comes a verb its class allows, after a verb an
@@ -594,16 +704,25 @@ WORD_CLASS = {w: cls for cls, words in elman1990.WORD_CLASSES.items() for w in w
 NOUNS = [i for i, w in enumerate(VOCAB) if WORD_CLASS[w].startswith("NOUN")]
 VERBS = [i for i, w in enumerate(VOCAB) if WORD_CLASS[w].startswith("VERB")]
 ANIMATE = [i for i, w in enumerate(VOCAB) if WORD_CLASS[w] in elman1990.ANIMATE_CLASSES]
-OPENERS = [i for i, w in enumerate(VOCAB) if any(frame[0] == WORD_CLASS[w] for frame in elman1990.CLASS_FRAMES)]
-ENDERS = [i for i, w in enumerate(VOCAB) if all(frame[-1] == WORD_CLASS[w] for frame in elman1990.CLASS_FRAMES
-                                               if WORD_CLASS[w] in frame)]     # always the last word
-CLASSES = [[VOCAB.index(w) for w in words] for words in elman1990.WORD_CLASSES.values() if len(words) > 1]
+OPENERS = [
+    i
+    for i, w in enumerate(VOCAB)
+    if any(frame[0] == WORD_CLASS[w] for frame in elman1990.CLASS_FRAMES)
+]
+ENDERS = [
+    i
+    for i, w in enumerate(VOCAB)
+    if all(frame[-1] == WORD_CLASS[w] for frame in elman1990.CLASS_FRAMES if WORD_CLASS[w] in frame)
+]  # always the last word
+CLASSES = [
+    [VOCAB.index(w) for w in words] for words in elman1990.WORD_CLASSES.values() if len(words) > 1
+]
 N_WORDS = 50 * 54
 
 
 def word_id_batch(seed):
     """The first N_WORDS + 1 words of 1,000 sentences, cut into 50 pieces: one-hot inputs, next-word numbers, input numbers."""
-    ids = elman1990.word_numbers(1000, seed=seed)[:N_WORDS + 1]
+    ids = elman1990.word_numbers(1000, seed=seed)[: N_WORDS + 1]
     inputs = elman1990.parallel_streams(np.eye(len(VOCAB))[ids[:-1]], 50)
     targets = elman1990.parallel_streams(ids[1:, None], 50)[..., 0].astype(int)
     return inputs, targets, elman1990.parallel_streams(ids[:-1, None], 50)[..., 0].astype(int)
@@ -618,20 +737,49 @@ def mean_hidden(net, X, ids):
 
 # %%
 data = [word_id_batch(seed) for seed in SEEDS]
-untrained = [rnnlib.ElmanRNN(len(VOCAB), 12, len(VOCAB), activation="sigmoid", seed=seed) for seed in SEEDS]
-class_nets = [rnnlib.ElmanRNN(len(VOCAB), 12, len(VOCAB), activation="sigmoid", seed=seed) for seed in SEEDS]
-rnnlib.fit(class_nets, [d[0] for d in data], [d[1] for d in data], loss="cross_entropy",
-           optimizer=rnnlib.Adam(lr=0.02), epochs=40, batch_size=10, truncate=1, seed=list(SEEDS), verbose=False)
+untrained = [
+    rnnlib.ElmanRNN(len(VOCAB), 12, len(VOCAB), activation="sigmoid", seed=seed) for seed in SEEDS
+]
+class_nets = [
+    rnnlib.ElmanRNN(len(VOCAB), 12, len(VOCAB), activation="sigmoid", seed=seed) for seed in SEEDS
+]
+rnnlib.fit(
+    class_nets,
+    [d[0] for d in data],
+    [d[1] for d in data],
+    loss="cross_entropy",
+    optimizer=rnnlib.Adam(lr=0.02),
+    epochs=40,
+    batch_size=10,
+    truncate=1,
+    seed=list(SEEDS),
+    verbose=False,
+)
 
 X_test, _, ids_test = word_id_batch(seed=1000)
-trees = {"trained": [clustering.average_linkage(mean_hidden(net, X_test, ids_test)) for net in class_nets],
-         "untrained": [clustering.average_linkage(mean_hidden(net, X_test, ids_test)) for net in untrained]}
+trees = {
+    "trained": [
+        clustering.average_linkage(mean_hidden(net, X_test, ids_test)) for net in class_nets
+    ],
+    "untrained": [
+        clustering.average_linkage(mean_hidden(net, X_test, ids_test)) for net in untrained
+    ],
+}
 found = {k: [sum(clustering.is_cluster(Z, c) for c in CLASSES) for Z in trees[k]] for k in trees}
-print(f"classes (of 2 or 3 words) that form a branch of their own, of {len(CLASSES)}, seeds {SEEDS}:")
+print(
+    f"classes (of 2 or 3 words) that form a branch of their own, of {len(CLASSES)}, seeds {SEEDS}:"
+)
 print(f"  trained {found['trained']}   untrained {found['untrained']}")
-groups = {"nouns": NOUNS, "verbs": VERBS, "animate nouns": ANIMATE,
-          "nouns that open a sentence": OPENERS, "words that end a sentence": ENDERS}
-branch = {name: [clustering.is_cluster(Z, g) for Z in trees["trained"]] for name, g in groups.items()}
+groups = {
+    "nouns": NOUNS,
+    "verbs": VERBS,
+    "animate nouns": ANIMATE,
+    "nouns that open a sentence": OPENERS,
+    "words that end a sentence": ENDERS,
+}
+branch = {
+    name: [clustering.is_cluster(Z, g) for Z in trees["trained"]] for name, g in groups.items()
+}
 for name, flags in branch.items():
     print(f"{name:27s} form one branch: {sum(flags)} of {len(SEEDS)} trained networks")
 
@@ -640,7 +788,9 @@ for name, flags in branch.items():
 # most networks group the words by what can follow them
 assert min(found["trained"]) >= 8 and max(found["untrained"]) == 0
 assert not any(branch["nouns"] + branch["verbs"] + branch["animate nouns"])
-assert sum(branch["nouns that open a sentence"]) >= 2 and sum(branch["words that end a sentence"]) >= 2
+assert (
+    sum(branch["nouns that open a sentence"]) >= 2 and sum(branch["words that end a sentence"]) >= 2
+)
 
 # %% [markdown]
 # At least 8 of the 11 classes of two or three words form their own branch in each trained
@@ -660,20 +810,28 @@ record = json.loads(Path("data", "elman1990_classes_150.json").read_text(encodin
 setting, book, paper = record["settings"], record["lexicons"]["book"], record["lexicons"]["paper"]
 n_pieces = (min(book["words_per_seed"]) - 1) // setting["piece"]
 updates = setting["passes"] * int(np.ceil(n_pieces / setting["batch_size"]))
-print(f"{setting['n_hidden']} hidden units, {book['words_per_seed']} words, {setting['passes']} passes: "
-      f"{updates} Adam updates (lr {setting['lr']}); the paper: {6 * 27534:,} updates, one per word")
+print(
+    f"{setting['n_hidden']} hidden units, {book['words_per_seed']} words, {setting['passes']} passes: "
+    f"{updates} Adam updates (lr {setting['lr']}); the paper: {6 * 27534:,} updates, one per word"
+)
 for seed, r in book["seeds"].items():
     t, u = r["trained"], r["untrained"]
-    print(f"seed {seed}: loss {r['loss_per_pass'][0]:.3f} -> {r['loss_per_pass'][-1]:.3f};"
-          f" classes as branches {t['classes_as_branches']} of {t['n_classes']} (untrained {u['classes_as_branches']});"
-          f" nouns a branch {t['branches']['nouns']}, verbs {t['branches']['verbs']}")
-    print(f"        first split = nouns that open a sentence | the rest: {OPENERS in t['top_split']};"
-          f" noun/verb separation {t['noun_verb_separation']:.2f} (untrained {u['noun_verb_separation']:.2f})")
+    print(
+        f"seed {seed}: loss {r['loss_per_pass'][0]:.3f} -> {r['loss_per_pass'][-1]:.3f};"
+        f" classes as branches {t['classes_as_branches']} of {t['n_classes']} (untrained {u['classes_as_branches']});"
+        f" nouns a branch {t['branches']['nouns']}, verbs {t['branches']['verbs']}"
+    )
+    print(
+        f"        first split = nouns that open a sentence | the rest: {OPENERS in t['top_split']};"
+        f" noun/verb separation {t['noun_verb_separation']:.2f} (untrained {u['noun_verb_separation']:.2f})"
+    )
 for seed, r in paper["seeds"].items():
     t = r["trained"]
     first = [paper["vocabulary"][i] for i in min(t["top_split"], key=len)]
-    print(f"paper's {len(paper['vocabulary'])} words, seed {seed}: nouns a branch {t['branches']['nouns']};"
-          f" split off first: {' '.join(first)}")
+    print(
+        f"paper's {len(paper['vocabulary'])} words, seed {seed}: nouns a branch {t['branches']['nouns']};"
+        f" split off first: {' '.join(first)}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: at 150 units every class is a branch (none untrained), the first split is always the
@@ -682,12 +840,27 @@ for seed, r in paper["seeds"].items():
 # first and the nouns never form a branch
 assert book["vocabulary"] == list(VOCAB)
 runs = list(book["seeds"].values())
-assert all(r["trained"]["classes_as_branches"] == 11 and r["untrained"]["classes_as_branches"] == 0 for r in runs)
-assert all(OPENERS in r["trained"]["top_split"] and not r["trained"]["branches"]["nouns"] for r in runs)
-assert all(r["trained"]["noun_verb_separation"] > 1.3 > 1.02 > r["untrained"]["noun_verb_separation"] for r in runs)
-animate_29 = [i for i, w in enumerate(paper["vocabulary"]) if any(w in paper["classes"][c] for c in elman1990.ANIMATE_CLASSES)]
-assert all(animate_29 in r["trained"]["top_split"] and not r["trained"]["branches"]["nouns"]
-           for r in paper["seeds"].values())
+assert all(
+    r["trained"]["classes_as_branches"] == 11 and r["untrained"]["classes_as_branches"] == 0
+    for r in runs
+)
+assert all(
+    OPENERS in r["trained"]["top_split"] and not r["trained"]["branches"]["nouns"] for r in runs
+)
+assert all(
+    r["trained"]["noun_verb_separation"] > 1.3 > 1.02 > r["untrained"]["noun_verb_separation"]
+    for r in runs
+)
+animate_29 = [
+    i
+    for i, w in enumerate(paper["vocabulary"])
+    if any(w in paper["classes"][c] for c in elman1990.ANIMATE_CLASSES)
+]
+assert all(
+    animate_29 in r["trained"]["top_split"] and not r["trained"]["branches"]["nouns"]
+    for r in paper["seeds"].values()
+)
+
 
 # %% mystnb={"figure": {"caption": "Word classes in the hidden layer, at 12 and at 150 hidden units: grouped by what can follow them, not into nouns and verbs."}, "image": {"alt": "Two dendrograms of the 28 words (nouns in blue, verbs in orange, each labelled with its class), built by average linkage from the mean hidden vectors of seed 0: left the 12-unit network trained in the chapter, right the 150-unit network of the script. The words of each class join early in both. Left: the humans, animals, aggressive animals and things (the nouns that can open a sentence) form one main branch, the verbs share the other with the fragile things and the food, and smash and shatter join last. Right: the first split separates the nouns that can open a sentence from the verbs together with the fragile things and the food, which form a branch of their own."}}
 def draw_tree(ax, Z, title):
@@ -706,7 +879,9 @@ plt.show()
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: in the 12-unit tree drawn, the sentence openers and the sentence-final words each form a branch
-assert clustering.is_cluster(trees["trained"][0], OPENERS) and clustering.is_cluster(trees["trained"][0], ENDERS)
+assert clustering.is_cluster(trees["trained"][0], OPENERS) and clustering.is_cluster(
+    trees["trained"][0], ENDERS
+)
 
 # %% [markdown]
 # At 150 units every class forms its own branch in all three networks (none untrained), and
@@ -725,13 +900,19 @@ assert clustering.is_cluster(trees["trained"][0], OPENERS) and clustering.is_clu
 # Sections 2–4 in one table: the error where the next input can and cannot be predicted,
 # beside the floor where we know it.
 
+
 # %%
 def rows_for(rule):
     let = letter_err[rule]
     wrd = word_err[rule]
-    return [mean_sd(xor_bit[rule]), mean_sd(rand_bit[rule]),
-            mean_sd([e[~onset].mean() for e in let]), mean_sd([e[onset].mean() for e in let]),
-            mean_sd([e[~starts].mean() for e in wrd]), mean_sd([e[starts].mean() for e in wrd])]
+    return [
+        mean_sd(xor_bit[rule]),
+        mean_sd(rand_bit[rule]),
+        mean_sd([e[~onset].mean() for e in let]),
+        mean_sd([e[onset].mean() for e in let]),
+        mean_sd([e[~starts].mean() for e in wrd]),
+        mean_sd([e[starts].mean() for e in wrd]),
+    ]
 
 
 heads = ["XOR bit", "random bit", "vowel next", "onset next", "inside word", "word onset"]
@@ -744,10 +925,19 @@ for rule in RULES:
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the rules are close where nothing can be known; Elman's rule has several times the error
 # of full BPTT on the XOR bit and inside words; on the vowels both are close to zero
-unknowable = {rule: [rand_bit[rule].mean(), np.mean([e[onset].mean() for e in letter_err[rule]]),
-                     word_table[rule][0]] for rule in RULES}
+unknowable = {
+    rule: [
+        rand_bit[rule].mean(),
+        np.mean([e[onset].mean() for e in letter_err[rule]]),
+        word_table[rule][0],
+    ]
+    for rule in RULES
+}
 assert np.all(abs(np.subtract(unknowable[ELMAN], unknowable[BPTT])) < 0.02)
-assert xor_bit[ELMAN].mean() > 3 * xor_bit[BPTT].mean() and word_table[ELMAN][1] > 3 * word_table[BPTT][1]
+assert (
+    xor_bit[ELMAN].mean() > 3 * xor_bit[BPTT].mean()
+    and word_table[ELMAN][1] > 3 * word_table[BPTT][1]
+)
 assert max(vowels.values()) < 0.002
 
 # %% [markdown]

@@ -64,8 +64,10 @@ C = plotting.PALETTE
 
 # %%
 years, s = load_sunspots()
-print(f"{len(years)} years, {years[0]} to {years[-1]}; sunspot numbers from {s.min():.1f} "
-      f"to {s.max():.1f} (largest in {years[np.argmax(s)]}), mean {s.mean():.1f}")
+print(
+    f"{len(years)} years, {years[0]} to {years[-1]}; sunspot numbers from {s.min():.1f} "
+    f"to {s.max():.1f} (largest in {years[np.argmax(s)]}), mean {s.mean():.1f}"
+)
 
 # %% [markdown]
 # We split the years **in time**, never at random, because a forecaster may only use the past:
@@ -74,17 +76,22 @@ print(f"{len(years)} years, {years[0]} to {years[-1]}; sunspot numbers from {s.m
 # After the settings are chosen, both models are refitted on all of 1700–1920.
 
 # %% mystnb={"figure": {"caption": "The yearly sunspot series and its split in time: fit before 1881, validate 1881\u20131920, test 1921\u20132008."}, "image": {"alt": "Line chart of the yearly mean sunspot number from 1700 to 2008, cycling about every 11 years with peaks from about 50 to about 190; the years 1881 to 1920 are shaded yellow as the validation period and 1921 to 2008 blue as the test period."}}
-i_val = int(np.flatnonzero(years == 1881)[0])    # first validation year
-i_test = int(np.flatnonzero(years == 1921)[0])   # first test year
+i_val = int(np.flatnonzero(years == 1881)[0])  # first validation year
+i_test = int(np.flatnonzero(years == 1921)[0])  # first test year
 n_test = len(years) - i_test
 
 fig, ax = plt.subplots(figsize=(9, 3.4))
 ax.axvspan(1880.5, 1920.5, color=C["yellow"], alpha=0.3, lw=0, label="validation 1881–1920")
 ax.axvspan(1920.5, 2008.5, color=C["sky"], alpha=0.25, lw=0, label="test 1921–2008")
 ax.plot(years, s, color=C["black"], lw=1.3, label="yearly mean sunspot number")
-ax.set(xlabel="year", ylabel="sunspot number", xlim=(1700, 2008), ylim=(-5, 245),
-       title="Yearly sunspot numbers 1700–2008 (SILSO, version 1) and the split in time")
-ax.legend(loc="upper left", ncol=3)             # one row above the highest peak (1957)
+ax.set(
+    xlabel="year",
+    ylabel="sunspot number",
+    xlim=(1700, 2008),
+    ylim=(-5, 245),
+    title="Yearly sunspot numbers 1700–2008 (SILSO, version 1) and the split in time",
+)
+ax.legend(loc="upper left", ncol=3)  # one row above the highest peak (1957)
 plt.show()
 
 # %% [markdown]
@@ -100,7 +107,7 @@ plt.show()
 
 # %%
 mu, sd = s[:i_test].mean(), s[:i_test].std()
-z = (s - mu) / sd                      # the normalised series the models see
+z = (s - mu) / sd  # the normalised series the models see
 
 
 def to_units(v):
@@ -109,7 +116,9 @@ def to_units(v):
 
 
 print(f"training mean {mu:.2f}, training standard deviation {sd:.2f}")
-print(f"normalised test years: mean {z[i_test:].mean():+.3f}, standard deviation {z[i_test:].std():.3f}")
+print(
+    f"normalised test years: mean {z[i_test:].mean():+.3f}, standard deviation {z[i_test:].std():.3f}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the test years are more active (normalised mean above 0) and more variable (spread above 1)
@@ -135,7 +144,7 @@ assert z[i_test:].mean() > 0 and z[i_test:].std() > 1
 
 # %%
 p = 2
-lags = np.column_stack([z[p - k:i_test - k] for k in range(1, p + 1)])   # rows [s_{t-1}, s_{t-2}]
+lags = np.column_stack([z[p - k : i_test - k] for k in range(1, p + 1)])  # rows [s_{t-1}, s_{t-2}]
 A = np.column_stack([lags, np.ones(len(lags))])
 coef = np.linalg.lstsq(A, z[p:i_test], rcond=None)[0]
 phi, phi0 = fc.fit_ar(z[:i_test], p)
@@ -164,11 +173,13 @@ print(f"fc.fit_ar:  phi_1, phi_2 = {phi[0]:.4f}, {phi[1]:.4f}; phi_0 = {phi0:+.4
 
 # %%
 LENGTH, WARMUP = 40, 10
-X, Y = fc.windows(z[:i_val], LENGTH)            # (40, N, 1): time-major windows
+X, Y = fc.windows(z[:i_val], LENGTH)  # (40, N, 1): time-major windows
 mask = np.ones(X.shape[:2])
 mask[:WARMUP] = 0
-print(f"inputs {X.shape}, targets {Y.shape}; the target is the input one step ahead: "
-      f"{np.array_equal(X[1:], Y[:-1])}")
+print(
+    f"inputs {X.shape}, targets {Y.shape}; the target is the input one step ahead: "
+    f"{np.array_equal(X[1:], Y[:-1])}"
+)
 
 # %% [markdown]
 # $H = 4$ hidden units give $4 \cdot 1 + 4 \cdot 4 + 4 + 1 \cdot 4 + 1 = 29$ parameters; tanh;
@@ -198,12 +209,22 @@ def train_seeds(make, X, Y, epochs, score=None, every=10, mask=None):
     nets = [make(seed) for seed in SEEDS]
     scores = []
 
-    def callback(epoch, histories):                  # fit has put each network's weights of this epoch back
+    def callback(epoch, histories):  # fit has put each network's weights of this epoch back
         if epoch % every == 0:
             scores.append([score(net) for net in nets])
 
-    rnnlib.fit(nets, X, Y, loss="mse", optimizer=rnnlib.Adam(lr=LR), epochs=epochs, mask=mask,
-               seed=list(SEEDS), verbose=False, callback=None if score is None else callback)
+    rnnlib.fit(
+        nets,
+        X,
+        Y,
+        loss="mse",
+        optimizer=rnnlib.Adam(lr=LR),
+        epochs=epochs,
+        mask=mask,
+        seed=list(SEEDS),
+        verbose=False,
+        callback=None if score is None else callback,
+    )
     return nets, np.array(scores).T
 
 
@@ -211,7 +232,9 @@ def train_seeds(make, X, Y, epochs, score=None, every=10, mask=None):
 def train_rnns(series, epochs, score=None, every=10):
     """Five H-unit RNNs (one per seed) on 40-year windows of `series`: `train_seeds` returns (nets, scores)."""
     X, Y, mask = training_windows(series)
-    return train_seeds(lambda seed: rnnlib.ElmanRNN(1, H, 1, seed=seed), X, Y, epochs, score, every, mask)
+    return train_seeds(
+        lambda seed: rnnlib.ElmanRNN(1, H, 1, seed=seed), X, Y, epochs, score, every, mask
+    )
 
 
 example = rnnlib.ElmanRNN(1, H, 1)
@@ -250,13 +273,15 @@ def val_rmse(net):
 
 
 EVERY, MAX_EPOCHS = 10, 300
-curves = train_rnns(z[:i_val], MAX_EPOCHS, score=val_rmse, every=EVERY)[1]       # (seeds, 30)
+curves = train_rnns(z[:i_val], MAX_EPOCHS, score=val_rmse, every=EVERY)[1]  # (seeds, 30)
 grid = EVERY * np.arange(1, curves.shape[1] + 1)
 k = int(np.argmin(curves.mean(axis=0)))
 epochs = int(grid[k])
 print(f"AR: best order p = {p}, validation RMSE {ar_val.min():.2f} (p = 2: {ar_val[1]:.2f})")
-print(f"RNN: best number of epochs {epochs}, validation RMSE {curves[:, k].mean():.2f} "
-      f"± {curves[:, k].std():.2f} over {len(SEEDS)} seeds")
+print(
+    f"RNN: best number of epochs {epochs}, validation RMSE {curves[:, k].mean():.2f} "
+    f"± {curves[:, k].std():.2f} over {len(SEEDS)} seeds"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the AR drop from p = 1 to 2 exceeds all change after it; the RNN is ahead of the best AR on validation
@@ -267,11 +292,17 @@ assert curves[:, k].mean() < ar_val.min()
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
 a1.plot(orders, ar_val, "o-", color=C["orange"])
 a1.plot([p], [ar_val.min()], "o", ms=12, mfc="none", mec=C["black"], label=f"chosen: p = {p}")
-a1.set(xlabel="AR order p", ylabel="validation RMSE (sunspot number)", title="AR(p): choosing the order")
+a1.set(
+    xlabel="AR order p",
+    ylabel="validation RMSE (sunspot number)",
+    title="AR(p): choosing the order",
+)
 a1.legend()
 for curve in curves:
     a2.plot(grid, curve, color=C["blue"], lw=0.8, alpha=0.5)
-a2.plot(grid, curves.mean(axis=0), color=C["blue"], lw=2.2, label=f"RNN, mean of {len(SEEDS)} seeds")
+a2.plot(
+    grid, curves.mean(axis=0), color=C["blue"], lw=2.2, label=f"RNN, mean of {len(SEEDS)} seeds"
+)
 a2.axhline(ar_val.min(), color=C["orange"], ls="--", label=f"best AR(p), p = {p}")
 a2.axvline(epochs, color=C["black"], lw=0.8, ls=":", label=f"chosen: {epochs} epochs")
 a2.set(xlabel="epochs", title="RNN: choosing when to stop", ylim=(10, 30))
@@ -295,14 +326,14 @@ plt.show()
 # %%
 truth = s[i_test:]
 phi, phi0 = fc.fit_ar(z[:i_test], p)
-nets = train_rnns(z[:i_test], epochs)[0]             # five seeds side by side
+nets = train_rnns(z[:i_test], epochs)[0]  # five seeds side by side
 
 one_step = {
     "training mean": np.full(n_test, mu),
     "persistence": fc.persistence(s, i_test),
     f"AR({p})": to_units(fc.ar_one_step(z, phi, phi0, i_test)),
 }
-rnn_one = np.array([to_units(fc.rnn_one_step(net, z, i_test)) for net in nets])   # (seeds, years)
+rnn_one = np.array([to_units(fc.rnn_one_step(net, z, i_test)) for net in nets])  # (seeds, years)
 
 print(f"one-step-ahead forecasts of 1921-2008 ({n_test} years), errors in sunspot numbers\n")
 print(f"{'model':<22}{'RMSE':>16}{'MAE':>16}")
@@ -310,8 +341,12 @@ for name, pred in one_step.items():
     print(f"{name:<22}{fc.rmse(truth, pred):>16.2f}{fc.mae(truth, pred):>16.2f}")
 r = np.array([fc.rmse(truth, pr) for pr in rnn_one])
 m = np.array([fc.mae(truth, pr) for pr in rnn_one])
-print(f"{f'RNN, H={H}':<22}{f'{r.mean():.2f} ± {r.std():.2f}':>16}{f'{m.mean():.2f} ± {m.std():.2f}':>16}")
-print(f"{'  (5 seeds: min-max)':<22}{f'{r.min():.2f}-{r.max():.2f}':>16}{f'{m.min():.2f}-{m.max():.2f}':>16}")
+print(
+    f"{f'RNN, H={H}':<22}{f'{r.mean():.2f} ± {r.std():.2f}':>16}{f'{m.mean():.2f} ± {m.std():.2f}':>16}"
+)
+print(
+    f"{'  (5 seeds: min-max)':<22}{f'{r.min():.2f}-{r.max():.2f}':>16}{f'{m.min():.2f}-{m.max():.2f}':>16}"
+)
 e = {name: fc.rmse(truth, pred) for name, pred in one_step.items()}
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -330,9 +365,14 @@ a1.plot(ty, truth, color=C["black"], lw=2, label="observed")
 a1.plot(ty, one_step["persistence"], color=C["green"], lw=1, ls="--", label="persistence")
 a1.plot(ty, one_step[f"AR({p})"], color=C["orange"], label=f"AR({p})")
 a1.fill_between(ty, rnn_one.min(axis=0), rnn_one.max(axis=0), color=C["blue"], alpha=0.25, lw=0)
-a1.plot(ty, rnn_one.mean(axis=0), color=C["blue"], label=f"RNN (mean of {len(SEEDS)} seeds, band: range)")
+a1.plot(
+    ty,
+    rnn_one.mean(axis=0),
+    color=C["blue"],
+    label=f"RNN (mean of {len(SEEDS)} seeds, band: range)",
+)
 a1.set(ylabel="sunspot number", title="One-step-ahead forecasts of the test years", ylim=(-5, 300))
-a1.legend(loc="upper center", ncol=4, fontsize=9)   # one row above the highest peak (1957)
+a1.legend(loc="upper center", ncol=4, fontsize=9)  # one row above the highest peak (1957)
 a2.axhline(0, color=C["black"], lw=0.8)
 a2.plot(ty, one_step[f"AR({p})"] - truth, color=C["orange"], label=f"AR({p})")
 a2.plot(ty, rnn_one.mean(axis=0) - truth, color=C["blue"], label="RNN (mean)")
@@ -346,17 +386,22 @@ plt.show()
 # only the $K$ years before it (from $h_0 = 0$) and compare. We expect almost no change for
 # $K = 40$; how short $K$ can get is the question.
 
+
 # %%
 def recent_only(net, K):
     """One-step forecasts of the test years, each made from only the K years before it."""
-    Xk, _ = fc.windows(z[i_test - K:], K)     # window n: the K years before test year n
+    Xk, _ = fc.windows(z[i_test - K :], K)  # window n: the K years before test year n
     return to_units(net.forward(Xk)[1][-1, :, 0])
 
 
 change = {}
 for K in (10, 20, 40):
-    change[K] = max(np.abs(recent_only(net, K) - pred).max() for net, pred in zip(nets, rnn_one))
-    print(f"only the last {K} years instead of all since 1700: forecasts change by at most {change[K]:.2f}")
+    change[K] = max(
+        np.abs(recent_only(net, K) - pred).max() for net, pred in zip(nets, rnn_one, strict=True)
+    )
+    print(
+        f"only the last {K} years instead of all since 1700: forecasts change by at most {change[K]:.2f}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: 20 years give practically the same forecasts, 10 change them by a few sunspots at most
@@ -383,12 +428,14 @@ assert change[20] < 0.1 and change[10] < 5
 
 # %%
 companion = np.zeros((p, p))
-companion[0] = phi                                 # s_t = phi_1 s_{t-1} + ... + phi_p s_{t-p} (+ phi_0)
-companion[1:, :-1] = np.eye(p - 1)                 # ... and the older lags move down by one
+companion[0] = phi  # s_t = phi_1 s_{t-1} + ... + phi_p s_{t-p} (+ phi_0)
+companion[1:, :-1] = np.eye(p - 1)  # ... and the older lags move down by one
 roots = np.linalg.eigvals(companion)
-slow = roots[np.argmax(np.abs(roots))]             # the root that decays most slowly
+slow = roots[np.argmax(np.abs(roots))]  # the root that decays most slowly
 period = 2 * np.pi / abs(np.angle(slow))
-print(f"AR({p}): largest root modulus of the companion matrix {abs(slow):.3f}, period {period:.1f} years")
+print(
+    f"AR({p}): largest root modulus of the companion matrix {abs(slow):.3f}, period {period:.1f} years"
+)
 print(f"this oscillation keeps {abs(slow) ** 11:.2f} of its size per 11 years")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -405,8 +452,12 @@ for name, pred in rows.items():
     print(f"{name:<22}{fc.rmse(truth[:11], pred[:11]):>18.2f}{fc.rmse(truth, pred):>18.2f}")
 r11 = np.array([fc.rmse(truth[:11], pr[:11]) for pr in free_rnn])
 rall = np.array([fc.rmse(truth, pr) for pr in free_rnn])
-print(f"{f'RNN, H={H}':<22}{f'{r11.mean():.2f} ± {r11.std():.2f}':>18}{f'{rall.mean():.2f} ± {rall.std():.2f}':>18}")
-print(f"{'  (5 seeds: min-max)':<22}{f'{r11.min():.2f}-{r11.max():.2f}':>18}{f'{rall.min():.2f}-{rall.max():.2f}':>18}")
+print(
+    f"{f'RNN, H={H}':<22}{f'{r11.mean():.2f} ± {r11.std():.2f}':>18}{f'{rall.mean():.2f} ± {rall.std():.2f}':>18}"
+)
+print(
+    f"{'  (5 seeds: min-max)':<22}{f'{r11.min():.2f}-{r11.max():.2f}':>18}{f'{rall.min():.2f}-{rall.max():.2f}':>18}"
+)
 
 
 def height(forecast):
@@ -414,8 +465,10 @@ def height(forecast):
     return np.ptp(forecast[-22:])
 
 
-print(f"\nheight of the forecast over its last 22 years (1987-2008): AR {height(free_ar):.1f}; "
-      f"RNNs {', '.join(f'{height(f):.1f}' for f in free_rnn)}; observed {height(truth):.1f}")
+print(
+    f"\nheight of the forecast over its last 22 years (1987-2008): AR {height(free_ar):.1f}; "
+    f"RNNs {', '.join(f'{height(f):.1f}' for f in free_rnn)}; observed {height(truth):.1f}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: both beat the mean over the first cycle, the RNNs on average ahead from 1921; over 88 years the RNNs
@@ -428,17 +481,30 @@ assert height(free_ar) < 10 and sum(height(f) > 20 for f in free_rnn) >= 3
 
 # %% mystnb={"figure": {"caption": "Free-running forecasts lose the cycles after a period or two."}, "image": {"alt": "Line chart of free-running forecasts from 1921 when only 1700 to 1920 is known: the known years in grey, the observed test years in black, the training mean as a dotted line, the AR model's free-running forecast and one RNN free-running line per seed. The forecasts follow the first cycle after 1921, then drift out of phase with the observed cycles and settle into small oscillations around the training mean, far below the large peaks of the 1950s."}}
 fig, ax = plt.subplots(figsize=(9, 3.8))
-hy = years[i_test - 30:i_test + 1]
-ax.plot(hy, s[i_test - 30:i_test + 1], color=C["black"], lw=2, alpha=0.4, label="known to the models")
+hy = years[i_test - 30 : i_test + 1]
+ax.plot(
+    hy, s[i_test - 30 : i_test + 1], color=C["black"], lw=2, alpha=0.4, label="known to the models"
+)
 ax.plot(ty, truth, color=C["black"], lw=2, label="observed (test)")
 ax.axhline(mu, color=C["green"], ls=":", label="training mean")
 ax.plot(ty, free_ar, color=C["orange"], lw=2.2, label=f"AR({p}) free-running")
 for i, pr in enumerate(free_rnn):
-    ax.plot(ty, pr, color=C["blue"], lw=1, alpha=0.7, label="RNN free-running (one line per seed)" if i == 0 else None)
+    ax.plot(
+        ty,
+        pr,
+        color=C["blue"],
+        lw=1,
+        alpha=0.7,
+        label="RNN free-running (one line per seed)" if i == 0 else None,
+    )
 ax.axvline(1920.5, color=C["black"], lw=0.8, ls="--")
-ax.set(xlabel="year", ylabel="sunspot number", title="Free-running forecasts from 1921 (only 1700–1920 known)",
-       ylim=(-5, 290))
-ax.legend(loc="upper left", ncol=3)             # above the highest peak (1957)
+ax.set(
+    xlabel="year",
+    ylabel="sunspot number",
+    title="Free-running forecasts from 1921 (only 1700–1920 known)",
+    ylim=(-5, 290),
+)
+ax.legend(loc="upper left", ncol=3)  # above the highest peak (1957)
 plt.show()
 
 # %% [markdown]
@@ -459,46 +525,49 @@ plt.show()
 # after a full one.
 
 # %%
-HORIZON = 22                                               # two cycles
-origins = np.arange(i_test, len(z) - HORIZON + 1)          # first forecast years 1921 ... 1987
-target = s[origins[:, None] + np.arange(HORIZON)]          # (origins, horizon)
+HORIZON = 22  # two cycles
+origins = np.arange(i_test, len(z) - HORIZON + 1)  # first forecast years 1921 ... 1987
+target = s[origins[:, None] + np.arange(HORIZON)]  # (origins, horizon)
 
 
 def ar_free_runs():
     """Free-running AR(p) forecasts from every origin at once, (origins, HORIZON), as in fc.ar_free_run."""
-    past = [z[origins - k] for k in range(p, 0, -1)]       # s_{o-p}, ..., s_{o-1}, oldest first
+    past = [z[origins - k] for k in range(p, 0, -1)]  # s_{o-p}, ..., s_{o-1}, oldest first
     out = []
     for _ in range(HORIZON):
         acc = 0
         for k in range(p):
             acc = acc + phi[k] * past[-1 - k]
         out.append(phi0 + acc)
-        past.append(out[-1])                               # the forecast becomes a lag
+        past.append(out[-1])  # the forecast becomes a lag
     return to_units(np.stack(out, axis=1))
 
 
 # %%
 def rnn_free_runs(net):
     """Free-running RNN forecasts from every origin at once, (origins, HORIZON), as in fc.rnn_free_run."""
-    Hs, Y = net.forward(z[:-1, None])                      # Hs[t]: state after reading s_0 .. s_t
-    h, y = Hs[origins - 1], Y[origins - 1]                 # one row per origin; y forecasts the origin year
+    Hs, Y = net.forward(z[:-1, None])  # Hs[t]: state after reading s_0 .. s_t
+    h, y = Hs[origins - 1], Y[origins - 1]  # one row per origin; y forecasts the origin year
     out = [y[:, 0]]
     for _ in range(HORIZON - 1):
-        h, y = net.step(y, h)                              # the forecast is the next input
+        h, y = net.step(y, h)  # the forecast is the next input
         out.append(y[:, 0])
     return to_units(np.stack(out, axis=1))
 
 
-
 # %%
-runs = {"training mean": np.full(target.shape, mu),
-        "persistence": np.repeat(s[origins - 1][:, None], HORIZON, axis=1),
-        f"AR({p})": ar_free_runs()}
-runs_rnn = np.array([rnn_free_runs(net) for net in nets])          # (seeds, origins, horizon)
+runs = {
+    "training mean": np.full(target.shape, mu),
+    "persistence": np.repeat(s[origins - 1][:, None], HORIZON, axis=1),
+    f"AR({p})": ar_free_runs(),
+}
+runs_rnn = np.array([rnn_free_runs(net) for net in nets])  # (seeds, origins, horizon)
 by_h = {name: np.sqrt(np.mean((pred - target) ** 2, axis=0)) for name, pred in runs.items()}
-by_h_rnn = np.sqrt(np.mean((runs_rnn - target) ** 2, axis=1))     # (seeds, horizon)
+by_h_rnn = np.sqrt(np.mean((runs_rnn - target) ** 2, axis=1))  # (seeds, horizon)
 by_h["RNN (mean of seeds)"] = by_h_rnn.mean(axis=0)
-print(f"RMSE of free-running forecasts by horizon, {len(origins)} origins (1921-{years[origins[-1]]})\n")
+print(
+    f"RMSE of free-running forecasts by horizon, {len(origins)} origins (1921-{years[origins[-1]]})\n"
+)
 print(f"{'horizon (years)':<22}" + "".join(f"{h:>7d}" for h in (1, 3, 6, 11, 16, 22)))
 for name, err in by_h.items():
     print(f"{name:<22}" + "".join(f"{err[h - 1]:>7.1f}" for h in (1, 3, 6, 11, 16, 22)))
@@ -508,7 +577,9 @@ mean_h, pers_h = by_h["training mean"], by_h["persistence"]
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: origin 1921 is the forecast drawn above; every model beats the mean at every horizon; AR ahead of the
 # RNN over the first cycle; errors roughly double within four years; persistence worst at 5-6 years, best at 10
-assert np.array_equal(runs[f"AR({p})"][0], free_ar[:HORIZON]) and np.array_equal(runs_rnn[:, 0], free_rnn[:, :HORIZON])
+assert np.array_equal(runs[f"AR({p})"][0], free_ar[:HORIZON]) and np.array_equal(
+    runs_rnn[:, 0], free_rnn[:, :HORIZON]
+)
 assert np.all(ar_h < mean_h) and np.all(by_h_rnn < mean_h)
 assert np.all(ar_h[:11] < rnn_h[:11])
 assert ar_h[3] > 1.8 * ar_h[0] and rnn_h[3] > 1.8 * rnn_h[0]
@@ -518,15 +589,34 @@ assert np.argmax(pers_h[:11]) in (4, 5) and pers_h[9] < min(ar_h[9], rnn_h[9])
 fig, ax = plt.subplots(figsize=(8, 3.8))
 hs = np.arange(1, HORIZON + 1)
 ax.plot(hs, by_h["training mean"], color=C["green"], ls=":", lw=2, label="training mean")
-ax.plot(hs, by_h["persistence"], color=C["green"], ls="--", lw=1.2, label="persistence (last known year)")
+ax.plot(
+    hs,
+    by_h["persistence"],
+    color=C["green"],
+    ls="--",
+    lw=1.2,
+    label="persistence (last known year)",
+)
 ax.plot(hs, ar_h, "o-", ms=4, color=C["orange"], lw=2, label=f"AR({p})")
 for i, err in enumerate(by_h_rnn):
-    ax.plot(hs, err, color=C["blue"], lw=0.8, alpha=0.5, label="RNN, one line per seed" if i == 0 else None)
+    ax.plot(
+        hs,
+        err,
+        color=C["blue"],
+        lw=0.8,
+        alpha=0.5,
+        label="RNN, one line per seed" if i == 0 else None,
+    )
 ax.plot(hs, rnn_h, "s-", ms=4, color=C["blue"], lw=2, label="RNN, mean of seeds")
-ax.set(xlabel="forecast horizon h (years ahead)", ylabel="RMSE (sunspot number)", xlim=(0.5, HORIZON + 0.5),
-       ylim=(0, 130), title=f"Free-running forecasts from {len(origins)} origins (1921–{years[origins[-1]]})")
+ax.set(
+    xlabel="forecast horizon h (years ahead)",
+    ylabel="RMSE (sunspot number)",
+    xlim=(0.5, HORIZON + 0.5),
+    ylim=(0, 130),
+    title=f"Free-running forecasts from {len(origins)} origins (1921–{years[origins[-1]]})",
+)
 ax.set_xticks([1, 6, 11, 16, 22])
-ax.legend(loc="upper center", ncol=3, fontsize=9)              # above the curves
+ax.legend(loc="upper center", ncol=3, fontsize=9)  # above the curves
 plt.show()
 
 # %% [markdown]
@@ -550,13 +640,20 @@ for name, pred in ((f"AR({p})", one_step[f"AR({p})"]), ("RNN (mean)", rnn_one.me
     worst[name] = int(ty[np.argmax(np.abs(pred - truth))])
 print("largest one-step miss: " + ", ".join(f"{name} in {year}" for name, year in worst.items()))
 train_max = s[:i_test].max()
-print(f"largest value in 1700-1920: {train_max:.1f} ({years[np.argmax(s[:i_test])]}); "
-      f"in the validation years 1881-1920: {val_truth.max():.1f}")
-print(f"test years above the training maximum: {', '.join(str(y) for y in years[i_test:][truth > train_max])}")
+print(
+    f"largest value in 1700-1920: {train_max:.1f} ({years[np.argmax(s[:i_test])]}); "
+    f"in the validation years 1881-1920: {val_truth.max():.1f}"
+)
+print(
+    f"test years above the training maximum: {', '.join(str(y) for y in years[i_test:][truth > train_max])}"
+)
 ceilings = np.array([to_units(np.abs(net.V).sum() + net.c[0]) for net in nets])
 print("highest forecast each RNN can make at all: " + ", ".join(f"{x:.1f}" for x in ceilings))
 highest = np.maximum(rnn_one.max(axis=1), free_rnn.max(axis=1))
-print("highest forecast each RNN made (one step or free-running): " + ", ".join(f"{x:.1f}" for x in highest))
+print(
+    "highest forecast each RNN made (one step or free-running): "
+    + ", ".join(f"{x:.1f}" for x in highest)
+)
 print(f"test years above the lowest ceiling: {(truth > ceilings.min()).sum()} of {n_test}")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -571,14 +668,20 @@ assert np.all(highest < ceilings) and np.all(ceilings < train_max)
 
 # %%
 high = truth > 100
-print(f"one-step RMSE by activity; {high.sum()} test years above 100, {(~high).sum()} at or below\n")
+print(
+    f"one-step RMSE by activity; {high.sum()} test years above 100, {(~high).sum()} at or below\n"
+)
 print(f"{'model':<22}{'years > 100':>16}{'years <= 100':>16}")
 for name in ("persistence", f"AR({p})"):
     pred = one_step[name]
-    print(f"{name:<22}{fc.rmse(truth[high], pred[high]):>16.2f}{fc.rmse(truth[~high], pred[~high]):>16.2f}")
+    print(
+        f"{name:<22}{fc.rmse(truth[high], pred[high]):>16.2f}{fc.rmse(truth[~high], pred[~high]):>16.2f}"
+    )
 rh = np.array([fc.rmse(truth[high], pr[high]) for pr in rnn_one])
 rl = np.array([fc.rmse(truth[~high], pr[~high]) for pr in rnn_one])
-print(f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean():.2f} ± {rl.std():.2f}':>16}")
+print(
+    f"{f'RNN, H={H}':<22}{f'{rh.mean():.2f} ± {rh.std():.2f}':>16}{f'{rl.mean():.2f} ± {rl.std():.2f}':>16}"
+)
 ar_high = fc.rmse(truth[high], one_step[f"AR({p})"][high])
 ar_low = fc.rmse(truth[~high], one_step[f"AR({p})"][~high])
 
@@ -615,11 +718,11 @@ assert rh.mean() - ar_high > 5 * (rl.mean() - ar_low)
 
 # %%
 BLOCK, RESAMPLES = 11, 10_000
-n_blocks = -(-n_test // BLOCK)                          # 8 blocks of 11 years cover the 88 test years
+n_blocks = -(-n_test // BLOCK)  # 8 blocks of 11 years cover the 88 test years
 rng = np.random.default_rng(1921)
 starts = rng.integers(0, n_test, size=(RESAMPLES, n_blocks))
-blocks = (starts[:, :, None] + np.arange(BLOCK)) % n_test          # (resample, block, year in block)
-drawn = blocks.reshape(RESAMPLES, -1)[:, :n_test]                  # the years of each pseudo test period
+blocks = (starts[:, :, None] + np.arange(BLOCK)) % n_test  # (resample, block, year in block)
+drawn = blocks.reshape(RESAMPLES, -1)[:, :n_test]  # the years of each pseudo test period
 
 
 def bootstrap_rmse(pred):
@@ -633,8 +736,10 @@ def bootstrap_rmse(pred):
 gap = bootstrap_rmse(rnn_one) - bootstrap_rmse(one_step[f"AR({p})"])
 gap_low, gap_high = np.percentile(gap, [2.5, 97.5])
 print(f"RMSE(RNN) - RMSE(AR({p})) on the test years: {r.mean() - e[f'AR({p})']:.2f}")
-print(f"95% block-bootstrap interval ({RESAMPLES} resamples of {n_blocks} blocks of {BLOCK} years): "
-      f"{gap_low:.2f} to {gap_high:.2f}")
+print(
+    f"95% block-bootstrap interval ({RESAMPLES} resamples of {n_blocks} blocks of {BLOCK} years): "
+    f"{gap_low:.2f} to {gap_high:.2f}"
+)
 print(f"pseudo test periods on which the RNN is ahead: {np.sum(gap < 0)} of {RESAMPLES}")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -656,6 +761,7 @@ assert 0 < gap_low and np.sum(gap < 0) < RESAMPLES / 200
 # RNN, this model should land near AR; if the tanh ceiling with stopping on quiet validation years
 # did, it should land near the RNN, losing most in the active years.
 
+
 # %%
 def lag_rows(series):
     """AR(p)'s inputs [s_{t-1}, ..., s_{t-p}] as one time step of a batch, (1, N, p), and the targets (1, N, 1)."""
@@ -666,12 +772,14 @@ def lag_rows(series):
 def nar_one_step(net, start, end):
     """One-step forecasts of s_start .. s_{end-1} in sunspot units, each from the true p years before it."""
     L, _ = fc.lag_matrix(z[:end], p)
-    return to_units(net.forward(L[start - p:][None])[1][0, :, 0])
+    return to_units(net.forward(L[start - p :][None])[1][0, :, 0])
 
 
 def train_nars(series, epochs, score=None):
     """Five feed-forward nets (one per seed) on the lag rows of `series`: `train_seeds` returns (nets, scores)."""
-    return train_seeds(lambda seed: rnnlib.FeedForward(p, H, 1, seed=seed), *lag_rows(series), epochs, score, EVERY)
+    return train_seeds(
+        lambda seed: rnnlib.FeedForward(p, H, 1, seed=seed), *lag_rows(series), epochs, score, EVERY
+    )
 
 
 def nar_score(net):
@@ -684,10 +792,12 @@ nar_curves = train_nars(z[:i_val], MAX_EPOCHS, score=nar_score)[1]
 k_nar = int(np.argmin(nar_curves.mean(axis=0)))
 nar_epochs = int(grid[k_nar])
 nars = train_nars(z[:i_test], nar_epochs)[0]
-nar_one = np.array([nar_one_step(net, i_test, len(z)) for net in nars])    # (seeds, years)
+nar_one = np.array([nar_one_step(net, i_test, len(z)) for net in nars])  # (seeds, years)
 print(f"nonlinear AR: {nars[0]}, {nars[0].n_params} parameters")
-print(f"validation: best number of epochs {nar_epochs}, RMSE {nar_curves[:, k_nar].mean():.2f} "
-      f"± {nar_curves[:, k_nar].std():.2f} (RNN {curves[:, k].mean():.2f}, AR({p}) {ar_val.min():.2f})\n")
+print(
+    f"validation: best number of epochs {nar_epochs}, RMSE {nar_curves[:, k_nar].mean():.2f} "
+    f"± {nar_curves[:, k_nar].std():.2f} (RNN {curves[:, k].mean():.2f}, AR({p}) {ar_val.min():.2f})\n"
+)
 rn = np.array([fc.rmse(truth, pr) for pr in nar_one])
 nh = np.array([fc.rmse(truth[high], pr[high]) for pr in nar_one])
 nl = np.array([fc.rmse(truth[~high], pr[~high]) for pr in nar_one])
@@ -696,13 +806,21 @@ print(f"{'one-step test RMSE':<22}{'all years':>16}{'years > 100':>16}{'years <=
 print(f"{f'AR({p})':<22}{e[f'AR({p})']:>16.2f}{ar_high:>16.2f}{ar_low:>16.2f}")
 for name, a, b, c_ in ((f"RNN, H={H}", r, rh, rl), (f"nonlinear AR({p}), H={H}", rn, nh, nl)):
     print(f"{name:<22}" + "".join(f"{f'{v.mean():.2f} ± {v.std():.2f}':>16}" for v in (a, b, c_)))
-print("\nhighest forecast each nonlinear AR net can make: " + ", ".join(f"{x:.1f}" for x in nar_ceilings))
+print(
+    "\nhighest forecast each nonlinear AR net can make: "
+    + ", ".join(f"{x:.1f}" for x in nar_ceilings)
+)
 interval = {}
-for label, a, b in (("nonlinear AR - AR", nar_one, one_step[f"AR({p})"]), ("RNN - nonlinear AR", rnn_one, nar_one)):
+for label, a, b in (
+    ("nonlinear AR - AR", nar_one, one_step[f"AR({p})"]),
+    ("RNN - nonlinear AR", rnn_one, nar_one),
+):
     g = bootstrap_rmse(a) - bootstrap_rmse(b)
     interval[label] = np.percentile(g, [2.5, 97.5])
-    print(f"RMSE({label}): {np.mean(g):+.2f} on average over the resamples, "
-          f"95% block-bootstrap interval {interval[label][0]:+.2f} to {interval[label][1]:+.2f}")
+    print(
+        f"RMSE({label}): {np.mean(g):+.2f} on average over the resamples, "
+        f"95% block-bootstrap interval {interval[label][0]:+.2f} to {interval[label][1]:+.2f}"
+    )
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: AR beats the nonlinear AR beyond the bootstrap's spread; RNN and nonlinear AR: no clear gap; like the

@@ -94,8 +94,10 @@ print("the test text begins:", test_text[:70])
 ids = tx.encode("mr. darcy", chars)
 print("indices:", ids.tolist())
 X = tx.one_hot(ids, V)
-print(f"one-hot: shape {X.shape}; row 0 has its 1 at column {int(X[0].argmax())}, "
-      f"the index of {chars[int(X[0].argmax())]!r}")
+print(
+    f"one-hot: shape {X.shape}; row 0 has its 1 at column {int(X[0].argmax())}, "
+    f"the index of {chars[int(X[0].argmax())]!r}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: with a one-hot input, W x is one column of W
@@ -121,7 +123,9 @@ assert np.array_equal(rnnlib.portable.matmul(net.W, X[0][:, None])[:, 0], net.W[
 # %%
 bits_uniform = ngram.surprisal(ngram.uniform(V), test, start=3)
 bpc, ppl = tx.bits_per_char(bits_uniform)
-print(f"uniform model: {bpc:.3f} bits per character = log2({V}) = {np.log2(V):.3f}; perplexity {ppl:.1f}")
+print(
+    f"uniform model: {bpc:.3f} bits per character = log2({V}) = {np.log2(V):.3f}; perplexity {ppl:.1f}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the uniform model scores log2 V bits, perplexity V
@@ -161,7 +165,11 @@ for order, name in [(1, "unigram"), (2, "bigram"), (3, "trigram"), (4, "4-gram")
 # Checks: k hardly matters for the unigram and bigram; too much smoothing costs the trigram, and the 4-gram more
 spread = {name: bits.max() - bits.min() for name, bits in val_by_k.items()}
 assert spread["unigram"] < 0.01 and spread["bigram"] < 0.01
-assert 0.05 < val_by_k["trigram"][-1] - val_by_k["trigram"].min() < val_by_k["4-gram"][-1] - val_by_k["4-gram"].min()
+assert (
+    0.05
+    < val_by_k["trigram"][-1] - val_by_k["trigram"].min()
+    < val_by_k["4-gram"][-1] - val_by_k["4-gram"].min()
+)
 
 # %% [markdown]
 # As expected, the unigram and bigram hardly care about $k$ (their contexts have thousands of
@@ -233,12 +241,16 @@ assert kn_val[3] > kn_val[4] > kn_val[5] > kn_val[6] > kn_val[7] < kn_val[8]
 # %%
 H, N_STREAMS, CHUNK = 32, 32, 25
 inputs, targets = tx.streams(train, N_STREAMS)
-print(f"inputs and targets {inputs.shape} (steps, streams); targets are the inputs one character on:",
-      np.array_equal(inputs[1:], targets[:-1]))
+print(
+    f"inputs and targets {inputs.shape} (steps, streams); targets are the inputs one character on:",
+    np.array_equal(inputs[1:], targets[:-1]),
+)
 print("stream 0 starts:", repr(tx.decode(inputs[:40, 0], chars)))
 print("stream 1 starts:", repr(tx.decode(inputs[:40, 1], chars)))
 net = rnnlib.ElmanRNN(V, H, V, seed=0)
-print(f"{net}: {net.n_params} parameters; {-(-inputs.shape[0] // CHUNK)} updates read the training text once")
+print(
+    f"{net}: {net.n_params} parameters; {-(-inputs.shape[0] // CHUNK)} updates read the training text once"
+)
 
 # %% [markdown]
 # We train $H = 32$ hidden units with Adam (learning rate 0.02, gradients clipped to norm 5)
@@ -254,11 +266,25 @@ print(f"{net}: {net.n_params} parameters; {-(-inputs.shape[0] // CHUNK)} updates
 # %%
 LIVE_UPDATES, SEEDS = 80, [0, 1, 2]
 nets = [rnnlib.ElmanRNN(V, H, V, seed=seed) for seed in SEEDS]
-histories = tx.fit_char_lm(nets, train, n_streams=N_STREAMS, chunk=CHUNK, updates=LIVE_UPDATES,
-                           lr=0.02, clip=5.0, seed=SEEDS)
-live = {seed: (net, np.array(h.step_loss) / np.log(2)) for seed, net, h in zip(SEEDS, nets, histories)}  # nats -> bits
-for seed, (net, loss) in live.items():
-    print(f"seed {seed}: training loss {loss[0]:.2f} bits at the first update, {loss[-10:].mean():.2f} over the last 10")
+histories = tx.fit_char_lm(
+    nets,
+    train,
+    n_streams=N_STREAMS,
+    chunk=CHUNK,
+    updates=LIVE_UPDATES,
+    lr=0.02,
+    clip=5.0,
+    seed=SEEDS,
+)
+live = {
+    seed: (net, np.array(h.step_loss) / np.log(2))
+    for seed, net, h in zip(SEEDS, nets, histories, strict=True)
+}  # nats -> bits
+for seed, (_, loss) in live.items():
+    print(
+        f"seed {seed}: training loss {loss[0]:.2f} bits at the first update, "
+        f"{loss[-10:].mean():.2f} over the last 10"
+    )
 
 # %% [markdown]
 # ## 5. The same network, trained longer
@@ -276,14 +302,27 @@ with np.load(data.joinpath(record["weights"])) as stored:
     for name in long_net.param_names:
         setattr(long_net, name, stored[name])
     long_loss, long_val = stored["step_loss"] / np.log(2), stored["val_bpc"]
-print(f"{record['command']}: seed {record['settings']['seed']}, {record['epochs']} epochs, "
-      f"{record['updates']} updates; settings {record['settings']}")
-same = np.allclose(long_loss[:LIVE_UPDATES], live[0][1], rtol=1e-12, atol=0)   # losses pass through np.log
-print(f"the first {LIVE_UPDATES} stored losses equal the live run with seed 0 (to 12 digits): {same}")
+print(
+    f"{record['command']}: seed {record['settings']['seed']}, {record['epochs']} epochs, "
+    f"{record['updates']} updates; settings {record['settings']}"
+)
+same = np.allclose(
+    long_loss[:LIVE_UPDATES], live[0][1], rtol=1e-12, atol=0
+)  # losses pass through np.log
+print(
+    f"the first {LIVE_UPDATES} stored losses equal the live run with seed 0 (to 12 digits): {same}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the stored run has the live run's settings and continues it
-assert record["settings"] == {"n_hidden": H, "n_streams": N_STREAMS, "chunk": CHUNK, "lr": 0.02, "clip": 5.0, "seed": 0}
+assert record["settings"] == {
+    "n_hidden": H,
+    "n_streams": N_STREAMS,
+    "chunk": CHUNK,
+    "lr": 0.02,
+    "clip": 5.0,
+    "seed": 0,
+}
 assert same
 
 # %%
@@ -292,13 +331,16 @@ val_trigram = ngram.surprisal(tables["trigram"], val, start=3).mean()
 val_4gram = ngram.surprisal(tables["4-gram"], val, start=3).mean()
 updates_per_epoch = record["updates"] // record["epochs"]
 below = int(np.argmax(long_val < val_trigram))
-print(f"validation below the trigram's {val_trigram:.3f} from epoch {below + 1} on "
-      f"({updates_per_epoch * (below + 1)} updates): {bool(np.all(long_val[below:] < val_trigram))}; "
-      f"last epoch {long_val[-1]:.3f}, 4-gram {val_4gram:.3f}")
+print(
+    f"validation below the trigram's {val_trigram:.3f} from epoch {below + 1} on "
+    f"({updates_per_epoch * (below + 1)} updates): {bool(np.all(long_val[below:] < val_trigram))}; "
+    f"last epoch {long_val[-1]:.3f}, 4-gram {val_4gram:.3f}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: the stored run's validation bpc stays below the trigram's once there, and above the 4-gram's
 assert np.all(long_val[below:] < val_trigram) and long_val.min() > val_4gram
+
 
 # %% mystnb={"figure": {"caption": "The live runs are the start of the stored run: the curve continues past the bigram and trigram but not the 4-gram."}, "image": {"alt": "Two panels of bits per character against training updates. Left: the first 80 updates of three live training runs (seeds 0, 1, 2) and the stored run's smoothed training loss, falling from about 5.4 bits through the bigram's validation level; the trigram and 4-gram levels lie below. Right: the stored run over all its updates, with the validation bits per character after each epoch as dots, which fall below the trigram's level and level off well above the 4-gram's."}}
 def smooth(x, width=50):
@@ -310,17 +352,34 @@ fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
 for ax, stop in ((a1, LIVE_UPDATES), (a2, len(long_loss))):
     steps = np.arange(1, stop + 1)
     width = 10 if stop == LIVE_UPDATES else 50
-    ax.plot(steps[width - 1:], smooth(long_loss[:stop], width), color=C["black"], lw=1.2,
-            label=f"stored run (seed 0), training loss, mean of {width} updates")
+    ax.plot(
+        steps[width - 1 :],
+        smooth(long_loss[:stop], width),
+        color=C["black"],
+        lw=1.2,
+        label=f"stored run (seed 0), training loss, mean of {width} updates",
+    )
     ax.axhline(val_bigram, color=C["orange"], ls="--", lw=1.2, label="bigram, validation")
     ax.axhline(val_trigram, color=C["vermillion"], ls="--", lw=1.2, label="trigram, validation")
     ax.axhline(val_4gram, color=C["purple"], ls=":", lw=1.4, label="4-gram, validation")
     ax.set(xlabel="update", xlim=(0, stop))
-for seed, color in zip(SEEDS, (C["blue"], C["sky"], C["green"])):
-    a1.plot(np.arange(1, LIVE_UPDATES + 1), live[seed][1], color=color, lw=0.8, alpha=0.8,
-            label=f"live, seed {seed}")
-a2.plot(updates_per_epoch * np.arange(1, len(long_val) + 1), long_val, "o", ms=3.5, color=C["blue"],
-        label="stored run, validation after each epoch")
+for seed, color in zip(SEEDS, (C["blue"], C["sky"], C["green"]), strict=True):
+    a1.plot(
+        np.arange(1, LIVE_UPDATES + 1),
+        live[seed][1],
+        color=color,
+        lw=0.8,
+        alpha=0.8,
+        label=f"live, seed {seed}",
+    )
+a2.plot(
+    updates_per_epoch * np.arange(1, len(long_val) + 1),
+    long_val,
+    "o",
+    ms=3.5,
+    color=C["blue"],
+    label="stored run, validation after each epoch",
+)
 a1.set(ylabel="bits per character", ylim=(2, 5.5), title=f"the live runs: {LIVE_UPDATES} updates")
 a2.set(title=f"the stored run continues: {len(long_loss)} updates")
 a1.legend(loc="upper right", fontsize=8.5)
@@ -345,23 +404,29 @@ plt.show()
 scores = {name: ngram.surprisal(table, test, start=3) for name, table in tables.items()}
 bpc_of = {name: bits.mean() for name, bits in scores.items()}
 live_bpc = np.array([tx.surprisal(net, test, n_streams=32)[2:].mean() for net, _ in live.values()])
-long_Hs, long_Y = tx.read(long_net, test, n_streams=32)        # states and outputs after each test character
-long_test_bits = tx.next_char_bits(long_Y, test[1:])          # bits for test characters 1, 2, ...
-long_bits = long_test_bits[2:]                                # from the fourth character on, like the n-grams
+long_Hs, long_Y = tx.read(
+    long_net, test, n_streams=32
+)  # states and outputs after each test character
+long_test_bits = tx.next_char_bits(long_Y, test[1:])  # bits for test characters 1, 2, ...
+long_bits = long_test_bits[2:]  # from the fourth character on, like the n-grams
 print(f"bits per character and perplexity on the {len(scores['uniform'])} test characters\n")
 print(f"{'model':<34}{'bits/char':>14}{'perplexity':>12}")
 for name, bits in scores.items():
     bpc, ppl = tx.bits_per_char(bits)
     setting = f" (k = {chosen[name]})" if name in chosen else ""
     print(f"{name + setting:<34}{bpc:>14.3f}{ppl:>12.2f}")
-print(f"{f'RNN, H={H}, {LIVE_UPDATES} updates, 3 seeds':<34}{f'{live_bpc.mean():.3f} ± {live_bpc.std():.3f}':>14}"
-      f"{2 ** live_bpc.mean():>12.2f}")
+print(
+    f"{f'RNN, H={H}, {LIVE_UPDATES} updates, 3 seeds':<34}{f'{live_bpc.mean():.3f} ± {live_bpc.std():.3f}':>14}"
+    f"{2 ** live_bpc.mean():>12.2f}"
+)
 bpc, ppl = tx.bits_per_char(long_bits)
 print(f"{f'RNN, H={H}, {len(long_loss)} updates (stored)':<34}{bpc:>14.3f}{ppl:>12.2f}")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: counting models in order, Kneser-Ney best; live RNNs between bigram and trigram; the stored one between trigram and 4-gram
-assert bpc_of["uniform"] > bpc_of["unigram"] > bpc_of["bigram"] > bpc_of["trigram"] > bpc_of["4-gram"]
+assert (
+    bpc_of["uniform"] > bpc_of["unigram"] > bpc_of["bigram"] > bpc_of["trigram"] > bpc_of["4-gram"]
+)
 assert bpc_of["4-gram"] > bpc_of["Kneser-Ney 4-gram"] > bpc_of[f"Kneser-Ney {kn_order}-gram"]
 assert bpc_of["bigram"] > live_bpc.max() and live_bpc.min() > bpc_of["trigram"]
 assert bpc_of["4-gram"] < long_bits.mean() < bpc_of["trigram"]
@@ -394,14 +459,18 @@ runs = {run["n_hidden"]: run for run in scaling["runs"]}
 print(f"{scaling['command']}: test scored with the weights of each size's best validation epoch\n")
 print(f"{'H':>5}{'parameters':>12}{'lr':>9}{'epochs':>8}{'best':>6}{'validation':>12}{'test':>8}")
 for n, run in runs.items():
-    print(f"{n:>5}{run['n_params']:>12,}{run['lr']:>9.4f}{run['epochs']:>8}{run['best_epoch']:>6}"
-          f"{min(run['val_bpc']):>12.3f}{run['test_bpc']:>8.3f}")
+    print(
+        f"{n:>5}{run['n_params']:>12,}{run['lr']:>9.4f}{run['epochs']:>8}{run['best_epoch']:>6}"
+        f"{min(run['val_bpc']):>12.3f}{run['test_bpc']:>8.3f}"
+    )
 large = rnnlib.ElmanRNN(V, scaling["large"], V)
 with np.load(data.joinpath(runs[scaling["large"]]["weights"])) as stored:
     for name in large.param_names:
         setattr(large, name, stored[name])
 large_bpc = tx.surprisal(large, test, n_streams=32)[2:].mean()
-print(f"\nthe stored {scaling['large']}-unit network, re-measured here: {large_bpc:.3f} bits per character")
+print(
+    f"\nthe stored {scaling['large']}-unit network, re-measured here: {large_bpc:.3f} bits per character"
+)
 kn_grams = sum(len(level["grams"]) for level in tables[f"Kneser-Ney {kn_order}-gram"].levels)
 print(f"Kneser-Ney {kn_order}-gram: {kn_grams:,} different n-grams counted, orders 1 to {kn_order}")
 
@@ -413,7 +482,9 @@ assert np.allclose(runs[32]["val_bpc"], long_val, rtol=0, atol=1e-6)
 test_of = {n: run["test_bpc"] for n, run in runs.items()}
 assert test_of[32] > test_of[64] > test_of[128] < test_of[256]
 assert test_of[128] < bpc_of["4-gram"] and min(test_of.values()) > bpc_of["Kneser-Ney 4-gram"]
-assert 0.3 < min(test_of.values()) - bpc_of[f"Kneser-Ney {kn_order}-gram"] < 0.4   # "about a third of a bit"
+assert (
+    0.3 < min(test_of.values()) - bpc_of[f"Kneser-Ney {kn_order}-gram"] < 0.4
+)  # "about a third of a bit"
 # Checks: 64, 128 and 256 units were still improving when their runs ended; 256 runs with 128 at equal characters
 assert all(runs[n]["best_epoch"] >= runs[n]["epochs"] - 1 for n in (64, 128, 256))
 assert abs(runs[256]["val_bpc"][19] - runs[128]["val_bpc"][19]) < 0.02
@@ -423,20 +494,42 @@ assert kn_grams > max(run["n_params"] for run in runs.values())
 # %% mystnb={"figure": {"caption": "Larger networks score better up to 128 units, but none reaches Kneser-Ney; the larger ones are still improving when training stops."}, "image": {"alt": "Two panels. Left: test bits per character of the basic RNN against the number of hidden units, 32, 64, 128 and 256 on a logarithmic axis, falling from about 2.5 to about 2.1 at 128 units and rising slightly at 256 (trained half as long), with horizontal lines for the add-k 4-gram, the Kneser-Ney 4-gram and the Kneser-Ney 7-gram, the last far below every network. Right: validation bits per character against millions of training characters read, one curve per size: the 32-unit curve levels off near 2.55, the 64- and 128-unit curves are still sloping down at their ends, and the shorter 256-unit curve runs along the 128-unit one; the Kneser-Ney 7-gram's level is a line well below all curves."}}
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
 sizes = list(runs)
-a1.plot(sizes, [runs[n]["test_bpc"] for n in sizes], "o-", color=C["blue"], label="basic RNN (best epoch)")
-a1.annotate(f"{runs[256]['epochs']} epochs", (256, runs[256]["test_bpc"]), textcoords="offset points",
-            xytext=(-30, 8), fontsize=8.5)
+a1.plot(
+    sizes,
+    [runs[n]["test_bpc"] for n in sizes],
+    "o-",
+    color=C["blue"],
+    label="basic RNN (best epoch)",
+)
+a1.annotate(
+    f"{runs[256]['epochs']} epochs",
+    (256, runs[256]["test_bpc"]),
+    textcoords="offset points",
+    xytext=(-30, 8),
+    fontsize=8.5,
+)
 a1.axhline(bpc_of["4-gram"], color=C["purple"], ls=":", lw=1.4, label="add-k 4-gram")
-a1.axhline(bpc_of["Kneser-Ney 4-gram"], color=C["orange"], ls="--", lw=1.2, label="Kneser-Ney 4-gram")
-a1.axhline(bpc_of[f"Kneser-Ney {kn_order}-gram"], color=C["vermillion"], ls="--", lw=1.2,
-           label=f"Kneser-Ney {kn_order}-gram")
+a1.axhline(
+    bpc_of["Kneser-Ney 4-gram"], color=C["orange"], ls="--", lw=1.2, label="Kneser-Ney 4-gram"
+)
+a1.axhline(
+    bpc_of[f"Kneser-Ney {kn_order}-gram"],
+    color=C["vermillion"],
+    ls="--",
+    lw=1.2,
+    label=f"Kneser-Ney {kn_order}-gram",
+)
 a1.set_xscale("log", base=2)
 a1.set_xticks(sizes, [str(n) for n in sizes])
 a1.set(xlabel="hidden units $H$", ylabel="bits per character", title="test text, by size")
-for n, color in zip(sizes, (C["sky"], C["blue"], C["green"], C["black"])):
+for n, color in zip(sizes, (C["sky"], C["blue"], C["green"], C["black"]), strict=True):
     chars_read = runs[n]["training_characters_per_epoch"] * np.arange(1, runs[n]["epochs"] + 1)
-    a2.plot(chars_read / 1e6, runs[n]["val_bpc"], "o-", ms=2.5, lw=1, color=color, label=f"$H$ = {n}")
-a2.axhline(kn_val[kn_order], color=C["vermillion"], ls="--", lw=1.2, label=f"Kneser-Ney {kn_order}-gram")
+    a2.plot(
+        chars_read / 1e6, runs[n]["val_bpc"], "o-", ms=2.5, lw=1, color=color, label=f"$H$ = {n}"
+    )
+a2.axhline(
+    kn_val[kn_order], color=C["vermillion"], ls="--", lw=1.2, label=f"Kneser-Ney {kn_order}-gram"
+)
 a2.set(xlabel="training characters read (millions)", title="validation text, during training")
 a1.legend(fontsize=8.5)
 a2.legend(fontsize=8.5, ncol=2)
@@ -472,8 +565,10 @@ plt.show()
 
 # %%
 prefix, temperatures = "elizabeth", [0.3, 0.7, 1.0, 1.5]
-samples = tx.sample(long_net, tx.encode(prefix, chars), 120, temperature=temperatures, seed=1)   # side by side
-for tau, sampled in zip(temperatures, samples):
+samples = tx.sample(
+    long_net, tx.encode(prefix, chars), 120, temperature=temperatures, seed=1
+)  # side by side
+for tau, sampled in zip(temperatures, samples, strict=True):
     print(f"temperature {tau}: {prefix + tx.decode(sampled, chars)!r}\n")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
@@ -503,17 +598,26 @@ assert "mr. darcy" in sampled_text and tx.decode(samples[0], chars).count("her l
 # after them; light too right after punctuation, where a space or a closing quote almost
 # always follows.
 
+
 # %% mystnb={"figure": {"caption": "Surprisal of the trained RNN along a test passage: dark where the next character was unexpected."}, "image": {"alt": "Three rows of a test passage from Pride and Prejudice written character by character, each on a background from white to dark red by the trained network's surprisal in bits; the first letters of words are mostly dark and later letters and spaces mostly light."}}
 def surprise_strip(text, bits, width=70, vmax=8.0):
     """Draw `text` as rows of characters on a background coloured by their surprisal in bits."""
     rows = int(np.ceil(len(text) / width))
     cmap = plt.get_cmap("Reds")
     fig, ax = plt.subplots(figsize=(11, 0.36 * rows + 0.8))
-    for i, (ch, b) in enumerate(zip(text, bits)):
+    for i, (ch, b) in enumerate(zip(text, bits, strict=True)):
         r, col = divmod(i, width)
         ax.add_patch(plt.Rectangle((col, -r - 1), 1, 1, color=cmap(min(b, vmax) / vmax), lw=0))
-        ax.text(col + 0.5, -r - 0.5, "¶" if ch == "\n" else ch, ha="center", va="center",
-                family="monospace", fontsize=9, color="white" if b > 0.6 * vmax else "black")
+        ax.text(
+            col + 0.5,
+            -r - 0.5,
+            "¶" if ch == "\n" else ch,
+            ha="center",
+            va="center",
+            family="monospace",
+            fontsize=9,
+            color="white" if b > 0.6 * vmax else "black",
+        )
     ax.set(xlim=(0, width), ylim=(-rows, 0), xticks=[], yticks=[])
     ax.grid(False)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, vmax))
@@ -523,7 +627,7 @@ def surprise_strip(text, bits, width=70, vmax=8.0):
 
 start = test_text.index("mrs. bennet")
 passage = slice(start, start + 210)
-fig, ax = surprise_strip(test_text[passage], long_test_bits[passage.start - 1:passage.stop - 1])
+fig, ax = surprise_strip(test_text[passage], long_test_bits[passage.start - 1 : passage.stop - 1])
 ax.set_title("surprisal of the trained RNN on each character of a test passage")
 plt.show()
 
@@ -534,27 +638,31 @@ plt.show()
 # network's advantage comes from.
 
 # %%
-letter = np.isin(test, tx.encode("abcdefghijklmnopqrstuvwxyz", chars))   # is test character t a letter?
-is_letter, was_letter = letter[1:], letter[:-1]                            # for the predicted character t+1
+letter = np.isin(
+    test, tx.encode("abcdefghijklmnopqrstuvwxyz", chars)
+)  # is test character t a letter?
+is_letter, was_letter = letter[1:], letter[:-1]  # for the predicted character t+1
 groups = {
     "first letter of a word": is_letter & ~was_letter,
     "later letter of a word": is_letter & was_letter,
     "space": test[1:] == chars.index(" "),
     "right after punctuation": np.isin(test[:-1], tx.encode('.,;:!?"', chars)),
 }
-tri_bits = np.r_[np.nan, np.nan, scores["trigram"]]  # align with long_test_bits (the n-grams start two later)
+tri_bits = np.r_[
+    np.nan, np.nan, scores["trigram"]
+]  # align with long_test_bits (the n-grams start two later)
 print(f"{'characters':<26}{'share':>8}{'RNN (stored)':>14}{'trigram':>10}")
 mean = {}
 for name, where in groups.items():
     where = where.copy()
-    where[:2] = False                                 # the first characters have no n-gram score
+    where[:2] = False  # the first characters have no n-gram score
     mean[name] = (long_test_bits[where].mean(), tri_bits[where].mean())
     print(f"{name:<26}{where.mean():>8.1%}{mean[name][0]:>14.2f}{mean[name][1]:>10.2f}")
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: word starts are the surprises; spaces and after punctuation are cheap; the RNN gains inside words and at spaces, not at word starts
 rnn_first, rnn_later = mean["first letter of a word"][0], mean["later letter of a word"][0]
-assert rnn_first > 1.5 * rnn_later                          # word starts are the surprises
+assert rnn_first > 1.5 * rnn_later  # word starts are the surprises
 assert mean["space"][0] < 1 and mean["right after punctuation"][0] < 1
 gain = {name: m[1] - m[0] for name, m in mean.items()}
 assert gain["later letter of a word"] > 0 and gain["space"] > 0
@@ -583,14 +691,14 @@ assert gain["first letter of a word"] < 0
 # network may well not track them.
 
 # %%
-Hs = long_Hs                                            # Hs[t]: the state after reading test character t
+Hs = long_Hs  # Hs[t]: the state after reading test character t
 position, quote = [], []
-p, q = 0, False                                         # place in the current word; inside a quotation?
+p, q = 0, False  # place in the current word; inside a quotation?
 for ch in test_text[:-1]:
     p = p + 1 if ch.isalpha() else 0
     if ch == '"':
         q = not q
-    if ch == "\n":                                      # a paragraph end closes any quotation
+    if ch == "\n":  # a paragraph end closes any quotation
         q = False
     position.append(p)
     quote.append(q)
@@ -603,21 +711,29 @@ features = {
 best = {}
 for name, f in features.items():
     f = (f - f.mean()) / f.std()
-    r = ((Hs - Hs.mean(axis=0)) / Hs.std(axis=0) * f[:, None]).mean(axis=0)   # correlation of each unit with f
+    r = ((Hs - Hs.mean(axis=0)) / Hs.std(axis=0) * f[:, None]).mean(
+        axis=0
+    )  # correlation of each unit with f
     j = int(np.argmax(np.abs(r)))
     best[name] = (j, r[j])
-    print(f"{name:<32} best unit {j:>2}: correlation {r[j]:+.2f}; "
-          f"units with |r| > 0.4: {int((np.abs(r) > 0.4).sum())}")
+    print(
+        f"{name:<32} best unit {j:>2}: correlation {r[j]:+.2f}; "
+        f"units with |r| > 0.4: {int((np.abs(r) > 0.4).sum())}"
+    )
 
 # %%
 u_letter, u_pos = best["current character is a letter"][0], best["position inside the word"][0]
 after_space = test[:-1] == chars.index(" ")
-print(f"\nunit {u_letter} after a space: mean {Hs[after_space, u_letter].mean():+.2f}, below -0.9 in "
-      f"{(Hs[after_space, u_letter] < -0.9).mean():.1%} of cases; after a letter: mean {Hs[letter[:-1], u_letter].mean():+.2f}")
+print(
+    f"\nunit {u_letter} after a space: mean {Hs[after_space, u_letter].mean():+.2f}, below -0.9 in "
+    f"{(Hs[after_space, u_letter] < -0.9).mean():.1%} of cases; after a letter: mean {Hs[letter[:-1], u_letter].mean():+.2f}"
+)
 position = np.array(position)
 by_place = [Hs[position == k, u_pos].mean() for k in range(7)]
-print(f"unit {u_pos}, mean by place in the word (0 = not in a word): "
-      + ", ".join(f"{k}: {m:+.2f}" for k, m in enumerate(by_place)))
+print(
+    f"unit {u_pos}, mean by place in the word (0 = not in a word): "
+    + ", ".join(f"{k}: {m:+.2f}" for k, m in enumerate(by_place))
+)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Checks: one unit is a space detector, one a start-of-word unit; no unit follows quotations
@@ -633,13 +749,18 @@ seg = slice(start, start + 80)
 fig, ax = plt.subplots(figsize=(11, 3.2))
 t = np.arange(seg.stop - seg.start)
 for i, ch in enumerate(test_text[seg]):
-    if not ch.isalpha():                             # shade the characters between words
+    if not ch.isalpha():  # shade the characters between words
         ax.axvspan(i - 0.5, i + 0.5, color=C["yellow"], alpha=0.35, lw=0)
 for j, color in ((u_letter, C["blue"]), (u_pos, C["vermillion"])):
     ax.plot(t, Hs[seg, j], "o-", ms=2.5, lw=1.2, color=color, label=f"unit {j}")
-ax.set_xticks(t, ["␣" if ch == " " else ch for ch in test_text[seg]], family="monospace", fontsize=8)
-ax.set(ylabel="activation $h_t$", ylim=(-1.05, 1.05),
-       title="two hidden units while the network reads a test passage (shaded: not a letter)")
+ax.set_xticks(
+    t, ["␣" if ch == " " else ch for ch in test_text[seg]], family="monospace", fontsize=8
+)
+ax.set(
+    ylabel="activation $h_t$",
+    ylim=(-1.05, 1.05),
+    title="two hidden units while the network reads a test passage (shaded: not a letter)",
+)
 ax.grid(axis="x", visible=False)
 ax.legend(loc="lower right", ncol=2)
 plt.show()
