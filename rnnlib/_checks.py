@@ -201,6 +201,10 @@ def machine_memory():
 
 
 def _bytes_text(n):
+    """A size for a message: bytes with thousands separators and in TiB ... KiB; beyond 2^64 bytes
+    as a power of two (Python will not print an int of more than 4,300 digits)."""
+    if n >= 2**64:
+        return f"about 2^{n.bit_length() - 1} bytes"
     for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n:,} bytes ({n / size:.1f} {unit})"
