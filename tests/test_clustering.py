@@ -100,7 +100,7 @@ def test_bad_input_is_refused():
         clustering.leaf_order(np.zeros((3, 3)))
 
 
-# ---------------------------------------- issue 23: scaled distances, O(n^2) linkage, checked trees
+# -------------------------------------------------- scaled distances, O(n^2) linkage, checked trees
 def plain_average_linkage(P):
     """The straightforward O(n^3) algorithm, as rnnlib had it: every pair of clusters, every
     step."""

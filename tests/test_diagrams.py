@@ -1,4 +1,5 @@
 """rnnlib.diagrams: the network drawings of chapter 01 (and the Jordan variant of chapter 03)."""
+
 import warnings
 
 import matplotlib
@@ -45,7 +46,9 @@ def test_unrolled_has_every_parameter_once_per_step(T, feedback):
 def test_unrolled_names_the_steps_and_the_initial_state():
     text = all_text(diagrams.draw_unrolled(3))
     for t in (1, 2, 3):
-        assert f"$x_{t}$" in text and f"$h_{t}$" in text and f"$y_{t}$" in text and f"t = {t}" in text
+        assert (
+            f"$x_{t}$" in text and f"$h_{t}$" in text and f"$y_{t}$" in text and f"t = {t}" in text
+        )
     assert "$h_0$" in text and "$y_0$" not in text
     text = all_text(diagrams.draw_unrolled(2, feedback="output"))
     assert "$y_0$" in text and "$h_0$" not in text
@@ -53,11 +56,16 @@ def test_unrolled_names_the_steps_and_the_initial_state():
 
 @pytest.mark.parametrize("feedback,d_shape", [("hidden", "4×4"), ("output", "4×2")])
 def test_sizes_label_the_parameter_shapes(feedback, d_shape):
-    I, H, O = 3, 4, 2
-    labels = diagrams.param_labels(diagrams.draw_unrolled(2, feedback=feedback, sizes=(I, H, O)))
-    expected = {"W": f"{H}×{I}", "D": d_shape, "B": f"{H}", "V": f"{O}×{H}", "c": f"{O}"}
+    n_in, H, n_out = 3, 4, 2
+    labels = diagrams.param_labels(
+        diagrams.draw_unrolled(2, feedback=feedback, sizes=(n_in, H, n_out))
+    )
+    expected = {"W": f"{H}×{n_in}", "D": d_shape, "B": f"{H}", "V": f"{n_out}×{H}", "c": f"{n_out}"}
     for name, shape in expected.items():
-        assert all(text.split("$")[-1].strip() == shape for text in labels[name]), (name, labels[name])
+        assert all(text.split("$")[-1].strip() == shape for text in labels[name]), (
+            name,
+            labels[name],
+        )
 
 
 def test_sizes_accept_numpy_integers_and_lists():
@@ -87,15 +95,15 @@ def test_folded_has_every_parameter_once(feedback, prev):
 
 @pytest.mark.parametrize("sizes", [(3, 4, 2), (1, 1, 1), (2, 8, 3)])
 def test_step_draws_every_neuron_and_connection(sizes):
-    I, H, O = sizes
-    ax = diagrams.draw_step(I, H, O)
+    n_in, H, n_out = sizes
+    ax = diagrams.draw_step(n_in, H, n_out)
     assert sorted(diagrams.param_labels(ax)) == sorted(PARAMS)
     # inputs, delayed inputs, hidden, outputs, and the two constant-1 threshold nodes
-    assert len(circles(ax)) == I + H + H + O + 2
+    assert len(circles(ax)) == n_in + H + H + n_out + 2
     # full connections input block -> hidden, hidden -> output, and the thresholds
-    assert len(ax.lines) == (I + H) * H + H * O + H + O
+    assert len(ax.lines) == (n_in + H) * H + H * n_out + H + n_out
     text = all_text(ax)
-    assert f"({I} values)" in text and f"({H} values)" in text
+    assert f"({n_in} values)" in text and f"({H} values)" in text
 
 
 def test_drawing_emits_no_warnings():
@@ -108,39 +116,56 @@ def test_drawing_emits_no_warnings():
         fig.canvas.draw()
 
 
-@pytest.mark.parametrize("kwargs,exc,match", [
-    (dict(T=0), ValueError, "T must be a positive integer, got 0"),
-    (dict(T=2.5), TypeError, "T must be a positive integer"),
-    (dict(T="3"), TypeError, "T must be a positive integer"),
-    (dict(T=9), ValueError, "T must be at most 8 time steps"),
-    (dict(feedback="input"), ValueError, "unknown feedback 'input'; choose one of 'hidden', 'output'"),
-    (dict(sizes=(3, 4)), ValueError, r"sizes must be None or three positive integers \(I, H, O\)"),
-    (dict(sizes="342"), ValueError, "sizes must be None or three positive integers"),
-    (dict(sizes=5), ValueError, "sizes must be None or three positive integers"),
-    (dict(sizes=(3, 0, 2)), ValueError, r"sizes\[1\] \(H\) must be a positive integer, got 0"),
-    (dict(sizes=(3, 4.0, 2)), TypeError, r"sizes\[1\] \(H\) must be a positive integer"),
-    (dict(ax="axes"), TypeError, "ax must be a matplotlib Axes or None, got str"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,match",
+    [
+        (dict(T=0), ValueError, "T must be a positive integer, got 0"),
+        (dict(T=2.5), TypeError, "T must be a positive integer"),
+        (dict(T="3"), TypeError, "T must be a positive integer"),
+        (dict(T=9), ValueError, "T must be at most 8 time steps"),
+        (
+            dict(feedback="input"),
+            ValueError,
+            "unknown feedback 'input'; choose one of 'hidden', 'output'",
+        ),
+        (
+            dict(sizes=(3, 4)),
+            ValueError,
+            r"sizes must be None or three positive integers \(I, H, O\)",
+        ),
+        (dict(sizes="342"), ValueError, "sizes must be None or three positive integers"),
+        (dict(sizes=5), ValueError, "sizes must be None or three positive integers"),
+        (dict(sizes=(3, 0, 2)), ValueError, r"sizes\[1\] \(H\) must be a positive integer, got 0"),
+        (dict(sizes=(3, 4.0, 2)), TypeError, r"sizes\[1\] \(H\) must be a positive integer"),
+        (dict(ax="axes"), TypeError, "ax must be a matplotlib Axes or None, got str"),
+    ],
+)
 def test_unrolled_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         diagrams.draw_unrolled(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs,exc,match", [
-    (dict(feedback="Hidden"), ValueError, "unknown feedback 'Hidden'"),
-    (dict(sizes=(1, 2, 3, 4)), ValueError, "sizes must be None or three positive integers"),
-    (dict(ax=plt), TypeError, "ax must be a matplotlib Axes or None, got module"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,match",
+    [
+        (dict(feedback="Hidden"), ValueError, "unknown feedback 'Hidden'"),
+        (dict(sizes=(1, 2, 3, 4)), ValueError, "sizes must be None or three positive integers"),
+        (dict(ax=plt), TypeError, "ax must be a matplotlib Axes or None, got module"),
+    ],
+)
 def test_folded_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         diagrams.draw_folded(**kwargs)
 
 
-@pytest.mark.parametrize("args,exc,match", [
-    ((0, 4, 2), ValueError, "n_in must be a positive integer, got 0"),
-    ((3, 9, 2), ValueError, "n_hidden must be at most 8 neurons"),
-    ((3, 4, True), TypeError, "n_out must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "args,exc,match",
+    [
+        ((0, 4, 2), ValueError, "n_in must be a positive integer, got 0"),
+        ((3, 9, 2), ValueError, "n_hidden must be at most 8 neurons"),
+        ((3, 4, True), TypeError, "n_out must be a positive integer"),
+    ],
+)
 def test_step_bad_arguments(args, exc, match):
     with pytest.raises(exc, match=match):
         diagrams.draw_step(*args)
@@ -176,16 +201,18 @@ def test_sigmoid_feedback_draws_s_not_y(T):
     text = all_text(ax)
     assert "$s_0$" in text and "$y_0$" not in text and "$h_0$" not in text
     assert all(f"$s_{t}$" in text for t in range(1, T + 1))
-    assert text.count(r"$\sigma$") == T              # one sigma per step, from y_t to s_t
+    assert text.count(r"$\sigma$") == T  # one sigma per step, from y_t to s_t
     labels = diagrams.param_labels(ax)
     assert {k: len(v) for k, v in labels.items()} == {k: T for k in PARAMS}
     # x, h, y per step, one s per step, and s_0
     assert len(circles(ax)) == 4 * T + 1
     # each D arrow starts at s_(t-1): the node drawn halfway between steps t-1 and t
     s_nodes = sorted(c.center[0] for c in circles(ax) if c.get_linestyle() == "--")
-    h_nodes = sorted(c.center[0] for c in circles(ax) if c.get_linestyle() == "-" and c.center[1] == 1.6)
+    h_nodes = sorted(
+        c.center[0] for c in circles(ax) if c.get_linestyle() == "-" and c.center[1] == 1.6
+    )
     assert len(s_nodes) == T + 1 and len(h_nodes) == T
-    assert all(s < h < s_next for s, h, s_next in zip(s_nodes, h_nodes, s_nodes[1:]))
+    assert all(s < h < s_next for s, h, s_next in zip(s_nodes, h_nodes, s_nodes[1:], strict=False))
 
 
 def test_identity_feedback_is_the_default_drawing():
@@ -194,11 +221,18 @@ def test_identity_feedback_is_the_default_drawing():
     assert plain == same and "$y_0$" in plain and r"$\sigma$" not in plain
 
 
-@pytest.mark.parametrize("kwargs,exc,match", [
-    (dict(squash="tanh", feedback="output"), ValueError, "unknown squash 'tanh'; choose one of 'identity', 'sigmoid'"),
-    (dict(squash="sigmoid"), ValueError, "squash='sigmoid' applies to the fed-back output"),
-    (dict(squash=None, feedback="output"), ValueError, "unknown squash None"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,match",
+    [
+        (
+            dict(squash="tanh", feedback="output"),
+            ValueError,
+            "unknown squash 'tanh'; choose one of 'identity', 'sigmoid'",
+        ),
+        (dict(squash="sigmoid"), ValueError, "squash='sigmoid' applies to the fed-back output"),
+        (dict(squash=None, feedback="output"), ValueError, "unknown squash None"),
+    ],
+)
 def test_squash_bad_arguments(kwargs, exc, match):
     before = plt.get_fignums()
     with pytest.raises(exc, match=match):
@@ -208,11 +242,15 @@ def test_squash_bad_arguments(kwargs, exc, match):
 
 @pytest.mark.parametrize("sizes", [(3, 4, 2), (1, 1, 1), (2, 8, 3), (1, 8, 8)])
 def test_step_threshold_lines_pass_clear_of_the_other_nodes(sizes):
-    """Chapter 01's one-step figure: a line from a constant 1 to one node must not run behind another node."""
+    """Chapter 01's one-step figure: a line from a constant 1 to one node must not run behind
+    another node."""
     import numpy as np
+
     ax = diagrams.draw_step(*sizes)
     nodes = [(np.asarray(c.center), c.radius) for c in circles(ax)]
-    threshold_lines = [line for line in ax.lines if matplotlib.colors.to_hex(line.get_color()) == "#777777"]
+    threshold_lines = [
+        line for line in ax.lines if matplotlib.colors.to_hex(line.get_color()) == "#777777"
+    ]
     assert len(threshold_lines) == sizes[1] + sizes[2]
 
     def distance(points, centre):
@@ -224,7 +262,10 @@ def test_step_threshold_lines_pass_clear_of_the_other_nodes(sizes):
     for line in threshold_lines:
         points = line.get_xydata()
         for centre, radius in nodes:
-            ends_here = min(np.hypot(*(points[0] - centre)), np.hypot(*(points[-1] - centre))) < 1.5 * radius
+            ends_here = (
+                min(np.hypot(*(points[0] - centre)), np.hypot(*(points[-1] - centre)))
+                < 1.5 * radius
+            )
             if not ends_here:
                 assert distance(points, centre) > radius, (sizes, centre)
 

@@ -1,4 +1,5 @@
 """The data of Elman (1990) and the error floor of the letter task (chapter 06)."""
+
 from fractions import Fraction
 
 import numpy as np
@@ -24,8 +25,8 @@ from helpers import (
 )
 from rnnlib import elman1990 as e9
 
-
 # ----------------------------------------------------------------- temporal XOR
+
 
 def test_every_third_bit_is_the_xor_of_the_two_before():
     s = e9.temporal_xor_stream(500, seed=3)
@@ -65,6 +66,7 @@ def test_xor_floor_matches_a_brute_force_count():
 
 # ------------------------------------------------------------- letter sequences
 
+
 def test_feature_table_is_the_papers_and_codes_differ():
     assert e9.FEATURES == ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
     codes = {k: tuple(v) for k, v in e9.LETTER_CODES.items()}
@@ -84,7 +86,7 @@ def test_letter_stream_follows_the_syllable_rule():
     assert "".join({"b": "ba", "d": "dii", "g": "guuu"}[c] for c in consonants) == s
     # all three consonants occur, about equally often, and the order varies
     assert min(s.count(c) for c in "bdg") > 70
-    assert len({"".join(consonants[i:i + 2]) for i in range(299)}) == 9
+    assert len({"".join(consonants[i : i + 2]) for i in range(299)}) == 9
 
 
 def test_letter_stream_probs():
@@ -99,12 +101,17 @@ def test_encode_letters_uses_the_table():
     assert X.shape == (3, 6) and X.dtype == np.float64
     np.testing.assert_array_equal(X[1], e9.LETTER_CODES["a"])
     np.testing.assert_array_equal(X[2], e9.LETTER_CODES["d"])
-    assert e9.encode_letters("").shape == (0, 6)  # unlike the error floor, coding needs no minimum length
+    assert e9.encode_letters("").shape == (
+        0,
+        6,
+    )  # unlike the error floor, coding needs no minimum length
     assert e9.encode_letters("b").shape == (1, 6)
 
 
 def test_syllable_positions():
-    np.testing.assert_array_equal(e9.syllable_positions("badiiguuuba"), [0, 1, 0, 1, 2, 0, 1, 2, 3, 0, 1])
+    np.testing.assert_array_equal(
+        e9.syllable_positions("badiiguuuba"), [0, 1, 0, 1, 2, 0, 1, 2, 3, 0, 1]
+    )
     np.testing.assert_array_equal(e9.syllable_positions("guu"), [0, 1, 2])  # cut short at the end
 
 
@@ -128,7 +135,7 @@ def brute_force_floor(letters):
     for t, ch in enumerate(letters[:-1]):
         if ch in "bdg":
             start = t
-        keys.append(letters[start:t + 1])
+        keys.append(letters[start : t + 1])
     keys = np.array(keys)
     err = np.zeros(6)
     for k in set(keys):
@@ -157,10 +164,13 @@ def test_letter_floor_is_zero_except_at_onsets():
 def test_floor_with_skewed_consonants_matches_brute_force():
     probs = {"b": 0.7, "d": 0.2, "g": 0.1}
     s = e9.letter_stream(20000, seed=2, probs=probs)
-    np.testing.assert_allclose(e9.letter_error_floor(s, probs).mean(axis=0), brute_force_floor(s), atol=0.004)
+    np.testing.assert_allclose(
+        e9.letter_error_floor(s, probs).mean(axis=0), brute_force_floor(s), atol=0.004
+    )
 
 
 # ---------------------------------------------------------------------- words
+
 
 def test_lexicon_has_15_words_and_sentences_use_it():
     words = [w for ws in e9.LEXICON.values() for w in ws]
@@ -176,7 +186,7 @@ def test_word_stream_marks_word_onsets():
     assert onsets.sum() == len(words) and onsets[0]
     # cutting the string at the onsets gives back the words
     cuts = np.flatnonzero(onsets).tolist() + [len(letters)]
-    assert [letters[a:b] for a, b in zip(cuts[:-1], cuts[1:])] == words
+    assert [letters[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)] == words
 
 
 def test_random_letter_codes_are_distinct_5_bit_vectors():
@@ -190,6 +200,7 @@ def test_random_letter_codes_are_distinct_5_bit_vectors():
 
 
 # ------------------------------------------------------------- batching helpers
+
 
 def test_next_step_pairs_and_parallel_streams():
     s = np.arange(20)
@@ -220,31 +231,67 @@ def test_a_network_learns_the_predictable_letters():
 
 # ---------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda: e9.temporal_xor_stream(0), ValueError, "n_triples must be a positive integer"),
-    (lambda: e9.temporal_xor_stream(2.5), TypeError, "n_triples must be a positive integer"),
-    (lambda: e9.letter_stream(10, probs=[0.5, 0.5]), ValueError, "one probability for each of b, d, g"),
-    (lambda: e9.letter_stream(10, probs=[0.5, 0.6, -0.1]), ValueError, "non-negative and sum to 1"),
-    (lambda: e9.letter_stream(10, probs={"p": 1.0}), ValueError, "may only name the consonants"),
-    (lambda: e9.encode_letters("bax"), ValueError, r"letters contains \['x'\], which have no code"),
-    (lambda: e9.encode_letters(["b", "a"]), TypeError, "letters must be a string"),
-    (lambda: e9.encode_letters("ab", codes={"a": [1, 0], "b": [1]}), ValueError, "same number of bits"),
-    (lambda: e9.letter_error_floor("badab"), ValueError, "'dab' at position 2 is not the start of 'dii'"),
-    (lambda: e9.letter_error_floor("abaa"), ValueError, "expected a consonant at position 0"),
-    (lambda: e9.letter_error_floor("baa"), ValueError, "expected a consonant at position 2"),
-    (lambda: e9.letter_error_floor("b"), ValueError, "at least 2 letters"),
-    (lambda: e9.letter_error_floor(123), TypeError, "letters must be a string"),
-    (lambda: e9.random_letter_codes("abcd", n_bits=2), ValueError, "4 letters need more than 2 bits"),
-    (lambda: e9.random_letter_codes(""), ValueError, "alphabet must be a non-empty"),
-    (lambda: e9.random_letter_codes(26), TypeError, "alphabet must be a string"),
-    (lambda: e9.random_letter_codes(["a", 1]), TypeError, "alphabet must be a string"),
-    (lambda: e9.sentences(0), ValueError, "n_sentences must be a positive integer"),
-    (lambda: e9.next_step_pairs([1.0]), ValueError, "T >= 2"),
-    (lambda: e9.next_step_pairs(["a", "b"]), TypeError, "must contain real numbers"),
-    (lambda: e9.parallel_streams(np.zeros((3, 1)), 5), ValueError, "cannot be cut into n_streams=5 pieces"),
-    (lambda: e9.parallel_streams(np.zeros((3, 1, 1)), 1), ValueError, r"shape \(L, F\)"),
-    (lambda: e9.xor_error_floor(0), ValueError, "n_bits must be a positive integer"),
-])
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: e9.temporal_xor_stream(0), ValueError, "n_triples must be a positive integer"),
+        (lambda: e9.temporal_xor_stream(2.5), TypeError, "n_triples must be a positive integer"),
+        (
+            lambda: e9.letter_stream(10, probs=[0.5, 0.5]),
+            ValueError,
+            "one probability for each of b, d, g",
+        ),
+        (
+            lambda: e9.letter_stream(10, probs=[0.5, 0.6, -0.1]),
+            ValueError,
+            "non-negative and sum to 1",
+        ),
+        (
+            lambda: e9.letter_stream(10, probs={"p": 1.0}),
+            ValueError,
+            "may only name the consonants",
+        ),
+        (
+            lambda: e9.encode_letters("bax"),
+            ValueError,
+            r"letters contains \['x'\], which have no code",
+        ),
+        (lambda: e9.encode_letters(["b", "a"]), TypeError, "letters must be a string"),
+        (
+            lambda: e9.encode_letters("ab", codes={"a": [1, 0], "b": [1]}),
+            ValueError,
+            "same number of bits",
+        ),
+        (
+            lambda: e9.letter_error_floor("badab"),
+            ValueError,
+            "'dab' at position 2 is not the start of 'dii'",
+        ),
+        (lambda: e9.letter_error_floor("abaa"), ValueError, "expected a consonant at position 0"),
+        (lambda: e9.letter_error_floor("baa"), ValueError, "expected a consonant at position 2"),
+        (lambda: e9.letter_error_floor("b"), ValueError, "at least 2 letters"),
+        (lambda: e9.letter_error_floor(123), TypeError, "letters must be a string"),
+        (
+            lambda: e9.random_letter_codes("abcd", n_bits=2),
+            ValueError,
+            "4 letters need more than 2 bits",
+        ),
+        (lambda: e9.random_letter_codes(""), ValueError, "alphabet must be a non-empty"),
+        (lambda: e9.random_letter_codes(26), TypeError, "alphabet must be a string"),
+        (lambda: e9.random_letter_codes(["a", 1]), TypeError, "alphabet must be a string"),
+        (lambda: e9.sentences(0), ValueError, "n_sentences must be a positive integer"),
+        (lambda: e9.next_step_pairs([1.0]), ValueError, "T >= 2"),
+        (lambda: e9.next_step_pairs(["a", "b"]), TypeError, "must contain real numbers"),
+        (
+            lambda: e9.parallel_streams(np.zeros((3, 1)), 5),
+            ValueError,
+            "cannot be cut into n_streams=5 pieces",
+        ),
+        (lambda: e9.parallel_streams(np.zeros((3, 1, 1)), 1), ValueError, r"shape \(L, F\)"),
+        (lambda: e9.xor_error_floor(0), ValueError, "n_bits must be a positive integer"),
+    ],
+)
 def test_bad_input_raises_clear_errors(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -267,6 +314,7 @@ def test_squared_errors_are_those_of_the_sigmoid_outputs():
 
 # ------------------------------------------------------------- lexical classes
 
+
 def test_every_word_has_one_class_and_a_number():
     words = [w for ws in e9.WORD_CLASSES.values() for w in ws]
     assert len(words) == len(set(words)) == len(e9.VOCABULARY) == 28
@@ -279,10 +327,14 @@ def test_class_sentences_follow_the_frames():
     word_class = {w: c for c, ws in e9.WORD_CLASSES.items() for w in ws}
     sents = e9.class_sentences(3000, seed=2)
     frames = {tuple(word_class[w] for w in s) for s in sents}
-    assert frames == set(e9.CLASS_FRAMES)             # every frame is used, and only frames
+    assert frames == set(e9.CLASS_FRAMES)  # every frame is used, and only frames
     counts = np.bincount([e9.VOCABULARY.index(w) for s in sents for w in s], minlength=28)
     assert np.all(counts > 0)
-    assert e9.class_sentences(5, seed=1) == e9.class_sentences(5, seed=1) != e9.class_sentences(5, seed=4)
+    assert (
+        e9.class_sentences(5, seed=1)
+        == e9.class_sentences(5, seed=1)
+        != e9.class_sentences(5, seed=4)
+    )
 
 
 def test_word_numbers_run_the_sentences_together():
@@ -293,11 +345,13 @@ def test_word_numbers_run_the_sentences_together():
         e9.word_numbers(0)
 
 
-# ------------------------------------------- the 150-unit class network (scripts/elman1990_classes_150.py)
+# ------------------------------ the 150-unit class network (scripts/elman1990_classes_150.py)
+
 
 def _classes_150_script():
     import importlib.util
     import pathlib
+
     path = pathlib.Path(__file__).resolve().parent.parent / "scripts" / "elman1990_classes_150.py"
     spec = importlib.util.spec_from_file_location("elman1990_classes_150", path)
     module = importlib.util.module_from_spec(spec)
@@ -310,13 +364,16 @@ def test_classes_150_script_reproduces_its_stored_first_pass():
     # the chapter draws the stored results; re-run the script's start (seed 0, its first pass
     # at the paper's sizes) and check that it gives the stored loss to the last bit
     import json
+
     script = _classes_150_script()
     record = json.loads(script.OUT.read_text(encoding="utf-8"))
     assert record["settings"] == script.SETTINGS
     book = record["lexicons"]["book"]
     assert book["vocabulary"] == list(e9.VOCABULARY)
     # the book's lexicon gives the library's own stream of word numbers
-    assert np.array_equal(script.word_numbers(script.BOOK_CLASSES, 300, 4), e9.word_numbers(300, seed=4))
+    assert np.array_equal(
+        script.word_numbers(script.BOOK_CLASSES, 300, 4), e9.word_numbers(300, seed=4)
+    )
     seed = script.SETTINGS["seeds"][0]
     assert book["words_per_seed"][0] == script.corpus(seed)[3]
     nets = script.networks([seed])

@@ -4,6 +4,7 @@ Every ```python block inside a <details> block of a notebook's markdown is a
 worked solution. Each must be self-contained (its own imports); it is run here
 in a fresh namespace, and its own assertions check the answer it claims.
 """
+
 import re
 
 import jupytext

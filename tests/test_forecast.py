@@ -1,4 +1,5 @@
 """rnnlib.forecast: windows, AR least squares, persistence, RNN rollouts, errors (chapter 07)."""
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -27,7 +28,7 @@ def simulate_ar2(rng, n, phi1, phi2, phi0, noise=1.0):
     e = rng.normal(0.0, noise, size=x.size)
     for t in range(2, x.size):
         x[t] = phi0 + phi1 * x[t - 1] + phi2 * x[t - 2] + e[t]
-    return x[200:]                      # drop the burn-in
+    return x[200:]  # drop the burn-in
 
 
 # ------------------------------------------------------------------ shaping
@@ -40,10 +41,10 @@ def test_windows_accept_a_column_and_integer_lists():
 def test_windows_are_time_major_and_shifted():
     s = np.arange(10.0) ** 2
     X, Y = fc.windows(s, 4, step=2)
-    assert X.shape == Y.shape == (4, 3, 1)          # starts 0, 2, 4 (a window needs 5 values)
+    assert X.shape == Y.shape == (4, 3, 1)  # starts 0, 2, 4 (a window needs 5 values)
     for n, start in enumerate((0, 2, 4)):
-        assert np.array_equal(X[:, n, 0], s[start:start + 4])
-        assert np.array_equal(Y[:, n, 0], s[start + 1:start + 5])
+        assert np.array_equal(X[:, n, 0], s[start : start + 4])
+        assert np.array_equal(Y[:, n, 0], s[start + 1 : start + 5])
 
 
 def test_lag_matrix_rows():
@@ -99,7 +100,9 @@ def test_errors():
     assert fc.rmse(truth, pred) == pytest.approx(np.sqrt(16 / 3))
     assert fc.mae([1, 2, 3], [2, 0, 3]) == pytest.approx(1.0)
     # y_true first, as in probes.r2_score; the errors themselves are symmetric
-    assert fc.rmse(pred, truth) == fc.rmse(truth, pred) and fc.mae(pred, truth) == fc.mae(truth, pred)
+    assert fc.rmse(pred, truth) == fc.rmse(truth, pred) and fc.mae(pred, truth) == fc.mae(
+        truth, pred
+    )
 
 
 # ---------------------------------------------------------------- the RNN
@@ -112,7 +115,7 @@ def shift_net(shift):
 
 def test_free_run_of_a_shift_net_by_hand():
     out = fc.rnn_free_run(shift_net(1.0), [5.0, 2.0], 4)
-    assert out.tolist() == [3.0, 4.0, 5.0, 6.0]     # 2+1, then each output + 1
+    assert out.tolist() == [3.0, 4.0, 5.0, 6.0]  # 2+1, then each output + 1
 
 
 def test_free_run_carries_the_hidden_state():
@@ -154,31 +157,94 @@ def test_one_step_and_free_run_agree_on_the_first_forecast():
 
 
 # ---------------------------------------------------------------- bad input
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: fc.windows([1.0], 1), ValueError, "at least 2 values"),
-    (lambda: fc.windows(np.zeros((4, 2)), 2), ValueError, r"series must be one scalar series of shape \(T,\) or \(T, 1\)"),
-    (lambda: fc.persistence(["a", "b"], 1), TypeError, "real numbers"),
-    (lambda: fc.fit_ar([1.0, np.nan, 2.0, 3.0, 4.0], 1), ValueError, "NaN or infinite"),
-    (lambda: fc.windows(np.arange(5.0), 5), ValueError, "at most 4"),
-    (lambda: fc.windows(np.arange(5.0), 0), ValueError, "length must be a positive integer"),
-    (lambda: fc.windows(np.arange(5.0), 2, step=1.5), TypeError, "step must be a positive integer"),
-    (lambda: fc.lag_matrix(np.arange(3.0), 3), ValueError, "smaller than the series length"),
-    (lambda: fc.fit_ar(np.arange(6.0), 3), ValueError, "series must hold at least 7 values for an AR\\(3\\) fit"),
-    (lambda: fc.fit_ar(np.arange(6.0), 0), ValueError, "p must be a positive integer"),
-    (lambda: fc.ar_one_step(np.arange(9.0), [0.5, 0.1], 0.0, 1), ValueError, r"start must be an index in \[2, 8\]"),
-    (lambda: fc.ar_one_step(np.arange(9.0), [[0.5]], 0.0, 3), ValueError, "phi must be a 1-D array"),
-    (lambda: fc.ar_one_step(np.arange(9.0), [0.5], [1.0, 2.0], 3), ValueError, "intercept must be one number"),
-    (lambda: fc.ar_free_run([1.0], [0.5, 0.2], 0.0, 3), ValueError, "history must hold at least 2 values"),
-    (lambda: fc.ar_free_run([1.0, 2.0], [0.5], 0.0, 0), ValueError, "steps must be a positive integer"),
-    (lambda: fc.persistence(np.arange(5.0), 5), ValueError, r"start must be an index in \[1, 4\]"),
-    (lambda: fc.persistence(np.arange(5.0), 2.0), TypeError, "start must be a non-negative integer"),
-    (lambda: fc.persistence(np.arange(5.0), -1), ValueError, "start must be a non-negative integer"),
-    (lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 1), [], 2), ValueError, "history must hold at least 1 value,"),
-    (lambda: fc.rnn_one_step(rnnlib.ElmanRNN(2, 3, 1), np.arange(5.0), 2), ValueError, "n_in=1, n_out=1"),
-    (lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 2), np.arange(5.0), 2), ValueError, "got n_in=1, n_out=2"),
-    (lambda: fc.rmse([1, 2], [1, 2, 3]), ValueError, r"y_true and y_pred must have the same non-empty shape, got \(2,\) and \(3,\)"),
-    (lambda: fc.mae([], []), ValueError, "same non-empty shape"),
-])
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: fc.windows([1.0], 1), ValueError, "at least 2 values"),
+        (
+            lambda: fc.windows(np.zeros((4, 2)), 2),
+            ValueError,
+            r"series must be one scalar series of shape \(T,\) or \(T, 1\)",
+        ),
+        (lambda: fc.persistence(["a", "b"], 1), TypeError, "real numbers"),
+        (lambda: fc.fit_ar([1.0, np.nan, 2.0, 3.0, 4.0], 1), ValueError, "NaN or infinite"),
+        (lambda: fc.windows(np.arange(5.0), 5), ValueError, "at most 4"),
+        (lambda: fc.windows(np.arange(5.0), 0), ValueError, "length must be a positive integer"),
+        (
+            lambda: fc.windows(np.arange(5.0), 2, step=1.5),
+            TypeError,
+            "step must be a positive integer",
+        ),
+        (lambda: fc.lag_matrix(np.arange(3.0), 3), ValueError, "smaller than the series length"),
+        (
+            lambda: fc.fit_ar(np.arange(6.0), 3),
+            ValueError,
+            "series must hold at least 7 values for an AR\\(3\\) fit",
+        ),
+        (lambda: fc.fit_ar(np.arange(6.0), 0), ValueError, "p must be a positive integer"),
+        (
+            lambda: fc.ar_one_step(np.arange(9.0), [0.5, 0.1], 0.0, 1),
+            ValueError,
+            r"start must be an index in \[2, 8\]",
+        ),
+        (
+            lambda: fc.ar_one_step(np.arange(9.0), [[0.5]], 0.0, 3),
+            ValueError,
+            "phi must be a 1-D array",
+        ),
+        (
+            lambda: fc.ar_one_step(np.arange(9.0), [0.5], [1.0, 2.0], 3),
+            ValueError,
+            "intercept must be one number",
+        ),
+        (
+            lambda: fc.ar_free_run([1.0], [0.5, 0.2], 0.0, 3),
+            ValueError,
+            "history must hold at least 2 values",
+        ),
+        (
+            lambda: fc.ar_free_run([1.0, 2.0], [0.5], 0.0, 0),
+            ValueError,
+            "steps must be a positive integer",
+        ),
+        (
+            lambda: fc.persistence(np.arange(5.0), 5),
+            ValueError,
+            r"start must be an index in \[1, 4\]",
+        ),
+        (
+            lambda: fc.persistence(np.arange(5.0), 2.0),
+            TypeError,
+            "start must be a non-negative integer",
+        ),
+        (
+            lambda: fc.persistence(np.arange(5.0), -1),
+            ValueError,
+            "start must be a non-negative integer",
+        ),
+        (
+            lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 1), [], 2),
+            ValueError,
+            "history must hold at least 1 value,",
+        ),
+        (
+            lambda: fc.rnn_one_step(rnnlib.ElmanRNN(2, 3, 1), np.arange(5.0), 2),
+            ValueError,
+            "n_in=1, n_out=1",
+        ),
+        (
+            lambda: fc.rnn_free_run(rnnlib.ElmanRNN(1, 3, 2), np.arange(5.0), 2),
+            ValueError,
+            "got n_in=1, n_out=2",
+        ),
+        (
+            lambda: fc.rmse([1, 2], [1, 2, 3]),
+            ValueError,
+            r"y_true and y_pred must have the same non-empty shape, got \(2,\) and \(3,\)",
+        ),
+        (lambda: fc.mae([], []), ValueError, "same non-empty shape"),
+    ],
+)
 def test_bad_input_fails_clearly(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -1,4 +1,5 @@
 """rnnlib.ngram: counting baselines of chapter 08, checked on cases small enough to do by hand."""
+
 import numpy as np
 import pytest
 
@@ -16,7 +17,7 @@ def test_uniform_and_add_k_rows_are_distributions():
 
 
 def test_counts_by_hand():
-    ids = np.array([0, 1, 0, 1, 1])             # "abab b": bigrams ab, ba, ab, bb
+    ids = np.array([0, 1, 0, 1, 1])  # "abab b": bigrams ab, ba, ab, bb
     assert ngram.counts(ids, 1, 2).tolist() == [2, 3]
     assert ngram.counts(ids, 2, 2).tolist() == [[0, 2], [1, 1]]
     C3 = ngram.counts(ids, 3, 2)
@@ -35,7 +36,7 @@ def test_add_k_by_hand():
 def test_surprisal_in_bits_by_hand():
     ids = np.array([0, 1, 0, 1, 1])
     P = ngram.add_k(ids, 2, 2, 1.0)
-    bits = ngram.surprisal(P, ids)               # positions 1..4: p = 0.75, 0.5, 0.75, 0.5
+    bits = ngram.surprisal(P, ids)  # positions 1..4: p = 0.75, 0.5, 0.75, 0.5
     assert bits.tolist() == pytest.approx([-np.log2(0.75), 1.0, -np.log2(0.75), 1.0])
     assert ngram.surprisal(ngram.uniform(8), ids, start=2).tolist() == [3.0, 3.0, 3.0]
 
@@ -89,41 +90,60 @@ def test_interpolation_sums_to_one_and_weights_fit_validation():
     mix = ngram.interpolate(tables, [0.1, 0.2, 0.3, 0.4])
     assert mix.shape == (4, 4, 4) and np.allclose(mix.sum(axis=-1), 1.0)
     # lower orders line up with the last axes: p(c | a b) = ... + w2 p2(c | b)
-    assert mix[1, 2, 3] == pytest.approx(0.1 / 4 + 0.2 * tables[1][3] + 0.3 * tables[2][2, 3] + 0.4 * tables[3][1, 2, 3])
+    assert mix[1, 2, 3] == pytest.approx(
+        0.1 / 4 + 0.2 * tables[1][3] + 0.3 * tables[2][2, 3] + 0.4 * tables[3][1, 2, 3]
+    )
     val = rng.integers(0, 4, 400)
     w = ngram.fit_weights(tables, val, start=2)
     assert w.sum() == pytest.approx(1.0) and np.all(w >= 0)
     fitted = ngram.surprisal(ngram.interpolate(tables, w), val, start=2).mean()
     for other in ([0.25] * 4, [0, 0, 0, 1.0], [0, 1.0, 0, 0]):
-        assert fitted <= ngram.surprisal(ngram.interpolate(tables, other), val, start=2).mean() + 1e-9
+        assert (
+            fitted <= ngram.surprisal(ngram.interpolate(tables, other), val, start=2).mean() + 1e-9
+        )
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda: ngram.add_k([0, 1], 1, 2, 0), ValueError, "k must be positive"),
-    (lambda: ngram.add_k([0, 1], 3, 2, 1.0), ValueError, "at least order = 3"),
-    (lambda: ngram.counts([0, 5], 1, 2), ValueError, r"indices in \[0, 2\)"),
-    (lambda: ngram.counts([0.0, 1.0], 1, 2), TypeError, "integer character indices"),
-    (lambda: ngram.uniform(0), ValueError, "positive integer"),
-    (lambda: ngram.interpolate([ngram.uniform(2)], [0.5]), ValueError, "sum to 1"),
-    (lambda: ngram.interpolate([ngram.uniform(2), ngram.uniform(3)], [0.5, 0.5]), ValueError, "one vocabulary"),
-    (lambda: ngram.surprisal(ngram.uniform(2), [0, 1], start=2), ValueError, "below the length"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda: ngram.add_k([0, 1], 1, 2, 0), ValueError, "k must be positive"),
+        (lambda: ngram.add_k([0, 1], 3, 2, 1.0), ValueError, "at least order = 3"),
+        (lambda: ngram.counts([0, 5], 1, 2), ValueError, r"indices in \[0, 2\)"),
+        (lambda: ngram.counts([0.0, 1.0], 1, 2), TypeError, "integer character indices"),
+        (lambda: ngram.uniform(0), ValueError, "positive integer"),
+        (lambda: ngram.interpolate([ngram.uniform(2)], [0.5]), ValueError, "sum to 1"),
+        (
+            lambda: ngram.interpolate([ngram.uniform(2), ngram.uniform(3)], [0.5, 0.5]),
+            ValueError,
+            "one vocabulary",
+        ),
+        (
+            lambda: ngram.surprisal(ngram.uniform(2), [0, 1], start=2),
+            ValueError,
+            "below the length",
+        ),
+    ],
+)
 def test_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
-# ------------------------------------------------ issue 23: helper modules check what they are given
+# --------------------------------------------------------- helper modules check what they are given
 def test_fit_weights_refuses_a_character_that_no_table_can_give():
-    # the issue's reproducer: every table gives character 2 probability 0, so no weights are best (was NaN)
+    # every table gives character 2 probability 0, so no weights are best (this returned NaN once)
     P = np.array([0.5, 0.5, 0.0])
-    with pytest.raises(ValueError, match=r"val_ids\[1\] = 2 has probability 0 in every table.*ngram.uniform"):
+    with pytest.raises(
+        ValueError, match=r"val_ids\[1\] = 2 has probability 0 in every table.*ngram.uniform"
+    ):
         ngram.fit_weights([P, P], np.array([0, 2, 1]))
     # the position is counted in the text, after the context the highest order needs
     bigram = ngram.add_k(np.array([0, 1, 0, 1]), 2, 3, 1.0)
     bigram[:, 2] = 0
     bigram /= bigram.sum(axis=-1, keepdims=True)
-    with pytest.raises(ValueError, match=r"val_ids\[3\] = 2 has probability 0 in every table.*\(2 such position"):
+    with pytest.raises(
+        ValueError, match=r"val_ids\[3\] = 2 has probability 0 in every table.*\(2 such position"
+    ):
         ngram.fit_weights([P, bigram], np.array([0, 1, 0, 2, 2]))
     # with a table that gives every character some probability, the weights are well defined
     w = ngram.fit_weights([ngram.uniform(3), P, bigram], np.array([0, 1, 0, 2, 2]))
@@ -133,7 +153,9 @@ def test_fit_weights_refuses_a_character_that_no_table_can_give():
 def test_fit_weights_refuses_probabilities_too_small_to_weigh():
     # 5e-324 is the smallest float: half of it (its weight is 1/2) rounds to 0
     P = np.array([1.0, 5e-324])
-    with pytest.raises(ValueError, match=r"val_ids\[0\] = 1 has probabilities too small for float64"):
+    with pytest.raises(
+        ValueError, match=r"val_ids\[0\] = 1 has probabilities too small for float64"
+    ):
         ngram.fit_weights([P, P], np.array([1, 0]))
 
 
@@ -150,29 +172,38 @@ def test_tables_and_weights_with_nan_are_refused():
         ngram.surprisal(nan_table, [0, 1])
 
 
-@pytest.mark.parametrize("table,match", [
-    (np.array([0.5, 0.6, -0.1]), r"probabilities in \[0, 1\]"),
-    (np.array([2.0, 0.0]), r"probabilities in \[0, 1\]"),
-    (np.array([[0.5, 0.5], [0.2, 0.2]]), "each row P.context. sums to 1.*sums to 0.4"),
-    (np.zeros((2, 3)), "equal axes"),
-    (np.zeros(0), "equal axes"),
-])
+@pytest.mark.parametrize(
+    "table,match",
+    [
+        (np.array([0.5, 0.6, -0.1]), r"probabilities in \[0, 1\]"),
+        (np.array([2.0, 0.0]), r"probabilities in \[0, 1\]"),
+        (np.array([[0.5, 0.5], [0.2, 0.2]]), "each row P.context. sums to 1.*sums to 0.4"),
+        (np.zeros((2, 3)), "equal axes"),
+        (np.zeros(0), "equal axes"),
+    ],
+)
 def test_a_table_must_hold_probability_distributions(table, match):
     with pytest.raises(ValueError, match=match):
         ngram.probabilities(table, [0, 1])
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64])
+@pytest.mark.parametrize(
+    "dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64]
+)
 def test_counts_take_every_integer_dtype(dtype):
     # the issue's reproducer: uint64 ids raised numpy's raw cast error
     ids = np.array([0, 1, 0, 1, 1], dtype=dtype)
     assert ngram.counts(ids, 2, 2).tolist() == [[0, 2], [1, 1]]
-    assert ngram.surprisal(ngram.add_k(ids, 2, 2, 1.0), ids).tolist() == pytest.approx([-np.log2(0.75), 1.0] * 2)
+    assert ngram.surprisal(ngram.add_k(ids, 2, 2, 1.0), ids).tolist() == pytest.approx(
+        [-np.log2(0.75), 1.0] * 2
+    )
 
 
 def test_sizes_are_checked_before_anything_is_allocated():
     # 100000^4 entries: more than an int64 index can count (the index wrapped around before)
-    with pytest.raises(ValueError, match=r"order=4 with size=100000 needs .* more than an int64 index can count"):
+    with pytest.raises(
+        ValueError, match=r"order=4 with size=100000 needs .* more than an int64 index can count"
+    ):
         ngram.counts([0, 1, 2, 3], 4, 100000)
     with pytest.raises(ValueError, match=r"order=1000000 with size=60 needs .* more than an int64"):
         ngram.counts(np.zeros(10**6, dtype=np.int64), 10**6, 60)
@@ -182,14 +213,25 @@ def test_sizes_are_checked_before_anything_is_allocated():
         ngram.uniform(10**13)
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda: ngram.fit_weights([], [0, 1]), ValueError, "tables must hold at least one table"),
-    (lambda: ngram.fit_weights(ngram.uniform(2), [0, 1]), TypeError, "tables must be a list"),
-    (lambda: ngram.fit_weights([ngram.uniform(2), ngram.uniform(3)], [0, 1]), ValueError, "one vocabulary"),
-    (lambda: ngram.interpolate([], []), ValueError, "at least one table"),
-    (lambda: ngram.choose_k([0, 1], [0, 1], 1, 2, 0.5), TypeError, "ks must be a list"),
-    (lambda: ngram.counts(np.array([0, 1], dtype=bool), 1, 2), TypeError, "integer character indices"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda: ngram.fit_weights([], [0, 1]), ValueError, "tables must hold at least one table"),
+        (lambda: ngram.fit_weights(ngram.uniform(2), [0, 1]), TypeError, "tables must be a list"),
+        (
+            lambda: ngram.fit_weights([ngram.uniform(2), ngram.uniform(3)], [0, 1]),
+            ValueError,
+            "one vocabulary",
+        ),
+        (lambda: ngram.interpolate([], []), ValueError, "at least one table"),
+        (lambda: ngram.choose_k([0, 1], [0, 1], 1, 2, 0.5), TypeError, "ks must be a list"),
+        (
+            lambda: ngram.counts(np.array([0, 1], dtype=bool), 1, 2),
+            TypeError,
+            "integer character indices",
+        ),
+    ],
+)
 def test_more_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
@@ -197,11 +239,14 @@ def test_more_bad_input_fails_clearly(call, error, match):
 
 # ------------------------------------------------ interpolated Kneser-Ney (chapter 08)
 def test_kneser_ney_by_hand():
-    # "ababb", V = 2, order 2. Bigrams ab, ba, ab, bb: raw counts ab 2, ba 1, bb 1 (n1 = 2, n2 = 1: D2 = 1/2).
-    # Continuation counts of single characters (distinct left neighbours): a 1 (from ba), b 2 (ab, bb):
-    # n1 = n2 = 1, D1 = 1/3; p1(a) = (1 - 1/3 + 1/3 * 2 * 1/2) / 3 = 1/3, p1(b) = (2 - 1/3 + 1/3) / 3 = 2/3.
+    # "ababb", V = 2, order 2. Bigrams ab, ba, ab, bb: raw counts ab 2, ba 1, bb 1
+    # (n1 = 2, n2 = 1: D2 = 1/2).
+    # Continuation counts of single characters (distinct left neighbours): a 1 (from ba),
+    # b 2 (ab, bb): n1 = n2 = 1, D1 = 1/3;
+    # p1(a) = (1 - 1/3 + 1/3 * 2 * 1/2) / 3 = 1/3, p1(b) = (2 - 1/3 + 1/3) / 3 = 2/3.
     # After a: (2 - 1/2 + 1/2 * 1 * 2/3) / 2 = 11/12 for b, (1/2 * 1 * 1/3) / 2 = 1/12 for a.
-    # After b: (1 - 1/2 + 1/2 * 2 * 1/3) / 2 = 5/12 for a, (1 - 1/2 + 1/2 * 2 * 2/3) / 2 = 7/12 for b.
+    # After b: (1 - 1/2 + 1/2 * 2 * 1/3) / 2 = 5/12 for a,
+    #          (1 - 1/2 + 1/2 * 2 * 2/3) / 2 = 7/12 for b.
     model = ngram.kneser_ney(np.array([0, 1, 0, 1, 1]), 2, 2)
     assert model.discounts == pytest.approx([1 / 3, 1 / 2])
     assert model.next_probabilities([]).tolist() == pytest.approx([1 / 3, 2 / 3])
@@ -214,7 +259,7 @@ def test_kneser_ney_by_hand():
 
 def test_kneser_ney_rows_sum_to_one_for_every_context():
     rng = np.random.default_rng(4)
-    ids = rng.choice(3, 60, p=[0.5, 0.4, 0.1])            # a rare character: some contexts unseen
+    ids = rng.choice(3, 60, p=[0.5, 0.4, 0.1])  # a rare character: some contexts unseen
     for order in (1, 2, 3):
         model = ngram.kneser_ney(ids, order, 3)
         for length in range(order):
@@ -224,8 +269,9 @@ def test_kneser_ney_rows_sum_to_one_for_every_context():
 
 
 def _kneser_ney_loop(train, order, size):
-    """A straightforward implementation with dictionaries and recursion, to check the vectorised one."""
-    grams = [tuple(train[i:i + order]) for i in range(len(train) - order + 1)]
+    """A straightforward implementation with dictionaries and recursion, to check the vectorised
+    one."""
+    grams = [tuple(train[i : i + order]) for i in range(len(train) - order + 1)]
     counts = [None] * (order + 1)
     counts[order] = {}
     for g in grams:
@@ -233,7 +279,7 @@ def _kneser_ney_loop(train, order, size):
     for k in range(1, order):
         left = {}
         for i in range(1, len(train) - k + 1):
-            left.setdefault(tuple(train[i:i + k]), set()).add(train[i - 1])
+            left.setdefault(tuple(train[i : i + k]), set()).add(train[i - 1])
         counts[k] = {g: len(s) for g, s in left.items()}
     discount = [None]
     for k in range(1, order + 1):
@@ -262,20 +308,36 @@ def test_kneser_ney_matches_a_loop_implementation():
     p, discounts = _kneser_ney_loop(train.tolist(), order, size)
     assert model.discounts == pytest.approx(discounts)
     test = rng.integers(0, size, 40)
-    expected = [p(int(test[t]), tuple(int(x) for x in test[max(0, t - order + 1):t])) for t in range(1, 40)]
+    expected = [
+        p(int(test[t]), tuple(int(x) for x in test[max(0, t - order + 1) : t]))
+        for t in range(1, 40)
+    ]
     assert ngram.probabilities(model, test, start=1).tolist() == pytest.approx(expected, rel=1e-12)
     for context in [(), (1,), (3, 2), (0, 1, 2), (2, 2, 2)]:
         row = [p(c, context) for c in range(size)]
-        assert model.next_probabilities(np.array(context, dtype=int)).tolist() == pytest.approx(row, rel=1e-12)
+        assert model.next_probabilities(np.array(context, dtype=int)).tolist() == pytest.approx(
+            row, rel=1e-12
+        )
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda: ngram.kneser_ney([0, 1], 3, 2), ValueError, "more than order = 3"),
-    (lambda: ngram.kneser_ney([0.0, 1.0, 0.0], 1, 2), TypeError, "integer character indices"),
-    (lambda: ngram.kneser_ney([0, 1, 2, 3], 2, 3), ValueError, r"indices in \[0, 3\)"),
-    (lambda: ngram.kneser_ney([0, 1, 2, 3], 13, 40), ValueError, "size\\^order must be below 2\\^63"),
-    (lambda: ngram.surprisal(ngram.kneser_ney([0, 1, 0], 2, 2), [0, 1], start=2), ValueError, "below the length"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda: ngram.kneser_ney([0, 1], 3, 2), ValueError, "more than order = 3"),
+        (lambda: ngram.kneser_ney([0.0, 1.0, 0.0], 1, 2), TypeError, "integer character indices"),
+        (lambda: ngram.kneser_ney([0, 1, 2, 3], 2, 3), ValueError, r"indices in \[0, 3\)"),
+        (
+            lambda: ngram.kneser_ney([0, 1, 2, 3], 13, 40),
+            ValueError,
+            "size\\^order must be below 2\\^63",
+        ),
+        (
+            lambda: ngram.surprisal(ngram.kneser_ney([0, 1, 0], 2, 2), [0, 1], start=2),
+            ValueError,
+            "below the length",
+        ),
+    ],
+)
 def test_kneser_ney_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()

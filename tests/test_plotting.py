@@ -1,5 +1,6 @@
 """The house figure style (rnnlib.plotting): figures are sharp on high-density screens
 and keep their display size."""
+
 import base64
 import struct
 
@@ -10,7 +11,7 @@ matplotlib.use("Agg")
 
 
 def png_size(data):
-    if isinstance(data, str):          # IPython's formatter gives base64 text
+    if isinstance(data, str):  # IPython's formatter gives base64 text
         data = base64.b64decode(data)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", data[16:24])

@@ -1,4 +1,6 @@
-"""rnnlib.text and chapter 08's data: encoding, streams, scoring, sampling, the shipped text and run."""
+"""rnnlib.text and chapter 08's data: encoding, streams, scoring, sampling, the shipped text and
+run."""
+
 import hashlib
 import json
 from importlib import resources
@@ -40,7 +42,10 @@ def test_shipped_text_is_the_one_recorded_in_the_readme():
 
 def test_the_text_is_volume_one_one_paragraph_per_line():
     text = load_austen()
-    assert text.startswith("PRIDE AND PREJUDICE\n") and "It is a truth universally acknowledged" in text
+    assert (
+        text.startswith("PRIDE AND PREJUDICE\n")
+        and "It is a truth universally acknowledged" in text
+    )
     assert "Chapter 23\n" in text and "Chapter 24" not in text
     assert "_" not in text and "  " not in text and "\n\n" not in text and text.endswith("\n")
 
@@ -85,10 +90,10 @@ def test_split_keeps_order_and_paragraphs():
 
 def test_streams_are_contiguous_pieces_side_by_side():
     ids = np.arange(23)
-    inputs, targets = tx.streams(ids, 4)         # (23 - 1) // 4 = 5 steps per stream
+    inputs, targets = tx.streams(ids, 4)  # (23 - 1) // 4 = 5 steps per stream
     assert inputs.shape == targets.shape == (5, 4)
-    assert inputs[:, 1].tolist() == [5, 6, 7, 8, 9]       # column n is one stretch of the text
-    assert np.array_equal(targets, inputs + 1)             # the target is the next character
+    assert inputs[:, 1].tolist() == [5, 6, 7, 8, 9]  # column n is one stretch of the text
+    assert np.array_equal(targets, inputs + 1)  # the target is the next character
 
 
 def test_surprisal_of_a_known_network_by_hand():
@@ -137,7 +142,7 @@ def test_sampling_is_seeded_and_follows_the_probabilities():
     freq = np.bincount(a, minlength=3) / len(a)
     assert np.allclose(freq, [0.7, 0.2, 0.1], atol=0.03)
     cold = tx.sample(net, [0], 200, temperature=0.05, seed=5)
-    assert np.all(cold == 0)                     # near zero temperature: always the likeliest
+    assert np.all(cold == 0)  # near zero temperature: always the likeliest
 
 
 def test_fit_char_lm_updates_continue_the_same_run():
@@ -146,7 +151,9 @@ def test_fit_char_lm_updates_continue_the_same_run():
     a, b = rnnlib.ElmanRNN(5, 4, 5, seed=1), rnnlib.ElmanRNN(5, 4, 5, seed=1)
     short = tx.fit_char_lm(a, ids, n_streams=4, chunk=10, updates=7, seed=3)
     full = tx.fit_char_lm(b, ids, n_streams=4, chunk=10, epochs=2, seed=3)
-    assert len(short.step_loss) == 7 and len(full.step_loss) == 2 * 50   # 499 steps per stream: 50 pieces
+    assert (
+        len(short.step_loss) == 7 and len(full.step_loss) == 2 * 50
+    )  # 499 steps per stream: 50 pieces
     assert short.step_loss == full.step_loss[:7]
     with pytest.raises(ValueError, match="updates must fit in one epoch"):
         tx.fit_char_lm(a, ids, n_streams=4, chunk=10, updates=50)
@@ -177,8 +184,12 @@ def test_the_script_reproduces_the_start_of_its_stored_run():
 
 
 def _scaling():
-    return json.loads(resources.files("rnnlib").joinpath("data").joinpath("char_lm_scaling.json")
-                      .read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("rnnlib")
+        .joinpath("data")
+        .joinpath("char_lm_scaling.json")
+        .read_text(encoding="utf-8")
+    )
 
 
 def test_the_scaling_record_matches_the_script_and_the_shipped_files():
@@ -188,11 +199,18 @@ def test_the_scaling_record_matches_the_script_and_the_shipped_files():
     assert sorted(runs) == list(script.SIZES) and scaling["large"] == script.LARGE
     for n, run in runs.items():
         assert run["lr"] == script.lr_for(n) and run["epochs"] == script.epochs_for(n)
-        assert len(run["val_bpc"]) == run["epochs"] and run["best_epoch"] == 1 + int(np.argmin(run["val_bpc"]))
+        assert len(run["val_bpc"]) == run["epochs"] and run["best_epoch"] == 1 + int(
+            np.argmin(run["val_bpc"])
+        )
     large = runs[script.LARGE]
-    assert hashlib.sha256(data.joinpath(large["weights"]).read_bytes()).hexdigest() == large["sha256"]
+    assert (
+        hashlib.sha256(data.joinpath(large["weights"]).read_bytes()).hexdigest() == large["sha256"]
+    )
     # the 32-unit run of the scaling study is the shipped run of chapter 08's sections 5 and 8-10
-    assert runs[32]["sha256"] == json.loads(data.joinpath("char_lm.json").read_text(encoding="utf-8"))["sha256"]
+    assert (
+        runs[32]["sha256"]
+        == json.loads(data.joinpath("char_lm.json").read_text(encoding="utf-8"))["sha256"]
+    )
     with np.load(data.joinpath("char_lm.npz")) as z:
         assert np.allclose(z["val_bpc"], runs[32]["val_bpc"], rtol=0, atol=1e-6)
 
@@ -231,47 +249,66 @@ def test_several_temperatures_side_by_side():
         tx.sample(net, [0], 5, temperature=[1.0, 0.0])
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda: tx.alphabet(""), ValueError, "at least one character"),
-    (lambda: tx.alphabet(b"abc"), TypeError, "must be a str"),
-    (lambda: tx.encode("ab", "aa"), ValueError, "must not repeat"),
-    (lambda: tx.decode([0, 3], "abc"), ValueError, r"indices in \[0, 3\)"),
-    (lambda: tx.one_hot([0.5], 3), TypeError, "integer character indices"),
-    (lambda: tx.split("a\nb\n", (0.5, 0.6)), ValueError, "add up to 1"),
-    (lambda: tx.streams(np.arange(3), 4), ValueError, "too short for 4 streams"),
-    (lambda: tx.streams(np.zeros((3, 2), dtype=int), 1), ValueError, "one sequence"),
-    (lambda: tx.next_char_bits(np.zeros((4, 3)), np.array([0, 1])), ValueError, "must have shape"),
-    (lambda: tx.surprisal("net", [0, 1]), TypeError, "rnnlib network"),
-    (lambda: tx.read(rnnlib.ElmanRNN(3, 2, 3), [0]), ValueError, "at least 2 characters"),
-    (lambda: tx.sample(rnnlib.ElmanRNN(3, 2, 3), [], 5), ValueError, "at least 1 character"),
-    (lambda: tx.fit_char_lm(rnnlib.ElmanRNN(3, 2, 3), np.arange(300) % 3, n_streams=2, updates=2, epochs=2),
-     ValueError, "epochs must be 1"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda: tx.alphabet(""), ValueError, "at least one character"),
+        (lambda: tx.alphabet(b"abc"), TypeError, "must be a str"),
+        (lambda: tx.encode("ab", "aa"), ValueError, "must not repeat"),
+        (lambda: tx.decode([0, 3], "abc"), ValueError, r"indices in \[0, 3\)"),
+        (lambda: tx.one_hot([0.5], 3), TypeError, "integer character indices"),
+        (lambda: tx.split("a\nb\n", (0.5, 0.6)), ValueError, "add up to 1"),
+        (lambda: tx.streams(np.arange(3), 4), ValueError, "too short for 4 streams"),
+        (lambda: tx.streams(np.zeros((3, 2), dtype=int), 1), ValueError, "one sequence"),
+        (
+            lambda: tx.next_char_bits(np.zeros((4, 3)), np.array([0, 1])),
+            ValueError,
+            "must have shape",
+        ),
+        (lambda: tx.surprisal("net", [0, 1]), TypeError, "rnnlib network"),
+        (lambda: tx.read(rnnlib.ElmanRNN(3, 2, 3), [0]), ValueError, "at least 2 characters"),
+        (lambda: tx.sample(rnnlib.ElmanRNN(3, 2, 3), [], 5), ValueError, "at least 1 character"),
+        (
+            lambda: tx.fit_char_lm(
+                rnnlib.ElmanRNN(3, 2, 3), np.arange(300) % 3, n_streams=2, updates=2, epochs=2
+            ),
+            ValueError,
+            "epochs must be 1",
+        ),
+    ],
+)
 def test_bad_input_fails_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
-# ------------------------------------------------ issue 23: split says what it needs; sizes checked first
+# ---------------------------------------------------- split says what it needs; sizes checked first
 @pytest.mark.parametrize("length", [10, 1000, 100_000])
 def test_split_of_a_text_without_line_breaks_asks_for_line_breaks(length):
     # the issue's reproducer: it asked for "a longer text", whatever the length
-    with pytest.raises(ValueError, match=r"part 2 should begin at or after character \d+, but the text has no "
-                                         r"line break there .*\(0 line break\(s\)") as info:
+    with pytest.raises(
+        ValueError,
+        match=r"part 2 should begin at or after character \d+, but the text has no "
+        r"line break there .*\(0 line break\(s\)",
+    ) as info:
         tx.split("a" * length)
     assert "longer" not in str(info.value)
 
 
 def test_split_names_the_cut_that_found_no_line_break():
     # a line break only at the very end leaves nothing after it for the last part
-    with pytest.raises(ValueError, match=r"part 2 should begin at or after character 2, .*\(1 line break"):
+    with pytest.raises(
+        ValueError, match=r"part 2 should begin at or after character 2, .*\(1 line break"
+    ):
         tx.split("abc\n", (0.5, 0.5))
     # the last cut falls beyond the text's last line break
     with pytest.raises(ValueError, match=r"part 3 should begin at or after character 16"):
         tx.split("one\ntwo\nthree four five", (0.2, 0.5, 0.3))
     # two cuts after the same line break: the part between them would be empty
     text = "x" * 10 + "\n" + "y" * 10 + "\n" + "z"
-    with pytest.raises(ValueError, match=r"part 3 of the split would be empty: .*\(character 10\) also ends part 2"):
+    with pytest.raises(
+        ValueError, match=r"part 3 of the split would be empty: .*\(character 10\) also ends part 2"
+    ):
         tx.split(text, (0.1, 0.1, 0.8))
     # enough line breaks: the same cuts as always, just after each line break
     assert tx.split(text, (0.1, 0.9)) == ["x" * 10 + "\n", "y" * 10 + "\nz"]
@@ -280,7 +317,9 @@ def test_split_names_the_cut_that_found_no_line_break():
 
 def test_reading_in_many_streams_checks_the_size_first():
     net = rnnlib.ElmanRNN(3, 2, 3)
-    with pytest.raises(ValueError, match=r"n_streams=1000000000 with warmup=100 needs an array of .* bytes"):
+    with pytest.raises(
+        ValueError, match=r"n_streams=1000000000 with warmup=100 needs an array of .* bytes"
+    ):
         tx.read(net, [0, 1, 2, 0], n_streams=10**9)
     with pytest.raises(ValueError, match=r"n_streams=2 with warmup=1000000000000 needs an array"):
         tx.surprisal(net, [0, 1, 2, 0], n_streams=2, warmup=10**12)
