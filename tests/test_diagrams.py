@@ -5,12 +5,12 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.patches import Circle  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle
 
-from rnnlib import diagrams  # noqa: E402
+from rnnlib import diagrams
 
 PARAMS = ("W", "D", "B", "V", "c")
 

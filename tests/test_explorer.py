@@ -5,16 +5,16 @@ import sys
 
 import matplotlib
 
-# the backend is chosen before pyplot (and rnnlib, which imports it) loads: hence noqa: E402 below
+# the backend is chosen before pyplot (and rnnlib, which imports it) loads
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-import rnnlib  # noqa: E402
-from helpers import (  # noqa: E402
+import rnnlib
+from helpers import (
     REFERENCE_ACTIVATIONS,
     REFUSED,
     SIZES,
@@ -29,7 +29,7 @@ from rnnlib.explorer import (
     Explorer,
     draw_response,
     explorer,
-    explorer_input,  # noqa: E402
+    explorer_input,
     render_png,
     unit_response,
 )
