@@ -25,6 +25,7 @@ import copy
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -151,6 +152,45 @@ def bench(torch, case, repeats, updates):
     return {k: v / updates for k, v in med.items()}
 
 
+def update_macs(T, N, n_in, H, n_out):
+    """Multiply-adds of one update of the basic RNN (chapters 02 and 05), per step and sequence:
+    forward W x, D h, V h (HI + HH + OH); backward dV, V^T dY, D^T dL/da, dD, dW
+    (2 OH + 2 HH + HI). Counted as dense products (chapter 08's one-hot W x is a pick, so its
+    floor is lower by T N H I)."""
+    return T * N * (2 * H * n_in + 3 * H * H + 3 * n_out * H)
+
+
+def ordered_peak(seconds=0.5):
+    """Multiply-adds per second of the fastest loop the fixed summation order allows here:
+    independent running sums r_j[c] += a * b[c] (8 of them, vectorised along c), compiled by
+    Numba without fastmath (no fused multiply-add, no reordering), data in the L1 cache. Every
+    product of rnnlib's portable orders is at best this loop; best of 5 rounds of ``seconds``."""
+    import numba
+
+    @numba.njit(error_model="numpy")
+    def kernel(a, B, R, reps):
+        n, C = B.shape
+        for _ in range(reps):
+            for i in range(0, n, 8):
+                for j in range(8):
+                    aij = a[i + j]
+                    for c in range(C):
+                        R[j, c] += aij * B[i + j, c]
+
+    rng = np.random.default_rng(0)
+    a, B, R = rng.random(128), rng.random((128, 64)), np.zeros((8, 64))
+    kernel(a, B, R, 1)
+    best = 0.0
+    for _ in range(5):
+        reps, t0 = 1, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            kernel(a, B, R, reps)
+            reps *= 2
+        t = time.perf_counter() - t0
+        best = max(best, 128 * 64 * (reps - 1) / t)
+    return best
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="5 repeats, prints only")
@@ -183,6 +223,12 @@ def main(argv=None):
         "warm-up",
     ]
     rows = []
+    peak = ordered_peak()
+    lines.append(
+        f"- floor: the update's multiply-adds at {peak / 1e9:.2f} G multiply-adds/s, the fastest "
+        "loop the fixed summation order allows on this machine (`ordered_peak`: no FMA, no "
+        "reordering, L1-resident)"
+    )
     with threadpool_limits(limits=1):
         for case in CASES:
             check = crosscheck(torch, case) if torch is not None else None
@@ -216,19 +262,21 @@ def main(argv=None):
         "",
         "| chapter | T | N | I | H | O | loss | weights vs torch after 5 updates | reproducible "
         "ms | reproducible x S ms (S) | fast ms | torch ms | reproducible/torch | reproducible x "
-        "S/torch | fast/torch |",
-        "|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "S/torch | fast/torch | floor ms | floor/torch |",
+        "|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for case, check, med in rows:
         name, T, N, n_in, H, n_out, loss, S = case
         t = med.get("torch")
+        floor = update_macs(T, N, n_in, H, n_out) / peak
         ratio = (lambda k, med=med, t=t: f"{med[k] / t:.2f}") if t else (lambda k: "")
         lines.append(
             f"| {name} | {T} | {N} | {n_in} | {H} | {n_out} | {loss} | "
             f"{'' if check is None else f'{check:.1e}'} | {med['reproducible'] * 1e3:.3f} | "
             f"{med[f'reproducible x{S}'] * 1e3:.3f} ({S}) | {med['fast'] * 1e3:.3f} | "
             f"{'' if t is None else f'{t * 1e3:.3f}'} | {ratio('reproducible')} | "
-            f"{ratio(f'reproducible x{S}')} | {ratio('fast')} |"
+            f"{ratio(f'reproducible x{S}')} | {ratio('fast')} | {floor * 1e3:.3f} | "
+            f"{'' if t is None else f'{floor / t:.2f}'} |"
         )
     write_report(lines, None if args.quick else HERE / "results_fit.md")
 
