@@ -305,22 +305,6 @@ def call(fn, *args, names, repeat=True, updates=(), **kwargs):
 VALUES = st.integers(-24, 24).map(lambda k: k / 8)  # exact, well-scaled numbers in [-3, 3]
 
 
-KINDS = (
-    "array",
-    "array",
-    "list",
-    "readonly",
-    "strided",
-    "reversed",
-    "fortran",
-    "float32",
-    "int",
-    "bool",
-    "nan",
-    "str",
-)
-
-
 GOOD_KINDS = (
     "array",
     "list",
