@@ -446,9 +446,11 @@ def run_notebook(browser, url, token, rel, shots, timeout_s):
             put_notebook(url, token, rel, nb)
         if len(cells) != len(nb["cells"]):
             rep["problem"] = f"DOM shows {len(cells)} cells, the file has {len(nb['cells'])}"
-        code = [i for i, c in enumerate(cells) if c["code"]]
-        not_run = [i for i in code if not any(ch.isdigit() for ch in cells[i]["prompt"])]
-        counts = [int("".join(ch for ch in cells[i]["prompt"] if ch.isdigit()) or 0) for i in code]
+        # whether a cell ran, from the notebook JupyterLab saved: a collapsed check cell
+        # (jupyter.source_hidden) shows no input prompt to read its count from
+        code = [i for i, c in enumerate(saved["cells"]) if c["cell_type"] == "code"]
+        counts = [saved["cells"][i].get("execution_count") or 0 for i in code]
+        not_run = [i for i, n in zip(code, counts, strict=True) if not n]
         rep["code_cells"], rep["not_run"] = len(code), not_run
         rep["counts_in_order"] = counts == list(range(1, len(code) + 1))
         rep["unexpected_errors"], rep["expected_errors"], rep["stderr"], rep["widget_errors"] = (
