@@ -436,30 +436,52 @@ VOCABULARY = tuple(w for words in WORD_CLASSES.values() for w in words)
 """The words of ``WORD_CLASSES`` in order (nouns first); a word's number is its place here."""
 
 
-def class_sentences(n_sentences, seed=0):
+def vocabulary(classes=WORD_CLASSES):
+    """The words of a lexicon in order of first appearance (``VOCABULARY`` for the book's): a word
+    that the lexicon lists under two classes (the paper's *see*, *break*) has one number."""
+    return tuple(dict.fromkeys(w for words in classes.values() for w in words))
+
+
+def _check_classes(classes):
+    """A lexicon: every class that ``CLASS_FRAMES`` names, each with at least one word."""
+    if not hasattr(classes, "keys"):
+        raise TypeError(f"classes must be a dict class -> words, got {type(classes).__name__}")
+    needed = sorted({cls for frame in CLASS_FRAMES for cls in frame})
+    missing = [cls for cls in needed if not classes.get(cls)]
+    if missing:
+        raise ValueError(
+            f"classes must give words for every class of CLASS_FRAMES; none for {missing}"
+        )
+    return classes
+
+
+def class_sentences(n_sentences, seed=0, classes=WORD_CLASSES):
     """``n_sentences`` random sentences from ``CLASS_FRAMES``, each a list of words (chapter 06).
 
     Each sentence picks a frame at random (all equally likely) and a random word
-    of each class named by the frame.
+    of each class named by the frame, from the lexicon ``classes`` (the book's
+    ``WORD_CLASSES`` unless given, e.g. the paper's 29 words).
     """
     n_sentences = check_size("n_sentences", n_sentences)
     check_alloc(
         f"n_sentences={n_sentences}", n_sentences, 128
     )  # a list of up to 3 words per sentence
+    classes = _check_classes(classes)
     rng = _rng(seed)
     out = []
     for k in rng.integers(0, len(CLASS_FRAMES), size=n_sentences):
         frame = CLASS_FRAMES[k]
-        out.append([WORD_CLASSES[cls][rng.integers(len(WORD_CLASSES[cls]))] for cls in frame])
+        out.append([classes[cls][rng.integers(len(classes[cls]))] for cls in frame])
     return out
 
 
-def word_numbers(n_sentences, seed=0):
-    """Sentences of ``class_sentences`` run together: one int per word, its place in ``VOCABULARY``
-    (chapter 06).
+def word_numbers(n_sentences, seed=0, classes=WORD_CLASSES):
+    """Sentences of ``class_sentences`` run together: one int per word, its place in
+    ``vocabulary(classes)`` (``VOCABULARY`` for the book's lexicon; chapter 06).
 
     Nothing marks where a sentence ends: the network sees one word after
     another, as in the paper.
     """
-    index = {w: i for i, w in enumerate(VOCABULARY)}
-    return np.array([index[w] for s in class_sentences(n_sentences, seed) for w in s], dtype=int)
+    index = {w: i for i, w in enumerate(vocabulary(classes))}
+    sentences = class_sentences(n_sentences, seed, classes)
+    return np.array([index[w] for s in sentences for w in s], dtype=int)

@@ -76,36 +76,19 @@ PAPER_CLASSES = {
 }
 
 
-def vocabulary(classes):
-    """The words of a lexicon in order of first appearance (the book's: elman1990.VOCABULARY)."""
-    return list(dict.fromkeys(w for words in classes.values() for w in words))
-
-
-def word_numbers(classes, n_sentences, seed):
-    """Sentences from CLASS_FRAMES with words of ``classes``, one number per word (as
-    elman1990.word_numbers)."""
-    index = {w: i for i, w in enumerate(vocabulary(classes))}
-    rng = np.random.default_rng(seed)
-    ids = []
-    for k in rng.integers(0, len(elman1990.CLASS_FRAMES), size=n_sentences):
-        for cls in elman1990.CLASS_FRAMES[k]:
-            ids.append(index[classes[cls][rng.integers(len(classes[cls]))]])
-    return np.array(ids, dtype=int)
-
-
 def corpus(seed, classes=BOOK_CLASSES, settings=SETTINGS):
     """One-hot inputs (T, N, V), next-word numbers (T, N), input numbers (T, N) and length of one
     stream."""
-    ids = word_numbers(classes, settings["n_sentences"], seed)
+    ids = elman1990.word_numbers(settings["n_sentences"], seed, classes)
     n = (len(ids) - 1) // settings["piece"]
-    X = elman1990.parallel_streams(np.eye(len(vocabulary(classes)))[ids[:-1]], n)
+    X = elman1990.parallel_streams(np.eye(len(elman1990.vocabulary(classes)))[ids[:-1]], n)
     Y = elman1990.parallel_streams(ids[1:, None], n)[..., 0].astype(int)
     inputs = elman1990.parallel_streams(ids[:-1, None], n)[..., 0].astype(int)
     return X, Y, inputs, len(ids)
 
 
 def networks(seeds, classes=BOOK_CLASSES, settings=SETTINGS):
-    V = len(vocabulary(classes))
+    V = len(elman1990.vocabulary(classes))
     return [
         rnnlib.ElmanRNN(V, settings["n_hidden"], V, activation="sigmoid", seed=s) for s in seeds
     ]
@@ -137,7 +120,7 @@ def mean_hidden(net, X, inputs, skip):
 
 def groups(classes=BOOK_CLASSES):
     """The word groups whose branches the chapter looks for (lists of word numbers)."""
-    vocab = vocabulary(classes)
+    vocab = elman1990.vocabulary(classes)
     of = {w: [c for c, ws in classes.items() if w in ws] for w in vocab}  # the classes of each word
     frames = elman1990.CLASS_FRAMES
     nouns = [i for i, w in enumerate(vocab) if any(c.startswith("NOUN") for c in of[w])]
@@ -166,7 +149,7 @@ def describe(points, classes=BOOK_CLASSES):
     nouns, verbs = g["nouns"], g["verbs"]
     within = [D[np.ix_(a, a)][np.triu_indices(len(a), 1)] for a in (nouns, verbs)]
     between = D[np.ix_(nouns, verbs)].ravel()
-    vocab = vocabulary(classes)
+    vocab = elman1990.vocabulary(classes)
     members = [[vocab.index(w) for w in ws] for ws in classes.values() if len(ws) > 1]
     return {
         "merges": Z.tolist(),
@@ -187,7 +170,7 @@ def run(classes):
     X_test, _, in_test, n_test = corpus(SETTINGS["test_seed"], classes)
     out = {
         "classes": {c: list(ws) for c, ws in classes.items()},
-        "vocabulary": vocabulary(classes),
+        "vocabulary": elman1990.vocabulary(classes),
         "words_per_seed": [corpus(s, classes)[3] for s in seeds],
         "test_words": n_test,
         "seeds": {},

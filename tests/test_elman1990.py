@@ -337,6 +337,19 @@ def test_class_sentences_follow_the_frames():
     )
 
 
+def test_another_lexicon_gives_its_own_words_and_numbers():
+    # the paper's 29 words: see and break listed under two classes have one number each
+    paper = {**e9.WORD_CLASSES, "VERB_PERCEPT": ("smell", "see"), "VERB_DESTROY": ("break",)}
+    vocab = e9.vocabulary(paper)
+    assert len(vocab) == len(set(vocab)) == len(e9.VOCABULARY) - 3
+    words = [w for s in e9.class_sentences(200, seed=1, classes=paper) for w in s]
+    assert np.array_equal(e9.word_numbers(200, 1, paper), [vocab.index(w) for w in words])
+    with pytest.raises(ValueError, match=r"none for \['VERB_EAT'\]"):
+        e9.word_numbers(5, classes={**e9.WORD_CLASSES, "VERB_EAT": ()})
+    with pytest.raises(TypeError, match="classes must be a dict"):
+        e9.class_sentences(5, classes=["man"])
+
+
 def test_word_numbers_run_the_sentences_together():
     ids = e9.word_numbers(50, seed=3)
     words = [w for s in e9.class_sentences(50, seed=3) for w in s]
@@ -372,7 +385,7 @@ def test_classes_150_script_reproduces_its_stored_first_pass():
     assert book["vocabulary"] == list(e9.VOCABULARY)
     # the book's lexicon gives the library's own stream of word numbers
     assert np.array_equal(
-        script.word_numbers(script.BOOK_CLASSES, 300, 4), e9.word_numbers(300, seed=4)
+        e9.word_numbers(300, 4, script.BOOK_CLASSES), e9.word_numbers(300, seed=4)
     )
     seed = script.SETTINGS["seeds"][0]
     assert book["words_per_seed"][0] == script.corpus(seed)[3]
@@ -396,7 +409,7 @@ def test_classes_150_describe_reads_the_tree():
     assert d["noun_verb_separation"] > 10
     assert len(d["merges"]) == n_words - 1
     # the paper's lexicon: 29 words, see and break in two classes each, and neither ends a sentence
-    paper = script.vocabulary(script.PAPER_CLASSES)
+    paper = e9.vocabulary(script.PAPER_CLASSES)
     assert len(paper) == 29 and {"boy", "like", "exist"} <= set(paper)
     enders = {paper[i] for i in script.groups(script.PAPER_CLASSES)["words that end a sentence"]}
     assert enders == {"glass", "plate", "cookie", "bread", "sandwich", "think", "sleep", "exist"}
